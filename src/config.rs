@@ -1,0 +1,259 @@
+//! Load stage, first step: `Config` from the site's `docgen.toml` plus command-line overrides.
+//! Unknown keys outside `[extra]` are errors, so a typo never silently does nothing.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diagnostic::{Diagnostic, LineIndex, Severity};
+use crate::error::{Error, Result, fs};
+
+pub const CONFIG_FILE: &str = "docgen.toml";
+
+/// The settings of one site.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The folder holding `docgen.toml`.
+    pub root: PathBuf,
+    pub title: String,
+    /// Absolute URL the site is published at, without a trailing slash (`https://host/docs`).
+    pub base_url: Option<String>,
+    /// The path part of `base_url` (`/docs`), or empty: every internal URL starts with it.
+    pub base_path: String,
+    pub theme: String,
+    /// How a broken link is reported: as an error (the default) or a warning.
+    pub broken_links: Severity,
+    /// Content path of the page listing all elements, when it cannot be inferred.
+    pub elements_index: Option<String>,
+    /// Whether `draft: true` pages are built.
+    pub drafts: bool,
+    /// The `[extra]` table, for templates.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Values given on the command line, which win over `docgen.toml`.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: Option<String>,
+    base_url: Option<String>,
+    theme: Option<String>,
+    broken_links: Option<BrokenLinks>,
+    elements_index: Option<String>,
+    #[serde(default)]
+    extra: toml::Table,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "lowercase")]
+enum BrokenLinks {
+    Error,
+    Warn,
+}
+
+impl Config {
+    /// Reads `root/docgen.toml`. A missing file is a usage error; invalid content is `Error::Config`.
+    pub fn load(root: &Path, overrides: &Overrides) -> Result<Config> {
+        let path = root.join(CONFIG_FILE);
+        if !path.is_file() {
+            return Err(Error::Usage(format!(
+                "no {CONFIG_FILE} in {} — run docgen in a site folder or pass --root DIR",
+                root.display()
+            )));
+        }
+        let text = fs::read_to_string(&path)?;
+        Config::parse(root, &text, overrides).map_err(|d| Error::Config(vec![d]))
+    }
+
+    /// Parses the text of a `docgen.toml`.
+    pub fn parse(
+        root: &Path,
+        text: &str,
+        overrides: &Overrides,
+    ) -> std::result::Result<Config, Diagnostic> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let mut d = Diagnostic::error("config", CONFIG_FILE, e.message().trim().to_string());
+            if let Some(span) = e.span() {
+                let (line, col) = LineIndex::new(text).position(span.start);
+                d = d.at(line, col).with_source(text, span.len());
+            }
+            if e.message().contains("unknown field") {
+                d = d.with_note("site-specific values belong in the [extra] table");
+            }
+            d
+        })?;
+        let base_url = match overrides.base_url.as_ref().or(raw.base_url.as_ref()) {
+            Some(url) => Some(normalize_base_url(url).map_err(|message| {
+                let line = key_line(text, "base_url");
+                let file = if overrides.base_url.is_some() {
+                    "--base-url"
+                } else {
+                    CONFIG_FILE
+                };
+                Diagnostic::error("config", file, message).at(line, u32::from(line > 0))
+            })?),
+            None => None,
+        };
+        let base_path = base_url.as_deref().map(url_path).unwrap_or_default();
+        let extra = match serde_json::to_value(&raw.extra) {
+            Ok(serde_json::Value::Object(map)) => map,
+            _ => serde_json::Map::new(),
+        };
+        Ok(Config {
+            root: root.to_path_buf(),
+            title: raw.title.unwrap_or_else(|| "Documentation".to_string()),
+            base_url,
+            base_path,
+            theme: raw.theme.unwrap_or_else(|| "default".to_string()),
+            broken_links: match raw.broken_links {
+                Some(BrokenLinks::Warn) => Severity::Warning,
+                _ => Severity::Error,
+            },
+            elements_index: raw.elements_index,
+            drafts: overrides.drafts,
+            extra,
+        })
+    }
+
+    pub fn content_dir(&self) -> PathBuf {
+        self.root.join("content")
+    }
+
+    pub fn static_dir(&self) -> PathBuf {
+        self.root.join("static")
+    }
+
+    pub fn templates_dir(&self) -> PathBuf {
+        self.root.join("templates")
+    }
+
+    pub fn theme_dir(&self) -> PathBuf {
+        self.root.join("themes").join(&self.theme)
+    }
+
+    /// The absolute URL of a site-relative path (`/a/b.html`), when `base_url` is known.
+    pub fn absolute_url(&self, site_path: &str) -> Option<String> {
+        let base = self.base_url.as_deref()?;
+        let origin = &base[..base.len() - self.base_path.len()];
+        Some(format!("{origin}{}{site_path}", self.base_path))
+    }
+}
+
+/// Checks a base URL is absolute http(s) and drops its trailing slash.
+fn normalize_base_url(url: &str) -> std::result::Result<String, String> {
+    let url = url.trim();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| {
+            format!("base_url \"{url}\" must be an absolute http:// or https:// URL")
+        })?;
+    if rest.is_empty() || rest.starts_with('/') {
+        return Err(format!("base_url \"{url}\" has no host"));
+    }
+    if rest.contains(['?', '#']) {
+        return Err(format!(
+            "base_url \"{url}\" must not have a query or fragment"
+        ));
+    }
+    Ok(url.trim_end_matches('/').to_string())
+}
+
+/// The path of an absolute URL without its trailing slash: `https://h/docs/` → `/docs`.
+fn url_path(url: &str) -> String {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    match after_scheme.find('/') {
+        Some(i) => after_scheme[i..].trim_end_matches('/').to_string(),
+        None => String::new(),
+    }
+}
+
+/// The 1-based line where top-level `key =` is set, or 0.
+fn key_line(text: &str, key: &str) -> u32 {
+    text.lines()
+        .position(|l| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|r| r.trim_start().starts_with('='))
+        })
+        .map_or(0, |i| i as u32 + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> std::result::Result<Config, Diagnostic> {
+        Config::parse(Path::new("/site"), text, &Overrides::default())
+    }
+
+    #[test]
+    fn base_url_path_becomes_the_url_prefix() {
+        let c = parse("base_url = \"https://docs.example.com/docs/\"").unwrap();
+        assert_eq!(c.base_url.as_deref(), Some("https://docs.example.com/docs"));
+        assert_eq!(c.base_path, "/docs");
+        assert_eq!(
+            c.absolute_url("/a/b.html").as_deref(),
+            Some("https://docs.example.com/docs/a/b.html")
+        );
+        let c = parse("base_url = \"http://localhost:1111\"").unwrap();
+        assert_eq!(c.base_path, "");
+        assert_eq!(
+            c.absolute_url("/").as_deref(),
+            Some("http://localhost:1111/")
+        );
+    }
+
+    #[test]
+    fn command_line_base_url_wins() {
+        let overrides = Overrides {
+            base_url: Some("https://preview.example.com/pr-7/".into()),
+            drafts: false,
+        };
+        let c = Config::parse(
+            Path::new("/s"),
+            "base_url = \"https://example.com\"",
+            &overrides,
+        )
+        .unwrap();
+        assert_eq!(c.base_path, "/pr-7");
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_with_its_line() {
+        let d = parse("title = \"x\"\nbroken_link = \"warn\"\n").unwrap_err();
+        assert_eq!(d.line, 2);
+        assert!(d.message.contains("unknown field `broken_link`"), "{}", d.message);
+    }
+
+    #[test]
+    fn extra_keeps_any_value() {
+        let c = parse("[extra]\nconsole = \"Cloud Elements\"\nn = 3\n").unwrap();
+        assert_eq!(c.extra["console"], "Cloud Elements");
+        assert_eq!(c.extra["n"], 3);
+    }
+
+    #[test]
+    fn bad_base_urls_are_rejected() {
+        for bad in ["docs.example.com", "/docs", "https://", "https://h/x?y=1"] {
+            let d = parse(&format!("base_url = \"{bad}\"")).unwrap_err();
+            assert_eq!(d.line, 1, "{bad}");
+        }
+    }
+
+    #[test]
+    fn broken_links_can_be_downgraded() {
+        assert_eq!(parse("").unwrap().broken_links, Severity::Error);
+        assert_eq!(
+            parse("broken_links = \"warn\"").unwrap().broken_links,
+            Severity::Warning
+        );
+        assert!(parse("broken_links = \"ignore\"").is_err());
+    }
+}

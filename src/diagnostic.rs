@@ -1,0 +1,229 @@
+//! Problems found in a site's content, collected across every stage of the build and printed once
+//! at the end. A `Diagnostic` is a value: stages return them, only the CLI prints them.
+
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// One problem, located in a file (relative to the site root) at a 1-based line and column.
+/// A line of 0 means "the whole file".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// A stable identifier such as `broken-link`, for filtering and machine-readable output.
+    pub code: &'static str,
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+    /// The closest existing thing, printed as `— did you mean "…"?`.
+    pub suggestion: Option<String>,
+    /// Extra lines of explanation (`= …`).
+    pub notes: Vec<String>,
+    /// The source line the problem is on, and how many characters to underline.
+    pub snippet: Option<Snippet>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snippet {
+    pub text: String,
+    pub underline: u32,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, file: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, code, file, message)
+    }
+
+    pub fn warning(code: &'static str, file: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, code, file, message)
+    }
+
+    fn new(
+        severity: Severity,
+        code: &'static str,
+        file: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity,
+            code,
+            file: file.into(),
+            line: 0,
+            column: 0,
+            message: message.into(),
+            suggestion: None,
+            notes: Vec::new(),
+            snippet: None,
+        }
+    }
+
+    pub fn at(mut self, line: u32, column: u32) -> Self {
+        self.line = line;
+        self.column = column;
+        self
+    }
+
+    pub fn with_suggestion(mut self, suggestion: Option<String>) -> Self {
+        self.suggestion = suggestion;
+        self
+    }
+
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    /// Attaches the source line `self.line` of `source`, underlining `len` characters from the column.
+    pub fn with_source(mut self, source: &str, len: usize) -> Self {
+        if self.line == 0 {
+            return self;
+        }
+        if let Some(text) = source.lines().nth(self.line as usize - 1) {
+            let available = text.chars().count().saturating_sub(self.column.max(1) as usize - 1);
+            self.snippet = Some(Snippet {
+                text: text.to_string(),
+                underline: len.clamp(1, available.max(1)) as u32,
+            });
+        }
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `file:line:col`, or less when the position is unknown.
+    pub fn location(&self) -> String {
+        match (self.line, self.column) {
+            (0, _) => self.file.clone(),
+            (line, 0) => format!("{}:{line}", self.file),
+            (line, col) => format!("{}:{line}:{col}", self.file),
+        }
+    }
+
+    /// The one-line form: `content/x.md:12:5: broken link "y.html" — did you mean "z.html"?`
+    pub fn headline(&self) -> String {
+        let mut line = format!("{}: {}", self.location(), self.message);
+        if let Some(suggestion) = &self.suggestion {
+            line.push_str(&format!(" — did you mean \"{suggestion}\"?"));
+        }
+        line
+    }
+}
+
+/// The human form: severity and headline, then the source line with a caret under the problem.
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{}: {}", self.severity.as_str(), self.headline())?;
+        let gutter = self.line.to_string().len();
+        let pad = " ".repeat(gutter);
+        if let Some(snippet) = &self.snippet {
+            let lead: String = snippet
+                .text
+                .chars()
+                .take(self.column.max(1) as usize - 1)
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            writeln!(f, "{pad} |")?;
+            writeln!(f, "{} | {}", self.line, snippet.text)?;
+            writeln!(
+                f,
+                "{pad} | {lead}{}",
+                "^".repeat(snippet.underline as usize)
+            )?;
+        }
+        for note in &self.notes {
+            writeln!(f, "{pad} = {note}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Sorts diagnostics for output: by file, then position, errors before warnings at one spot.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        (&a.file, a.line, a.column, a.severity, &a.message).cmp(&(
+            &b.file,
+            b.line,
+            b.column,
+            b.severity,
+            &b.message,
+        ))
+    });
+}
+
+/// Maps byte offsets of a text to 1-based line and column (in characters).
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { text, starts }
+    }
+
+    /// Line and column of `offset`; both 1-based.
+    pub fn position(&self, offset: usize) -> (u32, u32) {
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.starts[line];
+        let end = offset.min(self.text.len());
+        let column = self.text.get(start..end).map_or(1, |s| s.chars().count() + 1);
+        (line as u32 + 1, column as u32)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_one_based_and_count_characters() {
+        let text = "ab\ncé f\n\nx";
+        let index = LineIndex::new(text);
+        assert_eq!(index.position(0), (1, 1));
+        assert_eq!(index.position(1), (1, 2));
+        assert_eq!(index.position(3), (2, 1));
+        assert_eq!(index.position(text.find('f').unwrap()), (2, 4));
+        assert_eq!(index.position(text.find('x').unwrap()), (4, 1));
+    }
+
+    #[test]
+    fn human_form_shows_the_line_and_a_caret() {
+        let source = "# Title\n\nSee [setup](setp.html) now.\n";
+        let d = Diagnostic::error("broken-link", "content/a.md", "broken link \"setp.html\"")
+            .at(3, 5)
+            .with_suggestion(Some("setup.html".into()))
+            .with_note("link text: \"setup\"")
+            .with_source(source, 19);
+        assert_eq!(
+            d.to_string(),
+            "error: content/a.md:3:5: broken link \"setp.html\" — did you mean \"setup.html\"?\n  \
+             |\n3 | See [setup](setp.html) now.\n  |     ^^^^^^^^^^^^^^^^^^^\n  = link text: \"setup\"\n"
+        );
+    }
+
+    #[test]
+    fn location_omits_unknown_parts() {
+        let d = Diagnostic::warning("x", "docgen.toml", "m");
+        assert_eq!(d.location(), "docgen.toml");
+        assert_eq!(d.clone().at(4, 0).location(), "docgen.toml:4");
+    }
+}

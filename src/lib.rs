@@ -1,0 +1,30 @@
+//! docgen: a static documentation site generator for API element guides.
+//!
+//! A build is a one-way flow, one module per stage (see `build` for how they chain):
+//!
+//! | stage  | modules |
+//! |--------|---------|
+//! | load   | `config`, `source`, `theme` |
+//! | parse  | `page`, `front_matter`, `markdown`, `highlight` |
+//! | index  | `nav`, `links` |
+//! | check  | `links` (resolution), `build::Site::check_and_write` |
+//! | render | `render` |
+//! | write  | `output` |
+//!
+//! Problems in content are `diagnostic::Diagnostic` values collected across the whole run;
+//! `error::Error` is only for failures that stop a build from running at all.
+
+pub mod build;
+pub mod config;
+pub mod diagnostic;
+pub mod error;
+pub mod front_matter;
+pub mod highlight;
+pub mod links;
+pub mod markdown;
+pub mod nav;
+pub mod output;
+pub mod page;
+pub mod render;
+pub mod source;
+pub mod theme;

@@ -1,0 +1,645 @@
+//! Parse stage: Markdown to a `Document` — HTML whose link targets are left as numbered slots,
+//! plus everything the later stages need to know without parsing again: the links with their
+//! positions, the headings with their ids, the title. Highlighting happens here, so a page's
+//! expensive work depends on its own text only; filling the slots once links are resolved is a
+//! cheap string pass (`Document::html_with_links`).
+
+use std::cell::RefCell;
+use std::collections::HashSet;
+
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+
+use crate::diagnostic::{Diagnostic, LineIndex};
+use crate::highlight::{Highlighter, escape};
+
+/// Marks a link slot in `Document::html`. Markdown text never contains it: NUL is replaced
+/// before parsing, as CommonMark requires.
+const SLOT: char = '\0';
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    /// `[text](dest)`, reference links and autolinks.
+    Link,
+    /// `![alt](src)`.
+    Image,
+    /// `[[Title]]` or `[[Title|text]]`.
+    Title,
+}
+
+/// A link as written, located in the page's file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub kind: LinkKind,
+    pub dest: String,
+    /// The link text (or an image's alt text).
+    pub text: String,
+    pub line: u32,
+    pub column: u32,
+    /// Length in characters of the link's source on its first line, for underlining.
+    pub len: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// One page body, rendered except for its links.
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    html: String,
+    pub links: Vec<Link>,
+    pub headings: Vec<Heading>,
+    /// Ids a link's `#fragment` may name besides headings: raw HTML ids and footnotes.
+    pub anchors: Vec<String>,
+    /// The text of the first level-1 heading.
+    pub title: Option<String>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// One entry of a page's table of contents; `children` are the deeper headings under it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    pub children: Vec<TocEntry>,
+}
+
+impl Document {
+    /// The HTML with slot `i` replaced by `hrefs[i]` (already a URL; attribute-escaped here).
+    pub fn html_with_links(&self, hrefs: &[String]) -> String {
+        let mut out = String::with_capacity(self.html.len() + hrefs.len() * 32);
+        let mut rest = self.html.as_str();
+        while let Some(start) = rest.find(SLOT) {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + 1..];
+            let end = after.find(SLOT).expect("slots are written in pairs");
+            let index: usize = after[..end].parse().expect("slot holds an index");
+            out.push_str(&escape(&hrefs[index]));
+            rest = &after[end + 1..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// Whether `id` names a heading or another anchor of this page.
+    pub fn has_anchor(&self, id: &str) -> bool {
+        self.headings.iter().any(|h| h.id == id) || self.anchors.iter().any(|a| a == id)
+    }
+
+    /// Every anchor id, headings first.
+    pub fn anchor_ids(&self) -> impl Iterator<Item = &str> {
+        self.headings
+            .iter()
+            .map(|h| h.id.as_str())
+            .chain(self.anchors.iter().map(String::as_str))
+    }
+
+    /// Headings below the title (h2–h6), nested by level.
+    pub fn toc(&self) -> Vec<TocEntry> {
+        let mut roots: Vec<TocEntry> = Vec::new();
+        for h in self.headings.iter().filter(|h| h.level >= 2) {
+            let entry = TocEntry {
+                level: h.level,
+                id: h.id.clone(),
+                title: h.text.clone(),
+                children: Vec::new(),
+            };
+            insert_toc(&mut roots, entry);
+        }
+        roots
+    }
+}
+
+fn insert_toc(siblings: &mut Vec<TocEntry>, entry: TocEntry) {
+    match siblings.last_mut() {
+        Some(last) if last.level < entry.level => insert_toc(&mut last.children, entry),
+        _ => siblings.push(entry),
+    }
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_WIKILINKS
+}
+
+/// Renders the body of `file`: `text` is the whole file and the body starts at `body_offset`,
+/// so every position is a position in the file.
+pub fn render(
+    file: &str,
+    text: &str,
+    body_offset: usize,
+    highlighter: &Highlighter,
+) -> Document {
+    let sanitized;
+    let body = if text[body_offset..].contains(SLOT) {
+        sanitized = text[body_offset..].replace(SLOT, "\u{FFFD}");
+        sanitized.as_str()
+    } else {
+        &text[body_offset..]
+    };
+    let lines = LineIndex::new(text);
+    let undefined_references = RefCell::new(Vec::new());
+    let callback = |broken: pulldown_cmark::BrokenLink<'_>| {
+        if broken.link_type == LinkType::Reference {
+            undefined_references
+                .borrow_mut()
+                .push((broken.span.clone(), broken.reference.to_string()));
+        }
+        None
+    };
+    let parser = Parser::new_with_broken_link_callback(body, options(), Some(callback));
+    let mut renderer = Renderer {
+        doc: Document::default(),
+        events: Vec::new(),
+        used_ids: HashSet::new(),
+        capture: None,
+        open_link: None,
+    };
+    for (event, range) in parser.into_offset_iter() {
+        let position = || {
+            let (line, column) = lines.position(body_offset + range.start);
+            let first_line = body[range.clone()].lines().next().unwrap_or("");
+            (line, column, first_line.chars().count() as u32)
+        };
+        renderer.event(event, position, highlighter);
+    }
+    let mut doc = renderer.finish();
+    for (span, reference) in undefined_references.into_inner() {
+        let (line, column) = lines.position(body_offset + span.start);
+        doc.diagnostics.push(
+            Diagnostic::warning(
+                "undefined-reference",
+                file,
+                format!("link reference [{reference}] is not defined anywhere on this page"),
+            )
+            .at(line, column)
+            .with_source(text, body[span].chars().count()),
+        );
+    }
+    doc
+}
+
+/// What the renderer is in the middle of collecting.
+enum Capture<'a> {
+    Heading {
+        level: HeadingLevel,
+        id: Option<String>,
+        classes: Vec<String>,
+        attrs: Vec<(String, Option<String>)>,
+        events: Vec<Event<'a>>,
+        text: String,
+    },
+    /// An image's alt text; `slot` is its link index.
+    Image {
+        slot: usize,
+        title: String,
+        alt: String,
+    },
+    Code {
+        lang: Option<String>,
+        code: String,
+    },
+}
+
+struct Renderer<'a> {
+    doc: Document,
+    events: Vec<Event<'a>>,
+    used_ids: HashSet<String>,
+    capture: Option<Capture<'a>>,
+    /// The link being read (its index in `doc.links`), to collect its text.
+    open_link: Option<usize>,
+}
+
+impl<'a> Renderer<'a> {
+    fn event(
+        &mut self,
+        event: Event<'a>,
+        position: impl Fn() -> (u32, u32, u32),
+        highlighter: &Highlighter,
+    ) {
+        // Inside an image only the alt text matters; inside code only the text.
+        match &mut self.capture {
+            Some(Capture::Image { alt, .. }) => {
+                match event {
+                    Event::End(TagEnd::Image) => self.finish_image(),
+                    Event::Text(t) | Event::Code(t) => alt.push_str(&t),
+                    _ => {}
+                }
+                return;
+            }
+            Some(Capture::Code { code, .. }) => {
+                match event {
+                    Event::End(TagEnd::CodeBlock) => self.finish_code(highlighter),
+                    Event::Text(t) => code.push_str(&t),
+                    _ => {}
+                }
+                return;
+            }
+            _ => {}
+        }
+        match event {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                self.capture = Some(Capture::Heading {
+                    level,
+                    id: id.map(|i| i.to_string()),
+                    classes: classes.iter().map(|c| c.to_string()).collect(),
+                    attrs: attrs
+                        .iter()
+                        .map(|(k, v)| (k.to_string(), v.as_ref().map(|v| v.to_string())))
+                        .collect(),
+                    events: Vec::new(),
+                    text: String::new(),
+                });
+            }
+            Event::End(TagEnd::Heading(_)) => self.finish_heading(),
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info
+                        .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
+                        .next()
+                        .filter(|l| !l.is_empty())
+                        .map(str::to_string),
+                    CodeBlockKind::Indented => None,
+                };
+                self.capture = Some(Capture::Code {
+                    lang,
+                    code: String::new(),
+                });
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                ..
+            }) => {
+                let (line, column, len) = position();
+                let kind = match link_type {
+                    LinkType::WikiLink { .. } => LinkKind::Title,
+                    _ => LinkKind::Link,
+                };
+                let dest = match link_type {
+                    LinkType::Email => format!("mailto:{dest_url}"),
+                    _ => dest_url.to_string(),
+                };
+                let slot = self.add_link(kind, dest, line, column, len);
+                self.open_link = Some(slot);
+                let mut tag = format!("<a href=\"{SLOT}{slot}{SLOT}\"");
+                if !title.is_empty() {
+                    tag.push_str(&format!(" title=\"{}\"", escape(&title)));
+                }
+                tag.push('>');
+                self.emit(Event::InlineHtml(tag.into()));
+            }
+            Event::End(TagEnd::Link) => {
+                self.open_link = None;
+                self.emit(Event::InlineHtml("</a>".into()));
+            }
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => {
+                let (line, column, len) = position();
+                let slot = self.add_link(LinkKind::Image, dest_url.to_string(), line, column, len);
+                self.capture = Some(Capture::Image {
+                    slot,
+                    title: title.to_string(),
+                    alt: String::new(),
+                });
+            }
+            Event::Start(Tag::FootnoteDefinition(ref name)) => {
+                self.doc.anchors.push(name.to_string());
+                self.emit(event);
+            }
+            Event::Html(ref html) | Event::InlineHtml(ref html) => {
+                collect_html_ids(html, &mut self.doc.anchors);
+                self.emit(event);
+            }
+            Event::Text(ref text) | Event::Code(ref text) => {
+                self.add_text(text);
+                self.emit(event);
+            }
+            _ => self.emit(event),
+        }
+    }
+
+    /// Sends an event to the output, or into the heading being collected.
+    fn emit(&mut self, event: Event<'a>) {
+        match &mut self.capture {
+            Some(Capture::Heading { events, .. }) => events.push(event),
+            _ => self.events.push(event),
+        }
+    }
+
+    /// Link and heading text accumulate from the same text events.
+    fn add_text(&mut self, text: &str) {
+        if let Some(Capture::Heading { text: heading, .. }) = &mut self.capture {
+            heading.push_str(text);
+        }
+        if let Some(open) = self.open_link {
+            self.doc.links[open].text.push_str(text);
+        }
+    }
+
+    fn add_link(&mut self, kind: LinkKind, dest: String, line: u32, column: u32, len: u32) -> usize {
+        self.doc.links.push(Link {
+            kind,
+            dest,
+            text: String::new(),
+            line,
+            column,
+            len,
+        });
+        self.doc.links.len() - 1
+    }
+
+    fn finish_image(&mut self) {
+        let Some(Capture::Image { slot, title, alt }) = self.capture.take() else {
+            return;
+        };
+        self.doc.links[slot].text = alt.clone();
+        let mut tag = format!(
+            "<img src=\"{SLOT}{slot}{SLOT}\" alt=\"{}\" loading=\"lazy\"",
+            escape(&alt)
+        );
+        if !title.is_empty() {
+            tag.push_str(&format!(" title=\"{}\"", escape(&title)));
+        }
+        tag.push('>');
+        self.emit(Event::InlineHtml(tag.into()));
+    }
+
+    fn finish_code(&mut self, highlighter: &Highlighter) {
+        let Some(Capture::Code { lang, code }) = self.capture.take() else {
+            return;
+        };
+        let html = highlighter.highlight(lang.as_deref(), &code);
+        self.emit(Event::Html(html.into()));
+    }
+
+    fn finish_heading(&mut self) {
+        let Some(Capture::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+            events,
+            text,
+        }) = self.capture.take()
+        else {
+            return;
+        };
+        let text = text.trim().to_string();
+        let id = match id {
+            Some(id) => {
+                self.used_ids.insert(id.clone());
+                id
+            }
+            None => unique_id(&slugify(&text), &mut self.used_ids),
+        };
+        let level_number = level as u8;
+        if level_number == 1 && self.doc.title.is_none() {
+            self.doc.title = Some(text.clone());
+        }
+        let mut open = format!("<h{level_number} id=\"{}\"", escape(&id));
+        if !classes.is_empty() {
+            open.push_str(&format!(" class=\"{}\"", escape(&classes.join(" "))));
+        }
+        for (key, value) in &attrs {
+            match value {
+                Some(value) => open.push_str(&format!(" {}=\"{}\"", escape(key), escape(value))),
+                None => open.push_str(&format!(" {}", escape(key))),
+            }
+        }
+        open.push('>');
+        self.events.push(Event::Html(open.into()));
+        self.events.extend(events);
+        self.events.push(Event::Html(
+            format!(
+                "<a class=\"heading-anchor\" href=\"#{}\" aria-label=\"Link to this section\">#</a></h{level_number}>\n",
+                escape(&id)
+            )
+            .into(),
+        ));
+        self.doc.headings.push(Heading {
+            level: level_number,
+            id,
+            text,
+        });
+    }
+
+    fn finish(mut self) -> Document {
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, self.events.into_iter());
+        self.doc.html = html;
+        self.doc
+    }
+}
+
+/// A GitHub-style heading id: lowercase letters and digits, `-` for spaces, `_` and `-` kept,
+/// other punctuation dropped.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            slug.extend(c.to_lowercase());
+        } else if c == ' ' || c == '-' {
+            slug.push('-');
+        } else if c == '_' {
+            slug.push('_');
+        }
+    }
+    slug
+}
+
+/// `base`, or `base-1`, `base-2`… when taken.
+fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
+    let base = if base.is_empty() { "section" } else { base };
+    let mut id = base.to_string();
+    let mut n = 0;
+    while used.contains(&id) {
+        n += 1;
+        id = format!("{base}-{n}");
+    }
+    used.insert(id.clone());
+    id
+}
+
+/// Adds the values of `id="…"` and `name="…"` attributes found in raw HTML.
+fn collect_html_ids(html: &str, anchors: &mut Vec<String>) {
+    for attr in [" id=", " name="] {
+        let mut rest = html;
+        while let Some(i) = rest.find(attr) {
+            rest = &rest[i + attr.len()..];
+            let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+                continue;
+            };
+            if let Some(end) = rest[1..].find(quote) {
+                anchors.push(rest[1..1 + end].to_string());
+                rest = &rest[1 + end..];
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(body: &str) -> Document {
+        render("p.md", body, 0, &Highlighter::new())
+    }
+
+    /// Renders with each link replaced by `[dest]`, to see where slots went.
+    fn html(body: &str) -> String {
+        let d = doc(body);
+        let hrefs: Vec<String> = d.links.iter().map(|l| format!("[{}]", l.dest)).collect();
+        d.html_with_links(&hrefs)
+    }
+
+    #[test]
+    fn slugs_follow_github() {
+        let cases = [
+            ("Get Elements OAuth Information", "get-elements-oauth-information"),
+            ("Step 2: Create the App", "step-2-create-the-app"),
+            ("What’s new in v2.0?", "whats-new-in-v20"),
+            ("snake_case and kebab-case", "snake_case-and-kebab-case"),
+            ("Ünïcödé Straße", "ünïcödé-straße"),
+            ("`POST /instances`", "post-instances"),
+        ];
+        for (text, slug) in cases {
+            assert_eq!(slugify(text), slug, "{text}");
+        }
+    }
+
+    #[test]
+    fn headings_get_unique_ids_and_self_links() {
+        let d = doc("# Title\n\n## Setup\n\n## Setup\n\n### Custom {#my-id}\n\n## Setup\n");
+        let ids: Vec<_> = d.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["title", "setup", "setup-1", "my-id", "setup-2"]);
+        assert_eq!(d.title.as_deref(), Some("Title"));
+        let html = d.html_with_links(&[]);
+        assert!(html.contains(
+            "<h2 id=\"setup-1\">Setup<a class=\"heading-anchor\" href=\"#setup-1\" aria-label=\"Link to this section\">#</a></h2>"
+        ), "{html}");
+        assert!(d.has_anchor("my-id"));
+    }
+
+    #[test]
+    fn toc_nests_by_level_and_skips_the_title() {
+        let d = doc("# T\n## A\n### A1\n### A2\n#### deep\n## B\n");
+        let toc = d.toc();
+        assert_eq!(toc.len(), 2);
+        assert_eq!(toc[0].title, "A");
+        assert_eq!(toc[0].children.len(), 2);
+        assert_eq!(toc[0].children[1].children[0].id, "deep");
+        assert!(toc[1].children.is_empty());
+    }
+
+    #[test]
+    fn links_carry_file_positions_and_text() {
+        let text = "---\ntitle: x\n---\nIntro.\n\nSee [the *setup* guide](setup.html#top) and ![logo](img/l.png \"Logo\").\n";
+        let d = render("p.md", text, 17, &Highlighter::new());
+        assert_eq!(d.links.len(), 2);
+        let link = &d.links[0];
+        assert_eq!((link.kind, link.dest.as_str()), (LinkKind::Link, "setup.html#top"));
+        assert_eq!(link.text, "the setup guide");
+        assert_eq!((link.line, link.column), (6, 5));
+        assert_eq!(link.len, "[the *setup* guide](setup.html#top)".len() as u32);
+        let image = &d.links[1];
+        assert_eq!((image.kind, image.text.as_str()), (LinkKind::Image, "logo"));
+        assert_eq!((image.line, image.column), (6, 45));
+    }
+
+    #[test]
+    fn links_and_images_render_through_slots() {
+        let out = html("[a](x.html \"T\") ![alt *b*](i.png) <https://e.com> <me@e.com>");
+        assert!(out.contains(r#"<a href="[x.html]" title="T">a</a>"#), "{out}");
+        assert!(out.contains(r#"<img src="[i.png]" alt="alt b" loading="lazy">"#), "{out}");
+        assert!(out.contains(r#"<a href="[https://e.com]">https://e.com</a>"#), "{out}");
+        assert!(out.contains(r#"<a href="[mailto:me@e.com]">"#), "{out}");
+    }
+
+    #[test]
+    fn filled_hrefs_are_attribute_escaped() {
+        let d = doc("[a](x)");
+        assert_eq!(
+            d.html_with_links(&["/a?b=1&c=\"2\"".to_string()]),
+            "<p><a href=\"/a?b=1&amp;c=&quot;2&quot;\">a</a></p>\n"
+        );
+    }
+
+    #[test]
+    fn title_links_keep_their_display_text() {
+        let d = doc("Next [[Create Instance|create an instance]] and [[Events]].");
+        let found: Vec<_> = d
+            .links
+            .iter()
+            .map(|l| (l.kind, l.dest.as_str(), l.text.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (LinkKind::Title, "Create Instance", "create an instance"),
+                (LinkKind::Title, "Events", "Events"),
+            ]
+        );
+    }
+
+    #[test]
+    fn links_inside_headings_and_tables_work() {
+        let out = html("## See [x](a.html)\n\n| a | b |\n|---|---|\n| [y](b.html) | 1 |\n");
+        assert!(out.contains(r#"<h2 id="see-x">See <a href="[a.html]">x</a>"#), "{out}");
+        assert!(out.contains(r#"<td><a href="[b.html]">y</a></td>"#), "{out}");
+    }
+
+    #[test]
+    fn code_is_highlighted_and_never_parsed_for_links() {
+        let out = html("```json\n{\"a\": \"[x](y.html)\"}\n```\n\n```\nplain <b>\n```\n");
+        assert!(out.contains("<pre class=\"code\" data-lang=\"json\">"), "{out}");
+        assert!(out.contains("<pre class=\"code\"><code>plain &lt;b&gt;\n</code></pre>"), "{out}");
+        assert!(doc("```md\n[x](y.html)\n```").links.is_empty());
+    }
+
+    #[test]
+    fn extensions_are_on() {
+        let out = html("~~old~~ \"quoted\"\n\n- [x] done\n\nNote[^1].\n\n[^1]: The note.\n");
+        assert!(out.contains("<del>old</del>"), "{out}");
+        assert!(out.contains("“quoted”"), "{out}");
+        assert!(out.contains("type=\"checkbox\""), "{out}");
+        assert!(out.contains("footnote-reference"), "{out}");
+        assert!(doc("Note[^n].\n\n[^n]: x\n").has_anchor("n"));
+    }
+
+    #[test]
+    fn raw_html_ids_are_anchors() {
+        let d = doc("<a id=\"legacy\"></a>\n\n<div name='old'>x</div>\n");
+        assert!(d.has_anchor("legacy") && d.has_anchor("old"));
+    }
+
+    #[test]
+    fn undefined_reference_links_warn() {
+        let d = doc("See [the guide][guide].\n");
+        assert_eq!(d.diagnostics.len(), 1);
+        assert!(d.diagnostics[0].message.contains("[guide]"));
+        assert_eq!((d.diagnostics[0].line, d.diagnostics[0].column), (1, 5));
+    }
+
+    #[test]
+    fn nul_bytes_cannot_forge_slots() {
+        let d = doc("a\0b [x](y)");
+        assert_eq!(d.html_with_links(&["/y".into()]), "<p>a\u{FFFD}b <a href=\"/y\">x</a></p>\n");
+    }
+}

@@ -1,0 +1,144 @@
+//! Parse stage: one content file becomes a `Page` — its front matter, its rendered Markdown and
+//! the problems found in it. A page depends only on its own text, so pages parse in parallel and
+//! `serve` re-parses just the file that changed.
+
+use crate::diagnostic::Diagnostic;
+use crate::front_matter::{self, FrontMatter};
+use crate::highlight::Highlighter;
+use crate::links::{self, IndexedPage};
+use crate::markdown::{self, Document};
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Path below `content/`: `elements/gotowebinar/events.md`.
+    pub source: String,
+    /// Site path (without the base path): `/elements/gotowebinar/events.html`.
+    pub url: String,
+    /// The file's text, kept for diagnostics that quote a line.
+    pub text: String,
+    pub front: FrontMatter,
+    pub doc: Document,
+    /// Front matter title, else the first `# heading`, else the file name.
+    pub title: String,
+    /// Problems found while parsing (front matter, Markdown).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Page {
+    /// Parses `bytes`, the content of `content/<source>`.
+    pub fn parse(source: &str, bytes: Vec<u8>, highlighter: &Highlighter) -> Page {
+        let file = display_path(source);
+        let mut diagnostics = Vec::new();
+        let text = String::from_utf8(bytes).unwrap_or_else(|e| {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+            diagnostics.push(
+                Diagnostic::error("encoding", &file, "the file is not valid UTF-8 text").at(line, 0),
+            );
+            String::from_utf8_lossy(&bytes).into_owned()
+        });
+        let parsed = front_matter::parse(&file, &text);
+        diagnostics.extend(parsed.diagnostics);
+        let front = parsed.front;
+        let body_offset = parsed.body_offset;
+        let mut doc = markdown::render(&file, &text, body_offset, highlighter);
+        diagnostics.append(&mut doc.diagnostics);
+        let title = front
+            .title
+            .clone()
+            .or_else(|| doc.title.clone())
+            .unwrap_or_else(|| title_from_file_name(source));
+        Page {
+            source: source.to_string(),
+            url: links::url_for_source(source),
+            text,
+            front,
+            doc,
+            title,
+            diagnostics,
+        }
+    }
+
+    /// The path shown in messages: `content/<source>`.
+    pub fn file(&self) -> String {
+        display_path(&self.source)
+    }
+
+    /// The folder below `content/` holding the page (`elements/gotowebinar`, or `` at the root).
+    pub fn dir(&self) -> &str {
+        self.source.rsplit_once('/').map_or("", |(dir, _)| dir)
+    }
+
+    pub fn is_index(&self) -> bool {
+        self.source == "index.md" || self.source.ends_with("/index.md")
+    }
+
+    /// The layout to render with; `page` when none is given.
+    pub fn layout(&self) -> &str {
+        self.front.layout.as_deref().unwrap_or("page")
+    }
+
+    /// What the link index needs to know about this page.
+    pub fn indexed(&self, element: Option<String>) -> IndexedPage {
+        IndexedPage {
+            source: self.source.clone(),
+            title: self.title.clone(),
+            element,
+            anchors: self.doc.anchor_ids().map(str::to_string).collect(),
+            draft: self.front.draft,
+        }
+    }
+}
+
+pub fn display_path(source: &str) -> String {
+    format!("content/{source}")
+}
+
+/// `gotowebinar-create-instance.md` → `Gotowebinar create instance`; an index page takes its
+/// folder's name.
+fn title_from_file_name(source: &str) -> String {
+    let mut parts = source.trim_end_matches(".md").rsplit('/');
+    let mut name = parts.next().unwrap_or("");
+    if name == "index" {
+        name = parts.next().unwrap_or("Home");
+    }
+    let words = name.replace(['-', '_'], " ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => "Home".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(source: &str, text: &str) -> Page {
+        Page::parse(source, text.as_bytes().to_vec(), &Highlighter::new())
+    }
+
+    #[test]
+    fn title_falls_back_to_heading_then_file_name() {
+        assert_eq!(parse("a.md", "---\ntitle: Front\n---\n# Heading\n").title, "Front");
+        assert_eq!(parse("a.md", "Intro\n\n# Heading\n").title, "Heading");
+        assert_eq!(parse("x/create-instance.md", "text").title, "Create instance");
+        assert_eq!(parse("elements/box/index.md", "text").title, "Box");
+        assert_eq!(parse("index.md", "").title, "Home");
+    }
+
+    #[test]
+    fn invalid_utf8_is_reported_not_fatal() {
+        let page = Page::parse("a.md", b"ok\nbad \xff here\n".to_vec(), &Highlighter::new());
+        assert_eq!(page.diagnostics.len(), 1);
+        assert_eq!(page.diagnostics[0].line, 2);
+        assert!(page.doc.html_with_links(&[]).contains("ok"));
+    }
+
+    #[test]
+    fn positions_count_from_the_top_of_the_file() {
+        let page = parse("a.md", "---\ntitle: T\n---\n\n[x](y.html)\n");
+        assert_eq!((page.doc.links[0].line, page.doc.links[0].column), (5, 1));
+    }
+}

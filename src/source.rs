@@ -1,0 +1,112 @@
+//! Load stage: finding the site's files. This module is the only one that walks `content/` and
+//! `static/`; paths it returns are relative to the walked folder, `/`-separated and sorted, so
+//! everything downstream is deterministic and platform-independent.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::error::{Error, Result, fs};
+
+/// What `content/` holds: Markdown pages, and every other file (images, downloads) as assets.
+#[derive(Debug, Default, Clone)]
+pub struct ContentTree {
+    pub pages: Vec<String>,
+    pub assets: Vec<String>,
+}
+
+/// Lists `content/` (which may be missing: an empty site is still a site).
+pub fn scan_content(dir: &Path) -> Result<ContentTree> {
+    let mut tree = ContentTree::default();
+    for rel in list_files(dir)? {
+        if is_page(&rel) {
+            tree.pages.push(rel);
+        } else {
+            tree.assets.push(rel);
+        }
+    }
+    Ok(tree)
+}
+
+/// Every file below `dir`, relative and sorted; hidden and editor-temporary files are skipped.
+pub fn list_files(dir: &Path) -> Result<Vec<String>> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut files = Vec::new();
+    let walker = WalkDir::new(dir)
+        .follow_links(true)
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = entry.map_err(|e| {
+            let path = e.path().map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
+            Error::io(path, e.into())
+        })?;
+        if entry.file_type().is_file() {
+            files.push(relative(dir, entry.path()));
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Reads one content file.
+pub fn read(dir: &Path, rel: &str) -> Result<Vec<u8>> {
+    fs::read(&dir.join(rel))
+}
+
+pub fn is_page(rel: &str) -> bool {
+    rel.ends_with(".md")
+}
+
+/// Files a writer's tools leave around that are not part of the site: dotfiles, editor backups,
+/// swap and lock files.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.starts_with(".#")
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+}
+
+/// `dir/a/b.md` → `a/b.md`, with `/` separators on every platform.
+pub fn relative(dir: &Path, path: &Path) -> String {
+    let rel: PathBuf = path.strip_prefix(dir).unwrap_or(path).to_path_buf();
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ignores_editor_and_hidden_files() {
+        for name in [".DS_Store", ".git", "page.md~", ".#page.md", "#page.md#", "x.swp"] {
+            assert!(is_ignored(name), "{name}");
+        }
+        for name in ["page.md", "img", "logo.svg", "index.md"] {
+            assert!(!is_ignored(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn scans_pages_and_assets_sorted() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for f in ["b.md", "a/index.md", "a/img/x.png", "a/.hidden.md", "a/z.md~"] {
+            let p = root.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "x").unwrap();
+        }
+        let tree = scan_content(root).unwrap();
+        assert_eq!(tree.pages, ["a/index.md", "b.md"]);
+        assert_eq!(tree.assets, ["a/img/x.png"]);
+        assert!(scan_content(&root.join("missing")).unwrap().pages.is_empty());
+    }
+}

@@ -1,0 +1,156 @@
+//! Load stage: the templates and static files a site renders with. The default theme is compiled
+//! into the binary, so a folder with only `docgen.toml` and `content/` builds; a site's
+//! `themes/<theme>/` and then its `templates/` override it file by file.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+use crate::error::{Error, Result, fs};
+use crate::source;
+
+/// The default theme, as shipped in `themes/default/`.
+const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
+    ("404.html", include_str!("../themes/default/templates/404.html")),
+    ("base.html", include_str!("../themes/default/templates/base.html")),
+    ("docs.html", include_str!("../themes/default/templates/docs.html")),
+    ("elements.html", include_str!("../themes/default/templates/elements.html")),
+    ("page.html", include_str!("../themes/default/templates/page.html")),
+    (
+        "sidebarelementdoc.html",
+        include_str!("../themes/default/templates/sidebarelementdoc.html"),
+    ),
+];
+
+const DEFAULT_STATIC: &[(&str, &[u8])] = &[
+    ("favicon.svg", include_bytes!("../themes/default/static/favicon.svg")),
+    ("theme.css", include_bytes!("../themes/default/static/theme.css")),
+    ("theme.js", include_bytes!("../themes/default/static/theme.js")),
+];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateFile {
+    /// Name used by `layout:` and `{% extends %}`: `base.html`, `partials/nav.html`.
+    pub name: String,
+    pub text: String,
+    /// Where it came from, for messages: `templates/page.html`, `(built-in) page.html`.
+    pub origin: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StaticSource {
+    BuiltIn(&'static [u8]),
+    File(PathBuf),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThemeFile {
+    /// Path in the output folder: `theme.css`.
+    pub path: String,
+    pub source: StaticSource,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Theme {
+    pub templates: Vec<TemplateFile>,
+    pub static_files: Vec<ThemeFile>,
+}
+
+impl Theme {
+    /// Collects the built-in theme, then the site's theme folder, then its `templates/`.
+    pub fn load(config: &Config) -> Result<Theme> {
+        let theme_dir = config.theme_dir();
+        if config.theme != "default" && !theme_dir.is_dir() {
+            return Err(Error::Usage(format!(
+                "theme \"{}\" not found: expected a folder {}",
+                config.theme,
+                theme_dir.display()
+            )));
+        }
+        let mut templates: BTreeMap<String, TemplateFile> = DEFAULT_TEMPLATES
+            .iter()
+            .map(|(name, text)| {
+                (
+                    name.to_string(),
+                    TemplateFile {
+                        name: name.to_string(),
+                        text: text.to_string(),
+                        origin: format!("(built-in theme) {name}"),
+                    },
+                )
+            })
+            .collect();
+        let theme_rel = format!("themes/{}", config.theme);
+        for (dir, shown) in [
+            (theme_dir.join("templates"), format!("{theme_rel}/templates")),
+            (config.templates_dir(), "templates".to_string()),
+        ] {
+            for name in source::list_files(&dir)? {
+                let text = fs::read_to_string(&dir.join(&name))?;
+                let origin = format!("{shown}/{name}");
+                templates.insert(name.clone(), TemplateFile { name, text, origin });
+            }
+        }
+        let mut static_files: BTreeMap<String, ThemeFile> = DEFAULT_STATIC
+            .iter()
+            .map(|(path, bytes)| {
+                (
+                    path.to_string(),
+                    ThemeFile {
+                        path: path.to_string(),
+                        source: StaticSource::BuiltIn(bytes),
+                    },
+                )
+            })
+            .collect();
+        let static_dir = theme_dir.join("static");
+        for path in source::list_files(&static_dir)? {
+            let file = static_dir.join(&path);
+            static_files.insert(
+                path.clone(),
+                ThemeFile {
+                    path,
+                    source: StaticSource::File(file),
+                },
+            );
+        }
+        Ok(Theme {
+            templates: templates.into_values().collect(),
+            static_files: static_files.into_values().collect(),
+        })
+    }
+}
+
+impl ThemeFile {
+    pub fn bytes(&self) -> Result<std::borrow::Cow<'static, [u8]>> {
+        Ok(match &self.source {
+            StaticSource::BuiltIn(bytes) => std::borrow::Cow::Borrowed(bytes),
+            StaticSource::File(path) => std::borrow::Cow::Owned(fs::read(path)?),
+        })
+    }
+
+    pub fn disk_path(&self) -> Option<&Path> {
+        match &self.source {
+            StaticSource::File(path) => Some(path),
+            StaticSource::BuiltIn(_) => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file added to themes/default must also be compiled in, or sites without a theme
+    /// folder would miss it.
+    #[test]
+    fn every_default_theme_file_is_built_in() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+        let templates = source::list_files(&root.join("templates")).unwrap();
+        let built_in: Vec<_> = DEFAULT_TEMPLATES.iter().map(|(n, _)| n.to_string()).collect();
+        assert_eq!(templates, built_in);
+        let statics = source::list_files(&root.join("static")).unwrap();
+        let built_in: Vec<_> = DEFAULT_STATIC.iter().map(|(n, _)| n.to_string()).collect();
+        assert_eq!(statics, built_in);
+    }
+}
