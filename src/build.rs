@@ -61,6 +61,8 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// The output folder, when the site was written.
     pub output: Option<PathBuf>,
+    /// Wall time of each stage, in order.
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 impl BuildReport {
@@ -74,7 +76,11 @@ impl BuildReport {
 
     /// `Built 27 pages (3 elements), 14 assets copied — 0 warnings, 0 errors in 0.21s`
     pub fn summary(&self) -> String {
-        let verb = if self.output.is_some() { "Built" } else { "Checked" };
+        let verb = if self.output.is_some() {
+            "Built"
+        } else {
+            "Checked"
+        };
         format!(
             "{verb} {} {} ({} {}), {} {} copied — {} {}, {} {} in {:.2}s",
             self.pages,
@@ -124,15 +130,40 @@ pub struct Site {
     pub index: LinkIndex,
     /// Problems found while loading and indexing.
     pub diagnostics: Vec<Diagnostic>,
+    /// Wall time of loading and indexing.
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// Measures consecutive stages.
+struct Stopwatch {
+    last: Instant,
+    laps: Vec<(&'static str, Duration)>,
+}
+
+impl Stopwatch {
+    fn start() -> Self {
+        Stopwatch {
+            last: Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.laps.push((stage, now - self.last));
+        self.last = now;
+    }
 }
 
 impl Site {
     /// Loads and parses every page, then indexes the site.
     pub fn load(config: Config, highlighter: &Highlighter) -> Result<Site> {
+        let mut watch = Stopwatch::start();
         let content_dir = config.content_dir();
         let tree = source::scan_content(&content_dir)?;
         let static_files = source::list_files(&config.static_dir())?;
         let theme = Theme::load(&config)?;
+        watch.lap("scan");
         let mut diagnostics = Vec::new();
         let pages: Vec<Page> = tree
             .pages
@@ -162,8 +193,12 @@ impl Site {
             nav: Navigation::default(),
             index: LinkIndex::default(),
             diagnostics,
+            timings: Vec::new(),
         };
+        watch.lap("parse");
         site.index();
+        watch.lap("index");
+        site.timings = watch.laps;
         Ok(site)
     }
 
@@ -259,11 +294,20 @@ impl Site {
         output: Option<&std::path::Path>,
         highlighter: &Highlighter,
     ) -> Result<BuildReport> {
+        let mut watch = Stopwatch::start();
         let mut diagnostics = self.diagnostics.clone();
+        if self.config.base_url.is_none() {
+            diagnostics.push(Diagnostic::warning(
+                "config",
+                crate::config::CONFIG_FILE,
+                "base_url is not set: sitemap.xml is not written and permalinks are site-relative",
+            ));
+        }
         let (mut renderer, template_diagnostics) = Renderer::new(&self.theme.templates);
         diagnostics.extend(template_diagnostics);
         let derived = Derived::new(self, &mut diagnostics);
         renderer.set_site(&derived.site, &derived.summaries);
+        watch.lap("templates");
 
         let pages: Vec<&Page> = self.published().collect();
         let checked: Vec<(Vec<String>, Vec<Diagnostic>)> = pages
@@ -275,6 +319,7 @@ impl Site {
             hrefs.push(page_hrefs);
             diagnostics.extend(page_diagnostics);
         }
+        watch.lap("check");
 
         let has_errors = diagnostics.iter().any(Diagnostic::is_error);
         let out = match output {
@@ -311,6 +356,7 @@ impl Site {
                     .1 += 1;
             }
         }
+        watch.lap("render");
         for (_, (mut d, count)) in template_errors {
             if count > 1 {
                 d = d.with_note(format!("and {} other pages", count - 1));
@@ -327,6 +373,7 @@ impl Site {
             }
             _ => None,
         };
+        watch.lap("write");
         diagnostic::sort(&mut diagnostics);
         diagnostics.dedup();
         Ok(BuildReport {
@@ -336,6 +383,7 @@ impl Site {
             diagnostics,
             elapsed: Duration::default(),
             output: written,
+            timings: self.timings.iter().copied().chain(watch.laps).collect(),
         })
     }
 
@@ -348,23 +396,29 @@ impl Site {
             .doc
             .links
             .iter()
-            .map(|link| match self.index.resolve(&page.source, link.kind, &link.dest) {
-                Ok(resolved) => resolved.href,
-                Err(broken) => {
-                    let mut d = Diagnostic::error("broken-link", &file, broken.message)
-                        .at(link.line, link.column)
-                        .with_suggestion(broken.suggestion)
-                        .with_source(&page.text, link.len as usize);
-                    d.severity = severity;
-                    if link.kind != LinkKind::Title && !link.text.is_empty() {
-                        let what = if link.kind == LinkKind::Image { "alt text" } else { "link text" };
-                        d = d.with_note(format!("{what}: \"{}\"", link.text));
+            .map(
+                |link| match self.index.resolve(&page.source, link.kind, &link.dest) {
+                    Ok(resolved) => resolved.href,
+                    Err(broken) => {
+                        let mut d = Diagnostic::error("broken-link", &file, broken.message)
+                            .at(link.line, link.column)
+                            .with_suggestion(broken.suggestion)
+                            .with_source(&page.text, link.len as usize);
+                        d.severity = severity;
+                        if link.kind != LinkKind::Title && !link.text.is_empty() {
+                            let what = if link.kind == LinkKind::Image {
+                                "alt text"
+                            } else {
+                                "link text"
+                            };
+                            d = d.with_note(format!("{what}: \"{}\"", link.text));
+                        }
+                        d.notes.extend(broken.notes);
+                        diagnostics.push(d);
+                        link.dest.clone()
                     }
-                    d.notes.extend(broken.notes);
-                    diagnostics.push(d);
-                    link.dest.clone()
-                }
-            })
+                },
+            )
             .collect();
         if let Some(target) = &page.front.breadcrumbs
             && let Err(broken) = self.index.resolve(&page.source, LinkKind::Link, target)
@@ -387,11 +441,15 @@ impl Site {
             let line = page.front.line_of("layout");
             let suggestion = links::closest(layout, available.iter().map(String::as_str));
             diagnostics.push(
-                Diagnostic::error("unknown-layout", &file, format!("unknown layout `{layout}`"))
-                    .at(line, u32::from(line > 0))
-                    .with_suggestion(suggestion.map(str::to_string))
-                    .with_note(format!("available layouts: {}", available.join(", ")))
-                    .with_source(&page.text, "layout".len()),
+                Diagnostic::error(
+                    "unknown-layout",
+                    &file,
+                    format!("unknown layout `{layout}`"),
+                )
+                .at(line, u32::from(line > 0))
+                .with_suggestion(suggestion.map(str::to_string))
+                .with_note(format!("available layouts: {}", available.join(", ")))
+                .with_source(&page.text, "layout".len()),
             );
         }
         (hrefs, diagnostics)
@@ -441,7 +499,10 @@ impl Site {
             is_overview: element.is_some_and(|e| e.overview.as_deref() == Some(&page.source)),
             title: &page.title,
         });
-        let heading = front.heading.as_deref().or(element.map(|e| e.heading.as_str()));
+        let heading = front
+            .heading
+            .as_deref()
+            .or(element.map(|e| e.heading.as_str()));
         let url = format!("{base}{}", page.url);
         PageContext {
             page: PageView {
@@ -455,7 +516,10 @@ impl Site {
                 description: front.description.as_deref(),
                 heading,
                 layout: page.layout(),
-                permalink: self.config.absolute_url(&page.url).unwrap_or_else(|| url.clone()),
+                permalink: self
+                    .config
+                    .absolute_url(&page.url)
+                    .unwrap_or_else(|| url.clone()),
                 url,
                 source: page.file(),
                 element_id: front
@@ -494,9 +558,12 @@ impl Site {
             let source = target.as_ref()?.page.as_ref()?;
             self.index.page(source).map(|p| p.title.clone())
         });
-        let url = target
-            .map(|t| t.href)
-            .or_else(|| page.front.parent.as_ref().and(derived.site.elements_url.clone()))?;
+        let url = target.map(|t| t.href).or_else(|| {
+            page.front
+                .parent
+                .as_ref()
+                .and(derived.site.elements_url.clone())
+        })?;
         Some((label.unwrap_or_else(|| "Back".to_string()), url))
     }
 
@@ -523,7 +590,8 @@ impl Site {
                         None => out.write(path, &file.bytes()?)?,
                     },
                     FileOrigin::Generated => {
-                        let Some(bytes) = self.generated(path, renderer, derived, highlighter) else {
+                        let Some(bytes) = self.generated(path, renderer, derived, highlighter)
+                        else {
                             return Ok(false);
                         };
                         out.write(path, bytes.as_bytes())?;
@@ -561,20 +629,21 @@ impl Site {
 
     /// Every published page with an absolute URL, sorted; without `base_url` there is none.
     fn sitemap(&self) -> Option<String> {
+        self.config.base_url.as_ref()?;
         let mut urls: Vec<String> = self
             .published()
             .filter(|p| p.front.sitemap && !p.front.draft)
             .filter_map(|p| self.config.absolute_url(&p.url))
             .collect();
-        if self.config.base_url.is_none() {
-            return None;
-        }
         urls.sort();
         let mut xml = String::from(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
         );
         for url in urls {
-            xml.push_str(&format!("  <url><loc>{}</loc></url>\n", crate::highlight::escape(&url)));
+            xml.push_str(&format!(
+                "  <url><loc>{}</loc></url>\n",
+                crate::highlight::escape(&url)
+            ));
         }
         xml.push_str("</urlset>\n");
         Some(xml)
@@ -657,10 +726,14 @@ impl Derived {
                     Err(broken) => {
                         let page = site.pages.iter().find(|p| &p.source == overview)?;
                         diagnostics.push(
-                            Diagnostic::error("broken-link", page.file(), format!("`logo`: {}", broken.message))
-                                .at(page.front.line_of("logo"), 1)
-                                .with_suggestion(broken.suggestion)
-                                .with_source(&page.text, 4),
+                            Diagnostic::error(
+                                "broken-link",
+                                page.file(),
+                                format!("`logo`: {}", broken.message),
+                            )
+                            .at(page.front.line_of("logo"), 1)
+                            .with_suggestion(broken.suggestion)
+                            .with_source(&page.text, 4),
                         );
                         None
                     }
@@ -692,7 +765,8 @@ impl Derived {
                 base_url: config.base_url.clone(),
                 base_path: base.clone(),
                 home_url: format!("{base}{home}"),
-                elements_url: elements_index.map(|s| format!("{base}{}", links::url_for_source(&s))),
+                elements_url: elements_index
+                    .map(|s| format!("{base}{}", links::url_for_source(&s))),
                 elements_nav_url: format!("{base}/{ELEMENTS_NAV}"),
                 extra: config.extra.clone(),
                 generator: format!("docgen {}", env!("CARGO_PKG_VERSION")),
@@ -722,7 +796,10 @@ fn elements_index(site: &Site, diagnostics: &mut Vec<Diagnostic>) -> Option<Stri
         return Some(page.source.clone());
     }
     let mut targets: BTreeMap<String, usize> = BTreeMap::new();
-    for page in published.iter().filter(|p| site.nav.element_of(&p.source).is_some()) {
+    for page in published
+        .iter()
+        .filter(|p| site.nav.element_of(&p.source).is_some())
+    {
         let Some(target) = &page.front.breadcrumbs else {
             continue;
         };

@@ -151,9 +151,7 @@ fn normalize_base_url(url: &str) -> std::result::Result<String, String> {
     let rest = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| {
-            format!("base_url \"{url}\" must be an absolute http:// or https:// URL")
-        })?;
+        .ok_or_else(|| format!("base_url \"{url}\" must be an absolute http:// or https:// URL"))?;
     if rest.is_empty() || rest.starts_with('/') {
         return Err(format!("base_url \"{url}\" has no host"));
     }
@@ -229,7 +227,11 @@ mod tests {
     fn unknown_key_is_an_error_with_its_line() {
         let d = parse("title = \"x\"\nbroken_link = \"warn\"\n").unwrap_err();
         assert_eq!(d.line, 2);
-        assert!(d.message.contains("unknown field `broken_link`"), "{}", d.message);
+        assert!(
+            d.message.contains("unknown field `broken_link`"),
+            "{}",
+            d.message
+        );
     }
 
     #[test]

@@ -48,7 +48,11 @@ impl Diagnostic {
         Self::new(Severity::Error, code, file, message)
     }
 
-    pub fn warning(code: &'static str, file: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn warning(
+        code: &'static str,
+        file: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Self::new(Severity::Warning, code, file, message)
     }
 
@@ -93,7 +97,10 @@ impl Diagnostic {
             return self;
         }
         if let Some(text) = source.lines().nth(self.line as usize - 1) {
-            let available = text.chars().count().saturating_sub(self.column.max(1) as usize - 1);
+            let available = text
+                .chars()
+                .count()
+                .saturating_sub(self.column.max(1) as usize - 1);
             self.snippet = Some(Snippet {
                 text: text.to_string(),
                 underline: len.clamp(1, available.max(1)) as u32,
@@ -156,13 +163,8 @@ impl fmt::Display for Diagnostic {
 /// Sorts diagnostics for output: by file, then position, errors before warnings at one spot.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
-        (&a.file, a.line, a.column, a.severity, &a.message).cmp(&(
-            &b.file,
-            b.line,
-            b.column,
-            b.severity,
-            &b.message,
-        ))
+        (&a.file, a.line, a.column, a.severity, &a.message)
+            .cmp(&(&b.file, b.line, b.column, b.severity, &b.message))
     });
 }
 
@@ -185,7 +187,10 @@ impl<'a> LineIndex<'a> {
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         let start = self.starts[line];
         let end = offset.min(self.text.len());
-        let column = self.text.get(start..end).map_or(1, |s| s.chars().count() + 1);
+        let column = self
+            .text
+            .get(start..end)
+            .map_or(1, |s| s.chars().count() + 1);
         (line as u32 + 1, column as u32)
     }
 }

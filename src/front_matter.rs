@@ -180,8 +180,15 @@ fn read_yaml(
             } else {
                 marks.first()
             };
+            // Problems found at the end of the text are reported on its last line.
+            let last_line = split.first_line + yaml.lines().count().max(1) as u32 - 1;
             let (line, column) = mark.map_or((split.first_line, 1), |&(line, column)| {
-                (split.first_line + line - 1, column)
+                let line = split.first_line + line - 1;
+                if line > last_line {
+                    (last_line, 1)
+                } else {
+                    (line, column)
+                }
             });
             diagnostics.push(
                 Diagnostic::error("front-matter", file, format!("invalid YAML: {message}"))
@@ -217,7 +224,9 @@ fn read_yaml(
         }
         match key.as_str() {
             "elementId" => match &value {
-                Yaml::Number(n) if n.is_i64() || n.is_u64() => front.element_id = Some(n.to_string()),
+                Yaml::Number(n) if n.is_i64() || n.is_u64() => {
+                    front.element_id = Some(n.to_string())
+                }
                 Yaml::String(s) => front.element_id = Some(s.trim().to_string()),
                 Yaml::Null => {}
                 _ => invalid("a number or text"),
@@ -287,7 +296,10 @@ fn split_yaml_error(text: &str) -> (String, Vec<(u32, u32)>) {
         let line_digits = after.chars().take_while(char::is_ascii_digit).count();
         let column_part = after[line_digits..].strip_prefix(" column ").unwrap_or("");
         let column_digits = column_part.chars().take_while(char::is_ascii_digit).count();
-        match (after[..line_digits].parse(), column_part[..column_digits].parse()) {
+        match (
+            after[..line_digits].parse(),
+            column_part[..column_digits].parse(),
+        ) {
             (Ok(line), Ok(column)) => {
                 marks.push((line, column));
                 rest = &column_part[column_digits..];
@@ -355,7 +367,9 @@ fn key_lines(yaml: &str, first_line: u32) -> BTreeMap<String, u32> {
         if let Some((key, _)) = line.split_once(':') {
             let key = key.trim().trim_matches(['"', '\'']);
             if !key.is_empty() {
-                lines.entry(key.to_string()).or_insert(first_line + n as u32);
+                lines
+                    .entry(key.to_string())
+                    .or_insert(first_line + n as u32);
             }
         }
     }
@@ -411,7 +425,9 @@ mod tests {
     #[test]
     fn element_id_may_be_text() {
         assert_eq!(
-            parse_ok("---\nelementId: \"gtw-1\"\n---\n").element_id.as_deref(),
+            parse_ok("---\nelementId: \"gtw-1\"\n---\n")
+                .element_id
+                .as_deref(),
             Some("gtw-1")
         );
     }
@@ -420,18 +436,43 @@ mod tests {
     fn failures_point_at_the_line() {
         // (front matter, expected line, expected message fragment)
         let cases = [
-            ("---\ntitle: A\norder: five\n---\n", 3, "`order` must be an integer (found \"five\")"),
+            (
+                "---\ntitle: A\norder: five\n---\n",
+                3,
+                "`order` must be an integer (found \"five\")",
+            ),
             ("---\norder: 2.5\n---\n", 2, "`order` must be an integer"),
-            ("---\ndraft: yes please\n---\n", 2, "`draft` must be true or false"),
-            ("---\ntitle: [a, b]\n---\n", 2, "`title` must be text (found a list)"),
-            ("---\ntitle: A\nheading: \"open\n---\n", 3, "invalid YAML: found unexpected end of stream, while scanning a quoted scalar"),
+            (
+                "---\ndraft: yes please\n---\n",
+                2,
+                "`draft` must be true or false",
+            ),
+            (
+                "---\ntitle: [a, b]\n---\n",
+                2,
+                "`title` must be text (found a list)",
+            ),
+            (
+                "---\ntitle: A\nheading: \"open\n---\n",
+                3,
+                "invalid YAML: found unexpected end of stream, while scanning a quoted scalar",
+            ),
             ("---\ntitle: a\n  bad: indent\n---\n", 3, "invalid YAML"),
             ("---\ntitle: A\n", 1, "front matter is never closed"),
-            ("---\n- a\n- b\n---\n", 2, "front matter must be `key: value` lines"),
+            (
+                "---\n- a\n- b\n---\n",
+                2,
+                "front matter must be `key: value` lines",
+            ),
         ];
         for (text, line, fragment) in cases {
             let parsed = parse("p.md", text);
-            assert_eq!(parsed.diagnostics.len(), 1, "{text:?}: {:?}", parsed.diagnostics);
+            assert_eq!(
+                parsed.diagnostics.len(),
+                1,
+                "{text:?}: {:?}",
+                parsed.diagnostics
+            );
             let d = &parsed.diagnostics[0];
             assert!(d.is_error());
             assert_eq!(d.line, line, "{text:?}: {d}");
@@ -441,7 +482,10 @@ mod tests {
 
     #[test]
     fn a_bad_key_keeps_the_others() {
-        let parsed = parse("p.md", "---\ntitle: Kept\norder: five\nheading: Also kept\n---\n");
+        let parsed = parse(
+            "p.md",
+            "---\ntitle: Kept\norder: five\nheading: Also kept\n---\n",
+        );
         assert_eq!(parsed.diagnostics.len(), 1);
         assert_eq!(parsed.front.title.as_deref(), Some("Kept"));
         assert_eq!(parsed.front.heading.as_deref(), Some("Also kept"));
@@ -449,7 +493,10 @@ mod tests {
 
     #[test]
     fn near_misses_of_known_keys_warn_with_a_suggestion() {
-        let parsed = parse("p.md", "---\noder: 3\nTitle: X\nelementid: 4\napiKey: k\nelementKey: e\n---\n");
+        let parsed = parse(
+            "p.md",
+            "---\noder: 3\nTitle: X\nelementid: 4\napiKey: k\nelementKey: e\n---\n",
+        );
         let found: Vec<_> = parsed
             .diagnostics
             .iter()

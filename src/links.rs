@@ -221,13 +221,19 @@ impl LinkIndex {
             .map(|found| {
                 let written = match style {
                     PathStyle::Content => format!("@{found}"),
-                    PathStyle::Absolute if candidates.len() > 1 => format!("{}{found}", self.base_path),
+                    PathStyle::Absolute if candidates.len() > 1 => {
+                        format!("{}{found}", self.base_path)
+                    }
                     PathStyle::Absolute => found,
                     PathStyle::Relative => relative_path(url_dir(&from_url), &found),
                 };
                 format!("{written}{query}{}", hash(fragment))
             });
-        let what = if kind == LinkKind::Image { "image" } else { "link" };
+        let what = if kind == LinkKind::Image {
+            "image"
+        } else {
+            "link"
+        };
         Err(Broken::new(format!("broken {what} \"{dest}\"")).suggest(suggestion))
     }
 
@@ -280,9 +286,8 @@ impl LinkIndex {
                 .values()
                 .filter(|p| element.is_some() && p.element.as_deref() == element)
                 .map(|p| p.title.as_str());
-            let suggestion = closest(name, titles).or_else(|| {
-                closest(name, self.pages.values().map(|p| p.title.as_str()))
-            });
+            let suggestion = closest(name, titles)
+                .or_else(|| closest(name, self.pages.values().map(|p| p.title.as_str())));
             return Err(Broken::new(format!(
                 "broken title link \"[[{dest}]]\": no page has that title or file name"
             ))
@@ -661,15 +666,30 @@ mod tests {
         for p in [
             page("index.md", "Home", None, &[]),
             page("elements.md", "Element Guides", None, &["all"]),
-            page("elements/gotowebinar/index.md", "Overview", gtw, &["base-url"]),
+            page(
+                "elements/gotowebinar/index.md",
+                "Overview",
+                gtw,
+                &["base-url"],
+            ),
             page(
                 "elements/gotowebinar/gotowebinar-endpoint-setup.md",
                 "Endpoint Setup",
                 gtw,
                 &["register-your-application"],
             ),
-            page("elements/gotowebinar/gotowebinar-create-instance.md", "Create Instance", gtw, &[]),
-            page("elements/gotowebinar/events.md", "Events", gtw, &["webhooks"]),
+            page(
+                "elements/gotowebinar/gotowebinar-create-instance.md",
+                "Create Instance",
+                gtw,
+                &[],
+            ),
+            page(
+                "elements/gotowebinar/events.md",
+                "Events",
+                gtw,
+                &["webhooks"],
+            ),
             page("elements/zendesk/index.md", "Overview", zd, &[]),
             page("elements/zendesk/events.md", "Events", zd, &["polling"]),
             page("guides/start.md", "Getting Started", None, &[]),
@@ -688,7 +708,10 @@ mod tests {
     fn urls_follow_the_file_tree() {
         assert_eq!(url_for_source("index.md"), "/");
         assert_eq!(url_for_source("elements/x/index.md"), "/elements/x/");
-        assert_eq!(url_for_source("elements/x/x-setup.md"), "/elements/x/x-setup.html");
+        assert_eq!(
+            url_for_source("elements/x/x-setup.md"),
+            "/elements/x/x-setup.html"
+        );
         assert_eq!(url_for_source("reindex.md"), "/reindex.html");
         assert_eq!(output_file_for_url("/"), "index.html");
         assert_eq!(output_file_for_url("/elements/x/"), "elements/x/index.html");
@@ -700,31 +723,136 @@ mod tests {
         let index = site("");
         // (from, kind, as written, expected href)
         let cases = [
-            (OVERVIEW, LinkKind::Link, "gotowebinar-endpoint-setup.html", "/elements/gotowebinar/gotowebinar-endpoint-setup.html"),
-            (OVERVIEW, LinkKind::Link, "gotowebinar-endpoint-setup.md", "/elements/gotowebinar/gotowebinar-endpoint-setup.html"),
-            (OVERVIEW, LinkKind::Link, "events.html#webhooks", "/elements/gotowebinar/events.html#webhooks"),
-            (OVERVIEW, LinkKind::Link, "events.html?tab=2#webhooks", "/elements/gotowebinar/events.html?tab=2#webhooks"),
+            (
+                OVERVIEW,
+                LinkKind::Link,
+                "gotowebinar-endpoint-setup.html",
+                "/elements/gotowebinar/gotowebinar-endpoint-setup.html",
+            ),
+            (
+                OVERVIEW,
+                LinkKind::Link,
+                "gotowebinar-endpoint-setup.md",
+                "/elements/gotowebinar/gotowebinar-endpoint-setup.html",
+            ),
+            (
+                OVERVIEW,
+                LinkKind::Link,
+                "events.html#webhooks",
+                "/elements/gotowebinar/events.html#webhooks",
+            ),
+            (
+                OVERVIEW,
+                LinkKind::Link,
+                "events.html?tab=2#webhooks",
+                "/elements/gotowebinar/events.html?tab=2#webhooks",
+            ),
             (OVERVIEW, LinkKind::Link, "./", "/elements/gotowebinar/"),
-            (OVERVIEW, LinkKind::Link, "../zendesk/", "/elements/zendesk/"),
-            (OVERVIEW, LinkKind::Link, "../zendesk/events.html#polling", "/elements/zendesk/events.html#polling"),
-            (OVERVIEW, LinkKind::Link, "../zendesk/index.html", "/elements/zendesk/"),
-            (OVERVIEW, LinkKind::Link, "../../elements.html", "/elements.html"),
-            (OVERVIEW, LinkKind::Link, "../../guides/start", "/guides/start.html"),
-            (OVERVIEW, LinkKind::Link, "/elements/zendesk/events.html", "/elements/zendesk/events.html"),
+            (
+                OVERVIEW,
+                LinkKind::Link,
+                "../zendesk/",
+                "/elements/zendesk/",
+            ),
+            (
+                OVERVIEW,
+                LinkKind::Link,
+                "../zendesk/events.html#polling",
+                "/elements/zendesk/events.html#polling",
+            ),
+            (
+                OVERVIEW,
+                LinkKind::Link,
+                "../zendesk/index.html",
+                "/elements/zendesk/",
+            ),
+            (
+                OVERVIEW,
+                LinkKind::Link,
+                "../../elements.html",
+                "/elements.html",
+            ),
+            (
+                OVERVIEW,
+                LinkKind::Link,
+                "../../guides/start",
+                "/guides/start.html",
+            ),
+            (
+                OVERVIEW,
+                LinkKind::Link,
+                "/elements/zendesk/events.html",
+                "/elements/zendesk/events.html",
+            ),
             (OVERVIEW, LinkKind::Link, "/", "/"),
-            (OVERVIEW, LinkKind::Link, "/downloads/postman.json", "/downloads/postman.json"),
-            (OVERVIEW, LinkKind::Link, "@/elements/zendesk/events.md#polling", "/elements/zendesk/events.html#polling"),
+            (
+                OVERVIEW,
+                LinkKind::Link,
+                "/downloads/postman.json",
+                "/downloads/postman.json",
+            ),
+            (
+                OVERVIEW,
+                LinkKind::Link,
+                "@/elements/zendesk/events.md#polling",
+                "/elements/zendesk/events.html#polling",
+            ),
             (OVERVIEW, LinkKind::Link, "@/index.md", "/"),
             (OVERVIEW, LinkKind::Link, "#base-url", "#base-url"),
-            (OVERVIEW, LinkKind::Image, "img/app.png", "/elements/gotowebinar/img/app.png"),
-            (SETUP, LinkKind::Title, "Create Instance", "/elements/gotowebinar/gotowebinar-create-instance.html"),
-            (SETUP, LinkKind::Title, "create instance", "/elements/gotowebinar/gotowebinar-create-instance.html"),
-            (SETUP, LinkKind::Title, "Events#webhooks", "/elements/gotowebinar/events.html#webhooks"),
-            (SETUP, LinkKind::Title, "gotowebinar-create-instance", "/elements/gotowebinar/gotowebinar-create-instance.html"),
-            ("elements/zendesk/index.md", LinkKind::Title, "Events", "/elements/zendesk/events.html"),
-            ("guides/start.md", LinkKind::Title, "Endpoint Setup", "/elements/gotowebinar/gotowebinar-endpoint-setup.html"),
-            (OVERVIEW, LinkKind::Link, "https://example.com/x", "https://example.com/x"),
-            (OVERVIEW, LinkKind::Link, "mailto:help@example.com", "mailto:help@example.com"),
+            (
+                OVERVIEW,
+                LinkKind::Image,
+                "img/app.png",
+                "/elements/gotowebinar/img/app.png",
+            ),
+            (
+                SETUP,
+                LinkKind::Title,
+                "Create Instance",
+                "/elements/gotowebinar/gotowebinar-create-instance.html",
+            ),
+            (
+                SETUP,
+                LinkKind::Title,
+                "create instance",
+                "/elements/gotowebinar/gotowebinar-create-instance.html",
+            ),
+            (
+                SETUP,
+                LinkKind::Title,
+                "Events#webhooks",
+                "/elements/gotowebinar/events.html#webhooks",
+            ),
+            (
+                SETUP,
+                LinkKind::Title,
+                "gotowebinar-create-instance",
+                "/elements/gotowebinar/gotowebinar-create-instance.html",
+            ),
+            (
+                "elements/zendesk/index.md",
+                LinkKind::Title,
+                "Events",
+                "/elements/zendesk/events.html",
+            ),
+            (
+                "guides/start.md",
+                LinkKind::Title,
+                "Endpoint Setup",
+                "/elements/gotowebinar/gotowebinar-endpoint-setup.html",
+            ),
+            (
+                OVERVIEW,
+                LinkKind::Link,
+                "https://example.com/x",
+                "https://example.com/x",
+            ),
+            (
+                OVERVIEW,
+                LinkKind::Link,
+                "mailto:help@example.com",
+                "mailto:help@example.com",
+            ),
         ];
         for (from, kind, dest, href) in cases {
             match index.resolve(from, kind, dest) {
@@ -738,10 +866,16 @@ mod tests {
     fn base_path_prefixes_every_internal_url() {
         let index = site("/docs");
         let href = |dest: &str| index.resolve(OVERVIEW, LinkKind::Link, dest).unwrap().href;
-        assert_eq!(href("events.html"), "/docs/elements/gotowebinar/events.html");
+        assert_eq!(
+            href("events.html"),
+            "/docs/elements/gotowebinar/events.html"
+        );
         assert_eq!(href("/elements.html"), "/docs/elements.html");
         assert_eq!(href("/docs/elements.html"), "/docs/elements.html");
-        assert_eq!(href("img/app.png"), "/docs/elements/gotowebinar/img/app.png");
+        assert_eq!(
+            href("img/app.png"),
+            "/docs/elements/gotowebinar/img/app.png"
+        );
         assert_eq!(href("#base-url"), "#base-url");
         assert_eq!(href("https://x.org/docs/a"), "https://x.org/docs/a");
     }
@@ -751,16 +885,76 @@ mod tests {
         let index = site("");
         // (from, kind, as written, message, suggestion)
         let cases = [
-            (OVERVIEW, LinkKind::Link, "gotowebinar-endpoint-setp.html", "broken link \"gotowebinar-endpoint-setp.html\"", Some("gotowebinar-endpoint-setup.html")),
-            (OVERVIEW, LinkKind::Link, "../zendesk/event.html", "broken link \"../zendesk/event.html\"", Some("../zendesk/events.html")),
-            (OVERVIEW, LinkKind::Link, "/elements/zendesk/evnts.html", "broken link \"/elements/zendesk/evnts.html\"", Some("/elements/zendesk/events.html")),
-            (OVERVIEW, LinkKind::Link, "@/elements/zendesk/event.md", "broken link \"@/elements/zendesk/event.md\"", Some("@/elements/zendesk/events.md")),
-            (OVERVIEW, LinkKind::Link, "events.html#webhook", "broken anchor \"events.html#webhook\": content/elements/gotowebinar/events.md has no heading with id \"webhook\"", Some("events.html#webhooks")),
-            (OVERVIEW, LinkKind::Link, "#base", "broken anchor \"#base\": content/elements/gotowebinar/index.md has no heading with id \"base\"", Some("#base-url")),
-            (OVERVIEW, LinkKind::Image, "img/ap.png", "broken image \"img/ap.png\"", Some("img/app.png")),
-            (SETUP, LinkKind::Title, "Create Instanse", "broken title link \"[[Create Instanse]]\": no page has that title or file name", Some("Create Instance")),
-            (OVERVIEW, LinkKind::Link, "../../../x.html", "broken link \"../../../x.html\": it goes above the site's root", None),
-            (OVERVIEW, LinkKind::Link, "completely-unrelated-name.html", "broken link \"completely-unrelated-name.html\"", None),
+            (
+                OVERVIEW,
+                LinkKind::Link,
+                "gotowebinar-endpoint-setp.html",
+                "broken link \"gotowebinar-endpoint-setp.html\"",
+                Some("gotowebinar-endpoint-setup.html"),
+            ),
+            (
+                OVERVIEW,
+                LinkKind::Link,
+                "../zendesk/event.html",
+                "broken link \"../zendesk/event.html\"",
+                Some("../zendesk/events.html"),
+            ),
+            (
+                OVERVIEW,
+                LinkKind::Link,
+                "/elements/zendesk/evnts.html",
+                "broken link \"/elements/zendesk/evnts.html\"",
+                Some("/elements/zendesk/events.html"),
+            ),
+            (
+                OVERVIEW,
+                LinkKind::Link,
+                "@/elements/zendesk/event.md",
+                "broken link \"@/elements/zendesk/event.md\"",
+                Some("@/elements/zendesk/events.md"),
+            ),
+            (
+                OVERVIEW,
+                LinkKind::Link,
+                "events.html#webhook",
+                "broken anchor \"events.html#webhook\": content/elements/gotowebinar/events.md has no heading with id \"webhook\"",
+                Some("events.html#webhooks"),
+            ),
+            (
+                OVERVIEW,
+                LinkKind::Link,
+                "#base",
+                "broken anchor \"#base\": content/elements/gotowebinar/index.md has no heading with id \"base\"",
+                Some("#base-url"),
+            ),
+            (
+                OVERVIEW,
+                LinkKind::Image,
+                "img/ap.png",
+                "broken image \"img/ap.png\"",
+                Some("img/app.png"),
+            ),
+            (
+                SETUP,
+                LinkKind::Title,
+                "Create Instanse",
+                "broken title link \"[[Create Instanse]]\": no page has that title or file name",
+                Some("Create Instance"),
+            ),
+            (
+                OVERVIEW,
+                LinkKind::Link,
+                "../../../x.html",
+                "broken link \"../../../x.html\": it goes above the site's root",
+                None,
+            ),
+            (
+                OVERVIEW,
+                LinkKind::Link,
+                "completely-unrelated-name.html",
+                "broken link \"completely-unrelated-name.html\"",
+                None,
+            ),
             (OVERVIEW, LinkKind::Link, "", "empty link target", None),
         ];
         for (from, kind, dest, message, suggestion) in cases {
@@ -775,7 +969,10 @@ mod tests {
         let broken = site("")
             .resolve("guides/start.md", LinkKind::Title, "Events")
             .unwrap_err();
-        assert_eq!(broken.message, "ambiguous title link \"[[Events]]\": 2 pages match");
+        assert_eq!(
+            broken.message,
+            "ambiguous title link \"[[Events]]\": 2 pages match"
+        );
         assert_eq!(
             broken.notes[0],
             "candidates: content/elements/gotowebinar/events.md, content/elements/zendesk/events.md"
@@ -788,27 +985,52 @@ mod tests {
         let mut draft = page("guides/wip.md", "Work in Progress", None, &[]);
         draft.draft = true;
         index.insert_page(draft.clone());
-        let broken = index.resolve("index.md", LinkKind::Link, "guides/wip.html").unwrap_err();
+        let broken = index
+            .resolve("index.md", LinkKind::Link, "guides/wip.html")
+            .unwrap_err();
         assert!(broken.message.contains("draft"), "{broken:?}");
         let mut with_drafts = LinkIndex::new("", true);
         with_drafts.insert_page(page("index.md", "Home", None, &[]));
         with_drafts.insert_page(draft);
-        assert!(with_drafts.resolve("index.md", LinkKind::Link, "guides/wip.html").is_ok());
+        assert!(
+            with_drafts
+                .resolve("index.md", LinkKind::Link, "guides/wip.html")
+                .is_ok()
+        );
     }
 
     #[test]
     fn removing_a_page_breaks_links_to_it() {
         let mut index = site("");
-        assert!(index.resolve(OVERVIEW, LinkKind::Link, "events.html").is_ok());
+        assert!(
+            index
+                .resolve(OVERVIEW, LinkKind::Link, "events.html")
+                .is_ok()
+        );
         index.remove_page("elements/gotowebinar/events.md");
-        assert!(index.resolve(OVERVIEW, LinkKind::Link, "events.html").is_err());
-        assert!(index.resolve(SETUP, LinkKind::Title, "Events").is_ok(), "zendesk's Events is left");
+        assert!(
+            index
+                .resolve(OVERVIEW, LinkKind::Link, "events.html")
+                .is_err()
+        );
+        assert!(
+            index.resolve(SETUP, LinkKind::Title, "Events").is_ok(),
+            "zendesk's Events is left"
+        );
         assert!(index.page_at("/elements/gotowebinar/events.html").is_none());
     }
 
     #[test]
     fn externality_is_decided_by_scheme() {
-        for dest in ["https://a.b", "http://a", "mailto:x@y", "tel:+1", "data:image/png;base64,x", "//cdn.x/y.js", "ftp://f"] {
+        for dest in [
+            "https://a.b",
+            "http://a",
+            "mailto:x@y",
+            "tel:+1",
+            "data:image/png;base64,x",
+            "//cdn.x/y.js",
+            "ftp://f",
+        ] {
             assert!(is_external(dest), "{dest}");
         }
         for dest in ["a.html", "/a:b.html", "../x", "@/a.md", "#top", "dir/a:b"] {
@@ -839,7 +1061,9 @@ mod tests {
         let mut index = LinkIndex::new("", false);
         index.insert_page(page("index.md", "Home", None, &[]));
         index.insert_file("/files/My Report.pdf".into());
-        let r = index.resolve("index.md", LinkKind::Link, "files/My%20Report.pdf").unwrap();
+        let r = index
+            .resolve("index.md", LinkKind::Link, "files/My%20Report.pdf")
+            .unwrap();
         assert_eq!(r.href, "/files/My%20Report.pdf");
         assert_eq!(percent_decode("a%2Fb%zz%"), "a/b%zz%");
     }

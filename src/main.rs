@@ -48,6 +48,9 @@ struct BuildArgs {
     /// Print only problems, not the summary line.
     #[arg(long, short)]
     quiet: bool,
+    /// Print how long each stage of the build took.
+    #[arg(long)]
+    timings: bool,
 }
 
 fn main() -> ExitCode {
@@ -70,6 +73,11 @@ fn run_build(args: BuildArgs) -> ExitCode {
     match build::build(&options, &highlighter) {
         Ok(report) => {
             print_report(&report, args.quiet);
+            if args.timings {
+                for (stage, time) in &report.timings {
+                    eprintln!("{stage:>10}  {:8.1} ms", time.as_secs_f64() * 1000.0);
+                }
+            }
             if report.errors() > 0 {
                 ExitCode::from(1)
             } else {

@@ -133,12 +133,7 @@ fn options() -> Options {
 
 /// Renders the body of `file`: `text` is the whole file and the body starts at `body_offset`,
 /// so every position is a position in the file.
-pub fn render(
-    file: &str,
-    text: &str,
-    body_offset: usize,
-    highlighter: &Highlighter,
-) -> Document {
+pub fn render(file: &str, text: &str, body_offset: usize, highlighter: &Highlighter) -> Document {
     let sanitized;
     let body = if text[body_offset..].contains(SLOT) {
         sanitized = text[body_offset..].replace(SLOT, "\u{FFFD}");
@@ -353,7 +348,14 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn add_link(&mut self, kind: LinkKind, dest: String, line: u32, column: u32, len: u32) -> usize {
+    fn add_link(
+        &mut self,
+        kind: LinkKind,
+        dest: String,
+        line: u32,
+        column: u32,
+        len: u32,
+    ) -> usize {
         self.doc.links.push(Link {
             kind,
             dest,
@@ -512,7 +514,10 @@ mod tests {
     #[test]
     fn slugs_follow_github() {
         let cases = [
-            ("Get Elements OAuth Information", "get-elements-oauth-information"),
+            (
+                "Get Elements OAuth Information",
+                "get-elements-oauth-information",
+            ),
             ("Step 2: Create the App", "step-2-create-the-app"),
             ("What’s new in v2.0?", "whats-new-in-v20"),
             ("snake_case and kebab-case", "snake_case-and-kebab-case"),
@@ -554,7 +559,10 @@ mod tests {
         let d = render("p.md", text, 17, &Highlighter::new());
         assert_eq!(d.links.len(), 2);
         let link = &d.links[0];
-        assert_eq!((link.kind, link.dest.as_str()), (LinkKind::Link, "setup.html#top"));
+        assert_eq!(
+            (link.kind, link.dest.as_str()),
+            (LinkKind::Link, "setup.html#top")
+        );
         assert_eq!(link.text, "the setup guide");
         assert_eq!((link.line, link.column), (6, 5));
         assert_eq!(link.len, "[the *setup* guide](setup.html#top)".len() as u32);
@@ -566,9 +574,18 @@ mod tests {
     #[test]
     fn links_and_images_render_through_slots() {
         let out = html("[a](x.html \"T\") ![alt *b*](i.png) <https://e.com> <me@e.com>");
-        assert!(out.contains(r#"<a href="[x.html]" title="T">a</a>"#), "{out}");
-        assert!(out.contains(r#"<img src="[i.png]" alt="alt b" loading="lazy">"#), "{out}");
-        assert!(out.contains(r#"<a href="[https://e.com]">https://e.com</a>"#), "{out}");
+        assert!(
+            out.contains(r#"<a href="[x.html]" title="T">a</a>"#),
+            "{out}"
+        );
+        assert!(
+            out.contains(r#"<img src="[i.png]" alt="alt b" loading="lazy">"#),
+            "{out}"
+        );
+        assert!(
+            out.contains(r#"<a href="[https://e.com]">https://e.com</a>"#),
+            "{out}"
+        );
         assert!(out.contains(r#"<a href="[mailto:me@e.com]">"#), "{out}");
     }
 
@@ -601,15 +618,27 @@ mod tests {
     #[test]
     fn links_inside_headings_and_tables_work() {
         let out = html("## See [x](a.html)\n\n| a | b |\n|---|---|\n| [y](b.html) | 1 |\n");
-        assert!(out.contains(r#"<h2 id="see-x">See <a href="[a.html]">x</a>"#), "{out}");
-        assert!(out.contains(r#"<td><a href="[b.html]">y</a></td>"#), "{out}");
+        assert!(
+            out.contains(r#"<h2 id="see-x">See <a href="[a.html]">x</a>"#),
+            "{out}"
+        );
+        assert!(
+            out.contains(r#"<td><a href="[b.html]">y</a></td>"#),
+            "{out}"
+        );
     }
 
     #[test]
     fn code_is_highlighted_and_never_parsed_for_links() {
         let out = html("```json\n{\"a\": \"[x](y.html)\"}\n```\n\n```\nplain <b>\n```\n");
-        assert!(out.contains("<pre class=\"code\" data-lang=\"json\">"), "{out}");
-        assert!(out.contains("<pre class=\"code\"><code>plain &lt;b&gt;\n</code></pre>"), "{out}");
+        assert!(
+            out.contains("<pre class=\"code\" data-lang=\"json\">"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<pre class=\"code\"><code>plain &lt;b&gt;\n</code></pre>"),
+            "{out}"
+        );
         assert!(doc("```md\n[x](y.html)\n```").links.is_empty());
     }
 
@@ -640,6 +669,9 @@ mod tests {
     #[test]
     fn nul_bytes_cannot_forge_slots() {
         let d = doc("a\0b [x](y)");
-        assert_eq!(d.html_with_links(&["/y".into()]), "<p>a\u{FFFD}b <a href=\"/y\">x</a></p>\n");
+        assert_eq!(
+            d.html_with_links(&["/y".into()]),
+            "<p>a\u{FFFD}b <a href=\"/y\">x</a></p>\n"
+        );
     }
 }

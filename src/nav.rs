@@ -121,8 +121,14 @@ fn is_element(dir: &str, pages: &[&Page]) -> bool {
 
 fn element(dir: &str, pages: &[&Page], diagnostics: &mut Vec<Diagnostic>) -> Element {
     let overview = pages.iter().find(|p| p.is_index());
-    let heading = agreed(pages, overview, "heading", |p| p.front.heading.as_deref(), diagnostics)
-        .unwrap_or_else(|| dir.rsplit('/').next().unwrap_or(dir).to_string());
+    let heading = agreed(
+        pages,
+        overview,
+        "heading",
+        |p| p.front.heading.as_deref(),
+        diagnostics,
+    )
+    .unwrap_or_else(|| dir.rsplit('/').next().unwrap_or(dir).to_string());
     let element_id = agreed(
         pages,
         overview,
@@ -192,19 +198,22 @@ fn agreed(
     value: impl Fn(&Page) -> Option<&str>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<String> {
-    let reference = overview.filter(|p| value(p).is_some()).copied().or_else(|| {
-        let mut counts: BTreeMap<&str, (usize, &Page)> = BTreeMap::new();
-        for page in pages {
-            if let Some(v) = value(page) {
-                counts.entry(v).or_insert((0, page)).0 += 1;
+    let reference = overview
+        .filter(|p| value(p).is_some())
+        .copied()
+        .or_else(|| {
+            let mut counts: BTreeMap<&str, (usize, &Page)> = BTreeMap::new();
+            for page in pages {
+                if let Some(v) = value(page) {
+                    counts.entry(v).or_insert((0, page)).0 += 1;
+                }
             }
-        }
-        // Most common; ties go to the value seen in the first file.
-        counts
-            .into_values()
-            .max_by(|(n, a), (m, b)| n.cmp(m).then_with(|| b.source.cmp(&a.source)))
-            .map(|(_, page)| page)
-    })?;
+            // Most common; ties go to the value seen in the first file.
+            counts
+                .into_values()
+                .max_by(|(n, a), (m, b)| n.cmp(m).then_with(|| b.source.cmp(&a.source)))
+                .map(|(_, page)| page)
+        })?;
     let agreed = value(reference)?.to_string();
     for page in pages {
         if let Some(v) = value(page).filter(|v| *v != agreed) {
@@ -299,12 +308,27 @@ mod tests {
 
     fn gotowebinar() -> Vec<Page> {
         vec![
-            page("elements/gtw/events.md", "heading: GoToWebinar\ntitle: Events\norder: 25\nelementId: 1743"),
-            page("elements/gtw/index.md", "heading: GoToWebinar\ntitle: Overview\norder: 1\nelementId: 1743"),
-            page("elements/gtw/setup.md", "heading: GoToWebinar\ntitle: Endpoint Setup\norder: 5"),
+            page(
+                "elements/gtw/events.md",
+                "heading: GoToWebinar\ntitle: Events\norder: 25\nelementId: 1743",
+            ),
+            page(
+                "elements/gtw/index.md",
+                "heading: GoToWebinar\ntitle: Overview\norder: 1\nelementId: 1743",
+            ),
+            page(
+                "elements/gtw/setup.md",
+                "heading: GoToWebinar\ntitle: Endpoint Setup\norder: 5",
+            ),
             page("elements/gtw/faq.md", "heading: GoToWebinar\ntitle: FAQ"),
-            page("elements/gtw/auth.md", "heading: GoToWebinar\ntitle: Authentication\norder: 10"),
-            page("elements/acme/index.md", "heading: Acme CRM\ntitle: Overview\norder: 1"),
+            page(
+                "elements/gtw/auth.md",
+                "heading: GoToWebinar\ntitle: Authentication\norder: 10",
+            ),
+            page(
+                "elements/acme/index.md",
+                "heading: Acme CRM\ntitle: Overview\norder: 1",
+            ),
             page("elements.md", "title: Element Guides\nheading: All"),
             page("guides/plain.md", "title: Plain"),
         ]
@@ -315,10 +339,23 @@ mod tests {
         let (nav, diagnostics) = Navigation::build(&gotowebinar(), false);
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         let headings: Vec<_> = nav.elements.iter().map(|e| e.heading.as_str()).collect();
-        assert_eq!(headings, ["Acme CRM", "GoToWebinar"], "sorted by heading; root and plain folders are not elements");
+        assert_eq!(
+            headings,
+            ["Acme CRM", "GoToWebinar"],
+            "sorted by heading; root and plain folders are not elements"
+        );
         let gtw = &nav.elements[1];
         let titles: Vec<_> = gtw.guides.iter().map(|g| g.title.as_str()).collect();
-        assert_eq!(titles, ["Overview", "Endpoint Setup", "Authentication", "Events", "FAQ"]);
+        assert_eq!(
+            titles,
+            [
+                "Overview",
+                "Endpoint Setup",
+                "Authentication",
+                "Events",
+                "FAQ"
+            ]
+        );
         assert_eq!(gtw.url(), "/elements/gtw/");
         assert_eq!(gtw.element_id.as_deref(), Some("1743"));
         assert_eq!(gtw.key, "gtw");
@@ -340,19 +377,43 @@ mod tests {
     #[test]
     fn disagreements_and_shared_orders_warn_naming_both_files() {
         let pages = vec![
-            page("elements/gtw/index.md", "heading: GoToWebinar\nelementId: 1743\norder: 1"),
-            page("elements/gtw/a.md", "heading: Go To Webinar\nelementId: 1743\norder: 5\ntitle: A"),
-            page("elements/gtw/b.md", "heading: GoToWebinar\nelementId: 1744\norder: 5\ntitle: B"),
+            page(
+                "elements/gtw/index.md",
+                "heading: GoToWebinar\nelementId: 1743\norder: 1",
+            ),
+            page(
+                "elements/gtw/a.md",
+                "heading: Go To Webinar\nelementId: 1743\norder: 5\ntitle: A",
+            ),
+            page(
+                "elements/gtw/b.md",
+                "heading: GoToWebinar\nelementId: 1744\norder: 5\ntitle: B",
+            ),
         ];
         let (nav, diagnostics) = Navigation::build(&pages, false);
         assert_eq!(nav.elements[0].heading, "GoToWebinar");
-        let found: Vec<_> = diagnostics.iter().map(|d| (d.file.as_str(), d.line, d.message.as_str())).collect();
+        let found: Vec<_> = diagnostics
+            .iter()
+            .map(|d| (d.file.as_str(), d.line, d.message.as_str()))
+            .collect();
         assert_eq!(
             found,
             [
-                ("content/elements/gtw/a.md", 2, "`heading: Go To Webinar` differs from `heading: GoToWebinar` in content/elements/gtw/index.md, in the same element"),
-                ("content/elements/gtw/b.md", 3, "`elementId: 1744` differs from `elementId: 1743` in content/elements/gtw/index.md, in the same element"),
-                ("content/elements/gtw/b.md", 4, "`order: 5` is also used by content/elements/gtw/a.md; the sidebar puts \"A\" before \"B\" by title"),
+                (
+                    "content/elements/gtw/a.md",
+                    2,
+                    "`heading: Go To Webinar` differs from `heading: GoToWebinar` in content/elements/gtw/index.md, in the same element"
+                ),
+                (
+                    "content/elements/gtw/b.md",
+                    3,
+                    "`elementId: 1744` differs from `elementId: 1743` in content/elements/gtw/index.md, in the same element"
+                ),
+                (
+                    "content/elements/gtw/b.md",
+                    4,
+                    "`order: 5` is also used by content/elements/gtw/a.md; the sidebar puts \"A\" before \"B\" by title"
+                ),
             ]
         );
     }
@@ -376,8 +437,14 @@ mod tests {
             page("elements/x/index.md", "heading: X"),
             page("elements/x/wip.md", "heading: X\ndraft: true"),
         ];
-        assert_eq!(Navigation::build(&pages, false).0.elements[0].guides.len(), 1);
-        assert_eq!(Navigation::build(&pages, true).0.elements[0].guides.len(), 2);
+        assert_eq!(
+            Navigation::build(&pages, false).0.elements[0].guides.len(),
+            1
+        );
+        assert_eq!(
+            Navigation::build(&pages, true).0.elements[0].guides.len(),
+            2
+        );
     }
 
     #[test]
@@ -397,9 +464,24 @@ mod tests {
         };
         assert_eq!(
             crumbs(false, true),
-            ["Home=/", "Back to Element Guides=/elements.html", "GoToWebinar=/elements/gtw/", "Events="]
+            [
+                "Home=/",
+                "Back to Element Guides=/elements.html",
+                "GoToWebinar=/elements/gtw/",
+                "Events="
+            ]
         );
-        assert_eq!(crumbs(true, true), ["Home=/", "Back to Element Guides=/elements.html", "GoToWebinar="]);
-        assert_eq!(crumbs(false, false), ["Home=/", "Back to Element Guides=/elements.html", "Events="]);
+        assert_eq!(
+            crumbs(true, true),
+            [
+                "Home=/",
+                "Back to Element Guides=/elements.html",
+                "GoToWebinar="
+            ]
+        );
+        assert_eq!(
+            crumbs(false, false),
+            ["Home=/", "Back to Element Guides=/elements.html", "Events="]
+        );
     }
 }

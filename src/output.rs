@@ -13,7 +13,8 @@ use crate::source;
 
 /// The file that marks a folder as docgen's output; only such folders are ever cleaned.
 pub const MARKER: &str = ".docgen-output";
-const MARKER_TEXT: &str = "This folder is written by docgen build; its files are replaced on every build.\n";
+const MARKER_TEXT: &str =
+    "This folder is written by docgen build; its files are replaced on every build.\n";
 
 /// An output folder docgen may write to, with the record of what this build wrote.
 pub struct OutputDir {
@@ -101,7 +102,9 @@ impl OutputDir {
     pub fn copy(&self, rel: &str, from: &Path) -> Result<Written> {
         let path = self.root.join(rel);
         self.record(rel);
-        let source_len = std::fs::metadata(from).map_err(|e| Error::io(from, e))?.len();
+        let source_len = std::fs::metadata(from)
+            .map_err(|e| Error::io(from, e))?
+            .len();
         if let Ok(meta) = std::fs::metadata(&path)
             && meta.len() == source_len
             && fs::read(from)? == std::fs::read(&path).unwrap_or_default()
@@ -125,7 +128,10 @@ impl OutputDir {
     /// Deletes every file this build did not write (the output folder is docgen's, by its
     /// marker), then the folders left empty. Returns how many files were removed.
     pub fn remove_stale(&self) -> Result<usize> {
-        let written = self.written.lock().expect("no writer panics while holding the lock");
+        let written = self
+            .written
+            .lock()
+            .expect("no writer panics while holding the lock");
         let mut removed = 0;
         let walker = walkdir::WalkDir::new(&self.root).contents_first(true);
         for entry in walker {
@@ -215,7 +221,10 @@ mod tests {
             let err = OutputDir::open(&path, root).err().expect("refused");
             assert!(err.to_string().contains(why), "{}: {err}", path.display());
         }
-        assert_eq!(std::fs::read_to_string(other.path().join("notes.txt")).unwrap(), "mine");
+        assert_eq!(
+            std::fs::read_to_string(other.path().join("notes.txt")).unwrap(),
+            "mine"
+        );
     }
 
     #[test]

@@ -34,7 +34,8 @@ impl Page {
             let bytes = e.into_bytes();
             let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() as u32 + 1;
             diagnostics.push(
-                Diagnostic::error("encoding", &file, "the file is not valid UTF-8 text").at(line, 0),
+                Diagnostic::error("encoding", &file, "the file is not valid UTF-8 text")
+                    .at(line, 0),
             );
             String::from_utf8_lossy(&bytes).into_owned()
         });
@@ -121,9 +122,15 @@ mod tests {
 
     #[test]
     fn title_falls_back_to_heading_then_file_name() {
-        assert_eq!(parse("a.md", "---\ntitle: Front\n---\n# Heading\n").title, "Front");
+        assert_eq!(
+            parse("a.md", "---\ntitle: Front\n---\n# Heading\n").title,
+            "Front"
+        );
         assert_eq!(parse("a.md", "Intro\n\n# Heading\n").title, "Heading");
-        assert_eq!(parse("x/create-instance.md", "text").title, "Create instance");
+        assert_eq!(
+            parse("x/create-instance.md", "text").title,
+            "Create instance"
+        );
         assert_eq!(parse("elements/box/index.md", "text").title, "Box");
         assert_eq!(parse("index.md", "").title, "Home");
     }

@@ -120,10 +120,8 @@ impl Renderer {
                 Ok(()) => return (Renderer { tera, origins }, diagnostics),
                 Err(error) => {
                     let found = template_diagnostics(&error, &origins);
-                    let broken: Vec<String> = found
-                        .iter()
-                        .filter_map(|(name, _)| name.clone())
-                        .collect();
+                    let broken: Vec<String> =
+                        found.iter().filter_map(|(name, _)| name.clone()).collect();
                     diagnostics.extend(found.into_iter().map(|(_, d)| d));
                     let before = remaining.len();
                     remaining.retain(|t| !broken.contains(&t.name));
@@ -163,7 +161,12 @@ impl Renderer {
 
     /// Renders `ctx` with `layout` (without `.html`). A failure is a diagnostic located in the
     /// template; `page_file` is named in a note.
-    pub fn render(&self, layout: &str, ctx: &PageContext<'_>, page_file: &str) -> Result<String, Diagnostic> {
+    pub fn render(
+        &self,
+        layout: &str,
+        ctx: &PageContext<'_>,
+        page_file: &str,
+    ) -> Result<String, Diagnostic> {
         let mut context = Context::new();
         context.insert("page", &ctx.page);
         context.insert("element", &ctx.element);
@@ -175,7 +178,12 @@ impl Renderer {
             let (_, diagnostic) = template_diagnostics(&error, &self.origins)
                 .into_iter()
                 .next()
-                .unwrap_or_else(|| (None, Diagnostic::error("template", &name, error.to_string())));
+                .unwrap_or_else(|| {
+                    (
+                        None,
+                        Diagnostic::error("template", &name, error.to_string()),
+                    )
+                });
             diagnostic.with_note(format!("while rendering {page_file}"))
         })
     }
@@ -186,7 +194,9 @@ fn new_tera() -> Tera {
     tera.autoescape_on([".html", ".xml"]);
     // Registered before templates are added, since Tera checks calls when compiling; the real
     // list comes with `set_site`.
-    tera.register_function("all_elements", |_: Kwargs, _: &State| Value::from_serializable(&Vec::<()>::new()));
+    tera.register_function("all_elements", |_: Kwargs, _: &State| {
+        Value::from_serializable(&Vec::<()>::new())
+    });
     tera
 }
 
@@ -196,7 +206,10 @@ fn template_diagnostics(
     origins: &BTreeMap<String, String>,
 ) -> Vec<(Option<String>, Diagnostic)> {
     let located = |name: &str, line: usize, column: usize, message: &str| {
-        let file = origins.get(name).cloned().unwrap_or_else(|| name.to_string());
+        let file = origins
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| name.to_string());
         (
             Some(name.to_string()),
             Diagnostic::error("template", file, format!("template error: {message}"))
@@ -311,7 +324,10 @@ mod tests {
         r.set_site(&site(), &[]);
         let mut extra = serde_json::Map::new();
         extra.insert("apiKey".into(), "k-1".into());
-        assert_eq!(r.render("page", &context(&extra), "content/x.md").unwrap(), "Docs|Events|<p>Hi</p>|k-1|0");
+        assert_eq!(
+            r.render("page", &context(&extra), "content/x.md").unwrap(),
+            "Docs|Events|<p>Hi</p>|k-1|0"
+        );
         assert_eq!(r.layouts(), ["page"]);
     }
 
@@ -322,8 +338,14 @@ mod tests {
             template("bad.html", "line one\n{% if %}\n"),
             template("worse.html", "{{ unclosed"),
         ]);
-        let located: Vec<_> = diagnostics.iter().map(|d| (d.file.as_str(), d.line)).collect();
-        assert_eq!(located, [("templates/bad.html", 2), ("templates/worse.html", 1)]);
+        let located: Vec<_> = diagnostics
+            .iter()
+            .map(|d| (d.file.as_str(), d.line))
+            .collect();
+        assert_eq!(
+            located,
+            [("templates/bad.html", 2), ("templates/worse.html", 1)]
+        );
         assert!(r.has_layout("good"));
         assert!(!r.has_layout("bad"));
     }
@@ -332,7 +354,13 @@ mod tests {
     fn render_errors_name_template_line_and_page() {
         let (mut r, _) = Renderer::new(&[template("page.html", "a\nb {{ page.nope }}\n")]);
         r.set_site(&site(), &[]);
-        let d = r.render("page", &context(&serde_json::Map::new()), "content/x/events.md").unwrap_err();
+        let d = r
+            .render(
+                "page",
+                &context(&serde_json::Map::new()),
+                "content/x/events.md",
+            )
+            .unwrap_err();
         assert_eq!((d.file.as_str(), d.line), ("templates/page.html", 2));
         assert!(d.message.starts_with("template error: "), "{}", d.message);
         assert_eq!(d.notes, ["while rendering content/x/events.md"]);
@@ -342,6 +370,9 @@ mod tests {
     fn unknown_filters_are_reported_at_compile_time() {
         let (_, diagnostics) = Renderer::new(&[template("p.html", "\n{{ x | nofilter }}")]);
         assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
-        assert_eq!((diagnostics[0].file.as_str(), diagnostics[0].line), ("templates/p.html", 2));
+        assert_eq!(
+            (diagnostics[0].file.as_str(), diagnostics[0].line),
+            ("templates/p.html", 2)
+        );
     }
 }

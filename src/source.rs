@@ -40,7 +40,9 @@ pub fn list_files(dir: &Path) -> Result<Vec<String>> {
         .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
     for entry in walker {
         let entry = entry.map_err(|e| {
-            let path = e.path().map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
+            let path = e
+                .path()
+                .map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
             Error::io(path, e.into())
         })?;
         if entry.file_type().is_file() {
@@ -87,7 +89,14 @@ mod tests {
 
     #[test]
     fn ignores_editor_and_hidden_files() {
-        for name in [".DS_Store", ".git", "page.md~", ".#page.md", "#page.md#", "x.swp"] {
+        for name in [
+            ".DS_Store",
+            ".git",
+            "page.md~",
+            ".#page.md",
+            "#page.md#",
+            "x.swp",
+        ] {
             assert!(is_ignored(name), "{name}");
         }
         for name in ["page.md", "img", "logo.svg", "index.md"] {
@@ -99,7 +108,13 @@ mod tests {
     fn scans_pages_and_assets_sorted() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        for f in ["b.md", "a/index.md", "a/img/x.png", "a/.hidden.md", "a/z.md~"] {
+        for f in [
+            "b.md",
+            "a/index.md",
+            "a/img/x.png",
+            "a/.hidden.md",
+            "a/z.md~",
+        ] {
             let p = root.join(f);
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
             std::fs::write(p, "x").unwrap();
@@ -107,6 +122,11 @@ mod tests {
         let tree = scan_content(root).unwrap();
         assert_eq!(tree.pages, ["a/index.md", "b.md"]);
         assert_eq!(tree.assets, ["a/img/x.png"]);
-        assert!(scan_content(&root.join("missing")).unwrap().pages.is_empty());
+        assert!(
+            scan_content(&root.join("missing"))
+                .unwrap()
+                .pages
+                .is_empty()
+        );
     }
 }

@@ -11,11 +11,26 @@ use crate::source;
 
 /// The default theme, as shipped in `themes/default/`.
 const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
-    ("404.html", include_str!("../themes/default/templates/404.html")),
-    ("base.html", include_str!("../themes/default/templates/base.html")),
-    ("docs.html", include_str!("../themes/default/templates/docs.html")),
-    ("elements.html", include_str!("../themes/default/templates/elements.html")),
-    ("page.html", include_str!("../themes/default/templates/page.html")),
+    (
+        "404.html",
+        include_str!("../themes/default/templates/404.html"),
+    ),
+    (
+        "base.html",
+        include_str!("../themes/default/templates/base.html"),
+    ),
+    (
+        "docs.html",
+        include_str!("../themes/default/templates/docs.html"),
+    ),
+    (
+        "elements.html",
+        include_str!("../themes/default/templates/elements.html"),
+    ),
+    (
+        "page.html",
+        include_str!("../themes/default/templates/page.html"),
+    ),
     (
         "sidebarelementdoc.html",
         include_str!("../themes/default/templates/sidebarelementdoc.html"),
@@ -23,9 +38,18 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
 ];
 
 const DEFAULT_STATIC: &[(&str, &[u8])] = &[
-    ("favicon.svg", include_bytes!("../themes/default/static/favicon.svg")),
-    ("theme.css", include_bytes!("../themes/default/static/theme.css")),
-    ("theme.js", include_bytes!("../themes/default/static/theme.js")),
+    (
+        "favicon.svg",
+        include_bytes!("../themes/default/static/favicon.svg"),
+    ),
+    (
+        "theme.css",
+        include_bytes!("../themes/default/static/theme.css"),
+    ),
+    (
+        "theme.js",
+        include_bytes!("../themes/default/static/theme.js"),
+    ),
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,7 +106,10 @@ impl Theme {
             .collect();
         let theme_rel = format!("themes/{}", config.theme);
         for (dir, shown) in [
-            (theme_dir.join("templates"), format!("{theme_rel}/templates")),
+            (
+                theme_dir.join("templates"),
+                format!("{theme_rel}/templates"),
+            ),
             (config.templates_dir(), "templates".to_string()),
         ] {
             for name in source::list_files(&dir)? {
@@ -147,7 +174,10 @@ mod tests {
     fn every_default_theme_file_is_built_in() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
         let templates = source::list_files(&root.join("templates")).unwrap();
-        let built_in: Vec<_> = DEFAULT_TEMPLATES.iter().map(|(n, _)| n.to_string()).collect();
+        let built_in: Vec<_> = DEFAULT_TEMPLATES
+            .iter()
+            .map(|(n, _)| n.to_string())
+            .collect();
         assert_eq!(templates, built_in);
         let statics = source::list_files(&root.join("static")).unwrap();
         let built_in: Vec<_> = DEFAULT_STATIC.iter().map(|(n, _)| n.to_string()).collect();

@@ -260,6 +260,7 @@
     const observer = new IntersectionObserver(update, { rootMargin: "0px 0px -70% 0px" });
     for (const entry of entries) observer.observe(entry.heading);
     update();
+    window.addEventListener("load", update, { once: true }); // images and fonts may move the headings
   }
 
   initThemeToggle();
