@@ -12,6 +12,9 @@ use docgen::config::Overrides;
 use docgen::error::Error;
 use docgen::highlight::Highlighter;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser, Debug)]
 #[command(name = "docgen", version, about = "Builds documentation sites of API element guides", long_about = None)]
 struct Cli {
