@@ -12,7 +12,7 @@
 //! Each step takes values and returns values, and every problem becomes a `Diagnostic`, so one
 //! run reports all of them.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -26,7 +26,7 @@ use crate::highlight::Highlighter;
 use crate::links::{self, LinkIndex};
 use crate::markdown::LinkKind;
 use crate::nav::{self, Navigation, Trail};
-use crate::output::OutputDir;
+use crate::output::{OutputDir, Written};
 use crate::page::{Page, display_path};
 use crate::render::{
     ElementSummary, ElementView, GuideView, NavLink, NavView, PageContext, PageView, Renderer,
@@ -204,8 +204,8 @@ impl Site {
 
     /// Computes the navigation and the link index from the parsed pages.
     pub fn index(&mut self) {
-        let (nav, nav_diagnostics) = Navigation::build(&self.pages, self.config.drafts);
-        self.diagnostics.extend(nav_diagnostics);
+        let nav = Navigation::build(&self.pages, self.config.drafts);
+        self.diagnostics.extend(nav.diagnostics().cloned());
         let mut index = LinkIndex::new(&self.config.base_path, self.config.drafts);
         for page in &self.pages {
             index.insert_page(page.indexed(nav.element_dir(&page.source)));
@@ -229,7 +229,7 @@ impl Site {
 
     /// Every non-page file of the output and where it comes from, later sources winning:
     /// generated files, the theme's static files, `static/`, then content assets.
-    fn output_files(&self) -> BTreeMap<String, FileOrigin> {
+    pub(crate) fn output_files(&self) -> BTreeMap<String, FileOrigin> {
         let mut files = BTreeMap::new();
         for generated in [SITEMAP, ROBOTS, ELEMENTS_NAV, HIGHLIGHT_CSS] {
             files.insert(generated.to_string(), FileOrigin::Generated);
@@ -250,7 +250,7 @@ impl Site {
     }
 
     /// Two sources that would write the same output file.
-    fn collisions(&self) -> Vec<Diagnostic> {
+    pub(crate) fn collisions(&self) -> Vec<Diagnostic> {
         let mut owners: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for page in self.published() {
             owners
@@ -310,14 +310,14 @@ impl Site {
         watch.lap("templates");
 
         let pages: Vec<&Page> = self.published().collect();
-        let checked: Vec<(Vec<String>, Vec<Diagnostic>)> = pages
+        let checked: Vec<PageCheck> = pages
             .par_iter()
             .map(|page| self.check_page(page, &renderer))
             .collect();
         let mut hrefs = Vec::with_capacity(checked.len());
-        for (page_hrefs, page_diagnostics) in checked {
-            hrefs.push(page_hrefs);
-            diagnostics.extend(page_diagnostics);
+        for check in checked {
+            hrefs.push(check.hrefs);
+            diagnostics.extend(check.diagnostics);
         }
         watch.lap("check");
 
@@ -368,7 +368,7 @@ impl Site {
         let written = match &out {
             Some(out) if !diagnostics.iter().any(Diagnostic::is_error) => {
                 assets = self.write_files(out, &renderer, &derived, highlighter)?;
-                out.remove_stale()?;
+                out.remove_stale_files()?;
                 Some(out.root().to_path_buf())
             }
             _ => None,
@@ -388,49 +388,47 @@ impl Site {
     }
 
     /// Resolves a page's links (the URLs its slots get) and checks its layout.
-    fn check_page(&self, page: &Page, renderer: &Renderer) -> (Vec<String>, Vec<Diagnostic>) {
+    pub(crate) fn check_page(&self, page: &Page, renderer: &Renderer) -> PageCheck {
         let mut diagnostics = Vec::new();
+        let mut targets = BTreeSet::new();
+        let mut titles = BTreeSet::new();
+        let mut broken = false;
         let file = page.file();
         let severity = self.config.broken_links;
         let hrefs = page
             .doc
             .links
             .iter()
-            .map(
-                |link| match self.index.resolve(&page.source, link.kind, &link.dest) {
-                    Ok(resolved) => resolved.href,
-                    Err(broken) => {
-                        let mut d = Diagnostic::error("broken-link", &file, broken.message)
-                            .at(link.line, link.column)
-                            .with_suggestion(broken.suggestion)
-                            .with_source(&page.text, link.len as usize);
-                        d.severity = severity;
-                        if link.kind != LinkKind::Title && !link.text.is_empty() {
-                            let what = if link.kind == LinkKind::Image {
-                                "alt text"
-                            } else {
-                                "link text"
-                            };
-                            d = d.with_note(format!("{what}: \"{}\"", link.text));
-                        }
-                        d.notes.extend(broken.notes);
-                        diagnostics.push(d);
+            .map(|link| {
+                if link.kind == LinkKind::Title {
+                    let name = link.dest.split('#').next().unwrap_or("");
+                    titles.insert(name.trim().to_lowercase());
+                }
+                match self.index.resolve(&page.source, link.kind, &link.dest) {
+                    Ok(resolved) => {
+                        targets.insert(resolved.target().to_string());
+                        resolved.href
+                    }
+                    Err(failure) => {
+                        broken = true;
+                        diagnostics.push(link_diagnostic(&file, page, link, failure, severity));
                         link.dest.clone()
                     }
-                },
-            )
+                }
+            })
             .collect();
         if let Some(target) = &page.front.breadcrumbs
-            && let Err(broken) = self.index.resolve(&page.source, LinkKind::Link, target)
+            && let Err(failure) = self.index.resolve(&page.source, LinkKind::Link, target)
         {
+            broken = true;
             let line = page.front.line_of("breadcrumbs");
             let mut d = Diagnostic::error(
                 "broken-link",
                 &file,
-                format!("`breadcrumbs`: {}", broken.message),
+                format!("`breadcrumbs`: {}", failure.message),
             )
             .at(line, 1)
-            .with_suggestion(broken.suggestion)
+            .with_suggestion(failure.suggestion)
             .with_source(&page.text, "breadcrumbs".len());
             d.severity = severity;
             diagnostics.push(d);
@@ -452,11 +450,22 @@ impl Site {
                 .with_source(&page.text, "layout".len()),
             );
         }
-        (hrefs, diagnostics)
+        if let Some(target) = &page.front.breadcrumbs
+            && let Ok(resolved) = self.index.resolve(&page.source, LinkKind::Link, target)
+        {
+            targets.insert(resolved.target().to_string());
+        }
+        PageCheck {
+            hrefs,
+            diagnostics,
+            targets,
+            titles,
+            broken,
+        }
     }
 
     /// The template context of one page.
-    fn page_context<'a>(
+    pub(crate) fn page_context<'a>(
         &'a self,
         page: &'a Page,
         hrefs: &[String],
@@ -568,39 +577,27 @@ impl Site {
     }
 
     /// Writes everything but the pages. Returns the number of files copied.
-    fn write_files(
+    pub(crate) fn write_files(
         &self,
         out: &OutputDir,
         renderer: &Renderer,
         derived: &Derived,
         highlighter: &Highlighter,
     ) -> Result<usize> {
-        let mut copied = 0;
-        let content_dir = self.config.content_dir();
-        let static_dir = self.config.static_dir();
         let files: Vec<(String, FileOrigin)> = self.output_files().into_iter().collect();
         let results: Vec<Result<bool>> = files
             .par_iter()
-            .map(|(path, origin)| {
-                match origin {
-                    FileOrigin::Content => out.copy(path, &content_dir.join(path))?,
-                    FileOrigin::Static => out.copy(path, &static_dir.join(path))?,
-                    FileOrigin::Theme(file) => match file.disk_path() {
-                        Some(disk) => out.copy(path, disk)?,
-                        None => out.write(path, &file.bytes()?)?,
-                    },
-                    FileOrigin::Generated => {
-                        let Some(bytes) = self.generated(path, renderer, derived, highlighter)
-                        else {
-                            return Ok(false);
-                        };
-                        out.write(path, bytes.as_bytes())?;
-                        return Ok(false);
+            .map(|(path, origin)| match origin {
+                FileOrigin::Generated => {
+                    if let Some(text) = self.generated(path, renderer, derived, highlighter) {
+                        out.write(path, text.as_bytes())?;
                     }
-                };
-                Ok(true)
+                    Ok(false)
+                }
+                _ => self.write_file(out, path, origin).map(|_| true),
             })
             .collect();
+        let mut copied = 0;
         for result in results {
             if result? {
                 copied += 1;
@@ -609,8 +606,27 @@ impl Site {
         Ok(copied)
     }
 
+    /// Copies one file that is not generated into the output.
+    pub(crate) fn write_file(
+        &self,
+        out: &OutputDir,
+        path: &str,
+        origin: &FileOrigin,
+    ) -> Result<Written> {
+        match origin {
+            FileOrigin::Content => out.copy(path, &self.config.content_dir().join(path)),
+            FileOrigin::Static => out.copy(path, &self.config.static_dir().join(path)),
+            FileOrigin::Theme(file) => match file.disk_path() {
+                Some(disk) => out.copy(path, disk),
+                None => out.write(path, &file.bytes()?),
+            },
+            // Generated files depend on the whole site; the callers write them.
+            FileOrigin::Generated => Ok(Written::Unchanged),
+        }
+    }
+
     /// The content of a generated file; `None` when there is nothing to write.
-    fn generated(
+    pub(crate) fn generated(
         &self,
         path: &str,
         renderer: &Renderer,
@@ -691,8 +707,47 @@ impl Site {
     }
 }
 
+/// What checking one page found: the URL each link becomes, its problems, and what it depends
+/// on (so an incremental rebuild knows when to check it again).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct PageCheck {
+    pub hrefs: Vec<String>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Pages (sources) and files (site paths) its links resolved to.
+    pub targets: BTreeSet<String>,
+    /// Lowercased names of its `[[title]]` links.
+    pub titles: BTreeSet<String>,
+    /// Whether any link is broken (it may resolve once pages are added).
+    pub broken: bool,
+}
+
+/// The diagnostic for a link that does not resolve.
+fn link_diagnostic(
+    file: &str,
+    page: &Page,
+    link: &crate::markdown::Link,
+    failure: links::Broken,
+    severity: Severity,
+) -> Diagnostic {
+    let mut d = Diagnostic::error("broken-link", file, failure.message)
+        .at(link.line, link.column)
+        .with_suggestion(failure.suggestion)
+        .with_source(&page.text, link.len as usize);
+    d.severity = severity;
+    if link.kind != LinkKind::Title && !link.text.is_empty() {
+        let what = if link.kind == LinkKind::Image {
+            "alt text"
+        } else {
+            "link text"
+        };
+        d = d.with_note(format!("{what}: \"{}\"", link.text));
+    }
+    d.notes.extend(failure.notes);
+    d
+}
+
 #[derive(Debug, Clone)]
-enum FileOrigin {
+pub(crate) enum FileOrigin {
     Generated,
     Theme(ThemeFile),
     Static,
@@ -700,20 +755,22 @@ enum FileOrigin {
 }
 
 /// Values computed once per build from the whole site and shared by every page.
-struct Derived {
-    site: SiteContext,
-    summaries: Vec<ElementSummary>,
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Derived {
+    pub site: SiteContext,
+    pub summaries: Vec<ElementSummary>,
     /// Element folder → its URL and logo URL (with the base path).
-    elements: HashMap<String, ElementUrls>,
+    pub elements: HashMap<String, ElementUrls>,
 }
 
-struct ElementUrls {
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ElementUrls {
     url: String,
     logo: Option<String>,
 }
 
 impl Derived {
-    fn new(site: &Site, diagnostics: &mut Vec<Diagnostic>) -> Derived {
+    pub(crate) fn new(site: &Site, diagnostics: &mut Vec<Diagnostic>) -> Derived {
         let config = &site.config;
         let base = &config.base_path;
         let mut elements = HashMap::new();

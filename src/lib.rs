@@ -30,5 +30,6 @@ pub mod nav;
 pub mod output;
 pub mod page;
 pub mod render;
+pub mod session;
 pub mod source;
 pub mod theme;

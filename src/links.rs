@@ -28,6 +28,13 @@ pub struct Resolved {
     pub page: Option<String>,
 }
 
+impl Resolved {
+    /// What the link depends on: the page's source, or the URL it points to.
+    pub fn target(&self) -> &str {
+        self.page.as_deref().unwrap_or(&self.href)
+    }
+}
+
 /// Why a link is broken.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Broken {

@@ -48,44 +48,71 @@ impl Element {
     }
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Navigation {
     /// Sorted by heading (then folder).
     pub elements: Vec<Element>,
     /// Page source → (element index, position among its guides).
     positions: HashMap<String, (usize, usize)>,
+    /// Warnings about each element folder's guides.
+    warnings: BTreeMap<String, Vec<Diagnostic>>,
 }
 
 impl Navigation {
     /// Groups `pages` into elements. Drafts are left out unless `drafts` is set.
-    pub fn build(pages: &[Page], drafts: bool) -> (Navigation, Vec<Diagnostic>) {
+    pub fn build(pages: &[Page], drafts: bool) -> Navigation {
         let mut by_dir: BTreeMap<&str, Vec<&Page>> = BTreeMap::new();
         for page in pages.iter().filter(|p| drafts || !p.front.draft) {
             by_dir.entry(page.dir()).or_default().push(page);
         }
-        let mut diagnostics = Vec::new();
-        let mut elements = Vec::new();
+        let mut nav = Navigation::default();
         for (dir, pages) in by_dir {
-            if is_element(dir, &pages) {
-                elements.push(element(dir, &pages, &mut diagnostics));
+            nav.set_element(dir, &pages);
+        }
+        nav.reorder();
+        nav
+    }
+
+    /// Recomputes the element of folder `dir` from its published `pages` (after one of them
+    /// changed), leaving the other elements as they are.
+    pub fn update_dir(&mut self, dir: &str, pages: &[&Page]) {
+        self.elements.retain(|e| e.dir != dir);
+        self.warnings.remove(dir);
+        self.set_element(dir, pages);
+        self.reorder();
+    }
+
+    fn set_element(&mut self, dir: &str, pages: &[&Page]) {
+        if is_element(dir, pages) {
+            let mut warnings = Vec::new();
+            self.elements.push(element(dir, pages, &mut warnings));
+            if !warnings.is_empty() {
+                self.warnings.insert(dir.to_string(), warnings);
             }
         }
-        elements.sort_by(|a, b| {
+    }
+
+    /// Sorts the elements by heading and indexes every guide's position.
+    fn reorder(&mut self) {
+        self.elements.sort_by(|a, b| {
             (a.heading.to_lowercase(), &a.dir).cmp(&(b.heading.to_lowercase(), &b.dir))
         });
-        let mut positions = HashMap::new();
-        for (e, element) in elements.iter().enumerate() {
+        self.positions.clear();
+        for (e, element) in self.elements.iter().enumerate() {
             for (g, guide) in element.guides.iter().enumerate() {
-                positions.insert(guide.source.clone(), (e, g));
+                self.positions.insert(guide.source.clone(), (e, g));
             }
         }
-        (
-            Navigation {
-                elements,
-                positions,
-            },
-            diagnostics,
-        )
+    }
+
+    /// Warnings about elements whose guides disagree, by folder.
+    pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.warnings.values().flatten()
+    }
+
+    /// The element of folder `dir`, if it is one.
+    pub fn element_at(&self, dir: &str) -> Option<&Element> {
+        self.elements.iter().find(|e| e.dir == dir)
     }
 
     /// The element a page belongs to.
@@ -336,8 +363,8 @@ mod tests {
 
     #[test]
     fn guides_are_sorted_by_order_then_title_with_unordered_last() {
-        let (nav, diagnostics) = Navigation::build(&gotowebinar(), false);
-        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let nav = Navigation::build(&gotowebinar(), false);
+        assert_eq!(nav.diagnostics().count(), 0);
         let headings: Vec<_> = nav.elements.iter().map(|e| e.heading.as_str()).collect();
         assert_eq!(
             headings,
@@ -363,7 +390,7 @@ mod tests {
 
     #[test]
     fn prev_and_next_stay_inside_the_element() {
-        let (nav, _) = Navigation::build(&gotowebinar(), false);
+        let nav = Navigation::build(&gotowebinar(), false);
         let (prev, next) = nav.prev_next("elements/gtw/setup.md");
         assert_eq!(prev.unwrap().title, "Overview");
         assert_eq!(next.unwrap().title, "Authentication");
@@ -390,10 +417,10 @@ mod tests {
                 "heading: GoToWebinar\nelementId: 1744\norder: 5\ntitle: B",
             ),
         ];
-        let (nav, diagnostics) = Navigation::build(&pages, false);
+        let nav = Navigation::build(&pages, false);
         assert_eq!(nav.elements[0].heading, "GoToWebinar");
-        let found: Vec<_> = diagnostics
-            .iter()
+        let found: Vec<_> = nav
+            .diagnostics()
             .map(|d| (d.file.as_str(), d.line, d.message.as_str()))
             .collect();
         assert_eq!(
@@ -425,8 +452,9 @@ mod tests {
             page("elements/x/b.md", "heading: Xero"),
             page("elements/x/c.md", "heading: XERO"),
         ];
-        let (nav, diagnostics) = Navigation::build(&pages, false);
+        let nav = Navigation::build(&pages, false);
         assert_eq!(nav.elements[0].heading, "Xero");
+        let diagnostics: Vec<_> = nav.diagnostics().collect();
         assert_eq!(diagnostics.len(), 1);
         assert_eq!(diagnostics[0].file, "content/elements/x/c.md");
     }
@@ -437,14 +465,32 @@ mod tests {
             page("elements/x/index.md", "heading: X"),
             page("elements/x/wip.md", "heading: X\ndraft: true"),
         ];
-        assert_eq!(
-            Navigation::build(&pages, false).0.elements[0].guides.len(),
-            1
+        assert_eq!(Navigation::build(&pages, false).elements[0].guides.len(), 1);
+        assert_eq!(Navigation::build(&pages, true).elements[0].guides.len(), 2);
+    }
+
+    #[test]
+    fn one_folder_can_be_recomputed_alone() {
+        let mut pages = gotowebinar();
+        let mut nav = Navigation::build(&pages, false);
+        let events = pages
+            .iter_mut()
+            .find(|p| p.source == "elements/gtw/events.md")
+            .unwrap();
+        *events = page(
+            "elements/gtw/events.md",
+            "heading: GoToWebinar\ntitle: Events\norder: 2\nelementId: 1743",
         );
+        let gtw: Vec<&Page> = pages.iter().filter(|p| p.dir() == "elements/gtw").collect();
+        nav.update_dir("elements/gtw", &gtw);
+        assert_eq!(nav, Navigation::build(&pages, false));
         assert_eq!(
-            Navigation::build(&pages, true).0.elements[0].guides.len(),
-            2
+            nav.prev_next("elements/gtw/events.md").0.unwrap().title,
+            "Overview"
         );
+        nav.update_dir("elements/gtw", &[]);
+        assert_eq!(nav.elements.len(), 1, "an emptied folder is no element");
+        assert!(nav.element_of("elements/gtw/events.md").is_none());
     }
 
     #[test]

@@ -118,6 +118,35 @@ impl OutputDir {
         Ok(Written::Changed)
     }
 
+    /// Starts writing a complete site: what is written from now on is what `remove_stale_files`
+    /// keeps.
+    pub fn start_full(&self) {
+        self.written
+            .lock()
+            .expect("no writer panics while holding the lock")
+            .clear();
+    }
+
+    /// Removes one output file (and its folder, when left empty). Returns whether it existed.
+    pub fn remove(&self, rel: &str) -> Result<bool> {
+        let path = self.root.join(rel);
+        self.written
+            .lock()
+            .expect("no writer panics while holding the lock")
+            .remove(rel);
+        if !path.is_file() {
+            return Ok(false);
+        }
+        fs::remove_file(&path)?;
+        if let Some(parent) = path.parent()
+            && parent != self.root
+        {
+            // Fails harmlessly when the folder still has files.
+            let _ = std::fs::remove_dir(parent);
+        }
+        Ok(true)
+    }
+
     fn record(&self, rel: &str) {
         self.written
             .lock()
@@ -126,13 +155,13 @@ impl OutputDir {
     }
 
     /// Deletes every file this build did not write (the output folder is docgen's, by its
-    /// marker), then the folders left empty. Returns how many files were removed.
-    pub fn remove_stale(&self) -> Result<usize> {
+    /// marker), then the folders left empty. Returns the files removed.
+    pub fn remove_stale_files(&self) -> Result<Vec<String>> {
         let written = self
             .written
             .lock()
             .expect("no writer panics while holding the lock");
-        let mut removed = 0;
+        let mut removed = Vec::new();
         let walker = walkdir::WalkDir::new(&self.root).contents_first(true);
         for entry in walker {
             let entry = entry.map_err(|e| Error::io(&self.root, e.into()))?;
@@ -145,9 +174,10 @@ impl OutputDir {
                 let _ = std::fs::remove_dir(entry.path());
             } else if !written.contains(&rel) {
                 fs::remove_file(entry.path())?;
-                removed += 1;
+                removed.push(rel);
             }
         }
+        removed.sort();
         Ok(removed)
     }
 }
@@ -239,7 +269,7 @@ mod tests {
         let out = OutputDir::open(&out_path, site.path()).expect("a marked folder is reusable");
         assert_eq!(out.write("a/b.html", b"one").unwrap(), Written::Unchanged);
         assert_eq!(out.write("a/b.html", b"two").unwrap(), Written::Changed);
-        assert_eq!(out.remove_stale().unwrap(), 1);
+        assert_eq!(out.remove_stale_files().unwrap(), ["old.html"]);
         assert!(!out_path.join("old.html").exists());
         assert!(out_path.join(MARKER).exists());
         assert_eq!(std::fs::read(out_path.join("a/b.html")).unwrap(), b"two");

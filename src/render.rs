@@ -14,7 +14,7 @@ use crate::nav::Crumb;
 use crate::theme::TemplateFile;
 
 /// `site`: the same for every page (Tera's global context).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SiteContext {
     pub title: String,
     pub base_url: Option<String>,
@@ -84,7 +84,7 @@ pub struct NavLink {
 }
 
 /// One entry of `all_elements()`, the list the elements index renders.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ElementSummary {
     pub heading: String,
     pub element_id: Option<String>,
@@ -99,6 +99,16 @@ pub struct Renderer {
     tera: Tera,
     /// Template name → where it came from, for messages.
     origins: BTreeMap<String, String>,
+    /// Which layouts call `all_elements()`, so a change to the element list re-renders them.
+    element_list_users: ElementListUsers,
+}
+
+/// The layouts whose output depends on the list of all elements.
+#[derive(Debug, Clone, Default)]
+struct ElementListUsers {
+    /// A shared template (not a layout) calls it: every layout might.
+    every: bool,
+    layouts: std::collections::HashSet<String>,
 }
 
 /// Templates that are not page layouts.
@@ -117,7 +127,15 @@ impl Renderer {
         loop {
             let mut tera = new_tera();
             match tera.add_raw_templates(remaining.iter().map(|t| (&t.name, &t.text))) {
-                Ok(()) => return (Renderer { tera, origins }, diagnostics),
+                Ok(()) => {
+                    let element_list_users = element_list_users(templates);
+                    let renderer = Renderer {
+                        tera,
+                        origins,
+                        element_list_users,
+                    };
+                    return (renderer, diagnostics);
+                }
                 Err(error) => {
                     let found = template_diagnostics(&error, &origins);
                     let broken: Vec<String> =
@@ -141,6 +159,11 @@ impl Renderer {
         // Tera values share their data, so handing out the list is a reference-count bump.
         self.tera
             .register_function("all_elements", move |_: Kwargs, _: &State| elements.clone());
+    }
+
+    /// Whether pages with `layout` show the list of all elements.
+    pub fn lists_elements(&self, layout: &str) -> bool {
+        self.element_list_users.every || self.element_list_users.layouts.contains(layout)
     }
 
     pub fn has_layout(&self, layout: &str) -> bool {
@@ -187,6 +210,23 @@ impl Renderer {
             diagnostic.with_note(format!("while rendering {page_file}"))
         })
     }
+}
+
+/// Finds the templates that call `all_elements()` by their text: cheap, and it over-approximates
+/// safely (a mention in a comment only costs a re-render).
+fn element_list_users(templates: &[TemplateFile]) -> ElementListUsers {
+    let mut users = ElementListUsers::default();
+    for template in templates.iter().filter(|t| t.text.contains("all_elements")) {
+        match template.name.strip_suffix(".html") {
+            Some(layout)
+                if !NOT_LAYOUTS.contains(&template.name.as_str()) && !layout.contains('/') =>
+            {
+                users.layouts.insert(layout.to_string());
+            }
+            _ => users.every = true,
+        }
+    }
+    users
 }
 
 fn new_tera() -> Tera {

@@ -1,0 +1,572 @@
+//! Incremental rebuilds, the engine of `serve --watch`: the loaded site stays in memory between
+//! builds, and a change re-renders only the pages whose output depends on it.
+//!
+//! - an edited page re-renders itself;
+//! - when its title, `order`, `heading`, `elementId` or draft state changes, its element's
+//!   sidebar changes: every guide of the element re-renders (and layouts listing all elements,
+//!   when the element list changes);
+//! - when a page or file appears, disappears or changes its title or anchors, the pages whose
+//!   links depend on it are checked again (those linking to it, by path or by `[[title]]`, and
+//!   those with broken links), and re-rendered when their output changes;
+//! - a template, theme or `docgen.toml` change rebuilds everything.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::build::{Derived, PageCheck, Site};
+use crate::config::{Config, Overrides};
+use crate::diagnostic::{self, Diagnostic};
+use crate::error::Result;
+use crate::highlight::Highlighter;
+use crate::links::{self, url_for_source};
+use crate::output::{OutputDir, Written};
+use crate::page::Page;
+use crate::render::Renderer;
+use crate::source;
+use crate::theme::Theme;
+
+/// One thing that changed on disk, as the watcher reports it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Change {
+    /// A Markdown file below `content/` was created, modified or deleted (path below `content/`).
+    Page(String),
+    /// Another file below `content/` (path below `content/`).
+    ContentFile(String),
+    /// A file below `static/` (path below `static/`).
+    StaticFile(String),
+    /// A template or theme file.
+    Theme,
+    /// `docgen.toml`.
+    Config,
+}
+
+/// What one rebuild did.
+#[derive(Debug, Clone, Default)]
+pub struct Rebuild {
+    /// Output files written with new bytes (`elements/x/y.html`).
+    pub written: Vec<String>,
+    /// Output files removed.
+    pub removed: Vec<String>,
+    /// How many pages were rendered.
+    pub rendered: usize,
+    /// Whether everything was rebuilt.
+    pub full: bool,
+    /// The problems of the whole site after the rebuild.
+    pub diagnostics: Vec<Diagnostic>,
+    pub elapsed: Duration,
+}
+
+impl Rebuild {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    /// Whether only stylesheets changed, so a browser can swap them without reloading.
+    pub fn only_css(&self) -> bool {
+        !self.written.is_empty()
+            && self.removed.is_empty()
+            && self.written.iter().all(|f| f.ends_with(".css"))
+    }
+}
+
+pub struct Session {
+    root: PathBuf,
+    overrides: Overrides,
+    site: Site,
+    renderer: Renderer,
+    derived: Derived,
+    /// The check of every published page, by source.
+    checks: HashMap<String, PageCheck>,
+    /// Pages whose layout failed to render, by source.
+    render_errors: HashMap<String, Diagnostic>,
+    /// Problems of the templates and of the derived site data.
+    global: Vec<Diagnostic>,
+    out: OutputDir,
+}
+
+impl Session {
+    /// Loads the site at `root` and writes it all to `output`.
+    pub fn open(
+        root: &Path,
+        overrides: Overrides,
+        output: &Path,
+        highlighter: &Highlighter,
+    ) -> Result<(Session, Rebuild)> {
+        let started = Instant::now();
+        let config = Config::load(root, &overrides)?;
+        let site = Site::load(config, highlighter)?;
+        let out = OutputDir::open(output, root)?;
+        let (renderer, template_diagnostics) = Renderer::new(&site.theme.templates);
+        let mut session = Session {
+            root: root.to_path_buf(),
+            overrides,
+            site,
+            renderer,
+            derived: Derived::empty(),
+            checks: HashMap::new(),
+            render_errors: HashMap::new(),
+            global: template_diagnostics,
+            out,
+        };
+        let mut rebuild = session.render_all(highlighter)?;
+        rebuild.elapsed = started.elapsed();
+        Ok((session, rebuild))
+    }
+
+    /// The folder the site is written to.
+    pub fn output(&self) -> &Path {
+        self.out.root()
+    }
+
+    pub fn site(&self) -> &Site {
+        &self.site
+    }
+
+    /// Applies what changed on disk and re-renders what depends on it.
+    pub fn apply(&mut self, changes: &[Change], highlighter: &Highlighter) -> Result<Rebuild> {
+        let started = Instant::now();
+        let mut rebuild = if changes.contains(&Change::Config) {
+            let config = Config::load(&self.root, &self.overrides)?;
+            self.site = Site::load(config, highlighter)?;
+            self.reload_templates();
+            self.render_all(highlighter)?
+        } else if changes.contains(&Change::Theme) {
+            self.site.theme = Theme::load(&self.site.config)?;
+            self.reload_templates();
+            self.render_all(highlighter)?
+        } else {
+            self.apply_content(changes, highlighter)?
+        };
+        rebuild.elapsed = started.elapsed();
+        Ok(rebuild)
+    }
+
+    fn reload_templates(&mut self) {
+        let (renderer, diagnostics) = Renderer::new(&self.site.theme.templates);
+        self.renderer = renderer;
+        self.global = diagnostics;
+    }
+
+    /// Checks and renders every page and writes every file.
+    fn render_all(&mut self, highlighter: &Highlighter) -> Result<Rebuild> {
+        self.out.start_full();
+        let mut derived_diagnostics = Vec::new();
+        self.derived = Derived::new(&self.site, &mut derived_diagnostics);
+        self.global.retain(|d| d.code == "template");
+        self.global.extend(derived_diagnostics);
+        self.renderer
+            .set_site(&self.derived.site, &self.derived.summaries);
+        let sources: Vec<String> = self.site.published().map(|p| p.source.clone()).collect();
+        self.checks.clear();
+        self.render_errors.clear();
+        let mut rebuild = self.render_pages(&sources)?;
+        self.site
+            .write_files(&self.out, &self.renderer, &self.derived, highlighter)?;
+        rebuild.removed = self.out.remove_stale_files()?;
+        rebuild.full = true;
+        rebuild.diagnostics = self.diagnostics();
+        Ok(rebuild)
+    }
+
+    /// Checks, renders and writes the given published pages (in parallel).
+    fn render_pages(&mut self, sources: &[String]) -> Result<Rebuild> {
+        let site = &self.site;
+        let renderer = &self.renderer;
+        let derived = &self.derived;
+        let out = &self.out;
+        let results: Vec<Result<Rendered>> = sources
+            .par_iter()
+            .filter_map(|source| site.page(source))
+            .map(|page| {
+                let check = site.check_page(page, renderer);
+                let mut error = None;
+                let mut written = None;
+                if renderer.has_layout(page.layout()) {
+                    let context = site.page_context(page, &check.hrefs, derived);
+                    match renderer.render(page.layout(), &context, &page.file()) {
+                        Ok(html) => {
+                            let file = links::output_file_for_url(&page.url);
+                            if out.write(&file, html.as_bytes())? == Written::Changed {
+                                written = Some(file);
+                            }
+                        }
+                        Err(d) => error = Some(d),
+                    }
+                }
+                Ok(Rendered {
+                    source: page.source.clone(),
+                    check,
+                    error,
+                    written,
+                })
+            })
+            .collect();
+        let mut rebuild = Rebuild::default();
+        for result in results {
+            let Rendered {
+                source,
+                check,
+                error,
+                written,
+            } = result?;
+            rebuild.rendered += 1;
+            rebuild.written.extend(written);
+            self.checks.insert(source.clone(), check);
+            match error {
+                Some(d) => self.render_errors.insert(source, d),
+                None => self.render_errors.remove(&source),
+            };
+        }
+        Ok(rebuild)
+    }
+
+    fn apply_content(&mut self, changes: &[Change], highlighter: &Highlighter) -> Result<Rebuild> {
+        let mut rebuild = Rebuild::default();
+        // Pages to render again, and pages to check again (rendered only if that changes them).
+        let mut render: BTreeSet<String> = BTreeSet::new();
+        let mut recheck: BTreeSet<String> = BTreeSet::new();
+        let mut nav_dirs: BTreeSet<String> = BTreeSet::new();
+        let changes: BTreeSet<&Change> = changes.iter().collect();
+        for &change in &changes {
+            match change {
+                Change::Page(source) => {
+                    let old = self.site.take_page(source);
+                    let new = self.site.read_page(source, highlighter)?;
+                    let (old_key, new_key) = (old.as_ref().map(nav_key), new.as_ref().map(nav_key));
+                    if old_key != new_key {
+                        nav_dirs.insert(page_dir(source).to_string());
+                    }
+                    if old.as_ref().map(identity) != new.as_ref().map(identity) {
+                        recheck.extend(self.dependents(source, old.as_ref(), new.as_ref()));
+                    }
+                    self.site.index.remove_page(source);
+                    match new {
+                        Some(page) => {
+                            let element = self.site.nav.element_dir(source);
+                            self.site.index.insert_page(page.indexed(element));
+                            self.site.insert_page(page);
+                            render.insert(source.clone());
+                        }
+                        None => {
+                            self.checks.remove(source);
+                            self.render_errors.remove(source);
+                        }
+                    }
+                    if !self.site.is_published(source) {
+                        let file = links::output_file_for_url(&url_for_source(source));
+                        if self.out.remove(&file)? {
+                            rebuild.removed.push(file);
+                        }
+                        render.remove(source);
+                    }
+                }
+                Change::ContentFile(path) | Change::StaticFile(path) => {
+                    let (dir, files) = match change {
+                        Change::ContentFile(_) => {
+                            (self.site.config.content_dir(), &mut self.site.assets)
+                        }
+                        _ => (self.site.config.static_dir(), &mut self.site.static_files),
+                    };
+                    let exists = dir.join(path).is_file();
+                    let known = files.binary_search(path);
+                    match (exists, known) {
+                        (true, Err(at)) => files.insert(at, path.clone()),
+                        (false, Ok(at)) => {
+                            files.remove(at);
+                        }
+                        _ => {}
+                    }
+                    // Whichever source now provides this output file (a site file can shadow a
+                    // theme file, and removing it brings the theme's back).
+                    let site_path = format!("/{path}");
+                    let written = match self.site.output_files().remove(path) {
+                        Some(origin) => {
+                            self.site.index.insert_file(site_path.clone());
+                            self.site.write_file(&self.out, path, &origin)?
+                        }
+                        None => {
+                            self.site.index.remove_file(&site_path);
+                            if self.out.remove(path)? {
+                                rebuild.removed.push(path.clone());
+                            }
+                            Written::Unchanged
+                        }
+                    };
+                    if written == Written::Changed {
+                        rebuild.written.push(path.clone());
+                    }
+                    if exists != known.is_ok() {
+                        let href = format!("{}{site_path}", self.site.config.base_path);
+                        recheck.extend(self.broken_pages());
+                        recheck.extend(self.pages_targeting(|t| t.starts_with(&href)));
+                    }
+                }
+                Change::Theme | Change::Config => {}
+            }
+        }
+        if !nav_dirs.is_empty() {
+            render.extend(self.update_navigation(&nav_dirs, highlighter)?);
+        }
+        recheck.retain(|s| !render.contains(s));
+        for source in recheck {
+            let Some(page) = self.site.page(&source) else {
+                continue;
+            };
+            let check = self.site.check_page(page, &self.renderer);
+            if self.checks.get(&source) != Some(&check) {
+                render.insert(source);
+            }
+        }
+        if changes.iter().any(|c| matches!(c, Change::Page(_))) {
+            // The set of pages (and their `sitemap`/`draft` flags) may have changed.
+            let sitemap = crate::build::SITEMAP;
+            if let Some(text) =
+                self.site
+                    .generated(sitemap, &self.renderer, &self.derived, highlighter)
+                && self.out.write(sitemap, text.as_bytes())? == Written::Changed
+            {
+                rebuild.written.push(sitemap.to_string());
+            }
+        }
+        let render: Vec<String> = render.into_iter().collect();
+        let pages = self.render_pages(&render)?;
+        rebuild.rendered = pages.rendered;
+        rebuild.written.extend(pages.written);
+        rebuild.diagnostics = self.diagnostics();
+        Ok(rebuild)
+    }
+
+    /// Recomputes the elements of `dirs` and the site data derived from all elements. Returns
+    /// the pages to re-render: every guide of those elements, and the element list's pages when
+    /// the list changed.
+    fn update_navigation(
+        &mut self,
+        dirs: &BTreeSet<String>,
+        highlighter: &Highlighter,
+    ) -> Result<BTreeSet<String>> {
+        let mut render = BTreeSet::new();
+        for dir in dirs {
+            if let Some(element) = self.site.nav.element_at(dir) {
+                render.extend(element.guides.iter().map(|g| g.source.clone()));
+            }
+            let Site {
+                pages, nav, config, ..
+            } = &mut self.site;
+            let pages: Vec<&Page> = pages
+                .iter()
+                .filter(|p| (config.drafts || !p.front.draft) && p.dir() == dir.as_str())
+                .collect();
+            let sources: Vec<String> = pages.iter().map(|p| p.source.clone()).collect();
+            nav.update_dir(dir, &pages);
+            for source in &sources {
+                // A folder can become (or stop being) an element: reindex its pages' element.
+                if let Some(page) = self.site.page(source) {
+                    let element = self.site.nav.element_dir(source);
+                    self.site.index.insert_page(page.indexed(element));
+                }
+            }
+            render.extend(sources);
+        }
+        let mut derived_diagnostics = Vec::new();
+        let derived = Derived::new(&self.site, &mut derived_diagnostics);
+        if derived != self.derived {
+            let site_changed = derived.site != self.derived.site;
+            let list_changed = derived.summaries != self.derived.summaries;
+            self.derived = derived;
+            self.global.retain(|d| d.code == "template");
+            self.global.extend(derived_diagnostics);
+            self.renderer
+                .set_site(&self.derived.site, &self.derived.summaries);
+            if site_changed {
+                // The home or elements index moved: every page's header changes.
+                return Ok(self.site.published().map(|p| p.source.clone()).collect());
+            }
+            if list_changed {
+                for page in self.site.published() {
+                    if self.renderer.lists_elements(page.layout()) {
+                        render.insert(page.source.clone());
+                    }
+                }
+                for generated in [crate::build::ELEMENTS_NAV, crate::build::NOT_FOUND] {
+                    if let Some(text) =
+                        self.site
+                            .generated(generated, &self.renderer, &self.derived, highlighter)
+                    {
+                        self.out.write(generated, text.as_bytes())?;
+                    }
+                }
+            }
+        }
+        Ok(render)
+    }
+
+    /// Pages whose links may resolve differently now that `source` changed from `old` to `new`:
+    /// those linking to it, those linking by one of its titles or its file name, and those with
+    /// broken links.
+    fn dependents(&self, source: &str, old: Option<&Page>, new: Option<&Page>) -> BTreeSet<String> {
+        let mut names: BTreeSet<String> = [old, new]
+            .into_iter()
+            .flatten()
+            .map(|p| p.title.to_lowercase())
+            .collect();
+        let stem = source
+            .rsplit('/')
+            .next()
+            .unwrap_or(source)
+            .trim_end_matches(".md");
+        names.insert(stem.to_lowercase());
+        let mut pages = self.pages_targeting(|t| t == source);
+        pages.extend(
+            self.checks
+                .iter()
+                .filter(|(_, c)| !c.titles.is_disjoint(&names))
+                .map(|(s, _)| s.clone()),
+        );
+        pages.extend(self.broken_pages());
+        pages
+    }
+
+    fn pages_targeting(&self, matches: impl Fn(&str) -> bool) -> BTreeSet<String> {
+        self.checks
+            .iter()
+            .filter(|(_, c)| c.targets.iter().any(|t| matches(t)))
+            .map(|(s, _)| s.clone())
+            .collect()
+    }
+
+    fn broken_pages(&self) -> impl Iterator<Item = String> + '_ {
+        self.checks
+            .iter()
+            .filter(|(_, c)| c.broken)
+            .map(|(s, _)| s.clone())
+    }
+
+    /// Every current problem of the site, sorted.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        let mut all: Vec<Diagnostic> = self
+            .site
+            .pages
+            .iter()
+            .flat_map(|p| p.diagnostics.iter().cloned())
+            .chain(self.site.nav.diagnostics().cloned())
+            .chain(self.site.collisions())
+            .chain(self.global.iter().cloned())
+            .chain(
+                self.checks
+                    .values()
+                    .flat_map(|c| c.diagnostics.iter().cloned()),
+            )
+            .chain(self.render_errors.values().cloned())
+            .collect();
+        diagnostic::sort(&mut all);
+        all.dedup();
+        all
+    }
+}
+
+/// The outcome of rendering one page.
+struct Rendered {
+    source: String,
+    check: PageCheck,
+    /// Why its layout failed.
+    error: Option<Diagnostic>,
+    /// Its output file, when the bytes changed.
+    written: Option<String>,
+}
+
+/// What the navigation reads from a page.
+fn nav_key(page: &Page) -> impl PartialEq + use<> {
+    let f = &page.front;
+    (
+        page.title.clone(),
+        f.heading.clone(),
+        f.element_id.clone(),
+        f.order,
+        f.draft,
+        f.logo.clone(),
+        f.description.clone(),
+        f.breadcrumbs.clone(),
+        f.layout.clone(),
+    )
+}
+
+/// What links to a page can depend on.
+fn identity(page: &Page) -> impl PartialEq + use<> {
+    let mut anchors: Vec<String> = page.doc.anchor_ids().map(str::to_string).collect();
+    anchors.sort();
+    (page.title.clone(), page.front.draft, anchors)
+}
+
+fn page_dir(source: &str) -> &str {
+    source.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
+impl Site {
+    /// The page with this source, if it is loaded.
+    pub fn page(&self, source: &str) -> Option<&Page> {
+        self.pages
+            .binary_search_by(|p| p.source.as_str().cmp(source))
+            .ok()
+            .map(|i| &self.pages[i])
+    }
+
+    /// Whether the page exists and is built.
+    pub fn is_published(&self, source: &str) -> bool {
+        self.page(source)
+            .is_some_and(|p| self.config.drafts || !p.front.draft)
+    }
+
+    fn take_page(&mut self, source: &str) -> Option<Page> {
+        let at = self
+            .pages
+            .binary_search_by(|p| p.source.as_str().cmp(source))
+            .ok()?;
+        Some(self.pages.remove(at))
+    }
+
+    fn insert_page(&mut self, page: Page) {
+        match self
+            .pages
+            .binary_search_by(|p| p.source.as_str().cmp(&page.source))
+        {
+            Ok(at) => self.pages[at] = page,
+            Err(at) => self.pages.insert(at, page),
+        }
+    }
+
+    /// Reads and parses `content/<source>`; `None` when it no longer exists.
+    fn read_page(&self, source: &str, highlighter: &Highlighter) -> Result<Option<Page>> {
+        let dir = self.config.content_dir();
+        if !dir.join(source).is_file() {
+            return Ok(None);
+        }
+        Ok(Some(Page::parse(
+            source,
+            source::read(&dir, source)?,
+            highlighter,
+        )))
+    }
+}
+
+impl Derived {
+    /// Placeholder until the first full render computes the real values.
+    fn empty() -> Derived {
+        Derived {
+            site: crate::render::SiteContext {
+                title: String::new(),
+                base_url: None,
+                base_path: String::new(),
+                home_url: "/".into(),
+                elements_url: None,
+                elements_nav_url: String::new(),
+                extra: serde_json::Map::new(),
+                generator: String::new(),
+            },
+            summaries: Vec::new(),
+            elements: HashMap::new(),
+        }
+    }
+}
