@@ -110,7 +110,7 @@ pub fn build(options: &BuildOptions, highlighter: &Highlighter) -> Result<BuildR
         .output
         .clone()
         .unwrap_or_else(|| config.root.join("public"));
-    let site = Site::load(config, highlighter)?;
+    let site = Site::load(config)?;
     let mut report = site.check_and_write(Some(&output_path), highlighter)?;
     report.elapsed = started.elapsed();
     Ok(report)
@@ -157,7 +157,7 @@ impl Stopwatch {
 
 impl Site {
     /// Loads and parses every page, then indexes the site.
-    pub fn load(config: Config, highlighter: &Highlighter) -> Result<Site> {
+    pub fn load(config: Config) -> Result<Site> {
         let mut watch = Stopwatch::start();
         let content_dir = config.content_dir();
         let tree = source::scan_content(&content_dir)?;
@@ -169,9 +169,9 @@ impl Site {
             .pages
             .par_iter()
             .map(|rel| match source::read(&content_dir, rel) {
-                Ok(bytes) => Page::parse(rel, bytes, highlighter),
+                Ok(bytes) => Page::parse(rel, bytes),
                 Err(e) => {
-                    let mut page = Page::parse(rel, Vec::new(), highlighter);
+                    let mut page = Page::parse(rel, Vec::new());
                     page.diagnostics.push(Diagnostic::error(
                         "read",
                         display_path(rel),
@@ -333,7 +333,7 @@ impl Site {
                 if !renderer.has_layout(page.layout()) {
                     return Ok(None);
                 }
-                let context = self.page_context(page, hrefs, &derived);
+                let context = self.page_context(page, hrefs, &derived, highlighter);
                 match renderer.render(page.layout(), &context, &page.file()) {
                     Ok(html) => {
                         if let Some(out) = &out {
@@ -470,6 +470,7 @@ impl Site {
         page: &'a Page,
         hrefs: &[String],
         derived: &'a Derived,
+        highlighter: &Highlighter,
     ) -> PageContext<'a> {
         let base = &self.config.base_path;
         let front = &page.front;
@@ -537,7 +538,7 @@ impl Site {
                     .or(element.and_then(|e| e.element_id.as_deref())),
                 order: front.order,
                 draft: front.draft,
-                content: page.doc.html_with_links(hrefs),
+                content: page.render_body(hrefs, highlighter),
                 extra: &front.extra,
             },
             element: element_view,

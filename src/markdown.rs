@@ -1,8 +1,13 @@
-//! Parse stage: Markdown to a `Document` — HTML whose link targets are left as numbered slots,
-//! plus everything the later stages need to know without parsing again: the links with their
-//! positions, the headings with their ids, the title. Highlighting happens here, so a page's
-//! expensive work depends on its own text only; filling the slots once links are resolved is a
-//! cheap string pass (`Document::html_with_links`).
+//! Markdown, in two passes over the same text:
+//!
+//! - parse stage: `scan` reads a page into a `Document` — the links with their positions, the
+//!   headings with their ids, the anchors and the title — which is all the index and link checks
+//!   need. No HTML, no highlighting, so the whole site's outline stays small in memory.
+//! - render stage: `render_html` writes the HTML once the links are resolved, filling link `i`
+//!   with `hrefs[i]` and highlighting code, one page at a time.
+//!
+//! Both passes walk the same events with the same `Walker`, so link numbering and heading ids
+//! always agree.
 
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -11,10 +16,6 @@ use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, LinkType, Options, Pars
 
 use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::highlight::{Highlighter, escape};
-
-/// Marks a link slot in `Document::html`. Markdown text never contains it: NUL is replaced
-/// before parsing, as CommonMark requires.
-const SLOT: char = '\0';
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LinkKind {
@@ -46,10 +47,9 @@ pub struct Heading {
     pub text: String,
 }
 
-/// One page body, rendered except for its links.
+/// The outline of one page body.
 #[derive(Debug, Clone, Default)]
 pub struct Document {
-    html: String,
     pub links: Vec<Link>,
     pub headings: Vec<Heading>,
     /// Ids a link's `#fragment` may name besides headings: raw HTML ids and footnotes.
@@ -69,22 +69,6 @@ pub struct TocEntry {
 }
 
 impl Document {
-    /// The HTML with slot `i` replaced by `hrefs[i]` (already a URL; attribute-escaped here).
-    pub fn html_with_links(&self, hrefs: &[String]) -> String {
-        let mut out = String::with_capacity(self.html.len() + hrefs.len() * 32);
-        let mut rest = self.html.as_str();
-        while let Some(start) = rest.find(SLOT) {
-            out.push_str(&rest[..start]);
-            let after = &rest[start + 1..];
-            let end = after.find(SLOT).expect("slots are written in pairs");
-            let index: usize = after[..end].parse().expect("slot holds an index");
-            out.push_str(&escape(&hrefs[index]));
-            rest = &after[end + 1..];
-        }
-        out.push_str(rest);
-        out
-    }
-
     /// Whether `id` names a heading or another anchor of this page.
     pub fn has_anchor(&self, id: &str) -> bool {
         self.headings.iter().any(|h| h.id == id) || self.anchors.iter().any(|a| a == id)
@@ -131,16 +115,10 @@ fn options() -> Options {
         | Options::ENABLE_WIKILINKS
 }
 
-/// Renders the body of `file`: `text` is the whole file and the body starts at `body_offset`,
-/// so every position is a position in the file.
-pub fn render(file: &str, text: &str, body_offset: usize, highlighter: &Highlighter) -> Document {
-    let sanitized;
-    let body = if text[body_offset..].contains(SLOT) {
-        sanitized = text[body_offset..].replace(SLOT, "\u{FFFD}");
-        sanitized.as_str()
-    } else {
-        &text[body_offset..]
-    };
+/// Reads the outline of the body of `file`: `text` is the whole file and the body starts at
+/// `body_offset`, so every position is a position in the file.
+pub fn scan(file: &str, text: &str, body_offset: usize) -> Document {
+    let body = &text[body_offset..];
     let lines = LineIndex::new(text);
     let undefined_references = RefCell::new(Vec::new());
     let callback = |broken: pulldown_cmark::BrokenLink<'_>| {
@@ -152,22 +130,16 @@ pub fn render(file: &str, text: &str, body_offset: usize, highlighter: &Highligh
         None
     };
     let parser = Parser::new_with_broken_link_callback(body, options(), Some(callback));
-    let mut renderer = Renderer {
-        doc: Document::default(),
-        events: Vec::new(),
-        used_ids: HashSet::new(),
-        capture: None,
-        open_link: None,
-    };
+    let mut walker = Walker::new(None);
     for (event, range) in parser.into_offset_iter() {
         let position = || {
             let (line, column) = lines.position(body_offset + range.start);
             let first_line = body[range.clone()].lines().next().unwrap_or("");
             (line, column, first_line.chars().count() as u32)
         };
-        renderer.event(event, position, highlighter);
+        walker.event(event, position);
     }
-    let mut doc = renderer.finish();
+    let mut doc = walker.doc;
     for (span, reference) in undefined_references.into_inner() {
         let (line, column) = lines.position(body_offset + span.start);
         doc.diagnostics.push(
@@ -183,6 +155,31 @@ pub fn render(file: &str, text: &str, body_offset: usize, highlighter: &Highligh
     doc
 }
 
+/// The HTML of the body of `text` (starting at `body_offset`), with link number `i` (in the
+/// order `scan` found them) pointing at `hrefs[i]` and code highlighted.
+pub fn render_html(
+    text: &str,
+    body_offset: usize,
+    hrefs: &[String],
+    highlighter: &Highlighter,
+) -> String {
+    let body = &text[body_offset..];
+    let parser = Parser::new_ext(body, options());
+    let mut walker = Walker::new(Some(Output {
+        events: Vec::new(),
+        hrefs,
+        highlighter,
+    }));
+    for event in parser {
+        walker.event(event, || (0, 0, 0));
+    }
+    let mut html = String::with_capacity(body.len() * 2);
+    if let Some(output) = walker.output {
+        pulldown_cmark::html::push_html(&mut html, output.events.into_iter());
+    }
+    html
+}
+
 /// What the renderer is in the middle of collecting.
 enum Capture<'a> {
     Heading {
@@ -193,9 +190,9 @@ enum Capture<'a> {
         events: Vec<Event<'a>>,
         text: String,
     },
-    /// An image's alt text; `slot` is its link index.
+    /// An image's alt text; `link` is its index in the page's links.
     Image {
-        slot: usize,
+        link: usize,
         title: String,
         alt: String,
     },
@@ -205,22 +202,36 @@ enum Capture<'a> {
     },
 }
 
-struct Renderer<'a> {
-    doc: Document,
+/// The HTML being written in the render pass.
+struct Output<'a, 'h> {
     events: Vec<Event<'a>>,
+    hrefs: &'h [String],
+    highlighter: &'h Highlighter,
+}
+
+/// Walks a page's events, reading its outline and, in the render pass, writing its HTML.
+struct Walker<'a, 'h> {
+    doc: Document,
+    /// `None` in the scan pass.
+    output: Option<Output<'a, 'h>>,
     used_ids: HashSet<String>,
     capture: Option<Capture<'a>>,
     /// The link being read (its index in `doc.links`), to collect its text.
     open_link: Option<usize>,
 }
 
-impl<'a> Renderer<'a> {
-    fn event(
-        &mut self,
-        event: Event<'a>,
-        position: impl Fn() -> (u32, u32, u32),
-        highlighter: &Highlighter,
-    ) {
+impl<'a, 'h> Walker<'a, 'h> {
+    fn new(output: Option<Output<'a, 'h>>) -> Self {
+        Walker {
+            doc: Document::default(),
+            output,
+            used_ids: HashSet::new(),
+            capture: None,
+            open_link: None,
+        }
+    }
+
+    fn event(&mut self, event: Event<'a>, position: impl Fn() -> (u32, u32, u32)) {
         // Inside an image only the alt text matters; inside code only the text.
         match &mut self.capture {
             Some(Capture::Image { alt, .. }) => {
@@ -233,8 +244,9 @@ impl<'a> Renderer<'a> {
             }
             Some(Capture::Code { code, .. }) => {
                 match event {
-                    Event::End(TagEnd::CodeBlock) => self.finish_code(highlighter),
-                    Event::Text(t) => code.push_str(&t),
+                    Event::End(TagEnd::CodeBlock) => self.finish_code(),
+                    // The scan pass does not need the code.
+                    Event::Text(t) if self.output.is_some() => code.push_str(&t),
                     _ => {}
                 }
                 return;
@@ -290,14 +302,16 @@ impl<'a> Renderer<'a> {
                     LinkType::Email => format!("mailto:{dest_url}"),
                     _ => dest_url.to_string(),
                 };
-                let slot = self.add_link(kind, dest, line, column, len);
-                self.open_link = Some(slot);
-                let mut tag = format!("<a href=\"{SLOT}{slot}{SLOT}\"");
-                if !title.is_empty() {
-                    tag.push_str(&format!(" title=\"{}\"", escape(&title)));
+                let link = self.add_link(kind, dest, line, column, len);
+                self.open_link = Some(link);
+                if self.output.is_some() {
+                    let mut tag = format!("<a href=\"{}\"", escape(self.href(link)));
+                    if !title.is_empty() {
+                        tag.push_str(&format!(" title=\"{}\"", escape(&title)));
+                    }
+                    tag.push('>');
+                    self.emit(Event::InlineHtml(tag.into()));
                 }
-                tag.push('>');
-                self.emit(Event::InlineHtml(tag.into()));
             }
             Event::End(TagEnd::Link) => {
                 self.open_link = None;
@@ -307,9 +321,9 @@ impl<'a> Renderer<'a> {
                 dest_url, title, ..
             }) => {
                 let (line, column, len) = position();
-                let slot = self.add_link(LinkKind::Image, dest_url.to_string(), line, column, len);
+                let link = self.add_link(LinkKind::Image, dest_url.to_string(), line, column, len);
                 self.capture = Some(Capture::Image {
-                    slot,
+                    link,
                     title: title.to_string(),
                     alt: String::new(),
                 });
@@ -330,11 +344,22 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// The URL of link `i`; the link as written when the caller gave none.
+    fn href(&self, link: usize) -> &str {
+        self.output
+            .as_ref()
+            .and_then(|o| o.hrefs.get(link))
+            .map_or(self.doc.links[link].dest.as_str(), String::as_str)
+    }
+
     /// Sends an event to the output, or into the heading being collected.
     fn emit(&mut self, event: Event<'a>) {
+        let Some(output) = &mut self.output else {
+            return;
+        };
         match &mut self.capture {
             Some(Capture::Heading { events, .. }) => events.push(event),
-            _ => self.events.push(event),
+            _ => output.events.push(event),
         }
     }
 
@@ -368,12 +393,16 @@ impl<'a> Renderer<'a> {
     }
 
     fn finish_image(&mut self) {
-        let Some(Capture::Image { slot, title, alt }) = self.capture.take() else {
+        let Some(Capture::Image { link, title, alt }) = self.capture.take() else {
             return;
         };
-        self.doc.links[slot].text = alt.clone();
+        if self.output.is_none() {
+            self.doc.links[link].text = alt;
+            return;
+        }
         let mut tag = format!(
-            "<img src=\"{SLOT}{slot}{SLOT}\" alt=\"{}\" loading=\"lazy\"",
+            "<img src=\"{}\" alt=\"{}\" loading=\"lazy\"",
+            escape(self.href(link)),
             escape(&alt)
         );
         if !title.is_empty() {
@@ -383,12 +412,14 @@ impl<'a> Renderer<'a> {
         self.emit(Event::InlineHtml(tag.into()));
     }
 
-    fn finish_code(&mut self, highlighter: &Highlighter) {
+    fn finish_code(&mut self) {
         let Some(Capture::Code { lang, code }) = self.capture.take() else {
             return;
         };
-        let html = highlighter.highlight(lang.as_deref(), &code);
-        self.emit(Event::Html(html.into()));
+        if let Some(output) = &mut self.output {
+            let html = output.highlighter.highlight(lang.as_deref(), &code);
+            output.events.push(Event::Html(html.into()));
+        }
     }
 
     fn finish_heading(&mut self) {
@@ -415,39 +446,50 @@ impl<'a> Renderer<'a> {
         if level_number == 1 && self.doc.title.is_none() {
             self.doc.title = Some(text.clone());
         }
-        let mut open = format!("<h{level_number} id=\"{}\"", escape(&id));
-        if !classes.is_empty() {
-            open.push_str(&format!(" class=\"{}\"", escape(&classes.join(" "))));
+        if let Some(output) = &mut self.output {
+            output
+                .events
+                .extend(heading_html(level_number, &id, &classes, &attrs, events));
         }
-        for (key, value) in &attrs {
-            match value {
-                Some(value) => open.push_str(&format!(" {}=\"{}\"", escape(key), escape(value))),
-                None => open.push_str(&format!(" {}", escape(key))),
-            }
-        }
-        open.push('>');
-        self.events.push(Event::Html(open.into()));
-        self.events.extend(events);
-        self.events.push(Event::Html(
-            format!(
-                "<a class=\"heading-anchor\" href=\"#{}\" aria-label=\"Link to this section\">#</a></h{level_number}>\n",
-                escape(&id)
-            )
-            .into(),
-        ));
         self.doc.headings.push(Heading {
             level: level_number,
             id,
             text,
         });
     }
+}
 
-    fn finish(mut self) -> Document {
-        let mut html = String::new();
-        pulldown_cmark::html::push_html(&mut html, self.events.into_iter());
-        self.doc.html = html;
-        self.doc
+/// A heading's events wrapped in its tag, with its id and a self-link.
+fn heading_html<'a>(
+    level: u8,
+    id: &str,
+    classes: &[String],
+    attrs: &[(String, Option<String>)],
+    inner: Vec<Event<'a>>,
+) -> Vec<Event<'a>> {
+    let level_number = level;
+    let mut open = format!("<h{level_number} id=\"{}\"", escape(id));
+    if !classes.is_empty() {
+        open.push_str(&format!(" class=\"{}\"", escape(&classes.join(" "))));
     }
+    for (key, value) in attrs {
+        match value {
+            Some(value) => open.push_str(&format!(" {}=\"{}\"", escape(key), escape(value))),
+            None => open.push_str(&format!(" {}", escape(key))),
+        }
+    }
+    open.push('>');
+    let mut events = Vec::with_capacity(inner.len() + 2);
+    events.push(Event::Html(open.into()));
+    events.extend(inner);
+    events.push(Event::Html(
+        format!(
+            "<a class=\"heading-anchor\" href=\"#{}\" aria-label=\"Link to this section\">#</a></h{level_number}>\n",
+            escape(id)
+        )
+        .into(),
+    ));
+    events
 }
 
 /// A GitHub-style heading id: lowercase letters and digits, `-` for spaces, `_` and `-` kept,
@@ -501,14 +543,17 @@ mod tests {
     use super::*;
 
     fn doc(body: &str) -> Document {
-        render("p.md", body, 0, &Highlighter::new())
+        scan("p.md", body, 0)
     }
 
-    /// Renders with each link replaced by `[dest]`, to see where slots went.
+    /// Renders with each link pointing at `[dest]`, to see which link went where.
     fn html(body: &str) -> String {
-        let d = doc(body);
-        let hrefs: Vec<String> = d.links.iter().map(|l| format!("[{}]", l.dest)).collect();
-        d.html_with_links(&hrefs)
+        let hrefs: Vec<String> = doc(body)
+            .links
+            .iter()
+            .map(|l| format!("[{}]", l.dest))
+            .collect();
+        render_html(body, 0, &hrefs, &Highlighter::new())
     }
 
     #[test]
@@ -535,7 +580,12 @@ mod tests {
         let ids: Vec<_> = d.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["title", "setup", "setup-1", "my-id", "setup-2"]);
         assert_eq!(d.title.as_deref(), Some("Title"));
-        let html = d.html_with_links(&[]);
+        let html = render_html(
+            "# Title\n\n## Setup\n\n## Setup\n\n### Custom {#my-id}\n\n## Setup\n",
+            0,
+            &[],
+            &Highlighter::new(),
+        );
         assert!(html.contains(
             "<h2 id=\"setup-1\">Setup<a class=\"heading-anchor\" href=\"#setup-1\" aria-label=\"Link to this section\">#</a></h2>"
         ), "{html}");
@@ -556,7 +606,7 @@ mod tests {
     #[test]
     fn links_carry_file_positions_and_text() {
         let text = "---\ntitle: x\n---\nIntro.\n\nSee [the *setup* guide](setup.html#top) and ![logo](img/l.png \"Logo\").\n";
-        let d = render("p.md", text, 17, &Highlighter::new());
+        let d = scan("p.md", text, 17);
         assert_eq!(d.links.len(), 2);
         let link = &d.links[0];
         assert_eq!(
@@ -572,7 +622,7 @@ mod tests {
     }
 
     #[test]
-    fn links_and_images_render_through_slots() {
+    fn links_and_images_get_their_resolved_urls() {
         let out = html("[a](x.html \"T\") ![alt *b*](i.png) <https://e.com> <me@e.com>");
         assert!(
             out.contains(r#"<a href="[x.html]" title="T">a</a>"#),
@@ -591,9 +641,13 @@ mod tests {
 
     #[test]
     fn filled_hrefs_are_attribute_escaped() {
-        let d = doc("[a](x)");
         assert_eq!(
-            d.html_with_links(&["/a?b=1&c=\"2\"".to_string()]),
+            render_html(
+                "[a](x)",
+                0,
+                &["/a?b=1&c=\"2\"".to_string()],
+                &Highlighter::new()
+            ),
             "<p><a href=\"/a?b=1&amp;c=&quot;2&quot;\">a</a></p>\n"
         );
     }
@@ -667,11 +721,19 @@ mod tests {
     }
 
     #[test]
-    fn nul_bytes_cannot_forge_slots() {
-        let d = doc("a\0b [x](y)");
-        assert_eq!(
-            d.html_with_links(&["/y".into()]),
-            "<p>a\u{FFFD}b <a href=\"/y\">x</a></p>\n"
-        );
+    fn both_passes_agree_on_links_and_ids() {
+        let body =
+            "# T\n\n## A\n\n## A\n\n[x](1) ![y](2) [[Z]]\n\n```json\n[\"[w](3)\"]\n```\n\n[v](4)\n";
+        let hrefs = ["/1", "/2", "/3", "/4"].map(String::from);
+        let out = render_html(body, 0, &hrefs, &Highlighter::new());
+        assert_eq!(doc(body).links.len(), 4);
+        for (n, href) in hrefs.iter().enumerate() {
+            assert_eq!(
+                out.matches(&format!("\"{href}\"")).count(),
+                1,
+                "link {n}: {out}"
+            );
+        }
+        assert!(out.contains("<h2 id=\"a-1\">"), "{out}");
     }
 }

@@ -323,13 +323,18 @@ pub fn breadcrumbs(trail: Trail<'_>) -> Vec<Crumb> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::highlight::Highlighter;
 
     fn page(source: &str, front: &str) -> Page {
         Page::parse(
             source,
-            format!("---\n{front}\n---\nBody\n").into_bytes(),
-            &Highlighter::new(),
+            format!(
+                "---
+{front}
+---
+Body
+"
+            )
+            .into_bytes(),
         )
     }
 

@@ -14,8 +14,10 @@ pub struct Page {
     pub source: String,
     /// Site path (without the base path): `/elements/gotowebinar/events.html`.
     pub url: String,
-    /// The file's text, kept for diagnostics that quote a line.
+    /// The file's text: rendered in the render stage, quoted by diagnostics.
     pub text: String,
+    /// Where the Markdown body starts in `text` (after the front matter).
+    pub body_offset: usize,
     pub front: FrontMatter,
     pub doc: Document,
     /// Front matter title, else the first `# heading`, else the file name.
@@ -26,7 +28,7 @@ pub struct Page {
 
 impl Page {
     /// Parses `bytes`, the content of `content/<source>`.
-    pub fn parse(source: &str, bytes: Vec<u8>, highlighter: &Highlighter) -> Page {
+    pub fn parse(source: &str, bytes: Vec<u8>) -> Page {
         let file = display_path(source);
         let mut diagnostics = Vec::new();
         let text = String::from_utf8(bytes).unwrap_or_else(|e| {
@@ -43,7 +45,7 @@ impl Page {
         diagnostics.extend(parsed.diagnostics);
         let front = parsed.front;
         let body_offset = parsed.body_offset;
-        let mut doc = markdown::render(&file, &text, body_offset, highlighter);
+        let mut doc = markdown::scan(&file, &text, body_offset);
         diagnostics.append(&mut doc.diagnostics);
         let title = front
             .title
@@ -54,11 +56,17 @@ impl Page {
             source: source.to_string(),
             url: links::url_for_source(source),
             text,
+            body_offset,
             front,
             doc,
             title,
             diagnostics,
         }
+    }
+
+    /// The body's HTML, with link `i` pointing at `hrefs[i]`.
+    pub fn render_body(&self, hrefs: &[String], highlighter: &Highlighter) -> String {
+        markdown::render_html(&self.text, self.body_offset, hrefs, highlighter)
     }
 
     /// The path shown in messages: `content/<source>`.
@@ -117,7 +125,7 @@ mod tests {
     use super::*;
 
     fn parse(source: &str, text: &str) -> Page {
-        Page::parse(source, text.as_bytes().to_vec(), &Highlighter::new())
+        Page::parse(source, text.as_bytes().to_vec())
     }
 
     #[test]
@@ -137,10 +145,10 @@ mod tests {
 
     #[test]
     fn invalid_utf8_is_reported_not_fatal() {
-        let page = Page::parse("a.md", b"ok\nbad \xff here\n".to_vec(), &Highlighter::new());
+        let page = Page::parse("a.md", b"ok\nbad \xff here\n".to_vec());
         assert_eq!(page.diagnostics.len(), 1);
         assert_eq!(page.diagnostics[0].line, 2);
-        assert!(page.doc.html_with_links(&[]).contains("ok"));
+        assert!(page.render_body(&[], &Highlighter::new()).contains("ok"));
     }
 
     #[test]

@@ -97,7 +97,7 @@ impl Session {
     ) -> Result<(Session, Rebuild)> {
         let started = Instant::now();
         let config = Config::load(root, &overrides)?;
-        let site = Site::load(config, highlighter)?;
+        let site = Site::load(config)?;
         let out = OutputDir::open(output, root)?;
         let (renderer, template_diagnostics) = Renderer::new(&site.theme.templates);
         let mut session = Session {
@@ -130,7 +130,7 @@ impl Session {
         let started = Instant::now();
         let mut rebuild = if changes.contains(&Change::Config) {
             let config = Config::load(&self.root, &self.overrides)?;
-            self.site = Site::load(config, highlighter)?;
+            self.site = Site::load(config)?;
             self.reload_templates();
             self.render_all(highlighter)?
         } else if changes.contains(&Change::Theme) {
@@ -162,7 +162,7 @@ impl Session {
         let sources: Vec<String> = self.site.published().map(|p| p.source.clone()).collect();
         self.checks.clear();
         self.render_errors.clear();
-        let mut rebuild = self.render_pages(&sources)?;
+        let mut rebuild = self.render_pages(&sources, highlighter)?;
         self.site
             .write_files(&self.out, &self.renderer, &self.derived, highlighter)?;
         rebuild.removed = self.out.remove_stale_files()?;
@@ -172,7 +172,7 @@ impl Session {
     }
 
     /// Checks, renders and writes the given published pages (in parallel).
-    fn render_pages(&mut self, sources: &[String]) -> Result<Rebuild> {
+    fn render_pages(&mut self, sources: &[String], highlighter: &Highlighter) -> Result<Rebuild> {
         let site = &self.site;
         let renderer = &self.renderer;
         let derived = &self.derived;
@@ -185,7 +185,7 @@ impl Session {
                 let mut error = None;
                 let mut written = None;
                 if renderer.has_layout(page.layout()) {
-                    let context = site.page_context(page, &check.hrefs, derived);
+                    let context = site.page_context(page, &check.hrefs, derived, highlighter);
                     match renderer.render(page.layout(), &context, &page.file()) {
                         Ok(html) => {
                             let file = links::output_file_for_url(&page.url);
@@ -234,7 +234,7 @@ impl Session {
             match change {
                 Change::Page(source) => {
                     let old = self.site.take_page(source);
-                    let new = self.site.read_page(source, highlighter)?;
+                    let new = self.site.read_page(source)?;
                     let (old_key, new_key) = (old.as_ref().map(nav_key), new.as_ref().map(nav_key));
                     if old_key != new_key {
                         nav_dirs.insert(page_dir(source).to_string());
@@ -332,7 +332,7 @@ impl Session {
             }
         }
         let render: Vec<String> = render.into_iter().collect();
-        let pages = self.render_pages(&render)?;
+        let pages = self.render_pages(&render, highlighter)?;
         rebuild.rendered = pages.rendered;
         rebuild.written.extend(pages.written);
         rebuild.diagnostics = self.diagnostics();
@@ -538,16 +538,12 @@ impl Site {
     }
 
     /// Reads and parses `content/<source>`; `None` when it no longer exists.
-    fn read_page(&self, source: &str, highlighter: &Highlighter) -> Result<Option<Page>> {
+    fn read_page(&self, source: &str) -> Result<Option<Page>> {
         let dir = self.config.content_dir();
         if !dir.join(source).is_file() {
             return Ok(None);
         }
-        Ok(Some(Page::parse(
-            source,
-            source::read(&dir, source)?,
-            highlighter,
-        )))
+        Ok(Some(Page::parse(source, source::read(&dir, source)?)))
     }
 }
 
