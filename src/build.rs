@@ -853,18 +853,24 @@ fn elements_index(site: &Site, diagnostics: &mut Vec<Diagnostic>) -> Option<Stri
     if let Some(page) = published.iter().find(|p| p.layout() == "elements") {
         return Some(page.source.clone());
     }
-    let mut targets: BTreeMap<String, usize> = BTreeMap::new();
+    // Count each distinct breadcrumbs value once per folder it is written from (it resolves
+    // the same for every page there): thousands of guides share a handful of values.
+    let mut written: BTreeMap<(&str, &str), (usize, &str)> = BTreeMap::new();
     for page in published
         .iter()
         .filter(|p| site.nav.element_of(&p.source).is_some())
     {
-        let Some(target) = &page.front.breadcrumbs else {
-            continue;
-        };
-        if let Ok(resolved) = site.index.resolve(&page.source, LinkKind::Link, target)
+        if let Some(target) = &page.front.breadcrumbs {
+            let from = if target.starts_with('/') { "" } else { page.dir() };
+            written.entry((from, target)).or_insert((0, &page.source)).0 += 1;
+        }
+    }
+    let mut targets: BTreeMap<String, usize> = BTreeMap::new();
+    for ((_, target), (count, page)) in written {
+        if let Ok(resolved) = site.index.resolve(page, LinkKind::Link, target)
             && let Some(source) = resolved.page
         {
-            *targets.entry(source).or_default() += 1;
+            *targets.entry(source).or_default() += count;
         }
     }
     targets

@@ -84,6 +84,8 @@ pub struct Session {
     render_errors: HashMap<String, Diagnostic>,
     /// Problems of the templates and of the derived site data.
     global: Vec<Diagnostic>,
+    /// Output files claimed by two sources; recomputed when files come or go.
+    collisions: Vec<Diagnostic>,
     out: OutputDir,
 }
 
@@ -109,6 +111,7 @@ impl Session {
             checks: HashMap::new(),
             render_errors: HashMap::new(),
             global: template_diagnostics,
+            collisions: Vec::new(),
             out,
         };
         let mut rebuild = session.render_all(highlighter)?;
@@ -166,6 +169,7 @@ impl Session {
         self.site
             .write_files(&self.out, &self.renderer, &self.derived, highlighter)?;
         rebuild.removed = self.out.remove_stale_files()?;
+        self.collisions = self.site.collisions();
         rebuild.full = true;
         rebuild.diagnostics = self.diagnostics();
         Ok(rebuild)
@@ -229,6 +233,8 @@ impl Session {
         let mut render: BTreeSet<String> = BTreeSet::new();
         let mut recheck: BTreeSet<String> = BTreeSet::new();
         let mut nav_dirs: BTreeSet<String> = BTreeSet::new();
+        // Whether pages or files came or went (collisions, sitemap).
+        let mut files_changed = false;
         let changes: BTreeSet<&Change> = changes.iter().collect();
         for &change in &changes {
             match change {
@@ -239,6 +245,10 @@ impl Session {
                     if old_key != new_key {
                         nav_dirs.insert(page_dir(source).to_string());
                     }
+                    files_changed |= old.is_none()
+                        || new.is_none()
+                        || old.as_ref().map(|p| (p.front.sitemap, p.front.draft))
+                            != new.as_ref().map(|p| (p.front.sitemap, p.front.draft));
                     if old.as_ref().map(identity) != new.as_ref().map(identity) {
                         recheck.extend(self.dependents(source, old.as_ref(), new.as_ref()));
                     }
@@ -299,6 +309,7 @@ impl Session {
                         rebuild.written.push(path.clone());
                     }
                     if exists != known.is_ok() {
+                        files_changed = true;
                         let href = format!("{}{site_path}", self.site.config.base_path);
                         recheck.extend(self.broken_pages());
                         recheck.extend(self.pages_targeting(|t| t.starts_with(&href)));
@@ -320,8 +331,8 @@ impl Session {
                 render.insert(source);
             }
         }
-        if changes.iter().any(|c| matches!(c, Change::Page(_))) {
-            // The set of pages (and their `sitemap`/`draft` flags) may have changed.
+        if files_changed {
+            self.collisions = self.site.collisions();
             let sitemap = crate::build::SITEMAP;
             if let Some(text) =
                 self.site
@@ -452,7 +463,7 @@ impl Session {
             .iter()
             .flat_map(|p| p.diagnostics.iter().cloned())
             .chain(self.site.nav.diagnostics().cloned())
-            .chain(self.site.collisions())
+            .chain(self.collisions.iter().cloned())
             .chain(self.global.iter().cloned())
             .chain(
                 self.checks
