@@ -90,11 +90,10 @@ impl Config {
         })?;
         let base_url = match overrides.base_url.as_ref().or(raw.base_url.as_ref()) {
             Some(url) => Some(normalize_base_url(url).map_err(|message| {
-                let line = key_line(text, "base_url");
-                let file = if overrides.base_url.is_some() {
-                    "--base-url"
+                let (file, line) = if overrides.base_url.is_some() {
+                    ("--base-url", 0)
                 } else {
-                    CONFIG_FILE
+                    (CONFIG_FILE, key_line(text, "base_url"))
                 };
                 Diagnostic::error("config", file, message).at(line, u32::from(line > 0))
             })?),
