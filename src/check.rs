@@ -1,6 +1,6 @@
 //! `docgen check`: every check of a build — front matter, templates, links, anchors, images,
 //! element consistency — run through the same pipeline (load → parse → index → check → render)
-//! but writing nothing.
+//! but writing nothing; optionally followed by a check of external links (`external`).
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -9,6 +9,7 @@ use crate::build::{BuildReport, Site};
 use crate::config::{Config, Overrides};
 use crate::diagnostic::{self, Severity};
 use crate::error::Result;
+use crate::external;
 use crate::highlight::Highlighter;
 
 #[derive(Debug, Clone, Default)]
@@ -18,6 +19,8 @@ pub struct CheckOptions {
     pub overrides: Overrides,
     /// Report warnings as errors.
     pub strict: bool,
+    /// Also check external http(s) links, with these settings.
+    pub external: Option<external::Options>,
 }
 
 /// What a check found.
@@ -25,6 +28,8 @@ pub struct CheckOptions {
 pub struct CheckReport {
     /// The build's report: pages, elements and every diagnostic (sorted); nothing written.
     pub build: BuildReport,
+    /// How many external links were checked, when they were.
+    pub external: Option<external::Stats>,
 }
 
 impl CheckReport {
@@ -32,12 +37,20 @@ impl CheckReport {
         self.build.errors()
     }
 
-    /// `Checked 21 pages (3 elements) — 0 warnings, 0 errors in 0.12s`
+    /// `Checked 21 pages (3 elements) and 14 external links (9 cached) — 0 warnings, 0 errors in 0.12s`
     pub fn summary(&self) -> String {
         let report = &self.build;
         let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+        let external = match &self.external {
+            Some(stats) => format!(
+                " and {} ({} cached)",
+                plural(stats.urls, "external link"),
+                stats.cached
+            ),
+            None => String::new(),
+        };
         format!(
-            "Checked {} ({}) — {}, {} in {:.2}s",
+            "Checked {} ({}){external} — {}, {} in {:.2}s",
             plural(report.pages, "page"),
             plural(report.elements, "element"),
             plural(report.warnings(), "warning"),
@@ -53,6 +66,14 @@ pub fn check(options: &CheckOptions, highlighter: &Highlighter) -> Result<CheckR
     let config = Config::load(&options.root, &options.overrides)?;
     let site = Site::load(config, highlighter)?;
     let mut build = site.check_and_write(None, highlighter)?;
+    let external = match &options.external {
+        Some(settings) => {
+            let found = external::check(&site, settings);
+            build.diagnostics.extend(found.diagnostics);
+            Some(found.stats)
+        }
+        None => None,
+    };
     if options.strict {
         for d in &mut build.diagnostics {
             d.severity = Severity::Error;
@@ -60,5 +81,5 @@ pub fn check(options: &CheckOptions, highlighter: &Highlighter) -> Result<CheckR
     }
     diagnostic::sort(&mut build.diagnostics);
     build.elapsed = started.elapsed();
-    Ok(CheckReport { build })
+    Ok(CheckReport { build, external })
 }

@@ -7,7 +7,7 @@
 //! | load   | `config`, `source`, `theme` |
 //! | parse  | `page`, `front_matter`, `markdown`, `highlight` |
 //! | index  | `nav`, `links` |
-//! | check  | `links` (resolution), `build::Site::check_and_write`; `check` (the same without writing) |
+//! | check  | `links` (resolution), `build::Site::check_and_write`; `check` (the same without writing), `external` (opt-in) |
 //! | render | `render` |
 //! | write  | `output` |
 //!
@@ -24,6 +24,7 @@ pub mod check;
 pub mod config;
 pub mod diagnostic;
 pub mod error;
+pub mod external;
 pub mod front_matter;
 pub mod highlight;
 pub mod links;

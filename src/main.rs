@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
@@ -12,6 +13,7 @@ use docgen::check::{self, CheckOptions};
 use docgen::config::Overrides;
 use docgen::diagnostic::{self, ColorChoice, Format, Printer};
 use docgen::error::Error;
+use docgen::external;
 use docgen::highlight::Highlighter;
 
 #[global_allocator]
@@ -154,6 +156,38 @@ struct CheckArgs {
     quiet: bool,
     #[command(flatten)]
     report: ReportArgs,
+    #[command(flatten)]
+    external: ExternalArgs,
+}
+
+#[derive(Args, Debug)]
+#[command(next_help_heading = "External links")]
+struct ExternalArgs {
+    /// Also check external http(s) links (results cached in ROOT/.docgen-cache/).
+    #[arg(long)]
+    external: bool,
+    /// How long one external request may take.
+    #[arg(long, value_name = "SECS", default_value = "10", value_parser = seconds, requires = "external")]
+    external_timeout: Duration,
+    /// How long a live external link is taken from the cache without asking again; 0 turns
+    /// the cache off.
+    #[arg(long, value_name = "HOURS", default_value = "24", value_parser = hours, requires = "external")]
+    external_cache_hours: Duration,
+}
+
+fn seconds(text: &str) -> Result<Duration, String> {
+    text.parse::<f64>()
+        .ok()
+        .and_then(|s| Duration::try_from_secs_f64(s).ok())
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| format!("`{text}` is not a positive number of seconds"))
+}
+
+fn hours(text: &str) -> Result<Duration, String> {
+    text.parse::<f64>()
+        .ok()
+        .and_then(|h| Duration::try_from_secs_f64(h * 3600.0).ok())
+        .ok_or_else(|| format!("`{text}` is not a number of hours"))
 }
 
 fn run_check(args: CheckArgs) -> ExitCode {
@@ -164,6 +198,11 @@ fn run_check(args: CheckArgs) -> ExitCode {
             drafts: args.site.drafts,
         },
         strict: args.strict,
+        external: args.external.external.then(|| external::Options {
+            timeout: args.external.external_timeout,
+            cache_max_age: args.external.external_cache_hours,
+            ..external::Options::default()
+        }),
     };
     let printer = args.report.printer(&options.root);
     match check::check(&options, &Highlighter::new()) {
@@ -187,5 +226,16 @@ mod tests {
     #[test]
     fn command_line_is_well_formed() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn durations_must_be_positive_numbers() {
+        assert_eq!(seconds("1.5"), Ok(Duration::from_millis(1500)));
+        assert!(seconds("0").is_err());
+        assert!(seconds("-1").is_err());
+        assert!(seconds("soon").is_err());
+        assert_eq!(hours("0"), Ok(Duration::ZERO));
+        assert_eq!(hours("0.5"), Ok(Duration::from_secs(1800)));
+        assert!(hours("-2").is_err());
     }
 }

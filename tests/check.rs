@@ -114,6 +114,16 @@ fn bad_usage_exits_two() {
     assert_eq!(site.run(&["check", "--no-such-flag"]).code, 2);
     assert_eq!(site.run(&["check", "--format", "xml"]).code, 2);
     assert_eq!(site.run(&["check", "--color", "sometimes"]).code, 2);
+    assert_eq!(
+        site.run(&["check", "--external-timeout", "5"]).code,
+        2,
+        "needs --external"
+    );
+    assert_eq!(
+        site.run(&["check", "--external", "--external-timeout", "-1"])
+            .code,
+        2
+    );
     let empty = tempfile::tempdir().unwrap();
     let run = site.run(&["check", "--root", empty.path().to_str().unwrap()]);
     assert_eq!(run.code, 2);
@@ -150,6 +160,7 @@ fn the_library_entry_point_checks_without_writing() {
     let report = check::check(&options, &Highlighter::new()).unwrap();
     assert_eq!((report.build.errors(), report.build.warnings()), (1, 1));
     assert_eq!(report.build.output, None);
+    assert_eq!(report.external, None);
     let strict = check::check(
         &CheckOptions {
             strict: true,
@@ -311,9 +322,13 @@ fn help_lists_the_check_options() {
         "--strict",
         "--format",
         "--color",
+        "--external",
+        "--external-timeout",
+        "--external-cache-hours",
     ] {
         assert!(run.stdout.contains(option), "{option} in {}", run.stdout);
     }
     let build = site.run(&["build", "--help"]);
     assert!(build.stdout.contains("--format") && build.stdout.contains("--color"));
+    assert!(!build.stdout.contains("--external"));
 }
