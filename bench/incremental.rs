@@ -62,19 +62,34 @@ fn run(site: &Path, edits: usize) -> Result<(), Box<dyn std::error::Error>> {
         let path = content.join(source);
         let original = std::fs::read_to_string(&path)?;
 
-        std::fs::write(&path, format!("{original}\nOne more sentence for the benchmark.\n"))?;
-        body.push(timed(&mut session, &highlighter, Change::Page(source.clone()))?);
+        std::fs::write(
+            &path,
+            format!("{original}\nOne more sentence for the benchmark.\n"),
+        )?;
+        body.push(timed(
+            &mut session,
+            &highlighter,
+            Change::Page(source.clone()),
+        )?);
 
         let renamed = original.replacen("\ntitle: ", "\ntitle: Renamed ", 1);
         std::fs::write(&path, renamed)?;
-        title.push(timed(&mut session, &highlighter, Change::Page(source.clone()))?);
+        title.push(timed(
+            &mut session,
+            &highlighter,
+            Change::Page(source.clone()),
+        )?);
 
         std::fs::write(&path, &original)?;
         session.apply(&[Change::Page(source.clone())], &highlighter)?;
 
         let new_source = source.replace(".md", "-extra.md");
         std::fs::write(content.join(&new_source), "# Extra\n\nA new page.\n")?;
-        added.push(timed(&mut session, &highlighter, Change::Page(new_source.clone()))?);
+        added.push(timed(
+            &mut session,
+            &highlighter,
+            Change::Page(new_source.clone()),
+        )?);
         std::fs::remove_file(content.join(&new_source))?;
         session.apply(&[Change::Page(new_source)], &highlighter)?;
     }

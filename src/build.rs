@@ -861,7 +861,11 @@ fn elements_index(site: &Site, diagnostics: &mut Vec<Diagnostic>) -> Option<Stri
         .filter(|p| site.nav.element_of(&p.source).is_some())
     {
         if let Some(target) = &page.front.breadcrumbs {
-            let from = if target.starts_with('/') { "" } else { page.dir() };
+            let from = if target.starts_with('/') {
+                ""
+            } else {
+                page.dir()
+            };
             written.entry((from, target)).or_insert((0, &page.source)).0 += 1;
         }
     }

@@ -29,6 +29,8 @@ pub struct Config {
     pub drafts: bool,
     /// The `[extra]` table, for templates.
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// `[external_links] skip`: URL prefixes `docgen check --external` does not request.
+    pub external_skip: Vec<String>,
 }
 
 /// Values given on the command line, which win over `docgen.toml`.
@@ -48,6 +50,14 @@ struct RawConfig {
     elements_index: Option<String>,
     #[serde(default)]
     extra: toml::Table,
+    external_links: Option<RawExternalLinks>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExternalLinks {
+    #[serde(default)]
+    skip: Vec<String>,
 }
 
 #[derive(Deserialize, Clone, Copy)]
@@ -90,11 +100,10 @@ impl Config {
         })?;
         let base_url = match overrides.base_url.as_ref().or(raw.base_url.as_ref()) {
             Some(url) => Some(normalize_base_url(url).map_err(|message| {
-                let line = key_line(text, "base_url");
-                let file = if overrides.base_url.is_some() {
-                    "--base-url"
+                let (file, line) = if overrides.base_url.is_some() {
+                    ("--base-url", 0)
                 } else {
-                    CONFIG_FILE
+                    (CONFIG_FILE, key_line(text, "base_url"))
                 };
                 Diagnostic::error("config", file, message).at(line, u32::from(line > 0))
             })?),
@@ -118,6 +127,7 @@ impl Config {
             elements_index: raw.elements_index,
             drafts: overrides.drafts,
             extra,
+            external_skip: raw.external_links.map(|e| e.skip).unwrap_or_default(),
         })
     }
 
@@ -247,6 +257,15 @@ mod tests {
             let d = parse(&format!("base_url = \"{bad}\"")).unwrap_err();
             assert_eq!(d.line, 1, "{bad}");
         }
+    }
+
+    #[test]
+    fn external_links_can_be_skipped_by_prefix() {
+        assert!(parse("").unwrap().external_skip.is_empty());
+        let c = parse("[external_links]\nskip = [\"https://internal.example.com/\"]\n").unwrap();
+        assert_eq!(c.external_skip, ["https://internal.example.com/"]);
+        let d = parse("[external_links]\nskips = []\n").unwrap_err();
+        assert!(d.message.contains("unknown field `skips`"), "{}", d.message);
     }
 
     #[test]

@@ -3,6 +3,11 @@
 
 use std::fmt;
 
+mod print;
+
+use print::Styles;
+pub use print::{ColorChoice, Format, Printer, github_file_prefix};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     Error,
@@ -135,9 +140,26 @@ impl Diagnostic {
 /// The human form: severity and headline, then the source line with a caret under the problem.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "{}: {}", self.severity.as_str(), self.headline())?;
-        let gutter = self.line.to_string().len();
-        let pad = " ".repeat(gutter);
+        self.write_human(f, &Styles::PLAIN)
+    }
+}
+
+impl Diagnostic {
+    /// Writes the human form with `styles` (plain, or ANSI colours for a terminal).
+    fn write_human(&self, f: &mut dyn fmt::Write, styles: &Styles) -> fmt::Result {
+        let severity = match self.severity {
+            Severity::Error => styles.error,
+            Severity::Warning => styles.warning,
+        };
+        let gutter = styles.gutter;
+        writeln!(
+            f,
+            "{severity}{}{severity:#}{bold}:{bold:#} {bold}{}{bold:#}",
+            self.severity.as_str(),
+            self.headline(),
+            bold = styles.headline,
+        )?;
+        let pad = " ".repeat(self.line.to_string().len());
         if let Some(snippet) = &self.snippet {
             let lead: String = snippet
                 .text
@@ -145,16 +167,16 @@ impl fmt::Display for Diagnostic {
                 .take(self.column.max(1) as usize - 1)
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
-            writeln!(f, "{pad} |")?;
-            writeln!(f, "{} | {}", self.line, snippet.text)?;
+            writeln!(f, "{gutter}{pad} |{gutter:#}")?;
+            writeln!(f, "{gutter}{} |{gutter:#} {}", self.line, snippet.text)?;
             writeln!(
                 f,
-                "{pad} | {lead}{}",
+                "{gutter}{pad} |{gutter:#} {lead}{severity}{}{severity:#}",
                 "^".repeat(snippet.underline as usize)
             )?;
         }
         for note in &self.notes {
-            writeln!(f, "{pad} = {note}")?;
+            writeln!(f, "{gutter}{pad} ={gutter:#} {note}")?;
         }
         Ok(())
     }

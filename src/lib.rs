@@ -7,11 +7,12 @@
 //! | load   | `config`, `source`, `theme` |
 //! | parse  | `page`, `front_matter`, `markdown`, `highlight` |
 //! | index  | `nav`, `links` |
-//! | check  | `links` (resolution), `build::Site::check_and_write` |
+//! | check  | `links` (resolution), `build::Site::check_and_write`; `check` (the same without writing), `external` (opt-in) |
 //! | render | `render` |
 //! | write  | `output` |
 //!
-//! Problems in content are `diagnostic::Diagnostic` values collected across the whole run;
+//! Problems in content are `diagnostic::Diagnostic` values collected across the whole run and
+//! printed by `diagnostic::Printer` (human, JSON lines or GitHub annotations);
 //! `error::Error` is only for failures that stop a build from running at all.
 
 // A `Diagnostic` is returned as an error only on cold paths (one per bad file); boxing it would
@@ -19,9 +20,11 @@
 #![allow(clippy::result_large_err)]
 
 pub mod build;
+pub mod check;
 pub mod config;
 pub mod diagnostic;
 pub mod error;
+pub mod external;
 pub mod front_matter;
 pub mod highlight;
 pub mod links;

@@ -1,15 +1,19 @@
 //! The `docgen` command line: parses arguments, calls the library, prints what it reports and
 //! sets the exit code (0 success, 1 site errors, 2 usage problems).
 
-use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 
 use docgen::build::{self, BuildOptions, BuildReport};
+use docgen::check::{self, CheckOptions};
 use docgen::config::Overrides;
+use docgen::diagnostic::{self, ColorChoice, Format, Printer};
 use docgen::error::Error;
+use docgen::external;
 use docgen::highlight::Highlighter;
 
 #[global_allocator]
@@ -26,6 +30,9 @@ struct Cli {
 enum Command {
     /// Build the site: check every page and link, then write the site to the output folder.
     Build(BuildArgs),
+    /// Check the site as `build` does — front matter, templates, links, anchors, images,
+    /// elements — without writing anything. For pre-commit hooks and pull-request checks.
+    Check(CheckArgs),
 }
 
 #[derive(Args, Debug)]
@@ -54,12 +61,15 @@ struct BuildArgs {
     /// Print how long each stage of the build took.
     #[arg(long)]
     timings: bool,
+    #[command(flatten)]
+    report: ReportArgs,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build(args) => run_build(args),
+        Command::Check(args) => run_check(args),
     }
 }
 
@@ -72,10 +82,11 @@ fn run_build(args: BuildArgs) -> ExitCode {
             drafts: args.site.drafts,
         },
     };
+    let printer = args.report.printer(&options.root);
     let highlighter = Highlighter::new();
     match build::build(&options, &highlighter) {
         Ok(report) => {
-            print_report(&report, args.quiet);
+            print_report(&printer, &report, args.quiet);
             if args.timings {
                 for (stage, time) in &report.timings {
                     eprintln!("{stage:>10}  {:8.1} ms", time.as_secs_f64() * 1000.0);
@@ -87,33 +98,123 @@ fn run_build(args: BuildArgs) -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
-        Err(error) => exit_for(error),
+        Err(error) => exit_for(error, &printer),
     }
 }
 
-fn print_report(report: &BuildReport, quiet: bool) {
-    let mut stderr = std::io::stderr().lock();
-    for diagnostic in &report.diagnostics {
-        let _ = write!(stderr, "{diagnostic}");
-    }
+fn print_report(printer: &Printer, report: &BuildReport, quiet: bool) {
+    let _ = printer.print(&report.diagnostics);
     if !quiet || report.errors() > 0 {
-        let summary = report.summary();
-        if std::io::stdout().is_terminal() || report.errors() == 0 {
-            println!("{summary}");
-        } else {
-            let _ = writeln!(stderr, "{summary}");
-        }
+        let _ = printer.summary(&report.summary(), report.errors() > 0);
     }
 }
 
-fn exit_for(error: Error) -> ExitCode {
-    eprint!("error: {error}");
-    if !matches!(error, Error::Config(_)) {
-        eprintln!();
+fn exit_for(error: Error, printer: &Printer) -> ExitCode {
+    if let Error::Config(diagnostics) = &error {
+        let _ = printer.print(diagnostics);
+        return ExitCode::from(1);
     }
+    eprintln!("error: {error}");
     match error {
         Error::Usage(_) => ExitCode::from(2),
         Error::Io { .. } | Error::Config(_) => ExitCode::from(1),
+    }
+}
+
+/// How problems are printed; shared by `build` and `check`.
+#[derive(Args, Debug)]
+struct ReportArgs {
+    /// How to print problems: human (stderr), json (one object per line on stdout) or github
+    /// (GitHub Actions annotations on stdout).
+    #[arg(long, value_name = "FORMAT", default_value = "human",
+          value_parser = PossibleValuesParser::new(Format::NAMES).map(|s| s.parse::<Format>().expect("a listed name")))]
+    format: Format,
+    /// Colour the human format: auto (when stderr is a terminal and NO_COLOR is unset), always
+    /// or never.
+    #[arg(long, value_name = "WHEN", default_value = "auto",
+          value_parser = PossibleValuesParser::new(ColorChoice::NAMES).map(|s| s.parse::<ColorChoice>().expect("a listed name")))]
+    color: ColorChoice,
+}
+
+impl ReportArgs {
+    fn printer(&self, root: &Path) -> Printer {
+        let workspace = std::env::var_os("GITHUB_WORKSPACE").map(PathBuf::from);
+        Printer::new(self.format, self.color)
+            .with_file_prefix(diagnostic::github_file_prefix(root, workspace.as_deref()))
+    }
+}
+
+#[derive(Args, Debug)]
+struct CheckArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Count warnings as errors: exit 1 when there is any.
+    #[arg(long)]
+    strict: bool,
+    /// Print only problems, not the summary line.
+    #[arg(long, short)]
+    quiet: bool,
+    #[command(flatten)]
+    report: ReportArgs,
+    #[command(flatten)]
+    external: ExternalArgs,
+}
+
+#[derive(Args, Debug)]
+#[command(next_help_heading = "External links")]
+struct ExternalArgs {
+    /// Also check external http(s) links (results cached in ROOT/.docgen-cache/).
+    #[arg(long)]
+    external: bool,
+    /// How long one external request may take.
+    #[arg(long, value_name = "SECS", default_value = "10", value_parser = seconds, requires = "external")]
+    external_timeout: Duration,
+    /// How long a live external link is taken from the cache without asking again; 0 turns
+    /// the cache off.
+    #[arg(long, value_name = "HOURS", default_value = "24", value_parser = hours, requires = "external")]
+    external_cache_hours: Duration,
+}
+
+fn seconds(text: &str) -> Result<Duration, String> {
+    text.parse::<f64>()
+        .ok()
+        .and_then(|s| Duration::try_from_secs_f64(s).ok())
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| format!("`{text}` is not a positive number of seconds"))
+}
+
+fn hours(text: &str) -> Result<Duration, String> {
+    text.parse::<f64>()
+        .ok()
+        .and_then(|h| Duration::try_from_secs_f64(h * 3600.0).ok())
+        .ok_or_else(|| format!("`{text}` is not a number of hours"))
+}
+
+fn run_check(args: CheckArgs) -> ExitCode {
+    let options = CheckOptions {
+        root: args.site.root,
+        overrides: Overrides {
+            base_url: args.site.base_url,
+            drafts: args.site.drafts,
+        },
+        strict: args.strict,
+        external: args.external.external.then(|| external::Options {
+            timeout: args.external.external_timeout,
+            cache_max_age: args.external.external_cache_hours,
+            ..external::Options::default()
+        }),
+    };
+    let printer = args.report.printer(&options.root);
+    match check::check(&options, &Highlighter::new()) {
+        Ok(report) => {
+            let _ = printer.print(&report.build.diagnostics);
+            let failed = report.errors() > 0;
+            if !args.quiet || failed {
+                let _ = printer.summary(&report.summary(), failed);
+            }
+            ExitCode::from(u8::from(failed))
+        }
+        Err(error) => exit_for(error, &printer),
     }
 }
 
@@ -125,5 +226,16 @@ mod tests {
     #[test]
     fn command_line_is_well_formed() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn durations_must_be_positive_numbers() {
+        assert_eq!(seconds("1.5"), Ok(Duration::from_millis(1500)));
+        assert!(seconds("0").is_err());
+        assert!(seconds("-1").is_err());
+        assert!(seconds("soon").is_err());
+        assert_eq!(hours("0"), Ok(Duration::ZERO));
+        assert_eq!(hours("0.5"), Ok(Duration::from_secs(1800)));
+        assert!(hours("-2").is_err());
     }
 }

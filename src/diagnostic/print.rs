@@ -1,0 +1,410 @@
+//! Printing diagnostics, the one place that does: for people (the human form, coloured on a
+//! terminal), for programs (one JSON object per line) and for GitHub Actions (workflow-command
+//! annotations, which show each problem on the pull request's diff line).
+//!
+//! The only user of `anstream` and `anstyle`.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::Path;
+use std::str::FromStr;
+
+use anstyle::{AnsiColor, Style};
+use serde::Serialize;
+
+use super::{Diagnostic, Severity};
+
+/// How diagnostics are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// The headline, the source line with a caret and the notes, on stderr.
+    #[default]
+    Human,
+    /// One JSON object per diagnostic and line, on stdout.
+    Json,
+    /// GitHub Actions `::error`/`::warning` workflow commands, on stdout.
+    Github,
+}
+
+impl Format {
+    pub const NAMES: [&'static str; 3] = ["human", "json", "github"];
+}
+
+impl FromStr for Format {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "human" => Ok(Format::Human),
+            "json" => Ok(Format::Json),
+            "github" => Ok(Format::Github),
+            _ => Err(format!("unknown format `{s}` (human, json or github)")),
+        }
+    }
+}
+
+/// Whether the human form is coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ColorChoice {
+    /// When stderr is a terminal and `NO_COLOR` is not set.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    pub const NAMES: [&'static str; 3] = ["auto", "always", "never"];
+}
+
+impl FromStr for ColorChoice {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "auto" => Ok(ColorChoice::Auto),
+            "always" => Ok(ColorChoice::Always),
+            "never" => Ok(ColorChoice::Never),
+            _ => Err(format!(
+                "unknown colour choice `{s}` (auto, always or never)"
+            )),
+        }
+    }
+}
+
+/// The styles of the human form's parts.
+pub(super) struct Styles {
+    pub error: Style,
+    pub warning: Style,
+    pub headline: Style,
+    pub gutter: Style,
+}
+
+impl Styles {
+    pub const PLAIN: Styles = Styles {
+        error: Style::new(),
+        warning: Style::new(),
+        headline: Style::new(),
+        gutter: Style::new(),
+    };
+
+    /// The colours rustc and cargo use, so the output looks familiar.
+    pub const COLOR: Styles = Styles {
+        error: Style::new()
+            .bold()
+            .fg_color(Some(anstyle::Color::Ansi(AnsiColor::Red))),
+        warning: Style::new()
+            .bold()
+            .fg_color(Some(anstyle::Color::Ansi(AnsiColor::Yellow))),
+        headline: Style::new().bold(),
+        gutter: Style::new()
+            .bold()
+            .fg_color(Some(anstyle::Color::Ansi(AnsiColor::Blue))),
+    };
+}
+
+/// Prints diagnostics and the closing summary in one format, each to the stream it belongs on:
+/// the human form on stderr; JSON lines and GitHub commands on stdout, with everything else
+/// (the summary) on stderr so stdout stays machine-readable.
+#[derive(Debug, Clone, Default)]
+pub struct Printer {
+    format: Format,
+    color: ColorChoice,
+    /// Prepended to file names in GitHub annotations (see `github_file_prefix`).
+    file_prefix: String,
+}
+
+impl Printer {
+    pub fn new(format: Format, color: ColorChoice) -> Self {
+        Printer {
+            format,
+            color,
+            file_prefix: String::new(),
+        }
+    }
+
+    /// Names files in GitHub annotations as `prefix/file` (the site's folder in the repository).
+    pub fn with_file_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.file_prefix = prefix.into();
+        self
+    }
+
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// Prints every diagnostic.
+    pub fn print(&self, diagnostics: &[Diagnostic]) -> io::Result<()> {
+        match self.format {
+            Format::Human => {
+                let choice = match self.color {
+                    ColorChoice::Auto => anstream::ColorChoice::Auto,
+                    ColorChoice::Always => anstream::ColorChoice::Always,
+                    ColorChoice::Never => anstream::ColorChoice::Never,
+                };
+                let mut err = anstream::AutoStream::new(io::stderr().lock(), choice);
+                for d in diagnostics {
+                    err.write_all(d.to_human(true).as_bytes())?;
+                }
+                err.flush()
+            }
+            Format::Json | Format::Github => {
+                let mut out = io::stdout().lock();
+                for d in diagnostics {
+                    let line = if self.format == Format::Json {
+                        d.to_json()
+                    } else {
+                        d.to_github(&self.file_prefix)
+                    };
+                    writeln!(out, "{line}")?;
+                }
+                out.flush()
+            }
+        }
+    }
+
+    /// Prints the closing summary line. For people it goes to stdout, unless the run failed and
+    /// stdout is not a terminal (so a log keeps it next to the problems); in the machine formats
+    /// it always goes to stderr.
+    pub fn summary(&self, line: &str, failed: bool) -> io::Result<()> {
+        let on_stdout = self.format == Format::Human && (!failed || io::stdout().is_terminal());
+        if on_stdout {
+            writeln!(io::stdout().lock(), "{line}")
+        } else {
+            writeln!(io::stderr().lock(), "{line}")
+        }
+    }
+}
+
+impl Diagnostic {
+    /// The human form, with ANSI colours when `color` is set.
+    pub fn to_human(&self, color: bool) -> String {
+        let mut text = String::new();
+        let styles = if color {
+            &Styles::COLOR
+        } else {
+            &Styles::PLAIN
+        };
+        self.write_human(&mut text, styles)
+            .expect("writing to a String cannot fail");
+        text
+    }
+
+    /// One line of JSON: severity, code, file, line, column (null when unknown), message,
+    /// suggestion (null when none) and notes.
+    pub fn to_json(&self) -> String {
+        #[derive(Serialize)]
+        struct Json<'a> {
+            severity: &'a str,
+            code: &'a str,
+            file: &'a str,
+            line: Option<u32>,
+            column: Option<u32>,
+            message: &'a str,
+            suggestion: Option<&'a str>,
+            notes: &'a [String],
+        }
+        let known = |n: u32| (n > 0).then_some(n);
+        serde_json::to_string(&Json {
+            severity: self.severity.as_str(),
+            code: self.code,
+            file: &self.file,
+            line: known(self.line),
+            column: known(self.line).and(known(self.column)),
+            message: &self.message,
+            suggestion: self.suggestion.as_deref(),
+            notes: &self.notes,
+        })
+        .expect("plain data serializes")
+    }
+
+    /// A GitHub Actions workflow command that annotates the file and line:
+    /// `::error file=content/a.md,line=3,col=5,title=docgen broken-link::broken link …`.
+    /// The message is the headline without its location, then the notes on lines of their own.
+    pub fn to_github(&self, file_prefix: &str) -> String {
+        let command = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let file = match file_prefix.trim_end_matches('/') {
+            "" => self.file.clone(),
+            prefix => format!("{prefix}/{}", self.file),
+        };
+        let mut properties = vec![format!("file={}", escape_property(&file))];
+        if self.line > 0 {
+            properties.push(format!("line={}", self.line));
+            if self.column > 0 {
+                properties.push(format!("col={}", self.column));
+            }
+        }
+        properties.push(format!(
+            "title={}",
+            escape_property(&format!("docgen {}", self.code))
+        ));
+        let mut message = self.message.clone();
+        if let Some(suggestion) = &self.suggestion {
+            message.push_str(&format!(" — did you mean \"{suggestion}\"?"));
+        }
+        for note in &self.notes {
+            message.push('\n');
+            message.push_str(note);
+        }
+        format!(
+            "::{command} {}::{}",
+            properties.join(","),
+            escape_data(&message)
+        )
+    }
+}
+
+/// GitHub's escaping of a workflow command's message.
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// GitHub's escaping of a workflow command's property value, where `:` and `,` are separators.
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// The site folder's path inside the repository, which GitHub annotations need because
+/// diagnostics name files relative to the site root. With `workspace` (`GITHUB_WORKSPACE`) it is
+/// the root's path below it; otherwise a relative root as given (`docs` for `--root docs`), and
+/// nothing for an absolute one.
+pub fn github_file_prefix(root: &Path, workspace: Option<&Path>) -> String {
+    let relative = workspace
+        .and_then(|ws| {
+            let root = std::fs::canonicalize(root).ok()?;
+            let ws = std::fs::canonicalize(ws).ok()?;
+            root.strip_prefix(ws).ok().map(Path::to_path_buf)
+        })
+        .or_else(|| root.is_relative().then(|| root.to_path_buf()));
+    let Some(relative) = relative else {
+        return String::new();
+    };
+    relative
+        .components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(part) => Some(part.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn broken_link() -> Diagnostic {
+        Diagnostic::error("broken-link", "content/a.md", "broken link \"setp.html\"")
+            .at(3, 5)
+            .with_suggestion(Some("setup.html".into()))
+            .with_note("link text: \"setup\"")
+            .with_source("# T\n\nSee [setup](setp.html) now.\n", 19)
+    }
+
+    #[test]
+    fn names_parse_and_unknown_ones_are_refused() {
+        for name in Format::NAMES {
+            assert!(name.parse::<Format>().is_ok(), "{name}");
+        }
+        for name in ColorChoice::NAMES {
+            assert!(name.parse::<ColorChoice>().is_ok(), "{name}");
+        }
+        assert_eq!("json".parse::<Format>(), Ok(Format::Json));
+        assert!("xml".parse::<Format>().is_err());
+        assert!("sometimes".parse::<ColorChoice>().is_err());
+    }
+
+    #[test]
+    fn plain_human_form_is_the_display_form() {
+        let d = broken_link();
+        assert_eq!(d.to_human(false), d.to_string());
+        assert!(!d.to_human(false).contains('\x1b'));
+    }
+
+    #[test]
+    fn coloured_human_form_styles_severity_gutter_and_caret() {
+        let text = broken_link().to_human(true);
+        let red = "\x1b[1m\x1b[31m";
+        assert!(text.starts_with(&format!("{red}error\x1b[0m")), "{text:?}");
+        assert!(text.contains(&format!("{red}^^^")), "{text:?}");
+        assert!(
+            text.contains("\x1b[1m\x1b[34m3 |\x1b[0m See [setup]"),
+            "{text:?}"
+        );
+        // Stripped of its escapes it is the plain form.
+        let stripped: String = anstream::adapter::strip_str(&text).to_string();
+        assert_eq!(stripped, broken_link().to_string());
+        let warning = Diagnostic::warning("x", "a.md", "m").to_human(true);
+        assert!(warning.starts_with("\x1b[1m\x1b[33mwarning"), "{warning:?}");
+    }
+
+    #[test]
+    fn json_form_is_one_line_with_every_field() {
+        let line = broken_link().to_json();
+        assert!(!line.contains('\n'));
+        assert_eq!(
+            line,
+            r#"{"severity":"error","code":"broken-link","file":"content/a.md","line":3,"column":5,"message":"broken link \"setp.html\"","suggestion":"setup.html","notes":["link text: \"setup\""]}"#
+        );
+        let whole_file = Diagnostic::warning("config", "docgen.toml", "no base_url").to_json();
+        assert_eq!(
+            whole_file,
+            r#"{"severity":"warning","code":"config","file":"docgen.toml","line":null,"column":null,"message":"no base_url","suggestion":null,"notes":[]}"#
+        );
+    }
+
+    #[test]
+    fn github_form_is_an_annotation_on_the_line() {
+        assert_eq!(
+            broken_link().to_github(""),
+            "::error file=content/a.md,line=3,col=5,title=docgen broken-link::broken link \"setp.html\" — did you mean \"setup.html\"?%0Alink text: \"setup\""
+        );
+        assert_eq!(
+            Diagnostic::warning("config", "docgen.toml", "no base_url").to_github("docs/"),
+            "::warning file=docs/docgen.toml,title=docgen config::no base_url"
+        );
+        assert_eq!(
+            Diagnostic::warning("c", "a.md", "m")
+                .at(4, 0)
+                .to_github("site"),
+            "::warning file=site/a.md,line=4,title=docgen c::m"
+        );
+    }
+
+    #[test]
+    fn github_form_escapes_data_and_properties() {
+        let d = Diagnostic::error("x", "content/a,b:c%.md", "100% broken\r\nreally: yes, a, b")
+            .at(1, 1);
+        assert_eq!(
+            d.to_github(""),
+            "::error file=content/a%2Cb%3Ac%25.md,line=1,col=1,title=docgen x::100%25 broken%0D%0Areally: yes, a, b"
+        );
+        assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
+        assert_eq!(escape_data("a:b,c%\r\n"), "a:b,c%25%0D%0A");
+    }
+
+    #[test]
+    fn github_prefix_is_the_site_folder_in_the_repository() {
+        assert_eq!(github_file_prefix(Path::new("."), None), "");
+        assert_eq!(
+            github_file_prefix(Path::new("./docs/site/"), None),
+            "docs/site"
+        );
+        assert_eq!(github_file_prefix(Path::new("/abs/site"), None), "");
+        let repo = tempfile::tempdir().unwrap();
+        let site = repo.path().join("docs");
+        std::fs::create_dir(&site).unwrap();
+        assert_eq!(github_file_prefix(&site, Some(repo.path())), "docs");
+        assert_eq!(github_file_prefix(repo.path(), Some(repo.path())), "");
+        let elsewhere = tempfile::tempdir().unwrap();
+        assert_eq!(
+            github_file_prefix(elsewhere.path(), Some(repo.path())),
+            "",
+            "an absolute root outside the workspace gets no prefix"
+        );
+    }
+}
