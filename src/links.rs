@@ -249,23 +249,30 @@ impl LinkIndex {
         let (name, fragment) = dest.split_once('#').unwrap_or((dest, ""));
         let name = name.trim();
         let element = self.pages.get(from).and_then(|p| p.element.as_deref());
-        let by_title = self.by_title.get(&name.to_lowercase());
-        let by_stem = self.by_stem.get(name);
-        let mut found = None;
-        for matches in [by_title, by_stem].into_iter().flatten() {
-            let local: Vec<&String> = matches
+        let none = BTreeSet::new();
+        let by_title = self.by_title.get(&name.to_lowercase()).unwrap_or(&none);
+        let by_stem = self.by_stem.get(name).unwrap_or(&none);
+        let local = |matches: &'_ BTreeSet<String>| -> Vec<String> {
+            matches
                 .iter()
                 .filter(|s| element.is_some() && self.element_of(s) == element)
-                .collect();
-            let chosen = if local.is_empty() {
-                matches.iter().collect()
-            } else {
-                local
-            };
+                .cloned()
+                .collect()
+        };
+        let everywhere = |matches: &BTreeSet<String>| matches.iter().cloned().collect();
+        // The page's own element first (by title, then file name), then the whole site.
+        let scopes: [Vec<String>; 4] = [
+            local(by_title),
+            local(by_stem),
+            everywhere(by_title),
+            everywhere(by_stem),
+        ];
+        let mut found = None;
+        for chosen in &scopes {
             match chosen.as_slice() {
                 [] => continue,
                 [one] => {
-                    found = Some(one.as_str());
+                    found = Some(one.clone());
                     break;
                 }
                 many => {
@@ -300,6 +307,7 @@ impl LinkIndex {
             ))
             .suggest(suggestion.map(|s| s.to_string())));
         };
+        let source = source.as_str();
         self.check_draft(source, dest)?;
         self.check_fragment(source, fragment, dest)?;
         Ok(Resolved {
@@ -969,6 +977,33 @@ mod tests {
             assert_eq!(broken.message, message, "{dest}");
             assert_eq!(broken.suggestion.as_deref(), suggestion, "{dest}");
         }
+    }
+
+    #[test]
+    fn a_file_name_in_the_own_element_beats_a_title_elsewhere() {
+        let mut index = site("");
+        let gtw = Some("elements/gotowebinar");
+        index.insert_page(page(
+            "elements/gotowebinar/webhooks.md",
+            "Receiving Events",
+            gtw,
+            &[],
+        ));
+        index.insert_page(page(
+            "elements/zendesk/hooks.md",
+            "Webhooks",
+            Some("elements/zendesk"),
+            &[],
+        ));
+        let r = index.resolve(SETUP, LinkKind::Title, "webhooks").unwrap();
+        assert_eq!(r.href, "/elements/gotowebinar/webhooks.html");
+        let r = index
+            .resolve("guides/start.md", LinkKind::Title, "webhooks")
+            .unwrap();
+        assert_eq!(
+            r.href, "/elements/zendesk/hooks.html",
+            "outside any element, titles come first"
+        );
     }
 
     #[test]
