@@ -554,7 +554,12 @@ impl Site {
         if !dir.join(source).is_file() {
             return Ok(None);
         }
-        Ok(Some(Page::parse(source, source::read(&dir, source)?)))
+        let bytes = source::read(&dir, source)?;
+        Ok(Some(Page::parse_with(
+            source,
+            bytes,
+            self.templating.as_ref(),
+        )))
     }
 }
 
