@@ -9,6 +9,7 @@ use docgen::build::Site;
 use docgen::config::{Config, Overrides};
 use docgen::highlight::Highlighter;
 use docgen::page::Page;
+use docgen::session::{Change, Rebuild, Session};
 use docgen::templating::{self, Templating};
 
 /// Pages render with a layout that prints only their content, so tests read the Markdown's HTML.
@@ -440,4 +441,88 @@ fn jekyll_url_filters_and_jsonify() {
         "{html}"
     );
     assert!(html.contains("<code>{\"a\":1,\"b\":2}</code>"), "{html}");
+}
+
+/// Opens a session on `site`, writes `rel` with `text` and applies the change as the watcher
+/// reports it; returns the rebuild and checks the output equals a fresh build's.
+fn edit_live(site: &TestSite, rel: &str, text: &str, change: Change) -> Rebuild {
+    let highlighter = Highlighter::new();
+    let out = tempfile::tempdir().unwrap();
+    let (mut session, first) =
+        Session::open(site.root(), Overrides::default(), out.path(), &highlighter).unwrap();
+    assert!(first.diagnostics.is_empty(), "{:?}", first.diagnostics);
+    std::fs::write(site.root().join(rel), text).unwrap();
+    let rebuild = session.apply(&[change], &highlighter).unwrap();
+    let fresh = tempfile::tempdir().unwrap();
+    let (fresh_session, _) = Session::open(
+        site.root(),
+        Overrides::default(),
+        fresh.path(),
+        &highlighter,
+    )
+    .unwrap();
+    for page in ["a.html", "b.html", "c.html"] {
+        assert_eq!(
+            std::fs::read_to_string(out.path().join(page)).unwrap(),
+            std::fs::read_to_string(fresh.path().join(page)).unwrap(),
+            "{page} differs from a fresh build"
+        );
+    }
+    assert_eq!(session.diagnostics(), fresh_session.diagnostics());
+    rebuild
+}
+
+fn live_site() -> TestSite {
+    site()
+        .file("includes/note.html", NOTE)
+        .file("data/glossary.yml", "element: An API connector\n")
+        .page("a.md", "{% include note.html content=\"A\" %}\n")
+        .page("b.md", "{{ site.data.glossary.element }}\n")
+        .page("c.md", "{% include_relative includes/fields.md %}\n")
+        .page("includes/fields.md", "Fields v1\n")
+}
+
+#[test]
+fn a_live_session_re_renders_exactly_the_pages_using_an_edited_include_or_data_file() {
+    let site = live_site();
+    let rebuild = edit_live(
+        &site,
+        "includes/note.html",
+        "<aside>\n\n{{ include.content }}\n\n</aside>\n",
+        Change::Templating("includes/note.html".into()),
+    );
+    assert_eq!(rebuild.written, ["a.html"]);
+
+    let site = live_site();
+    let rebuild = edit_live(
+        &site,
+        "data/glossary.yml",
+        "element: A connector\n",
+        Change::Templating("data/glossary.yml".into()),
+    );
+    assert_eq!(rebuild.written, ["b.html"]);
+
+    let site = live_site();
+    let rebuild = edit_live(
+        &site,
+        "content/includes/fields.md",
+        "Fields v2\n",
+        Change::Page("includes/fields.md".into()),
+    );
+    assert_eq!(rebuild.written, ["c.html"]);
+}
+
+#[test]
+fn a_live_session_reports_template_errors_like_a_fresh_build() {
+    let site = live_site();
+    let rebuild = edit_live(
+        &site,
+        "includes/note.html",
+        "{{ include.contnet }}\n",
+        Change::Templating("includes/note.html".into()),
+    );
+    assert_eq!(
+        rebuild.diagnostics[0].headline(),
+        "content/a.md:1 → includes/note.html:1: unknown variable include.contnet — did you mean \"include.content\"?"
+    );
 }
