@@ -33,6 +33,7 @@ pub mod nav;
 pub mod output;
 pub mod page;
 pub mod render;
+pub mod scaffold;
 pub mod session;
 pub mod source;
 pub mod templating;

@@ -171,6 +171,48 @@ impl Templating {
     }
 }
 
+/// Renders `text` — a scaffold template (`file`, for messages) — with Liquid and the variables
+/// `globals` (a JSON object). Includes are not available. Used by `docgen new`.
+pub fn render_text(
+    config: &Config,
+    file: &str,
+    text: &str,
+    globals: &serde_json::Value,
+) -> std::result::Result<String, Diagnostic> {
+    let language = store::language(config);
+    let compiled = Arc::new(Compiled::new(
+        file.to_string(),
+        0,
+        Arc::from(text),
+        0,
+        &language,
+    ));
+    let template = match &compiled.template {
+        Ok(template) => template,
+        Err(problem) => return Err(errors::problem_diagnostic(&compiled, problem, Vec::new())),
+    };
+    let values::Tree::Map(globals) = values::to_tree(globals) else {
+        return Err(Diagnostic::error(
+            "template",
+            file,
+            "variables must be an object",
+        ));
+    };
+    let runtime = RuntimeBuilder::new().set_globals(&globals).build();
+    runtime.registers().get_mut::<RenderState>().page = Some(Arc::clone(&compiled));
+    let mut out = Vec::new();
+    if let Err(error) = template.render_to(&mut out, &runtime) {
+        let state = std::mem::take(&mut *runtime.registers().get_mut::<RenderState>());
+        let output = String::from_utf8_lossy(&out);
+        return Err(errors::render_diagnostic(&error, &state, &output));
+    }
+    let output = String::from_utf8_lossy(&out);
+    let (clean, _) = prepare::unmark(&output, |slot, index| {
+        slot == 0 && (index as usize) < compiled.pieces.len()
+    });
+    Ok(clean)
+}
+
 /// The pages to parse again after the file at site path `changed` (`includes/note.html`,
 /// `data/glossary.yml`, `content/elements/box/includes/fields.md`) was edited, added or
 /// removed: those whose templating used it, or asked for it and did not find it. For a data
@@ -206,6 +248,32 @@ fn data_key(path: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_renders_with_the_given_variables() {
+        let config = Config::parse(
+            std::path::Path::new("/site"),
+            "",
+            &crate::config::Overrides::default(),
+        )
+        .unwrap();
+        let vars = serde_json::json!({"element": {"heading": "Box", "key": "box"}});
+        assert_eq!(
+            render_text(
+                &config,
+                "t.md",
+                "# {{ element.heading }}\n\n{% raw %}{{ page.x }}{% endraw %} {{ element.key }}\n",
+                &vars
+            )
+            .unwrap(),
+            "# Box\n\n{{ page.x }} box\n"
+        );
+        let d = render_text(&config, "t.md", "one\n{{ element.heding }}\n", &vars).unwrap_err();
+        assert_eq!(
+            d.headline(),
+            "t.md:2: unknown variable element.heding — did you mean \"element.heading\"?"
+        );
+    }
 
     #[test]
     fn data_paths_map_to_their_top_level_key() {
