@@ -526,3 +526,44 @@ fn a_live_session_reports_template_errors_like_a_fresh_build() {
         "content/a.md:1 → includes/note.html:1: unknown variable include.contnet — did you mean \"include.content\"?"
     );
 }
+
+#[test]
+fn the_shipped_example_site_uses_includes_and_the_glossary() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().unwrap();
+    let options = docgen::build::BuildOptions {
+        root: repo.to_path_buf(),
+        output: Some(out.path().join("site")),
+        overrides: Overrides::default(),
+    };
+    let report = docgen::build::build(&options, &Highlighter::new()).unwrap();
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    let read = |rel: &str| std::fs::read_to_string(out.path().join("site").join(rel)).unwrap();
+    let start = read("guides/getting-started.html");
+    assert!(
+        start
+            .contains("<td>One authenticated connection of an element to one vendor account.</td>"),
+        "the glossary fills the Key Concepts table"
+    );
+    let box_instance = read("elements/box/box-create-instance.html");
+    assert!(box_instance.contains("Every Box instance has an element token"));
+    assert!(box_instance.contains("Client id of the Box app."));
+    assert!(box_instance.contains("in Cloud Elements"));
+    assert!(
+        read("elements/zendesk/zendesk-create-instance.html")
+            .contains("<blockquote class=\"markdown-alert-warning\">")
+    );
+    assert!(
+        read("elements/gotowebinar/gotowebinar-create-instance.html")
+            .contains("<blockquote class=\"markdown-alert-note\">")
+    );
+    let config = Config::load(repo, &Overrides::default()).unwrap();
+    let site = Site::load(config).unwrap();
+    assert_eq!(
+        templating::pages_to_rebuild(&site.pages, "data/glossary.yml"),
+        [
+            "elements/box/box-create-instance.md",
+            "guides/getting-started.md"
+        ]
+    );
+}
