@@ -567,3 +567,25 @@ fn the_shipped_example_site_uses_includes_and_the_glossary() {
         ]
     );
 }
+
+#[test]
+fn liquid_logic_sees_values_as_written() {
+    let built = site()
+        .file("data/hubs.yml", "general: [gotowebinar]\nhelpdesk: [zendesk]\ndocuments: [box]\n")
+        .file("includes/kind.html", "{% case include.type %}{% when \"info\" %}ℹ{% else %}!{% endcase %}")
+        .page(
+            "x.md",
+            "---\nhub: documents\n---\n{% capture kind %}info{% endcapture %}{% if kind == \"info\" %}captured{% endif %} {% include kind.html type=kind %}\n\n{% for pair in site.data.hubs %}\n- {{ pair[0] }}: {{ pair[1] | join: \", \" }}\n{%- endfor %}\n\n{% assign mine = site.data.hubs[page.hub] %}Mine: {{ mine | first }}. Step {% increment step %}{% increment step %}.\n",
+        )
+        .build()
+        .clean();
+    let html = built.html("x.html");
+    assert!(html.contains("<p>captured ℹ</p>"), "{html}");
+    assert!(
+        html.contains(
+            "<li>documents: box</li>\n<li>general: gotowebinar</li>\n<li>helpdesk: zendesk</li>"
+        ),
+        "objects iterate in key order: {html}"
+    );
+    assert!(html.contains("Mine: box. Step 01."), "{html}");
+}

@@ -18,6 +18,7 @@ mod data;
 mod errors;
 mod filters;
 mod prepare;
+mod runtime;
 mod source_map;
 mod store;
 mod tags;
@@ -27,7 +28,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use liquid_core::runtime::{Renderable, RuntimeBuilder};
+use liquid_core::runtime::Renderable;
 use liquid_core::{Runtime, ValueView};
 
 use crate::config::Config;
@@ -130,7 +131,7 @@ impl Templating {
         site_fields.push(("data", &data));
         let site = Fields(site_fields);
         let globals = Fields(vec![("page", &page_object), ("site", &site)]);
-        let runtime = RuntimeBuilder::new().set_globals(&globals).build();
+        let runtime = runtime::with_globals(&globals);
         {
             let mut state = runtime.registers().get_mut::<RenderState>();
             state.store = Some(Arc::clone(&self.store));
@@ -198,7 +199,7 @@ pub fn render_text(
             "variables must be an object",
         ));
     };
-    let runtime = RuntimeBuilder::new().set_globals(&globals).build();
+    let runtime = runtime::with_globals(&globals);
     runtime.registers().get_mut::<RenderState>().page = Some(Arc::clone(&compiled));
     let mut out = Vec::new();
     if let Err(error) = template.render_to(&mut out, &runtime) {

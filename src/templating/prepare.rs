@@ -51,6 +51,7 @@ pub fn prepare(source: &str, base: usize, slot: u32) -> Prepared {
         pieces: Vec::new(),
         slot: if markers { Some(slot) } else { None },
         base,
+        captures: 0,
     };
     let bytes = source.as_bytes();
     let mut i = 0;
@@ -84,13 +85,20 @@ pub fn prepare(source: &str, base: usize, slot: u32) -> Prepared {
                     out.text.push_str(tag);
                     next = out.raw_block(source, close);
                 }
-                "comment" | "capture" => {
-                    // Opaque: nothing in a comment is output, and a captured value must not
-                    // gain markers.
-                    let name = tag_name(tag);
-                    let end = find_block_end(source, close, name);
+                "comment" => {
+                    // Opaque: nothing in a comment is output.
+                    let end = find_block_end(source, close, "comment");
                     out.text.push_str(&source[open..end]);
                     next = end;
+                }
+                // A captured value must compare equal to what was written: no markers in it.
+                "capture" => {
+                    out.captures += 1;
+                    out.text.push_str(tag);
+                }
+                "endcapture" => {
+                    out.captures = out.captures.saturating_sub(1);
+                    out.text.push_str(tag);
                 }
                 name @ ("include" | "include_relative") => {
                     out.text.push_str(&rewrite_include(tag, name, base + open));
@@ -114,13 +122,15 @@ struct Out {
     /// `None` when this file gets no markers.
     slot: Option<u32>,
     base: usize,
+    /// How many `{% capture %}` blocks are open here.
+    captures: usize,
 }
 
 impl Out {
     /// Copies the plain text `source[start..end]`, with a marker before it and before each of
     /// its lines.
     fn plain(&mut self, source: &str, start: usize, end: usize) {
-        let Some(slot) = self.slot else {
+        let Some(slot) = self.slot.filter(|_| self.captures == 0) else {
             self.text.push_str(&source[start..end]);
             return;
         };
@@ -444,6 +454,10 @@ mod tests {
             (
                 "{% capture c %}one\ntwo{% endcapture %}{{ c }}",
                 "{% capture c %}one\ntwo{% endcapture %}{{ c }}",
+            ),
+            (
+                "{% capture c %}{% include a/b.md %}{% endcapture %}.",
+                "{% capture c %}{% include \"a/b.md\" 15 %}{% endcapture %}‹0:0›.",
             ),
             (
                 "a  \n {%- if x -%}\n  b",

@@ -14,15 +14,17 @@ use std::sync::Arc;
 
 use liquid_core::model::KString;
 use liquid_core::parser::TryMatchToken;
-use liquid_core::runtime::{StackFrame, Template};
+use liquid_core::runtime::Template;
 use liquid_core::{
-    Error, Expression, Language, Object, ParseTag, Renderable, Result, Runtime, TagReflection,
-    TagTokenIter, Value, ValueView,
+    Error, Expression, Language, ParseTag, Renderable, Result, Runtime, TagReflection,
+    TagTokenIter, ValueView,
 };
 
 use super::INCLUDES_DIR;
 use super::prepare;
+use super::runtime::Layer;
 use super::store::{Compiled, Problem, Store};
+use super::values::Fields;
 
 /// The tag; `relative` for `include_relative`.
 #[derive(Debug, Clone, Copy)]
@@ -308,10 +310,11 @@ impl Renderable for Include {
                 return Err(fail(runtime, failure(kind)));
             }
         };
-        let mut params = Object::new();
-        for (key, value) in &self.params {
-            params.insert(key.clone(), value.evaluate(runtime)?.into_owned());
-        }
+        let values = self
+            .params
+            .iter()
+            .map(|(_, value)| value.evaluate(runtime))
+            .collect::<Result<Vec<_>>>()?;
         let instance = {
             let mut state = runtime.registers().get_mut::<RenderState>();
             state.instances.push(Instance {
@@ -331,9 +334,15 @@ impl Renderable for Include {
         let mut begin = String::new();
         let marked = prepare::begin_marker(&mut begin, instance);
         writer.write_all(begin.as_bytes()).map_err(io_error)?;
-        let mut scope = Object::new();
-        scope.insert("include".into(), Value::Object(params));
-        template.render_to(writer, &StackFrame::new(runtime, &scope))?;
+        let params = Fields(
+            self.params
+                .iter()
+                .zip(&values)
+                .map(|((key, _), value)| (key.as_str(), value as &dyn ValueView))
+                .collect(),
+        );
+        let scope = Fields(vec![("include", &params)]);
+        template.render_to(writer, &Layer::new(runtime, &scope))?;
         if marked {
             write!(writer, "{}", prepare::end_marker()).map_err(io_error)?;
         }
