@@ -191,7 +191,9 @@ pub fn render_diagnostic(
     };
     // The error is in the first expression after the last text of this file that was written.
     let (_, markers) = prepare::unmark(output, |slot, index| {
-        slot == file.slot && (index as usize) < file.pieces.len()
+        (slot == file.slot)
+            .then(|| file.piece_text(index))
+            .flatten()
     });
     let from = markers
         .iter()

@@ -155,11 +155,8 @@ impl Templating {
         }
         let mut files: BTreeMap<u32, Arc<Compiled>> = state.used;
         files.insert(0, Arc::clone(&compiled));
-        let (clean, markers) = prepare::unmark(&output, |slot, index| {
-            files
-                .get(&slot)
-                .is_some_and(|f| (index as usize) < f.pieces.len())
-        });
+        let (clean, markers) =
+            prepare::unmark(&output, |slot, index| files.get(&slot)?.piece_text(index));
         let mut text = String::with_capacity(page.body_offset + clean.len());
         text.push_str(&page.text[..page.body_offset]);
         text.push_str(&clean);
@@ -209,7 +206,7 @@ pub fn render_text(
     }
     let output = String::from_utf8_lossy(&out);
     let (clean, _) = prepare::unmark(&output, |slot, index| {
-        slot == 0 && (index as usize) < compiled.pieces.len()
+        (slot == 0).then(|| compiled.piece_text(index)).flatten()
     });
     Ok(clean)
 }

@@ -1,12 +1,14 @@
 //! Getting a file ready for Liquid, and reading positions back out of what Liquid wrote.
 //!
 //! Liquid writes text, not positions. To point a diagnostic at the line a writer wrote, every
-//! stretch of plain text of a file (between tags, and at the start of each line) is preceded by
-//! an invisible *marker*: two private-use characters naming the file (its slot) and the stretch
-//! (a piece). Liquid copies plain text as it is, so the markers come out of the render right
-//! before the text they describe; `unmark` takes them out again and keeps, for each, the offset
-//! in the clean text and the piece's place in its file. Include tags add markers where an
-//! include's output begins and ends, so a piece also knows which include chain it came through.
+//! stretch of plain text of a file (between tags, one per line) is replaced by an invisible
+//! *marker*: two private-use characters naming the file (its slot) and the stretch (a piece).
+//! Liquid copies plain text as it is, so the markers come out of the render where the text
+//! belongs; `unmark` puts the text back and keeps, for each piece, its offset in the expanded
+//! text and its place in its file. Include tags add markers where an include's output begins and
+//! ends, so a piece also knows which include chain it came through. Liquid so parses only the
+//! tags and a few characters per line, not the page's prose: a long page costs little more than
+//! its tags.
 //!
 //! Markers only go where Liquid sees plain text, never inside `{{ }}`, `{% %}`, `{% comment %}`
 //! or `{% capture %}` (a captured value must compare equal to what the writer wrote), and never
@@ -35,7 +37,8 @@ pub struct Piece {
     pub len: usize,
 }
 
-/// A file's text with markers, ready for Liquid, and its pieces (piece `i` is marker `i`).
+/// A file's text with its plain text replaced by markers, ready for Liquid, and its pieces
+/// (piece `i` is marker `i`).
 #[derive(Debug, Default)]
 pub struct Prepared {
     pub text: String,
@@ -127,8 +130,8 @@ struct Out {
 }
 
 impl Out {
-    /// Copies the plain text `source[start..end]`, with a marker before it and before each of
-    /// its lines.
+    /// Replaces the plain text `source[start..end]` with a marker for each of its lines (or
+    /// copies it, when this file or this part gets no markers).
     fn plain(&mut self, source: &str, start: usize, end: usize) {
         let Some(slot) = self.slot.filter(|_| self.captures == 0) else {
             self.text.push_str(&source[start..end]);
@@ -147,7 +150,6 @@ impl Out {
                 src: self.base + at,
                 len: line_end - at,
             });
-            self.text.push_str(&source[at..line_end]);
             at = line_end;
         }
     }
@@ -353,10 +355,13 @@ pub enum Marker {
     End,
 }
 
-/// Takes the markers out of Liquid's output: the clean text, and each marker with its offset
-/// in it. `known` says whether a piece marker names a real piece; one that does not (text that
-/// happened to hold such characters) stays in the text.
-pub fn unmark(output: &str, known: impl Fn(u32, u32) -> bool) -> (String, Vec<(usize, Marker)>) {
+/// Puts the text back in Liquid's output: each piece marker becomes the text `piece(slot,
+/// index)` gives, the others go. Returns the expanded text and each marker with its offset in
+/// it. A marker `piece` does not know (text that happened to hold such characters) stays.
+pub fn unmark<'t>(
+    output: &str,
+    piece: impl Fn(u32, u32) -> Option<&'t str>,
+) -> (String, Vec<(usize, Marker)>) {
     let mut clean = String::with_capacity(output.len());
     let mut markers = Vec::new();
     let bytes = output.as_bytes();
@@ -372,21 +377,21 @@ pub fn unmark(output: &str, known: impl Fn(u32, u32) -> bool) -> (String, Vec<(u
             .map(|c| c as u32)
             .filter(|n| (NUMBER_BASE..=NUMBER_BASE + MAX_NUMBER).contains(n))
             .map(|n| n - NUMBER_BASE);
-        let (marker, len) = match (first, number) {
-            (END, _) => (Some(Marker::End), 4),
-            (BEGIN, Some(instance)) => (Some(Marker::Begin { instance }), 8),
-            (slot, Some(index))
-                if (SLOT_BASE..=SLOT_BASE + MAX_SLOT).contains(&slot)
-                    && known(slot - SLOT_BASE, index) =>
-            {
-                (
-                    Some(Marker::Piece {
-                        slot: slot - SLOT_BASE,
-                        index,
-                    }),
-                    8,
-                )
-            }
+        let text = (SLOT_BASE..=SLOT_BASE + MAX_SLOT)
+            .contains(&first)
+            .then_some(number)
+            .flatten()
+            .and_then(|index| piece(first - SLOT_BASE, index));
+        let (marker, len) = match (first, number, text) {
+            (END, _, _) => (Some(Marker::End), 4),
+            (BEGIN, Some(instance), _) => (Some(Marker::Begin { instance }), 8),
+            (slot, Some(index), Some(_)) => (
+                Some(Marker::Piece {
+                    slot: slot - SLOT_BASE,
+                    index,
+                }),
+                8,
+            ),
             _ => (
                 None,
                 output[start..].chars().next().map_or(1, char::len_utf8),
@@ -395,6 +400,7 @@ pub fn unmark(output: &str, known: impl Fn(u32, u32) -> bool) -> (String, Vec<(u
         if let Some(marker) = marker {
             clean.push_str(&output[copied..start]);
             markers.push((clean.len(), marker));
+            clean.push_str(text.unwrap_or(""));
             copied = start + len;
         }
         at = start + len;
@@ -407,9 +413,14 @@ pub fn unmark(output: &str, known: impl Fn(u32, u32) -> bool) -> (String, Vec<(u
 mod tests {
     use super::*;
 
-    /// The prepared text with markers shown as `‹slot:index›`, `‹begin n›` and `‹end›`.
-    fn shown(text: &str) -> String {
-        let (clean, markers) = unmark(text, |_, _| true);
+    /// `source` (at byte `base` of its file) prepared, with the markers put back and shown as
+    /// `‹slot:index›`, `‹begin n›` and `‹end›`.
+    fn shown(source: &str, base: usize, slot: u32) -> String {
+        let prepared = prepare(source, base, slot);
+        let (clean, markers) = unmark(&prepared.text, |_, index| {
+            let piece = prepared.pieces.get(index as usize)?;
+            source.get(piece.src - base..piece.src - base + piece.len)
+        });
         let mut out = String::new();
         let mut copied = 0;
         for (at, marker) in markers {
@@ -428,7 +439,15 @@ mod tests {
     #[test]
     fn plain_text_gets_a_marker_per_line_and_after_each_tag() {
         let p = prepare("a {{ x }} b\nc\n", 10, 3);
-        assert_eq!(shown(&p.text), "‹3:0›a {{ x }}‹3:1› b\n‹3:2›c\n");
+        assert_eq!(
+            shown("a {{ x }} b\nc\n", 10, 3),
+            "‹3:0›a {{ x }}‹3:1› b\n‹3:2›c\n"
+        );
+        assert_eq!(
+            p.text.chars().count(),
+            2 + 7 + 2 + 2,
+            "Liquid sees the tag and markers"
+        );
         assert_eq!(
             p.pieces,
             [
@@ -469,7 +488,7 @@ mod tests {
             ),
         ];
         for (source, expected) in cases {
-            assert_eq!(shown(&prepare(source, 0, 0).text), expected, "{source:?}");
+            assert_eq!(shown(source, 0, 0), expected, "{source:?}");
         }
     }
 
@@ -503,7 +522,7 @@ mod tests {
             "flag \u{E0067} and {}",
             char::from_u32(NUMBER_BASE + 1).unwrap()
         );
-        let (clean, markers) = unmark(&text, |_, _| true);
+        let (clean, markers) = unmark(&text, |_, _| Some(""));
         assert_eq!(clean, text);
         assert!(markers.is_empty());
         let mut with_begin = String::from("x");
@@ -511,7 +530,7 @@ mod tests {
         with_begin.push('y');
         with_begin.push(end_marker());
         assert_eq!(
-            unmark(&with_begin, |_, _| false),
+            unmark(&with_begin, |_, _| None),
             (
                 "xy".to_string(),
                 vec![(1, Marker::Begin { instance: 2 }), (2, Marker::End)]

@@ -128,6 +128,12 @@ impl Compiled {
         (line as u32 + 1, column as u32)
     }
 
+    /// The plain text of piece `index`.
+    pub fn piece_text(&self, index: u32) -> Option<&str> {
+        let piece = self.pieces.get(index as usize)?;
+        self.text.get(piece.src..piece.src + piece.len)
+    }
+
     /// The text of 1-based `line`, without its line break.
     pub fn line_text(&self, line: u32) -> &str {
         let Some(&start) = self.lines.get(line.saturating_sub(1) as usize) else {
