@@ -130,10 +130,14 @@ pub fn render_diagnostic(
     let mut via = state.chain();
     if let Some(failure) = &state.failure {
         let (line, column) = failure.file.position(failure.at);
+        // Underline the tag, up to its `%}` or the end of its line.
+        let tag = failure.file.text.get(failure.at..).unwrap_or("");
+        let tag = tag.lines().next().unwrap_or("");
+        let tag = tag.find("%}").map_or(tag, |end| &tag[..end + 2]);
         let at_tag = |d: Diagnostic| {
             d.at(line, column)
                 .with_via(via.clone())
-                .with_source(&failure.file.text, 2)
+                .with_source(&failure.file.text, tag.chars().count())
         };
         return match &failure.kind {
             FailureKind::Missing {
