@@ -33,6 +33,7 @@ use crate::render::{
     SiteContext,
 };
 use crate::source;
+use crate::templating::Templating;
 use crate::theme::{Theme, ThemeFile};
 
 /// Files docgen generates in every site (unless the site provides its own).
@@ -132,6 +133,8 @@ pub struct Site {
     pub diagnostics: Vec<Diagnostic>,
     /// Wall time of loading and indexing.
     pub timings: Vec<(&'static str, Duration)>,
+    /// Content templating's shared state (includes, data), unless the site turned it off.
+    pub templating: Option<Templating>,
 }
 
 /// Measures consecutive stages.
@@ -163,13 +166,20 @@ impl Site {
         let tree = source::scan_content(&content_dir)?;
         let static_files = source::list_files(&config.static_dir())?;
         let theme = Theme::load(&config)?;
+        let templating = match config.templating {
+            true => Some(Templating::load(&config)?),
+            false => None,
+        };
         watch.lap("scan");
         let mut diagnostics = Vec::new();
+        if let Some(templating) = &templating {
+            diagnostics.extend(templating.diagnostics.iter().cloned());
+        }
         let pages: Vec<Page> = tree
             .pages
             .par_iter()
             .map(|rel| match source::read(&content_dir, rel) {
-                Ok(bytes) => Page::parse(rel, bytes),
+                Ok(bytes) => Page::parse_with(rel, bytes, templating.as_ref()),
                 Err(e) => {
                     let mut page = Page::parse(rel, Vec::new());
                     page.diagnostics.push(Diagnostic::error(
@@ -194,6 +204,7 @@ impl Site {
             index: LinkIndex::default(),
             diagnostics,
             timings: Vec::new(),
+            templating,
         };
         watch.lap("parse");
         site.index();
@@ -730,10 +741,8 @@ fn link_diagnostic(
     failure: links::Broken,
     severity: Severity,
 ) -> Diagnostic {
-    let mut d = Diagnostic::error("broken-link", file, failure.message)
-        .at(link.line, link.column)
-        .with_suggestion(failure.suggestion)
-        .with_source(&page.text, link.len as usize);
+    let mut d =
+        Diagnostic::error("broken-link", file, failure.message).with_suggestion(failure.suggestion);
     d.severity = severity;
     if link.kind != LinkKind::Title && !link.text.is_empty() {
         let what = if link.kind == LinkKind::Image {
@@ -744,7 +753,8 @@ fn link_diagnostic(
         d = d.with_note(format!("{what}: \"{}\"", link.text));
     }
     d.notes.extend(failure.notes);
-    d
+    // In the page, or in the include that holds the link.
+    link.place(d, &page.text)
 }
 
 #[derive(Debug, Clone)]

@@ -31,6 +31,9 @@ pub struct Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// `[external_links] skip`: URL prefixes `docgen check --external` does not request.
     pub external_skip: Vec<String>,
+    /// Whether pages are expanded with content templating (`{{ page.x }}`, `{% include %}`)
+    /// before Markdown.
+    pub templating: bool,
 }
 
 /// Values given on the command line, which win over `docgen.toml`.
@@ -48,6 +51,7 @@ struct RawConfig {
     theme: Option<String>,
     broken_links: Option<BrokenLinks>,
     elements_index: Option<String>,
+    templating: Option<bool>,
     #[serde(default)]
     extra: toml::Table,
     external_links: Option<RawExternalLinks>,
@@ -128,6 +132,7 @@ impl Config {
             drafts: overrides.drafts,
             extra,
             external_skip: raw.external_links.map(|e| e.skip).unwrap_or_default(),
+            templating: raw.templating.unwrap_or(true),
         })
     }
 
@@ -143,6 +148,16 @@ impl Config {
         self.root.join("templates")
     }
 
+    /// Snippets for `{% include %}`.
+    pub fn includes_dir(&self) -> PathBuf {
+        self.root.join(crate::templating::INCLUDES_DIR)
+    }
+
+    /// Data files for `site.data`.
+    pub fn data_dir(&self) -> PathBuf {
+        self.root.join(crate::templating::DATA_DIR)
+    }
+
     pub fn theme_dir(&self) -> PathBuf {
         self.root.join("themes").join(&self.theme)
     }
@@ -153,6 +168,25 @@ impl Config {
         let origin = &base[..base.len() - self.base_path.len()];
         Some(format!("{origin}{}{site_path}", self.base_path))
     }
+}
+
+/// Reads a TOML data file (`data/elements.toml`) for content templating, as JSON. Problems are
+/// diagnostics at their line in `file`.
+pub fn toml_data(file: &str, text: &str) -> std::result::Result<serde_json::Value, Diagnostic> {
+    let table: toml::Table = toml::from_str(text).map_err(|e| {
+        let mut d = Diagnostic::error(
+            "data",
+            file,
+            format!("invalid TOML: {}", e.message().trim()),
+        );
+        if let Some(span) = e.span() {
+            let (line, col) = LineIndex::new(text).position(span.start);
+            d = d.at(line, col).with_source(text, span.len());
+        }
+        d
+    })?;
+    serde_json::to_value(&table)
+        .map_err(|e| Diagnostic::error("data", file, format!("cannot be used as data: {e}")))
 }
 
 /// Checks a base URL is absolute http(s) and drops its trailing slash.
@@ -266,6 +300,22 @@ mod tests {
         assert_eq!(c.external_skip, ["https://internal.example.com/"]);
         let d = parse("[external_links]\nskips = []\n").unwrap_err();
         assert!(d.message.contains("unknown field `skips`"), "{}", d.message);
+    }
+
+    #[test]
+    fn templating_is_on_unless_turned_off() {
+        assert!(parse("").unwrap().templating);
+        assert!(!parse("templating = false").unwrap().templating);
+        assert!(parse("templating = \"no\"").is_err());
+    }
+
+    #[test]
+    fn toml_data_reads_as_json_or_fails_at_its_line() {
+        let json = toml_data("data/e.toml", "[box]\nid = 22\n").unwrap();
+        assert_eq!(json["box"]["id"], 22);
+        let d = toml_data("data/e.toml", "a = 1\nb = \n").unwrap_err();
+        assert_eq!((d.file.as_str(), d.line), ("data/e.toml", 2));
+        assert!(d.message.starts_with("invalid TOML"), "{}", d.message);
     }
 
     #[test]

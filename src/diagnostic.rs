@@ -40,6 +40,9 @@ pub struct Diagnostic {
     pub notes: Vec<String>,
     /// The source line the problem is on, and how many characters to underline.
     pub snippet: Option<Snippet>,
+    /// For a problem inside an include: the chain of include tags that led to `file`, outermost
+    /// first (`content/x.md:14`, `includes/callout.html:3`), printed before the location.
+    pub via: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,6 +80,7 @@ impl Diagnostic {
             suggestion: None,
             notes: Vec::new(),
             snippet: None,
+            via: Vec::new(),
         }
     }
 
@@ -118,13 +122,23 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
-    /// `file:line:col`, or less when the position is unknown.
+    pub fn with_via(mut self, via: Vec<String>) -> Self {
+        self.via = via;
+        self
+    }
+
+    /// `file:line:col`, or less when the position is unknown; after the include chain, if any:
+    /// `content/x.md:14 → includes/note.html:3`.
     pub fn location(&self) -> String {
-        match (self.line, self.column) {
+        let here = match (self.line, self.column) {
             (0, _) => self.file.clone(),
             (line, 0) => format!("{}:{line}", self.file),
             (line, col) => format!("{}:{line}:{col}", self.file),
+        };
+        if self.via.is_empty() {
+            return here;
         }
+        format!("{} → {here}", self.via.join(" → "))
     }
 
     /// The one-line form: `content/x.md:12:5: broken link "y.html" — did you mean "z.html"?`
@@ -244,6 +258,17 @@ mod tests {
             d.to_string(),
             "error: content/a.md:3:5: broken link \"setp.html\" — did you mean \"setup.html\"?\n  \
              |\n3 | See [setup](setp.html) now.\n  |     ^^^^^^^^^^^^^^^^^^^\n  = link text: \"setup\"\n"
+        );
+    }
+
+    #[test]
+    fn location_follows_the_include_chain() {
+        let d = Diagnostic::error("template", "includes/note.html", "unknown variable x")
+            .at(3, 0)
+            .with_via(vec!["content/x.md:14".into()]);
+        assert_eq!(
+            d.headline(),
+            "content/x.md:14 → includes/note.html:3: unknown variable x"
         );
     }
 

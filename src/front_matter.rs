@@ -24,6 +24,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "sitemap",
     "draft",
     "logo",
+    "templating",
 ];
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -49,6 +50,8 @@ pub struct FrontMatter {
     pub draft: bool,
     /// Image shown for the element on the elements index, relative to the page.
     pub logo: Option<String>,
+    /// `false` leaves `{{ }}` and `{% %}` in the page as they are (no content templating).
+    pub templating: bool,
     /// Every other key, as written.
     pub extra: serde_json::Map<String, Json>,
     /// The 1-based line of each top-level key in the file.
@@ -93,6 +96,7 @@ pub fn parse<'a>(file: &str, text: &'a str) -> Parsed<'a> {
     };
     let mut front = FrontMatter {
         sitemap: true,
+        templating: true,
         ..FrontMatter::default()
     };
     if let Some(split) = yaml {
@@ -244,6 +248,10 @@ fn read_yaml(
                 Yaml::Bool(b) => front.draft = *b,
                 _ => invalid("true or false"),
             },
+            "templating" => match &value {
+                Yaml::Bool(b) => front.templating = *b,
+                _ => invalid("true or false"),
+            },
             _ => {
                 if let Some(known) = near_miss(&key) {
                     diagnostics.push(
@@ -268,6 +276,24 @@ fn read_yaml(
             }
         }
     }
+}
+
+/// Reads a YAML data file (`data/glossary.yml`) for content templating, as JSON. Problems are
+/// diagnostics at their line in `file`.
+pub fn yaml_data(file: &str, text: &str) -> Result<Json, Diagnostic> {
+    let value = serde_yaml::from_str::<Yaml>(text).map_err(|e| {
+        let (message, marks) = split_yaml_error(&e.to_string());
+        let last_line = text.lines().count().max(1) as u32;
+        let (line, column) = marks
+            .first()
+            .map_or((1, 1), |&(line, column)| (line.min(last_line), column));
+        Diagnostic::error("data", file, format!("invalid YAML: {message}"))
+            .at(line, column)
+            .with_source(text, 1)
+    })?;
+    serde_json::to_value(&value).map_err(|e| {
+        Diagnostic::error("data", file, format!("cannot be used as data: {e}")).at(1, 1)
+    })
 }
 
 /// The typed field of a known key whose value is text.
@@ -513,6 +539,50 @@ mod tests {
         assert!(parsed.diagnostics.iter().all(|d| !d.is_error()));
         assert_eq!(parsed.front.extra["oder"], 3);
         assert_eq!(parsed.front.extra["apiKey"], "k");
+    }
+
+    #[test]
+    fn templating_can_be_turned_off_per_page() {
+        assert!(
+            parse_ok(
+                "---
+title: A
+---
+"
+            )
+            .templating
+        );
+        assert!(
+            !parse_ok(
+                "---
+templating: false
+---
+"
+            )
+            .templating
+        );
+        let parsed = parse(
+            "p.md",
+            "---
+templating: no thanks
+---
+",
+        );
+        assert_eq!(
+            parsed.diagnostics[0].message,
+            "`templating` must be true or false (found \"no thanks\")"
+        );
+    }
+
+    #[test]
+    fn yaml_data_files_read_as_json_or_fail_at_their_line() {
+        let json = yaml_data("data/g.yml", "element: An API connector\nlist: [1, 2]\n").unwrap();
+        assert_eq!(json["element"], "An API connector");
+        assert_eq!(json["list"][1], 2);
+        let d = yaml_data("data/g.yml", "a: 1\nb: [1, 2\nc: 3\n").unwrap_err();
+        assert_eq!(d.file, "data/g.yml");
+        assert!(d.message.starts_with("invalid YAML"), "{}", d.message);
+        assert!(d.line >= 2, "{d}");
     }
 
     #[test]

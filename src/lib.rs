@@ -5,7 +5,7 @@
 //! | stage  | modules |
 //! |--------|---------|
 //! | load   | `config`, `source`, `theme` |
-//! | parse  | `page`, `front_matter`, `markdown`, `highlight` |
+//! | parse  | `page`, `front_matter`, `templating`, `markdown`, `highlight` |
 //! | index  | `nav`, `links` |
 //! | check  | `links` (resolution), `build::Site::check_and_write`; `check` (the same without writing), `external` (opt-in) |
 //! | render | `render` |
@@ -33,6 +33,8 @@ pub mod nav;
 pub mod output;
 pub mod page;
 pub mod render;
+pub mod scaffold;
 pub mod session;
 pub mod source;
+pub mod templating;
 pub mod theme;

@@ -10,11 +10,12 @@ use clap::{Args, Parser, Subcommand};
 
 use docgen::build::{self, BuildOptions, BuildReport};
 use docgen::check::{self, CheckOptions};
-use docgen::config::Overrides;
+use docgen::config::{Config, Overrides};
 use docgen::diagnostic::{self, ColorChoice, Format, Printer};
 use docgen::error::Error;
 use docgen::external;
 use docgen::highlight::Highlighter;
+use docgen::scaffold;
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -33,6 +34,35 @@ enum Command {
     /// Check the site as `build` does — front matter, templates, links, anchors, images,
     /// elements — without writing anything. For pre-commit hooks and pull-request checks.
     Check(CheckArgs),
+    /// Start new content from the site's templates.
+    #[command(subcommand)]
+    New(NewCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum NewCommand {
+    /// A new element's guide set (Overview, Endpoint Setup, Create Instance, Authentication,
+    /// Events, Error Codes) in content/elements/KEY/, from scaffolds/element/ or the built-in
+    /// templates.
+    Element(NewElementArgs),
+}
+
+#[derive(Args, Debug)]
+struct NewElementArgs {
+    /// The element's key: its folder and file-name prefix (lowercase, digits, dashes).
+    key: String,
+    /// The element's name, shown above its guides (front matter `heading`).
+    #[arg(long, value_name = "NAME")]
+    heading: String,
+    /// The element's id (front matter `elementId`).
+    #[arg(long, value_name = "N")]
+    id: Option<String>,
+    /// The folder below content/ that holds the elements.
+    #[arg(long, value_name = "DIR", default_value = "elements")]
+    under: String,
+    /// The site folder, holding docgen.toml.
+    #[arg(long, short, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
 }
 
 #[derive(Args, Debug)]
@@ -70,6 +100,35 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Build(args) => run_build(args),
         Command::Check(args) => run_check(args),
+        Command::New(NewCommand::Element(args)) => run_new_element(args),
+    }
+}
+
+fn run_new_element(args: NewElementArgs) -> ExitCode {
+    let printer = Printer::new(Format::Human, ColorChoice::Auto);
+    let config = match Config::load(&args.root, &Overrides::default()) {
+        Ok(config) => config,
+        Err(error) => return exit_for(error, &printer),
+    };
+    let options = scaffold::NewElement {
+        key: args.key,
+        heading: args.heading,
+        element_id: args.id,
+        under: args.under,
+    };
+    match scaffold::new_element(&config, &options) {
+        Ok(created) => {
+            println!(
+                "Created {} files from {}:",
+                created.files.len(),
+                created.templates
+            );
+            for file in &created.files {
+                println!("  {file}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => exit_for(error, &printer),
     }
 }
 

@@ -11,6 +11,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
@@ -27,7 +28,8 @@ pub enum LinkKind {
     Title,
 }
 
-/// A link as written, located in the page's file.
+/// A link as written, located in the page's file (or, when `origin` is set, in the include that
+/// holds it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Link {
     pub kind: LinkKind,
@@ -38,6 +40,114 @@ pub struct Link {
     pub column: u32,
     /// Length in characters of the link's source on its first line, for underlining.
     pub len: u32,
+    /// The file the link was written in, when it is not the page itself.
+    pub origin: Option<Arc<Origin>>,
+}
+
+impl Link {
+    /// Places `d` where the link was written: its line and column, the quoted source line, and
+    /// for a link written in an include, that file and a note naming what included it.
+    /// `page_text` is the text of the page the link belongs to.
+    pub fn place(&self, d: Diagnostic, page_text: &str) -> Diagnostic {
+        place(
+            d,
+            self.line,
+            self.column,
+            self.len,
+            self.origin.as_deref(),
+            page_text,
+        )
+    }
+}
+
+/// Where a span of the text given to `scan_located` was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub line: u32,
+    pub column: u32,
+    /// Characters to underline.
+    pub len: u32,
+    /// `None`: in the page's own file.
+    pub origin: Option<Arc<Origin>>,
+}
+
+impl Location {
+    /// No position (the render pass does not need them).
+    fn nowhere() -> Location {
+        Location {
+            line: 0,
+            column: 0,
+            len: 0,
+            origin: None,
+        }
+    }
+}
+
+/// A file other than the page that a piece of its text came from (an include).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// Path from the site root: `includes/note.html`.
+    pub file: String,
+    /// The file's text, to quote the line.
+    pub text: Arc<str>,
+    /// How it got into the page: `included from content/x.md:14`.
+    pub notes: Vec<String>,
+}
+
+/// Maps offsets of the text `scan_located` reads to where they were written. Content templating
+/// expands a page before Markdown sees it; its source map implements this so that positions
+/// still point at what the writer wrote.
+pub trait Locate {
+    /// `start` is a byte offset in the whole text (front matter included), and `first_line` the
+    /// first line of what is written there (a link's source).
+    fn locate(&self, start: usize, first_line: &str) -> Location;
+
+    /// The page's own text, which locations without an origin are in; by default the text
+    /// given to `scan_located`.
+    fn page_text<'t>(&'t self, scanned: &'t str) -> &'t str {
+        scanned
+    }
+}
+
+/// The identity: the text is the file.
+struct Plain<'a>(LineIndex<'a>);
+
+impl Locate for Plain<'_> {
+    fn locate(&self, start: usize, first_line: &str) -> Location {
+        let (line, column) = self.0.position(start);
+        Location {
+            line,
+            column,
+            len: first_line.chars().count() as u32,
+            origin: None,
+        }
+    }
+}
+
+/// The first line of `text`.
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or("")
+}
+
+/// Places `d` at a location of a page: see `Link::place`.
+pub fn place(
+    d: Diagnostic,
+    line: u32,
+    column: u32,
+    len: u32,
+    origin: Option<&Origin>,
+    page_text: &str,
+) -> Diagnostic {
+    let mut d = d.at(line, column);
+    let text = match origin {
+        Some(origin) => {
+            d.file = origin.file.clone();
+            d.notes.extend(origin.notes.iter().cloned());
+            &*origin.text
+        }
+        None => page_text,
+    };
+    d.with_source(text, len as usize)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,8 +228,14 @@ fn options() -> Options {
 /// Reads the outline of the body of `file`: `text` is the whole file and the body starts at
 /// `body_offset`, so every position is a position in the file.
 pub fn scan(file: &str, text: &str, body_offset: usize) -> Document {
+    scan_located(file, text, body_offset, &Plain(LineIndex::new(text)))
+}
+
+/// Reads the outline of `text` (the body starts at `body_offset`), placing links and problems
+/// with `locator`: for a page expanded by content templating, `text` is the expanded text and
+/// the locator maps it back to the page and its includes. `file` is the page's path.
+pub fn scan_located(file: &str, text: &str, body_offset: usize, locator: &dyn Locate) -> Document {
     let body = &text[body_offset..];
-    let lines = LineIndex::new(text);
     let undefined_references = RefCell::new(Vec::new());
     let callback = |broken: pulldown_cmark::BrokenLink<'_>| {
         if broken.link_type == LinkType::Reference {
@@ -132,25 +248,25 @@ pub fn scan(file: &str, text: &str, body_offset: usize) -> Document {
     let parser = Parser::new_with_broken_link_callback(body, options(), Some(callback));
     let mut walker = Walker::new(None);
     for (event, range) in parser.into_offset_iter() {
-        let position = || {
-            let (line, column) = lines.position(body_offset + range.start);
-            let first_line = body[range.clone()].lines().next().unwrap_or("");
-            (line, column, first_line.chars().count() as u32)
-        };
+        let position =
+            || locator.locate(body_offset + range.start, first_line(&body[range.clone()]));
         walker.event(event, position);
     }
     let mut doc = walker.doc;
     for (span, reference) in undefined_references.into_inner() {
-        let (line, column) = lines.position(body_offset + span.start);
-        doc.diagnostics.push(
+        let at = locator.locate(body_offset + span.start, first_line(&body[span]));
+        doc.diagnostics.push(place(
             Diagnostic::warning(
                 "undefined-reference",
                 file,
                 format!("link reference [{reference}] is not defined anywhere on this page"),
-            )
-            .at(line, column)
-            .with_source(text, body[span].chars().count()),
-        );
+            ),
+            at.line,
+            at.column,
+            at.len,
+            at.origin.as_deref(),
+            locator.page_text(text),
+        ));
     }
     doc
 }
@@ -171,7 +287,7 @@ pub fn render_html(
         highlighter,
     }));
     for event in parser {
-        walker.event(event, || (0, 0, 0));
+        walker.event(event, Location::nowhere);
     }
     let mut html = String::with_capacity(body.len() * 2);
     if let Some(output) = walker.output {
@@ -231,7 +347,7 @@ impl<'a, 'h> Walker<'a, 'h> {
         }
     }
 
-    fn event(&mut self, event: Event<'a>, position: impl Fn() -> (u32, u32, u32)) {
+    fn event(&mut self, event: Event<'a>, position: impl Fn() -> Location) {
         // Inside an image only the alt text matters; inside code only the text.
         match &mut self.capture {
             Some(Capture::Image { alt, .. }) => {
@@ -293,7 +409,7 @@ impl<'a, 'h> Walker<'a, 'h> {
                 title,
                 ..
             }) => {
-                let (line, column, len) = position();
+                let at = position();
                 let kind = match link_type {
                     LinkType::WikiLink { .. } => LinkKind::Title,
                     _ => LinkKind::Link,
@@ -302,7 +418,7 @@ impl<'a, 'h> Walker<'a, 'h> {
                     LinkType::Email => format!("mailto:{dest_url}"),
                     _ => dest_url.to_string(),
                 };
-                let link = self.add_link(kind, dest, line, column, len);
+                let link = self.add_link(kind, dest, at);
                 self.open_link = Some(link);
                 if self.output.is_some() {
                     let mut tag = format!("<a href=\"{}\"", escape(self.href(link)));
@@ -320,8 +436,7 @@ impl<'a, 'h> Walker<'a, 'h> {
             Event::Start(Tag::Image {
                 dest_url, title, ..
             }) => {
-                let (line, column, len) = position();
-                let link = self.add_link(LinkKind::Image, dest_url.to_string(), line, column, len);
+                let link = self.add_link(LinkKind::Image, dest_url.to_string(), position());
                 self.capture = Some(Capture::Image {
                     link,
                     title: title.to_string(),
@@ -373,21 +488,15 @@ impl<'a, 'h> Walker<'a, 'h> {
         }
     }
 
-    fn add_link(
-        &mut self,
-        kind: LinkKind,
-        dest: String,
-        line: u32,
-        column: u32,
-        len: u32,
-    ) -> usize {
+    fn add_link(&mut self, kind: LinkKind, dest: String, at: Location) -> usize {
         self.doc.links.push(Link {
             kind,
             dest,
             text: String::new(),
-            line,
-            column,
-            len,
+            line: at.line,
+            column: at.column,
+            len: at.len,
+            origin: at.origin,
         });
         self.doc.links.len() - 1
     }

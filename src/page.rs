@@ -1,12 +1,15 @@
-//! Parse stage: one content file becomes a `Page` — its front matter, its rendered Markdown and
-//! the problems found in it. A page depends only on its own text, so pages parse in parallel and
-//! `serve` re-parses just the file that changed.
+//! Parse stage: one content file becomes a `Page` — its front matter, its body expanded by
+//! content templating (when the site uses it), the outline of its Markdown and the problems
+//! found in it. A page depends only on its own text and on the includes and data files its
+//! templating used (its `dependencies`), so pages parse in parallel and `serve` re-parses just
+//! the pages a change touches.
 
 use crate::diagnostic::Diagnostic;
 use crate::front_matter::{self, FrontMatter};
 use crate::highlight::Highlighter;
 use crate::links::{self, IndexedPage};
 use crate::markdown::{self, Document};
+use crate::templating::{PageSource, Templating};
 
 #[derive(Debug, Clone)]
 pub struct Page {
@@ -18,17 +21,30 @@ pub struct Page {
     pub text: String,
     /// Where the Markdown body starts in `text` (after the front matter).
     pub body_offset: usize,
+    /// `text` with its body expanded by content templating: what Markdown renders. `None` when
+    /// the page has nothing to expand (or expanding failed): then `text` is rendered.
+    pub expanded: Option<String>,
     pub front: FrontMatter,
     pub doc: Document,
     /// Front matter title, else the first `# heading`, else the file name.
     pub title: String,
-    /// Problems found while parsing (front matter, Markdown).
+    /// Problems found while parsing (front matter, templating, Markdown).
     pub diagnostics: Vec<Diagnostic>,
+    /// Site paths of the includes and data files its templating used, or asked for and did not
+    /// find (`includes/note.html`, `data/glossary.yml`): a change to one of them means parsing
+    /// this page again (see `templating::pages_to_rebuild`).
+    pub dependencies: Vec<String>,
 }
 
 impl Page {
-    /// Parses `bytes`, the content of `content/<source>`.
+    /// Parses `bytes`, the content of `content/<source>`, without content templating.
     pub fn parse(source: &str, bytes: Vec<u8>) -> Page {
+        Page::parse_with(source, bytes, None)
+    }
+
+    /// Parses `bytes`, the content of `content/<source>`, expanding its body with `templating`
+    /// (when given) before Markdown.
+    pub fn parse_with(source: &str, bytes: Vec<u8>, templating: Option<&Templating>) -> Page {
         let file = display_path(source);
         let mut diagnostics = Vec::new();
         let text = String::from_utf8(bytes).unwrap_or_else(|e| {
@@ -45,7 +61,33 @@ impl Page {
         diagnostics.extend(parsed.diagnostics);
         let front = parsed.front;
         let body_offset = parsed.body_offset;
-        let mut doc = markdown::scan(&file, &text, body_offset);
+        let url = links::url_for_source(source);
+        let expansion = templating.and_then(|t| {
+            t.expand(PageSource {
+                source,
+                url: &url,
+                text: &text,
+                body_offset,
+                front: &front,
+            })
+        });
+        let mut expanded = None;
+        let mut dependencies = Vec::new();
+        let mut doc = match expansion {
+            Some(expansion) => {
+                diagnostics.extend(expansion.diagnostics);
+                dependencies = expansion.dependencies;
+                match expansion.expanded {
+                    Some((text, map)) => {
+                        let doc = markdown::scan_located(&file, &text, body_offset, &map);
+                        expanded = Some(text);
+                        doc
+                    }
+                    None => markdown::scan(&file, &text, body_offset),
+                }
+            }
+            None => markdown::scan(&file, &text, body_offset),
+        };
         diagnostics.append(&mut doc.diagnostics);
         let title = front
             .title
@@ -54,19 +96,22 @@ impl Page {
             .unwrap_or_else(|| title_from_file_name(source));
         Page {
             source: source.to_string(),
-            url: links::url_for_source(source),
+            url,
             text,
             body_offset,
+            expanded,
             front,
             doc,
             title,
             diagnostics,
+            dependencies,
         }
     }
 
     /// The body's HTML, with link `i` pointing at `hrefs[i]`.
     pub fn render_body(&self, hrefs: &[String], highlighter: &Highlighter) -> String {
-        markdown::render_html(&self.text, self.body_offset, hrefs, highlighter)
+        let text = self.expanded.as_deref().unwrap_or(&self.text);
+        markdown::render_html(text, self.body_offset, hrefs, highlighter)
     }
 
     /// The path shown in messages: `content/<source>`.

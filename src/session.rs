@@ -8,6 +8,8 @@
 //! - when a page or file appears, disappears or changes its title or anchors, the pages whose
 //!   links depend on it are checked again (those linking to it, by path or by `[[title]]`, and
 //!   those with broken links), and re-rendered when their output changes;
+//! - an include or data file of content templating re-parses the pages that used it (or asked
+//!   for it and did not find it), which then go on as edited pages;
 //! - a template, theme or `docgen.toml` change rebuilds everything.
 
 use std::collections::{BTreeSet, HashMap};
@@ -26,6 +28,7 @@ use crate::output::{OutputDir, Written};
 use crate::page::Page;
 use crate::render::Renderer;
 use crate::source;
+use crate::templating::{self, Templating};
 use crate::theme::Theme;
 
 /// One thing that changed on disk, as the watcher reports it.
@@ -37,6 +40,10 @@ pub enum Change {
     ContentFile(String),
     /// A file below `static/` (path below `static/`).
     StaticFile(String),
+    /// A file of content templating: below `includes/` or `data/` (its path from the site
+    /// root: `includes/note.html`, `data/glossary.yml`). A file below a folder named
+    /// `includes` inside `content/` may come as `Page` or `ContentFile`: it is treated as this.
+    Templating(String),
     /// A template or theme file.
     Theme,
     /// `docgen.toml`.
@@ -235,8 +242,8 @@ impl Session {
         let mut nav_dirs: BTreeSet<String> = BTreeSet::new();
         // Whether pages or files came or went (collisions, sitemap).
         let mut files_changed = false;
-        let changes: BTreeSet<&Change> = changes.iter().collect();
-        for &change in &changes {
+        let changes = self.templating_changes(changes)?;
+        for change in &changes {
             match change {
                 Change::Page(source) => {
                     let old = self.site.take_page(source);
@@ -315,7 +322,7 @@ impl Session {
                         recheck.extend(self.pages_targeting(|t| t.starts_with(&href)));
                     }
                 }
-                Change::Theme | Change::Config => {}
+                Change::Templating(_) | Change::Theme | Change::Config => {}
             }
         }
         if !nav_dirs.is_empty() {
@@ -348,6 +355,42 @@ impl Session {
         rebuild.written.extend(pages.written);
         rebuild.diagnostics = self.diagnostics();
         Ok(rebuild)
+    }
+
+    /// The changes with those to content templating's files turned into the pages to parse
+    /// again: the pages that used a changed include or data file (or a page's text, through
+    /// `include_relative`). When there are any, templating is loaded afresh (its includes are
+    /// read once per load).
+    fn templating_changes(&mut self, changes: &[Change]) -> Result<BTreeSet<Change>> {
+        let mut changed_files = Vec::new();
+        let mut out = BTreeSet::new();
+        for change in changes {
+            match change {
+                Change::Templating(path) => changed_files.push(path.clone()),
+                Change::Page(path) | Change::ContentFile(path) if source::is_partial(path) => {
+                    changed_files.push(crate::page::display_path(path));
+                }
+                Change::Page(path) => {
+                    changed_files.push(crate::page::display_path(path));
+                    out.insert(change.clone());
+                }
+                _ => {
+                    out.insert(change.clone());
+                }
+            }
+        }
+        let mut dependents = BTreeSet::new();
+        for path in &changed_files {
+            dependents.extend(templating::pages_to_rebuild(&self.site.pages, path));
+        }
+        let reload = changes.iter().any(|c| matches!(c, Change::Templating(_)))
+            || !dependents.is_empty()
+            || changed_files.iter().any(|p| p.contains("/includes/"));
+        if reload && self.site.config.templating {
+            self.site.templating = Some(Templating::load(&self.site.config)?);
+        }
+        out.extend(dependents.into_iter().map(Change::Page));
+        Ok(out)
     }
 
     /// Recomputes the elements of `dirs` and the site data derived from all elements. Returns
@@ -463,6 +506,12 @@ impl Session {
             .iter()
             .flat_map(|p| p.diagnostics.iter().cloned())
             .chain(self.site.nav.diagnostics().cloned())
+            .chain(
+                self.site
+                    .templating
+                    .iter()
+                    .flat_map(|t| t.diagnostics.iter().cloned()),
+            )
             .chain(self.collisions.iter().cloned())
             .chain(self.global.iter().cloned())
             .chain(
@@ -554,7 +603,12 @@ impl Site {
         if !dir.join(source).is_file() {
             return Ok(None);
         }
-        Ok(Some(Page::parse(source, source::read(&dir, source)?)))
+        let bytes = source::read(&dir, source)?;
+        Ok(Some(Page::parse_with(
+            source,
+            bytes,
+            self.templating.as_ref(),
+        )))
     }
 }
 

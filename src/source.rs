@@ -8,18 +8,26 @@ use walkdir::WalkDir;
 
 use crate::error::{Error, Result, fs};
 
-/// What `content/` holds: Markdown pages, and every other file (images, downloads) as assets.
+/// What `content/` holds: Markdown pages, every other file (images, downloads) as assets, and
+/// the files of `includes/` folders, which pages pull in with `{% include_relative %}`.
 #[derive(Debug, Default, Clone)]
 pub struct ContentTree {
     pub pages: Vec<String>,
     pub assets: Vec<String>,
+    /// Files below a folder named `includes`: neither pages nor copied to the output.
+    pub partials: Vec<String>,
 }
+
+/// The folder name that marks files next to pages as include files.
+pub const PARTIALS_DIR: &str = "includes";
 
 /// Lists `content/` (which may be missing: an empty site is still a site).
 pub fn scan_content(dir: &Path) -> Result<ContentTree> {
     let mut tree = ContentTree::default();
     for rel in list_files(dir)? {
-        if is_page(&rel) {
+        if is_partial(&rel) {
+            tree.partials.push(rel);
+        } else if is_page(&rel) {
             tree.pages.push(rel);
         } else {
             tree.assets.push(rel);
@@ -58,8 +66,39 @@ pub fn read(dir: &Path, rel: &str) -> Result<Vec<u8>> {
     fs::read(&dir.join(rel))
 }
 
+/// Reads one file, or `None` when there is no such file.
+pub fn read_if_exists(dir: &Path, rel: &str) -> Result<Option<Vec<u8>>> {
+    let path = dir.join(rel);
+    match std::fs::read(&path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(_) if !path.is_file() => Ok(None),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+/// The names of the files directly in `dir`, sorted (none when it is missing).
+pub fn files_in(dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| !is_ignored(name))
+        .collect();
+    names.sort();
+    names
+}
+
 pub fn is_page(rel: &str) -> bool {
     rel.ends_with(".md")
+}
+
+/// Whether a content file lies below an `includes/` folder.
+pub fn is_partial(rel: &str) -> bool {
+    rel.rsplit_once('/')
+        .is_some_and(|(dir, _)| dir.split('/').any(|part| part == PARTIALS_DIR))
 }
 
 /// Files a writer's tools leave around that are not part of the site: dotfiles, editor backups,
@@ -114,6 +153,8 @@ mod tests {
             "a/img/x.png",
             "a/.hidden.md",
             "a/z.md~",
+            "a/includes/fields.md",
+            "includes/x.html",
         ] {
             let p = root.join(f);
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
@@ -122,6 +163,7 @@ mod tests {
         let tree = scan_content(root).unwrap();
         assert_eq!(tree.pages, ["a/index.md", "b.md"]);
         assert_eq!(tree.assets, ["a/img/x.png"]);
+        assert_eq!(tree.partials, ["a/includes/fields.md", "includes/x.html"]);
         assert!(
             scan_content(&root.join("missing"))
                 .unwrap()

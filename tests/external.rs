@@ -462,3 +462,26 @@ fn external_links_are_only_checked_when_asked() {
     assert!(server.requests().is_empty());
     assert!(!site.root().join(CACHE_FILE).exists());
 }
+
+#[test]
+fn a_dead_link_in_an_include_is_reported_in_the_include() {
+    let server = LinkServer::start();
+    let site = TestSite::new()
+        .file(
+            "includes/support.md",
+            &format!("## Support\n\nAsk [the forum]({}).\n", server.url("/dead")),
+        )
+        .page("a.md", "# A\n\n{% include support.md %}\n");
+    let report = check_external(&site, options());
+    assert_eq!(
+        headlines(&report),
+        [format!(
+            "error: includes/support.md:3:5: dead external link \"{}\": HTTP 404",
+            server.url("/dead")
+        )]
+    );
+    assert_eq!(
+        report.build.diagnostics[0].notes,
+        ["included from content/a.md:3"]
+    );
+}

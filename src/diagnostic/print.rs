@@ -190,7 +190,8 @@ impl Diagnostic {
     }
 
     /// One line of JSON: severity, code, file, line, column (null when unknown), message,
-    /// suggestion (null when none) and notes.
+    /// suggestion (null when none) and notes; for a problem inside an include, `via`: the
+    /// include tags that led to `file` (`["content/x.md:14"]`).
     pub fn to_json(&self) -> String {
         #[derive(Serialize)]
         struct Json<'a> {
@@ -202,6 +203,8 @@ impl Diagnostic {
             message: &'a str,
             suggestion: Option<&'a str>,
             notes: &'a [String],
+            #[serde(skip_serializing_if = "<[String]>::is_empty")]
+            via: &'a [String],
         }
         let known = |n: u32| (n > 0).then_some(n);
         serde_json::to_string(&Json {
@@ -213,6 +216,7 @@ impl Diagnostic {
             message: &self.message,
             suggestion: self.suggestion.as_deref(),
             notes: &self.notes,
+            via: &self.via,
         })
         .expect("plain data serializes")
     }
@@ -247,6 +251,9 @@ impl Diagnostic {
         for note in &self.notes {
             message.push('\n');
             message.push_str(note);
+        }
+        if !self.via.is_empty() {
+            message.push_str(&format!("\nincluded from {}", self.via.join(" → ")));
         }
         format!(
             "::{command} {}::{}",
@@ -354,6 +361,23 @@ mod tests {
         assert_eq!(
             whole_file,
             r#"{"severity":"warning","code":"config","file":"docgen.toml","line":null,"column":null,"message":"no base_url","suggestion":null,"notes":[]}"#
+        );
+    }
+
+    #[test]
+    fn machine_forms_carry_the_include_chain() {
+        let d = Diagnostic::error("template", "includes/note.html", "unknown variable x")
+            .at(3, 0)
+            .with_via(vec!["content/x.md:14".into()]);
+        assert!(
+            d.to_json()
+                .ends_with(r#""notes":[],"via":["content/x.md:14"]}"#),
+            "{}",
+            d.to_json()
+        );
+        assert_eq!(
+            d.to_github(""),
+            "::error file=includes/note.html,line=3,title=docgen template::unknown variable x%0Aincluded from content/x.md:14"
         );
     }
 

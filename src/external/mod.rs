@@ -140,6 +140,8 @@ struct Place<'a> {
     line: u32,
     column: u32,
     len: u32,
+    /// The include the link was written in, when not the page.
+    origin: Option<&'a crate::markdown::Origin>,
 }
 
 /// Every external http(s) link of `pages`, keyed by the URL to request, minus the URLs under a
@@ -166,6 +168,7 @@ fn collect<'a>(
                 line: link.line,
                 column: link.column,
                 len: link.len,
+                origin: link.origin.as_deref(),
             });
         }
     }
@@ -256,10 +259,15 @@ fn report(outcome: &Outcome, places: &[Place]) -> Vec<Diagnostic> {
                     ),
                 ),
             };
-            Some(
-                d.at(place.line, place.column)
-                    .with_source(&place.page.text, place.len as usize),
-            )
+            // In the page, or in the include that holds the link.
+            Some(crate::markdown::place(
+                d,
+                place.line,
+                place.column,
+                place.len,
+                place.origin,
+                &place.page.text,
+            ))
         })
         .collect()
 }

@@ -1,0 +1,548 @@
+//! Getting a file ready for Liquid, and reading positions back out of what Liquid wrote.
+//!
+//! Liquid writes text, not positions. To point a diagnostic at the line a writer wrote, every
+//! stretch of plain text of a file (between tags, one per line) is replaced by an invisible
+//! *marker*: two private-use characters naming the file (its slot) and the stretch (a piece).
+//! Liquid copies plain text as it is, so the markers come out of the render where the text
+//! belongs; `unmark` puts the text back and keeps, for each piece, its offset in the expanded
+//! text and its place in its file. Include tags add markers where an include's output begins and
+//! ends, so a piece also knows which include chain it came through. Liquid so parses only the
+//! tags and a few characters per line, not the page's prose: a long page costs little more than
+//! its tags.
+//!
+//! Markers only go where Liquid sees plain text, never inside `{{ }}`, `{% %}`, `{% comment %}`
+//! or `{% capture %}` (a captured value must compare equal to what the writer wrote), and never
+//! in whitespace that `{%-`/`-%}` would trim. The same pass rewrites include tags into a form
+//! Liquid's tokenizer accepts: the file name quoted (it may hold `/` or `{{ }}`), followed by the
+//! tag's offset in its file, which the include tag uses to say where it was written.
+
+/// Plane 16 private use: a piece marker's first character is `SLOT_BASE + slot`.
+const SLOT_BASE: u32 = 0x10_0000;
+/// Plane 15 private use: a marker's second character is `NUMBER_BASE + n`.
+const NUMBER_BASE: u32 = 0xF_0000;
+/// The largest number a marker character holds.
+const MAX_NUMBER: u32 = 0xFFFD;
+/// Starts an include's output; followed by a number character holding the include instance.
+const BEGIN: u32 = SLOT_BASE + 0xFFFD;
+/// Ends an include's output.
+const END: u32 = SLOT_BASE + 0xFFFC;
+/// The highest slot a file can have.
+pub const MAX_SLOT: u32 = 0xFFFB;
+
+/// A stretch of plain text of a file: it starts at byte `src` and runs `len` bytes, and Liquid
+/// copies it to the output unchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Piece {
+    pub src: usize,
+    pub len: usize,
+}
+
+/// A file's text with its plain text replaced by markers, ready for Liquid, and its pieces
+/// (piece `i` is marker `i`).
+#[derive(Debug, Default)]
+pub struct Prepared {
+    pub text: String,
+    pub pieces: Vec<Piece>,
+}
+
+/// Prepares `source`, which starts at byte `base` of file `slot` (a page's body starts after its
+/// front matter). A file whose text already holds marker characters gets no markers.
+pub fn prepare(source: &str, base: usize, slot: u32) -> Prepared {
+    let markers = slot <= MAX_SLOT && !source.chars().any(is_marker_char);
+    let mut out = Out {
+        text: String::with_capacity(source.len() + source.len() / 8),
+        pieces: Vec::new(),
+        slot: if markers { Some(slot) } else { None },
+        base,
+        captures: 0,
+    };
+    let bytes = source.as_bytes();
+    let mut i = 0;
+    while i < source.len() {
+        let Some(open) = find_open(source, i) else {
+            out.plain(source, i, source.len());
+            break;
+        };
+        let Some(close) = find_close(source, open) else {
+            // Unclosed: Liquid reports it; leave the rest as it is.
+            out.plain(source, i, open);
+            out.text.push_str(&source[open..]);
+            break;
+        };
+        let left_trim = bytes.get(open + 2) == Some(&b'-');
+        let plain_end = if left_trim {
+            source[..open]
+                .trim_end_matches(is_liquid_space)
+                .len()
+                .max(i)
+        } else {
+            open
+        };
+        out.plain(source, i, plain_end);
+        out.text.push_str(&source[plain_end..open]);
+        let tag = &source[open..close];
+        let mut next = close;
+        if bytes[open + 1] == b'%' {
+            match tag_name(tag) {
+                "raw" => {
+                    out.text.push_str(tag);
+                    next = out.raw_block(source, close);
+                }
+                "comment" => {
+                    // Opaque: nothing in a comment is output.
+                    let end = find_block_end(source, close, "comment");
+                    out.text.push_str(&source[open..end]);
+                    next = end;
+                }
+                // A captured value must compare equal to what was written: no markers in it.
+                "capture" => {
+                    out.captures += 1;
+                    out.text.push_str(tag);
+                }
+                "endcapture" => {
+                    out.captures = out.captures.saturating_sub(1);
+                    out.text.push_str(tag);
+                }
+                name @ ("include" | "include_relative") => {
+                    out.text.push_str(&rewrite_include(tag, name, base + open));
+                }
+                _ => out.text.push_str(tag),
+            }
+        } else {
+            out.text.push_str(tag);
+        }
+        i = skip_trimmed(source, next, &mut out.text);
+    }
+    Prepared {
+        text: out.text,
+        pieces: out.pieces,
+    }
+}
+
+struct Out {
+    text: String,
+    pieces: Vec<Piece>,
+    /// `None` when this file gets no markers.
+    slot: Option<u32>,
+    base: usize,
+    /// How many `{% capture %}` blocks are open here.
+    captures: usize,
+}
+
+impl Out {
+    /// Replaces the plain text `source[start..end]` with a marker for each of its lines (or
+    /// copies it, when this file or this part gets no markers).
+    fn plain(&mut self, source: &str, start: usize, end: usize) {
+        let Some(slot) = self.slot.filter(|_| self.captures == 0) else {
+            self.text.push_str(&source[start..end]);
+            return;
+        };
+        let mut at = start;
+        while at < end {
+            let line_end = source[at..end].find('\n').map_or(end, |i| at + i + 1);
+            let index = self.pieces.len() as u32;
+            if index > MAX_NUMBER {
+                self.text.push_str(&source[at..end]);
+                return;
+            }
+            push_marker(&mut self.text, SLOT_BASE + slot, index);
+            self.pieces.push(Piece {
+                src: self.base + at,
+                len: line_end - at,
+            });
+            at = line_end;
+        }
+    }
+
+    /// Copies a `{% raw %}` block's content (which Liquid outputs as it is) and its end tag;
+    /// `start` follows the opening tag. Returns where the end tag ends.
+    fn raw_block(&mut self, source: &str, start: usize) -> usize {
+        let content_start = skip_trimmed(source, start, &mut self.text);
+        let Some((end_open, end_close)) = find_tag(source, content_start, "endraw") else {
+            self.text.push_str(&source[content_start..]);
+            return source.len();
+        };
+        let content_end = if source.as_bytes().get(end_open + 2) == Some(&b'-') {
+            source[..end_open]
+                .trim_end_matches(is_liquid_space)
+                .len()
+                .max(content_start)
+        } else {
+            end_open
+        };
+        self.plain(source, content_start, content_end);
+        self.text.push_str(&source[content_end..end_close]);
+        end_close
+    }
+}
+
+/// Whitespace as Liquid's grammar knows it (tabs are not).
+fn is_liquid_space(c: char) -> bool {
+    matches!(c, ' ' | '\n' | '\r')
+}
+
+/// After a tag ending in `-%}` or `-}}` (at `end`), the whitespace Liquid trims: copied to
+/// `out` unmarked. Returns where the plain text resumes.
+fn skip_trimmed(source: &str, end: usize, out: &mut String) -> usize {
+    if end < 3 || source.as_bytes()[end - 3] != b'-' {
+        return end;
+    }
+    let rest = &source[end..];
+    let skipped = rest.len() - rest.trim_start_matches(is_liquid_space).len();
+    out.push_str(&rest[..skipped]);
+    end + skipped
+}
+
+/// The next `{{` or `{%` at or after `from`.
+fn find_open(source: &str, from: usize) -> Option<usize> {
+    let bytes = source.as_bytes();
+    let mut at = from;
+    while let Some(i) = source[at..].find('{') {
+        let open = at + i;
+        if matches!(bytes.get(open + 1), Some(b'{' | b'%')) {
+            return Some(open);
+        }
+        at = open + 1;
+    }
+    None
+}
+
+/// The end (exclusive) of the tag or expression opened at `open`: after its `%}` or `}}`,
+/// skipping quoted strings as Liquid's tokenizer does.
+fn find_close(source: &str, open: usize) -> Option<usize> {
+    let bytes = source.as_bytes();
+    let closer = if bytes[open + 1] == b'%' { b'%' } else { b'}' };
+    let mut i = open + 2;
+    while i < bytes.len() {
+        match bytes[i] {
+            quote @ (b'"' | b'\'') => {
+                i += 1 + source[i + 1..].find(quote as char)?;
+            }
+            b if b == closer && bytes.get(i + 1) == Some(&b'}') => return Some(i + 2),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The name of the tag `{%- name … %}`.
+fn tag_name(tag: &str) -> &str {
+    let inner = tag[2..]
+        .trim_start_matches('-')
+        .trim_start_matches(is_liquid_space);
+    let end = inner
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(inner.len());
+    &inner[..end]
+}
+
+/// The first tag named `name` at or after `from`: its start and end.
+fn find_tag(source: &str, from: usize, name: &str) -> Option<(usize, usize)> {
+    let mut at = from;
+    while let Some(open) = find_open(source, at) {
+        let close = find_close(source, open)?;
+        if source.as_bytes()[open + 1] == b'%' && tag_name(&source[open..close]) == name {
+            return Some((open, close));
+        }
+        at = open + 2;
+    }
+    None
+}
+
+/// Where the block `name` opened before `from` ends (after its end tag; nested blocks of the
+/// same name counted), or the end of the text.
+fn find_block_end(source: &str, from: usize, name: &str) -> usize {
+    let end_name = format!("end{name}");
+    let mut depth = 1;
+    let mut at = from;
+    while let Some(open) = find_open(source, at) {
+        let Some(close) = find_close(source, open) else {
+            break;
+        };
+        if source.as_bytes()[open + 1] == b'%' {
+            let tag = tag_name(&source[open..close]);
+            if tag == name {
+                depth += 1;
+            } else if tag == end_name {
+                depth -= 1;
+                if depth == 0 {
+                    return close;
+                }
+            }
+        }
+        at = close;
+    }
+    source.len()
+}
+
+/// `{% include note.html a="b" %}` → `{% include "note.html" 812 a="b" %}`: the file name
+/// quoted, unless it already is, and the tag's offset `at` in its file after it.
+fn rewrite_include(tag: &str, name: &str, at: usize) -> String {
+    let name_end = tag.find(name).map_or(0, |i| i + name.len());
+    let rest = &tag[name_end..];
+    let arg_start = rest.len() - rest.trim_start_matches(is_liquid_space).len();
+    let args = &rest[arg_start..];
+    let bytes = args.as_bytes();
+    // The file name runs to its closing quote, or to the first space outside `{{ }}`, or to
+    // the closing delimiter.
+    let mut end = 0;
+    if let Some(quote @ ('"' | '\'')) = args.chars().next() {
+        end = args[1..].find(quote).map_or(args.len(), |i| i + 2);
+    }
+    while end < args.len() {
+        if args[end..].starts_with("{{") {
+            end += args[end..].find("}}").map_or(args.len() - end, |i| i + 2);
+            continue;
+        }
+        if is_liquid_space(bytes[end] as char)
+            || args[end..].starts_with("-%}")
+            || args[end..].starts_with("%}")
+        {
+            break;
+        }
+        end += args[end..].chars().next().map_or(1, char::len_utf8);
+    }
+    let file = &args[..end];
+    let quoted = if file.starts_with(['"', '\'']) || file.is_empty() {
+        file.to_string()
+    } else if file.contains('"') {
+        format!("'{file}'")
+    } else {
+        format!("\"{file}\"")
+    };
+    format!(
+        "{}{}{quoted} {at}{}",
+        &tag[..name_end],
+        &rest[..arg_start],
+        &args[end..]
+    )
+}
+
+fn push_marker(out: &mut String, first: u32, number: u32) {
+    out.push(char::from_u32(first).expect("a private-use character"));
+    out.push(char::from_u32(NUMBER_BASE + number).expect("a private-use character"));
+}
+
+fn is_marker_char(c: char) -> bool {
+    let c = c as u32;
+    (NUMBER_BASE..=NUMBER_BASE + MAX_NUMBER).contains(&c) || (SLOT_BASE..=BEGIN).contains(&c)
+}
+
+/// Writes the marker that starts include instance `instance`'s output; `false` when there are
+/// too many instances to number.
+pub fn begin_marker(out: &mut String, instance: u32) -> bool {
+    if instance > MAX_NUMBER {
+        return false;
+    }
+    push_marker(out, BEGIN, instance);
+    true
+}
+
+/// The marker that ends an include's output.
+pub fn end_marker() -> char {
+    char::from_u32(END).expect("a private-use character")
+}
+
+/// One marker read back: at byte `out` of the clean text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marker {
+    /// Piece `index` of file `slot` starts here.
+    Piece { slot: u32, index: u32 },
+    /// Include instance `instance` starts here.
+    Begin { instance: u32 },
+    /// The innermost include's output ends here.
+    End,
+}
+
+/// Puts the text back in Liquid's output: each piece marker becomes the text `piece(slot,
+/// index)` gives, the others go. Returns the expanded text and each marker with its offset in
+/// it. A marker `piece` does not know (text that happened to hold such characters) stays.
+pub fn unmark<'t>(
+    output: &str,
+    piece: impl Fn(u32, u32) -> Option<&'t str>,
+) -> (String, Vec<(usize, Marker)>) {
+    let mut clean = String::with_capacity(output.len());
+    let mut markers = Vec::new();
+    let bytes = output.as_bytes();
+    let mut copied = 0;
+    let mut at = 0;
+    // Marker characters are four bytes long and start with 0xF3 or 0xF4.
+    while let Some(i) = bytes[at..].iter().position(|&b| b >= 0xF3) {
+        let start = at + i;
+        let mut chars = output[start..].chars();
+        let first = chars.next().map_or(0, |c| c as u32);
+        let number = chars
+            .next()
+            .map(|c| c as u32)
+            .filter(|n| (NUMBER_BASE..=NUMBER_BASE + MAX_NUMBER).contains(n))
+            .map(|n| n - NUMBER_BASE);
+        let text = (SLOT_BASE..=SLOT_BASE + MAX_SLOT)
+            .contains(&first)
+            .then_some(number)
+            .flatten()
+            .and_then(|index| piece(first - SLOT_BASE, index));
+        let (marker, len) = match (first, number, text) {
+            (END, _, _) => (Some(Marker::End), 4),
+            (BEGIN, Some(instance), _) => (Some(Marker::Begin { instance }), 8),
+            (slot, Some(index), Some(_)) => (
+                Some(Marker::Piece {
+                    slot: slot - SLOT_BASE,
+                    index,
+                }),
+                8,
+            ),
+            _ => (
+                None,
+                output[start..].chars().next().map_or(1, char::len_utf8),
+            ),
+        };
+        if let Some(marker) = marker {
+            clean.push_str(&output[copied..start]);
+            markers.push((clean.len(), marker));
+            clean.push_str(text.unwrap_or(""));
+            copied = start + len;
+        }
+        at = start + len;
+    }
+    clean.push_str(&output[copied..]);
+    (clean, markers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `source` (at byte `base` of its file) prepared, with the markers put back and shown as
+    /// `‹slot:index›`, `‹begin n›` and `‹end›`.
+    fn shown(source: &str, base: usize, slot: u32) -> String {
+        let prepared = prepare(source, base, slot);
+        let (clean, markers) = unmark(&prepared.text, |_, index| {
+            let piece = prepared.pieces.get(index as usize)?;
+            source.get(piece.src - base..piece.src - base + piece.len)
+        });
+        let mut out = String::new();
+        let mut copied = 0;
+        for (at, marker) in markers {
+            out.push_str(&clean[copied..at]);
+            out.push_str(&match marker {
+                Marker::Piece { slot, index } => format!("‹{slot}:{index}›"),
+                Marker::Begin { instance } => format!("‹begin {instance}›"),
+                Marker::End => "‹end›".into(),
+            });
+            copied = at;
+        }
+        out.push_str(&clean[copied..]);
+        out
+    }
+
+    #[test]
+    fn plain_text_gets_a_marker_per_line_and_after_each_tag() {
+        let p = prepare("a {{ x }} b\nc\n", 10, 3);
+        assert_eq!(
+            shown("a {{ x }} b\nc\n", 10, 3),
+            "‹3:0›a {{ x }}‹3:1› b\n‹3:2›c\n"
+        );
+        assert_eq!(
+            p.text.chars().count(),
+            2 + 7 + 2 + 2,
+            "Liquid sees the tag and markers"
+        );
+        assert_eq!(
+            p.pieces,
+            [
+                Piece { src: 10, len: 2 },
+                Piece { src: 19, len: 3 },
+                Piece { src: 22, len: 2 }
+            ]
+        );
+    }
+
+    #[test]
+    fn nothing_is_marked_inside_tags_comments_captures_or_trimmed_space() {
+        // (source, prepared with markers shown)
+        let cases = [
+            (
+                "{% if a == \"x %}\" %}y{% endif %}",
+                "{% if a == \"x %}\" %}‹0:0›y{% endif %}",
+            ),
+            (
+                "{% comment %}\nhidden {{ x }}\n{% endcomment %}z",
+                "{% comment %}\nhidden {{ x }}\n{% endcomment %}‹0:0›z",
+            ),
+            (
+                "{% capture c %}one\ntwo{% endcapture %}{{ c }}",
+                "{% capture c %}one\ntwo{% endcapture %}{{ c }}",
+            ),
+            (
+                "{% capture c %}{% include a/b.md %}{% endcapture %}.",
+                "{% capture c %}{% include \"a/b.md\" 15 %}{% endcapture %}‹0:0›.",
+            ),
+            (
+                "a  \n {%- if x -%}\n  b",
+                "‹0:0›a  \n {%- if x -%}\n  ‹0:1›b",
+            ),
+            (
+                "{% raw %}{{ kept }}\n{% endraw %}",
+                "{% raw %}‹0:0›{{ kept }}\n{% endraw %}",
+            ),
+        ];
+        for (source, expected) in cases {
+            assert_eq!(shown(source, 0, 0), expected, "{source:?}");
+        }
+    }
+
+    #[test]
+    fn include_tags_get_a_quoted_name_and_their_offset() {
+        let cases = [
+            (
+                "{% include note.html content=\"Hi\" %}",
+                "{% include \"note.html\" 0 content=\"Hi\" %}",
+            ),
+            (
+                "{%- include_relative includes/{{ page.key }}-postman.html -%}",
+                "{%- include_relative \"includes/{{ page.key }}-postman.html\" 0 -%}",
+            ),
+            ("{% include 'a b.html' %}", "{% include 'a b.html' 0 %}"),
+            ("{% include x.md%}", "{% include \"x.md\" 0%}"),
+        ];
+        for (source, expected) in cases {
+            assert_eq!(prepare(source, 0, 0).text, expected, "{source:?}");
+        }
+        assert!(
+            prepare("ab\n{% include n.html %}", 100, 0)
+                .text
+                .contains("\"n.html\" 103 ")
+        );
+    }
+
+    #[test]
+    fn unmark_keeps_text_that_only_looks_like_markers() {
+        let text = format!(
+            "flag \u{E0067} and {}",
+            char::from_u32(NUMBER_BASE + 1).unwrap()
+        );
+        let (clean, markers) = unmark(&text, |_, _| Some(""));
+        assert_eq!(clean, text);
+        assert!(markers.is_empty());
+        let mut with_begin = String::from("x");
+        assert!(begin_marker(&mut with_begin, 2));
+        with_begin.push('y');
+        with_begin.push(end_marker());
+        assert_eq!(
+            unmark(&with_begin, |_, _| None),
+            (
+                "xy".to_string(),
+                vec![(1, Marker::Begin { instance: 2 }), (2, Marker::End)]
+            )
+        );
+    }
+
+    #[test]
+    fn files_holding_marker_characters_get_no_markers() {
+        let source = format!("a{}b {{{{ x }}}}", char::from_u32(NUMBER_BASE).unwrap());
+        let p = prepare(&source, 0, 0);
+        assert!(p.pieces.is_empty());
+        assert_eq!(p.text, source);
+    }
+}

@@ -1,0 +1,333 @@
+//! The Liquid language docgen speaks, and the files pages include: each read and parsed at
+//! most once per build, on first use, then shared by every page (in parallel).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use liquid_core::Language;
+use liquid_core::runtime::Template;
+use liquid_lib::{jekyll, stdlib};
+
+use super::filters::{Jsonify, UrlFilter};
+use super::prepare::{self, Piece};
+use super::tags::IncludeTag;
+use super::{INCLUDES_DIR, errors};
+use crate::config::Config;
+use crate::source;
+
+/// A file that could not be read or parsed: where, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+    pub suggestion: Option<String>,
+}
+
+/// One file ready to render: a page's body, or an include.
+#[derive(Debug)]
+pub struct Compiled {
+    /// Path from the site root: `content/elements/box/index.md`, `includes/note.html`.
+    pub path: String,
+    /// Its number in markers (0 is the page being rendered).
+    pub slot: u32,
+    /// The whole file, as written.
+    pub text: Arc<str>,
+    /// Byte offset of each line's start.
+    lines: Vec<usize>,
+    pub pieces: Vec<Piece>,
+    pub template: Result<Template, Problem>,
+}
+
+impl Compiled {
+    /// Prepares and parses `text` from byte `base` on (a page's body follows its front matter).
+    pub fn new(
+        path: String,
+        slot: u32,
+        text: Arc<str>,
+        base: usize,
+        language: &Language,
+    ) -> Compiled {
+        let lines = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        let prepared = prepare::prepare(&text[base..], base, slot);
+        let mut compiled = Compiled {
+            path,
+            slot,
+            text: Arc::clone(&text),
+            lines,
+            pieces: prepared.pieces,
+            template: Err(Problem {
+                line: 0,
+                column: 0,
+                message: String::new(),
+                suggestion: None,
+            }),
+        };
+        compiled.template = liquid_core::parser::parse(&prepared.text, language)
+            .map(Template::new)
+            .map_err(|e| {
+                let described = errors::describe(&e.to_string());
+                let first_line = compiled.position(base).0;
+                let opened = described.unclosed.as_deref().and_then(|block| {
+                    // An unclosed block is found at the end: point at where it opens.
+                    ["{% ", "{%- ", "{%"].iter().find_map(|open| {
+                        text[base..]
+                            .rfind(&format!("{open}{block}"))
+                            .map(|i| base + i)
+                    })
+                });
+                let (line, column) = match (opened, described.position) {
+                    (Some(at), _) => compiled.position(at),
+                    (None, Some((line, column))) => (first_line + line - 1, column),
+                    (None, None) => described
+                        .hint
+                        .as_deref()
+                        .and_then(|hint| text[base..].find(hint))
+                        .map_or((first_line, 0), |i| compiled.position(base + i)),
+                };
+                Problem {
+                    line,
+                    column,
+                    message: described.message,
+                    suggestion: described.suggestion,
+                }
+            });
+        compiled
+    }
+
+    /// A file that could not be read.
+    fn unreadable(path: String, slot: u32, message: String) -> Compiled {
+        Compiled {
+            path,
+            slot,
+            text: Arc::from(""),
+            lines: vec![0],
+            pieces: Vec::new(),
+            template: Err(Problem {
+                line: 0,
+                column: 0,
+                message,
+                suggestion: None,
+            }),
+        }
+    }
+
+    /// The 1-based line and column (in characters) of byte `offset`.
+    pub fn position(&self, offset: usize) -> (u32, u32) {
+        let offset = offset.min(self.text.len());
+        let line = self.lines.partition_point(|&s| s <= offset) - 1;
+        let start = self.lines[line];
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(1, |s| s.chars().count() + 1);
+        (line as u32 + 1, column as u32)
+    }
+
+    /// The plain text of piece `index`.
+    pub fn piece_text(&self, index: u32) -> Option<&str> {
+        let piece = self.pieces.get(index as usize)?;
+        self.text.get(piece.src..piece.src + piece.len)
+    }
+
+    /// The text of 1-based `line`, without its line break.
+    pub fn line_text(&self, line: u32) -> &str {
+        let Some(&start) = self.lines.get(line.saturating_sub(1) as usize) else {
+            return "";
+        };
+        let rest = &self.text[start..];
+        rest.split('\n').next().unwrap_or("").trim_end_matches('\r')
+    }
+
+    /// `path:line` of byte `offset`.
+    pub fn line_ref(&self, offset: usize) -> String {
+        format!("{}:{}", self.path, self.position(offset).0)
+    }
+}
+
+/// A file once looked for: compiled, or `None` when it does not exist.
+type Cell = Arc<OnceLock<Option<Arc<Compiled>>>>;
+
+/// Every file a page may include, read and compiled on first use.
+pub struct Store {
+    root: PathBuf,
+    pub language: Language,
+    /// The files of `includes/` (paths below it), listed when the build starts.
+    includes: Vec<String>,
+    files: Mutex<HashMap<String, Cell>>,
+    next_slot: AtomicU32,
+}
+
+impl Store {
+    /// `includes` are the files of the site's `includes/` folder, relative to it.
+    pub fn new(root: &Path, language: Language, includes: Vec<String>) -> Store {
+        Store {
+            root: root.to_path_buf(),
+            language,
+            includes,
+            files: Mutex::new(HashMap::new()),
+            next_slot: AtomicU32::new(1),
+        }
+    }
+
+    /// The compiled file at site path `path`, or `None` when there is no such file. Each file
+    /// is read and parsed once, by the first page that asks.
+    pub fn get(&self, path: &str) -> Option<Arc<Compiled>> {
+        if let Some(rel) = path
+            .strip_prefix(INCLUDES_DIR)
+            .and_then(|p| p.strip_prefix('/'))
+            && self
+                .includes
+                .binary_search_by(|i| i.as_str().cmp(rel))
+                .is_err()
+        {
+            return None;
+        }
+        let cell: Cell = {
+            let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+            Arc::clone(files.entry(path.to_string()).or_default())
+        };
+        cell.get_or_init(|| self.compile(path).map(Arc::new))
+            .clone()
+    }
+
+    fn compile(&self, path: &str) -> Option<Compiled> {
+        let read = source::read_if_exists(&self.root, path);
+        if matches!(read, Ok(None)) {
+            return None;
+        }
+        let slot = self
+            .next_slot
+            .fetch_add(1, Ordering::Relaxed)
+            .min(prepare::MAX_SLOT + 1);
+        let path = path.to_string();
+        Some(match read {
+            Ok(Some(bytes)) => match String::from_utf8(bytes) {
+                Ok(text) => Compiled::new(path, slot, Arc::from(text), 0, &self.language),
+                Err(_) => {
+                    Compiled::unreadable(path, slot, "the file is not valid UTF-8 text".into())
+                }
+            },
+            Ok(None) => unreachable!("handled above"),
+            Err(e) => Compiled::unreadable(path, slot, format!("cannot read the file: {e}")),
+        })
+    }
+
+    /// The files an include could have meant in folder `dir` (a site path): every file of
+    /// `includes/`, or the files directly in another folder.
+    pub fn names_in(&self, dir: &str) -> Vec<String> {
+        if dir == INCLUDES_DIR {
+            return self.includes.clone();
+        }
+        source::files_in(&self.root.join(dir))
+    }
+}
+
+/// Liquid's standard tags, blocks and filters, Jekyll's array filters and `slugify`, docgen's
+/// `include` and `include_relative`, and the Jekyll URL filters and `jsonify`.
+pub fn language(config: &Config) -> Language {
+    let mut language = Language::default();
+    macro_rules! tags {
+        ($($tag:expr),*) => {$({
+            let tag: Box<dyn liquid_core::ParseTag> = Box::new($tag);
+            language.tags.register(tag.reflection().tag().to_string(), tag);
+        })*};
+    }
+    macro_rules! blocks {
+        ($($block:expr),*) => {$({
+            let block: Box<dyn liquid_core::ParseBlock> = Box::new($block);
+            language.blocks.register(block.reflection().start_tag().to_string(), block);
+        })*};
+    }
+    macro_rules! filters {
+        ($($filter:expr),*) => {$({
+            let filter: Box<dyn liquid_core::ParseFilter> = Box::new($filter);
+            language.filters.register(filter.reflection().name().to_string(), filter);
+        })*};
+    }
+    tags!(
+        stdlib::AssignTag,
+        stdlib::BreakTag,
+        stdlib::ContinueTag,
+        stdlib::CycleTag,
+        stdlib::IncrementTag,
+        stdlib::DecrementTag,
+        IncludeTag { relative: false },
+        IncludeTag { relative: true }
+    );
+    blocks!(
+        stdlib::RawBlock,
+        stdlib::IfBlock,
+        stdlib::UnlessBlock,
+        stdlib::IfChangedBlock,
+        stdlib::ForBlock,
+        stdlib::TableRowBlock,
+        stdlib::CommentBlock,
+        stdlib::CaptureBlock,
+        stdlib::CaseBlock
+    );
+    filters!(
+        stdlib::Abs,
+        stdlib::Append,
+        stdlib::AtLeast,
+        stdlib::AtMost,
+        stdlib::Capitalize,
+        stdlib::Ceil,
+        stdlib::Compact,
+        stdlib::Concat,
+        stdlib::Date,
+        stdlib::Default,
+        stdlib::DividedBy,
+        stdlib::Downcase,
+        stdlib::Escape,
+        stdlib::EscapeOnce,
+        stdlib::First,
+        stdlib::Floor,
+        stdlib::Join,
+        stdlib::Last,
+        stdlib::Lstrip,
+        stdlib::Map,
+        stdlib::Minus,
+        stdlib::Modulo,
+        stdlib::NewlineToBr,
+        stdlib::Plus,
+        stdlib::Prepend,
+        stdlib::Remove,
+        stdlib::RemoveFirst,
+        stdlib::Replace,
+        stdlib::ReplaceFirst,
+        stdlib::Reverse,
+        stdlib::Round,
+        stdlib::Rstrip,
+        stdlib::Size,
+        stdlib::Slice,
+        stdlib::SortNatural,
+        stdlib::Split,
+        stdlib::Strip,
+        stdlib::StripHtml,
+        stdlib::StripNewlines,
+        stdlib::Times,
+        stdlib::Truncate,
+        stdlib::TruncateWords,
+        stdlib::Uniq,
+        stdlib::Upcase,
+        stdlib::UrlDecode,
+        stdlib::UrlEncode,
+        stdlib::Where,
+        jekyll::Sort,
+        jekyll::Push,
+        jekyll::Pop,
+        jekyll::Shift,
+        jekyll::Unshift,
+        jekyll::ArrayToSentenceString,
+        jekyll::Slugify,
+        UrlFilter::relative(config),
+        UrlFilter::absolute(config),
+        Jsonify
+    );
+    language
+}
