@@ -186,6 +186,7 @@ impl Preview {
     }
 
     /// Stops the server as Ctrl-C does; returns its exit code.
+    #[cfg(unix)]
     fn interrupt(mut self) -> i32 {
         let pid = self.child.id().to_string();
         let sent = Command::new("kill").args(["-INT", &pid]).status().unwrap();

@@ -26,7 +26,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Sender};
+use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::Duration;
 
 use crate::config::{CONFIG_FILE, Config, Overrides};
@@ -133,25 +133,41 @@ pub fn run(options: &ServeOptions, highlighter: &Highlighter) -> Result<()> {
         eprintln!("warning: cannot open a browser: {e}");
     }
 
-    while let Ok(signal) = receiver.recv() {
+    follow(&receiver, watcher.as_mut(), &mut live, &hub);
+
+    running.stop();
+    drop(watcher);
+    let _ = output.close();
+    println!("Stopped.");
+    Ok(())
+}
+
+/// Rebuilds after each burst of file events, and publishes the outcome, until a stop.
+fn follow(
+    signals: &Receiver<Signal>,
+    mut watcher: Option<&mut Watcher>,
+    live: &mut Live,
+    hub: &Hub,
+) {
+    while let Ok(signal) = signals.recv() {
         if signal == Signal::Stop {
-            break;
+            return;
         }
-        let batch = watch::debounce(&receiver, signal, QUIET, MAX_WAIT);
+        let batch = watch::debounce(signals, signal, QUIET, MAX_WAIT);
         for error in &batch.errors {
             eprintln!("warning: watching for changes: {error}");
         }
         if batch.stop {
-            break;
+            return;
         }
-        if let Some(watcher) = &mut watcher {
+        if let Some(watcher) = watcher.as_deref_mut() {
             watcher.refresh(&batch.moved);
         }
         let tree = SiteTree {
-            root: &root,
+            root: &live.root,
             session: live.session.as_ref(),
         };
-        let changes = watch::changes(&root, &batch, &tree);
+        let changes = watch::changes(&live.root, &batch, &tree);
         if changes.is_empty() {
             continue;
         }
@@ -160,12 +176,6 @@ pub fn run(options: &ServeOptions, highlighter: &Highlighter) -> Result<()> {
             Err(failure) => hub.publish(Update::Nothing, &live.failed(failure)),
         };
     }
-
-    running.stop();
-    drop(watcher);
-    let _ = output.close();
-    println!("Stopped.");
-    Ok(())
 }
 
 /// Sends `Signal::Stop` on Ctrl-C or SIGTERM. The `ctrlc` crate does the platform part
