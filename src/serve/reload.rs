@@ -192,16 +192,16 @@ pub fn overlay(diagnostics: &[Diagnostic]) -> Option<String> {
         return None;
     }
     let count = match errors.len() {
-        1 => "1 error".to_string(),
-        n => format!("{n} errors"),
+        1 => "1 error — this page reloads when it is fixed".to_string(),
+        n => format!("{n} errors — this page reloads when they are fixed"),
     };
     let mut html = format!(
         "<div id=\"docgen-overlay\" role=\"alert\"><style>{OVERLAY_CSS}</style>\
          <div class=\"docgen-overlay__box\"><button type=\"button\" \
          class=\"docgen-overlay__close\" aria-label=\"Hide\" \
          onclick=\"this.closest('#docgen-overlay').remove()\">×</button>\
-         <p class=\"docgen-overlay__title\">docgen: {count} — this page reloads when they are \
-         fixed</p><ul class=\"docgen-overlay__list\">"
+         <p class=\"docgen-overlay__title\">docgen: {count}</p><ul \
+         class=\"docgen-overlay__list\">"
     );
     for d in errors.iter().take(OVERLAY_LIMIT) {
         let mut message = d.message.clone();
@@ -257,7 +257,7 @@ mod tests {
             "<code class=\"docgen-overlay__where\">content/a.md:3:5</code> broken link \
              &quot;&lt;setp&gt;.html&quot; — did you mean &quot;setup.html&quot;?"
         ));
-        assert!(html.contains("docgen: 1 error —"));
+        assert!(html.contains("docgen: 1 error — this page reloads when it is fixed</p>"));
         assert!(!html.contains("unknown key"), "warnings are not listed");
         let warnings = [Diagnostic::warning("x", "content/b.md", "m")];
         assert_eq!(overlay(&warnings), None);
