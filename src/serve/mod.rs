@@ -406,7 +406,20 @@ impl SiteTree<'_> {
 
 impl watch::Tree for SiteTree<'_> {
     fn has(&self, area: Area, rel: &str) -> bool {
-        self.root.join(area.folder()).join(rel).is_file() || self.known(area).contains(&rel)
+        if self.root.join(area.folder()).join(rel).is_file() {
+            return true;
+        }
+        let Some(session) = self.session else {
+            return false;
+        };
+        // The site's lists are sorted: a removal in a large checkout stays cheap.
+        let site = session.site();
+        let listed = |files: &[String]| files.binary_search_by(|f| f.as_str().cmp(rel)).is_ok();
+        match area {
+            Area::Content => site.page(rel).is_some() || listed(&site.assets),
+            Area::Static => listed(&site.static_files),
+            Area::Includes | Area::Data => self.known(area).contains(&rel),
+        }
     }
 
     fn files_below(&self, area: Area, rel: &str) -> Vec<String> {
