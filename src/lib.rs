@@ -34,6 +34,7 @@ pub mod output;
 pub mod page;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 pub mod session;
 pub mod source;
 pub mod templating;

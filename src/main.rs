@@ -37,6 +37,8 @@ enum Command {
     /// Start new content from the site's templates.
     #[command(subcommand)]
     New(NewCommand),
+    /// Preview the site: build it into a temporary folder and serve it on this machine.
+    Serve(ServeArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -95,12 +97,35 @@ struct BuildArgs {
     report: ReportArgs,
 }
 
+#[derive(Args, Debug)]
+struct ServeArgs {
+    /// The site folder, holding docgen.toml.
+    #[arg(long, short, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
+    /// The port to listen on; 0 picks a free one.
+    #[arg(long, short, value_name = "N", default_value_t = 1111)]
+    port: u16,
+    /// The address to listen on. Anything but loopback lets other machines read the preview.
+    #[arg(long, short, value_name = "ADDR", default_value = "127.0.0.1")]
+    interface: std::net::IpAddr,
+    /// Rebuild when the site's files change, and reload the pages open in a browser.
+    #[arg(long, short)]
+    watch: bool,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    open: bool,
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build(args) => run_build(args),
         Command::Check(args) => run_check(args),
         Command::New(NewCommand::Element(args)) => run_new_element(args),
+        Command::Serve(args) => run_serve(args),
     }
 }
 
@@ -129,6 +154,21 @@ fn run_new_element(args: NewElementArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(error) => exit_for(error, &printer),
+    }
+}
+
+fn run_serve(args: ServeArgs) -> ExitCode {
+    let options = docgen::serve::ServeOptions {
+        root: args.root,
+        interface: args.interface,
+        port: args.port,
+        watch: args.watch,
+        open: args.open,
+        drafts: args.drafts,
+    };
+    match docgen::serve::run(&options, &Highlighter::new()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => exit_for(error, &Printer::new(Format::Human, ColorChoice::Auto)),
     }
 }
 

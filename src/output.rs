@@ -1,7 +1,7 @@
 //! Write stage: the only module that writes to disk. It refuses output folders where a build
 //! could destroy the writer's work, marks the folders it owns, writes a file only when its bytes
-//! changed (so deploy tools and browsers see only real changes), and removes what an earlier
-//! build wrote that this one did not.
+//! changed (so deploy tools and browsers see only real changes) and then atomically (a reader
+//! never sees half a file), and removes what an earlier build wrote that this one did not.
 
 use std::collections::HashSet;
 use std::io::Write;
@@ -87,14 +87,11 @@ impl OutputDir {
         if same_content(&path, bytes) {
             return Ok(Written::Unchanged);
         }
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        let file = std::fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
-        let mut out = std::io::BufWriter::new(file);
-        out.write_all(bytes)
-            .and_then(|()| out.flush())
-            .map_err(|e| Error::io(&path, e))?;
+        replace(&path, |temp| {
+            let mut out = std::io::BufWriter::new(std::fs::File::create(temp)?);
+            out.write_all(bytes)?;
+            out.flush()
+        })?;
         Ok(Written::Changed)
     }
 
@@ -111,10 +108,7 @@ impl OutputDir {
         {
             return Ok(Written::Unchanged);
         }
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        std::fs::copy(from, &path).map_err(|e| Error::io(&path, e))?;
+        replace(&path, |temp| std::fs::copy(from, temp).map(drop))?;
         Ok(Written::Changed)
     }
 
@@ -180,6 +174,24 @@ impl OutputDir {
         removed.sort();
         Ok(removed)
     }
+}
+
+/// Puts a new file at `path` atomically: `fill` writes a temporary file beside it, which is then
+/// renamed over it. A reader (`docgen serve` answering a request during a rebuild, a web server
+/// over a published folder) sees the old file or the new one, never a half-written one. The
+/// temporary name is hidden and ends in `.tmp`, so nothing lists or serves it, and a build
+/// removes one left by a crash as stale.
+fn replace(path: &Path, fill: impl FnOnce(&Path) -> std::io::Result<()>) -> Result<()> {
+    let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+        return Err(Error::io(path, std::io::ErrorKind::InvalidInput.into()));
+    };
+    fs::create_dir_all(parent)?;
+    let temp = parent.join(format!(".{}.docgen.tmp", name.to_string_lossy()));
+    if let Err(e) = fill(&temp).and_then(|()| std::fs::rename(&temp, path)) {
+        let _ = std::fs::remove_file(&temp);
+        return Err(Error::io(path, e));
+    }
+    Ok(())
 }
 
 fn same_content(path: &Path, bytes: &[u8]) -> bool {
@@ -273,6 +285,33 @@ mod tests {
         assert!(!out_path.join("old.html").exists());
         assert!(out_path.join(MARKER).exists());
         assert_eq!(std::fs::read(out_path.join("a/b.html")).unwrap(), b"two");
+    }
+
+    #[test]
+    fn files_are_replaced_whole() {
+        let site = site();
+        let out_path = site.path().join("public");
+        let out = OutputDir::open(&out_path, site.path()).unwrap();
+        out.write("a/b.html", b"old").unwrap();
+        // A reader holding the old file keeps reading the old bytes: the new file is another one.
+        let mut reader = std::fs::File::open(out_path.join("a/b.html")).unwrap();
+        out.write("a/b.html", b"new and longer").unwrap();
+        let mut old = String::new();
+        std::io::Read::read_to_string(&mut reader, &mut old).unwrap();
+        assert_eq!(old, "old");
+        let from = site.path().join("content/index.md");
+        assert_eq!(out.copy("a/c.md", &from).unwrap(), Written::Changed);
+        assert_eq!(
+            std::fs::read(out_path.join("a/b.html")).unwrap(),
+            b"new and longer"
+        );
+        assert_eq!(std::fs::read(out_path.join("a/c.md")).unwrap(), b"# Hi");
+        let mut names: Vec<String> = std::fs::read_dir(out_path.join("a"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["b.html", "c.md"], "no temporary file is left");
     }
 
     #[test]

@@ -274,7 +274,13 @@ impl Session {
                     }
                     if !self.site.is_published(source) {
                         let file = links::output_file_for_url(&url_for_source(source));
-                        if self.out.remove(&file)? {
+                        // A file that collided with the page gets its output folder slot back.
+                        if let Some(origin) = self.site.output_files().remove(&file) {
+                            if self.site.write_file(&self.out, &file, &origin)? == Written::Changed
+                            {
+                                rebuild.written.push(file);
+                            }
+                        } else if self.out.remove(&file)? {
                             rebuild.removed.push(file);
                         }
                         render.remove(source);
@@ -306,7 +312,14 @@ impl Session {
                         }
                         None => {
                             self.site.index.remove_file(&site_path);
-                            if self.out.remove(path)? {
+                            // A page that collided with the file gets its output back.
+                            let page = self
+                                .site
+                                .published()
+                                .find(|p| links::output_file_for_url(&p.url) == *path);
+                            if let Some(page) = page {
+                                render.insert(page.source.clone());
+                            } else if self.out.remove(path)? {
                                 rebuild.removed.push(path.clone());
                             }
                             Written::Unchanged

@@ -102,7 +102,8 @@ pub fn is_partial(rel: &str) -> bool {
 }
 
 /// Files a writer's tools leave around that are not part of the site: dotfiles, editor backups,
-/// swap and lock files.
+/// swap and lock files, and the temporary files editors save through (JetBrains IDEs write
+/// `page.md___jb_tmp___` and rename it over the page).
 pub fn is_ignored(name: &str) -> bool {
     name.starts_with('.')
         || name.ends_with('~')
@@ -111,6 +112,8 @@ pub fn is_ignored(name: &str) -> bool {
         || name.ends_with(".swp")
         || name.ends_with(".swx")
         || name.ends_with(".tmp")
+        || name.ends_with("___jb_tmp___")
+        || name.ends_with("___jb_old___")
 }
 
 /// `dir/a/b.md` → `a/b.md`, with `/` separators on every platform.
@@ -135,6 +138,8 @@ mod tests {
             ".#page.md",
             "#page.md#",
             "x.swp",
+            "page.md___jb_tmp___",
+            "page.md___jb_old___",
         ] {
             assert!(is_ignored(name), "{name}");
         }

@@ -368,3 +368,32 @@ fn a_broken_edit_is_reported_and_its_fix_clears_it() {
     assert!(rebuild.diagnostics.is_empty(), "{:?}", rebuild.diagnostics);
     live.matches_a_fresh_build();
 }
+
+#[test]
+fn a_file_colliding_with_a_page_is_reported_until_removed() {
+    let (mut live, _) = Live::open(element_site());
+    let rebuild = live.write("static/elements/gtw/setup.html", "<p>static</p>");
+    assert!(
+        rebuild
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "url-collision"
+                && d.message.contains("static/elements/gtw/setup.html")),
+        "{:?}",
+        rebuild.diagnostics
+    );
+    live.matches_a_fresh_build();
+    let rebuild = live.delete("static/elements/gtw/setup.html");
+    assert!(rebuild.diagnostics.is_empty(), "{:?}", rebuild.diagnostics);
+    // An edit that adds no file does not recompute (or lose) the site-wide checks.
+    live.write(
+        "content/elements/gtw/events.md",
+        &guide("GoToWebinar", "Events", 10, "Edited.\n"),
+    );
+    live.matches_a_fresh_build();
+    // The other way round: the page goes, the file keeps its place.
+    live.write("static/elements/gtw/setup.html", "<p>static</p>");
+    live.delete("content/elements/gtw/setup.md");
+    assert_eq!(live.html("elements/gtw/setup.html"), "<p>static</p>");
+    live.matches_a_fresh_build();
+}

@@ -1,0 +1,512 @@
+//! The preview's HTTP side: serves the files of the built site, adds the live-reload script (and
+//! the error overlay) to HTML pages, and answers the live-reload polls.
+//!
+//! - A request path is decoded once and checked by `sanitize`, a pure function: `..`, `.`
+//!   and hidden segments, backslashes, colons, control characters and empty segments get a 404
+//!   before any file is looked at, so nothing outside the output folder is ever read.
+//! - `/` and `/dir/` serve `index.html`; `/dir` redirects to `/dir/`; a missing file gets the
+//!   theme's 404 page with status 404. GET and HEAD only; the Content-Type follows the extension.
+//! - Files are read whole when the request comes; the output folder is written atomically
+//!   (`OutputDir`), so a response is the file before or after a rebuild, never half of each.
+//! - Requests are answered by a few worker threads in parallel; a live-reload poll, which waits,
+//!   gets a thread of its own so it never holds a worker.
+//!
+//! This module is the only user of tiny_http, percent-encoding and mime_guess.
+
+use std::io::{self, Read};
+use std::net::{SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use percent_encoding::percent_decode_str;
+use tiny_http::{Header, Method, Request, Response, StatusCode};
+
+use super::reload::{self, Hub};
+use crate::error::{Error, Result};
+use crate::highlight::escape;
+
+/// Where pages ask for live-reload news (a path no site file can have: docgen never writes
+/// names starting with `__docgen`).
+pub const EVENTS: &str = "/__docgen/events";
+
+/// How long a poll waits for news before answering "nothing yet".
+const POLL_WAIT: Duration = Duration::from_secs(20);
+
+/// At most this many polls wait at once (one per open page); more get a 503 and ask again.
+const MAX_POLLS: usize = 64;
+
+const WORKERS: usize = 4;
+
+/// A bound, not yet serving, HTTP server.
+pub struct Server {
+    inner: Arc<tiny_http::Server>,
+    addr: SocketAddr,
+}
+
+/// What the handlers read: the built site and the live-reload state.
+pub struct Preview {
+    /// The output folder (canonical).
+    pub root: PathBuf,
+    pub hub: Arc<Hub>,
+}
+
+/// A server answering requests until `stop`.
+pub struct Running {
+    server: Arc<tiny_http::Server>,
+    workers: Vec<JoinHandle<()>>,
+    stopping: Arc<AtomicBool>,
+    hub: Arc<Hub>,
+}
+
+/// Listens on `addr` (port 0: any free port).
+pub fn bind(addr: SocketAddr) -> Result<Server> {
+    let listener = TcpListener::bind(addr).map_err(|e| bind_error(addr, e))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Error::io(addr.to_string(), e))?;
+    let inner = tiny_http::Server::from_listener(listener, None)
+        .map_err(|e| Error::io(addr.to_string(), io::Error::other(e.to_string())))?;
+    Ok(Server {
+        inner: Arc::new(inner),
+        addr,
+    })
+}
+
+fn bind_error(addr: SocketAddr, error: io::Error) -> Error {
+    let (port, ip) = (addr.port(), addr.ip());
+    match error.kind() {
+        io::ErrorKind::AddrInUse => Error::Usage(format!(
+            "port {port} is already in use on {ip} (another docgen serve?) — stop it, or pass \
+             --port 0 to pick a free port"
+        )),
+        io::ErrorKind::AddrNotAvailable => Error::Usage(format!(
+            "cannot listen on {ip}: it is not an address of this machine (see --interface)"
+        )),
+        io::ErrorKind::PermissionDenied => Error::Usage(format!(
+            "not allowed to listen on port {port} — pick a port above 1023, or --port 0"
+        )),
+        _ => Error::io(addr.to_string(), error),
+    }
+}
+
+impl Server {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Starts answering requests.
+    pub fn start(self, preview: Preview) -> Running {
+        let preview = Arc::new(preview);
+        let stopping = Arc::new(AtomicBool::new(false));
+        let polls = Arc::new(AtomicUsize::new(0));
+        let workers = (0..WORKERS)
+            .map(|i| {
+                let server = Arc::clone(&self.inner);
+                let preview = Arc::clone(&preview);
+                let stopping = Arc::clone(&stopping);
+                let polls = Arc::clone(&polls);
+                std::thread::Builder::new()
+                    .name(format!("http-{i}"))
+                    .spawn(move || {
+                        loop {
+                            match server.recv() {
+                                Ok(request) => handle(request, &preview, &polls),
+                                Err(_) if stopping.load(Ordering::SeqCst) => break,
+                                // A connection that failed before its request was read.
+                                Err(_) => {}
+                            }
+                        }
+                    })
+                    .expect("a thread starts")
+            })
+            .collect();
+        Running {
+            server: self.inner,
+            workers,
+            stopping,
+            hub: Arc::clone(&preview.hub),
+        }
+    }
+}
+
+impl Running {
+    /// Answers the waiting polls, lets the workers finish their requests, and stops.
+    pub fn stop(self) {
+        self.stopping.store(true, Ordering::SeqCst);
+        self.hub.stop();
+        for _ in &self.workers {
+            self.server.unblock();
+        }
+        for worker in self.workers {
+            let _ = worker.join();
+        }
+    }
+}
+
+fn handle(request: Request, preview: &Arc<Preview>, polls: &Arc<AtomicUsize>) {
+    let url = request.url().to_string();
+    let (path, query) = url.split_once('?').unwrap_or((&url, ""));
+    let response = if !matches!(request.method(), Method::Get | Method::Head) {
+        text(405, "Only GET and HEAD are served here.\n").with_header(header("Allow", "GET, HEAD"))
+    } else if path == EVENTS {
+        return poll(request, query, preview, polls);
+    } else {
+        match sanitize(path) {
+            Some(rel) => serve_file(preview, &rel, query),
+            None => not_found(preview),
+        }
+    };
+    // The browser went away: nothing to do about it.
+    let _ = request.respond(response);
+}
+
+/// Answers a live-reload poll from a thread of its own: it may wait for `POLL_WAIT`.
+fn poll(request: Request, query: &str, preview: &Arc<Preview>, polls: &Arc<AtomicUsize>) {
+    let Some(slot) = PollSlot::take(polls) else {
+        let _ = request.respond(text(503, "Too many open pages are waiting.\n"));
+        return;
+    };
+    let since = since(query);
+    let hub = Arc::clone(&preview.hub);
+    // When no thread can be had, the request is dropped with the closure (and the slot freed);
+    // the page asks again.
+    let _ = std::thread::Builder::new()
+        .name("poll".into())
+        .spawn(move || {
+            let message = hub.wait(since, POLL_WAIT);
+            let response = bytes(200, "application/json", message.to_json().into_bytes());
+            let _ = request.respond(response);
+            drop(slot);
+        });
+}
+
+/// One of the `MAX_POLLS` waiting polls, given back when dropped.
+struct PollSlot(Arc<AtomicUsize>);
+
+impl PollSlot {
+    fn take(polls: &Arc<AtomicUsize>) -> Option<PollSlot> {
+        if polls.fetch_add(1, Ordering::SeqCst) >= MAX_POLLS {
+            polls.fetch_sub(1, Ordering::SeqCst);
+            return None;
+        }
+        Some(PollSlot(Arc::clone(polls)))
+    }
+}
+
+impl Drop for PollSlot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// The `since` generation of a poll's query (`since=123`).
+fn since(query: &str) -> Option<u64> {
+    query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("since="))
+        .and_then(|n| n.parse().ok())
+}
+
+/// What a request path names below the output folder, or `None` for anything that could step
+/// outside it or that docgen never writes. `/` → `""`, `/a/` → `"a/"`, `/a/b.html` →
+/// `"a/b.html"`. The path is percent-decoded exactly once, then checked.
+pub fn sanitize(path: &str) -> Option<String> {
+    let rest = path.strip_prefix('/')?;
+    let decoded = percent_decode_str(rest).decode_utf8().ok()?;
+    let segments: Vec<&str> = decoded.split('/').collect();
+    let last = segments.len() - 1;
+    let mut kept = Vec::with_capacity(segments.len());
+    for (i, segment) in segments.into_iter().enumerate() {
+        if segment.is_empty() {
+            if i == last {
+                break; // a trailing slash: a folder
+            }
+            return None;
+        }
+        let bad = segment.starts_with('.')
+            || segment.contains(['\\', ':'])
+            || segment.chars().any(char::is_control);
+        if bad {
+            return None;
+        }
+        kept.push(segment);
+    }
+    let mut rel = kept.join("/");
+    if !rel.is_empty() && decoded.ends_with('/') {
+        rel.push('/');
+    }
+    Some(rel)
+}
+
+/// The Content-Type of an output file, by its extension.
+pub fn content_type(rel: &str) -> String {
+    let mime = mime_guess::from_path(rel).first_or_octet_stream();
+    let textual = mime.type_() == mime_guess::mime::TEXT
+        || matches!(
+            mime.essence_str(),
+            "application/javascript" | "application/json" | "image/svg+xml" | "application/xml"
+        );
+    if textual {
+        format!("{}; charset=utf-8", mime.essence_str())
+    } else {
+        mime.essence_str().to_string()
+    }
+}
+
+/// What a sanitized path finds in the output folder.
+#[derive(Debug, PartialEq, Eq)]
+enum Found {
+    File(PathBuf),
+    /// A folder asked for without its trailing slash.
+    Folder,
+    Missing,
+}
+
+fn find(root: &Path, rel: &str) -> Found {
+    let path = if rel.is_empty() || rel.ends_with('/') {
+        root.join(rel).join("index.html")
+    } else {
+        root.join(rel)
+    };
+    // The output folder holds only files docgen wrote, but a link planted in it must not lead
+    // out of it either.
+    match path.canonicalize() {
+        Ok(real) if real.starts_with(root) && real.is_file() => Found::File(real),
+        Ok(real) if real.starts_with(root) && real.is_dir() && !rel.ends_with('/') => Found::Folder,
+        _ => Found::Missing,
+    }
+}
+
+fn serve_file(preview: &Preview, rel: &str, query: &str) -> Response<Box<dyn Read + Send>> {
+    match find(&preview.root, rel) {
+        Found::File(path) => {
+            let name = if rel.is_empty() || rel.ends_with('/') {
+                "index.html"
+            } else {
+                rel
+            };
+            let kind = content_type(name);
+            if kind.starts_with("text/html") {
+                match std::fs::read(&path) {
+                    Ok(html) => bytes(200, &kind, with_live_reload(&html, &preview.hub)),
+                    Err(_) => not_found(preview),
+                }
+            } else {
+                match std::fs::File::open(&path) {
+                    Ok(file) => {
+                        let len = file.metadata().map(|m| m.len() as usize).ok();
+                        let body: Box<dyn Read + Send> = Box::new(file);
+                        finish(Response::new(StatusCode(200), Vec::new(), body, len, None))
+                            .with_header(header("Content-Type", &kind))
+                    }
+                    Err(_) => not_found(preview),
+                }
+            }
+        }
+        Found::Folder => {
+            let mut location = format!("/{rel}/");
+            if !query.is_empty() {
+                location.push('?');
+                location.push_str(query);
+            }
+            text(301, &format!("Moved to {location}\n")).with_header(header("Location", &location))
+        }
+        Found::Missing => not_found(preview),
+    }
+}
+
+/// The site's 404 page (the theme's), or a plain one before the site is built.
+fn not_found(preview: &Preview) -> Response<Box<dyn Read + Send>> {
+    let page = std::fs::read(preview.root.join(crate::build::NOT_FOUND)).unwrap_or_else(|_| {
+        format!(
+            "<!doctype html><html><head><meta charset=\"utf-8\"><title>Not found</title></head>\
+             <body><h1>Not found</h1><p>{}</p></body></html>",
+            escape("The site has not been built yet, or has no such page.")
+        )
+        .into_bytes()
+    });
+    bytes(
+        404,
+        "text/html; charset=utf-8",
+        with_live_reload(&page, &preview.hub),
+    )
+}
+
+/// `html` with the live-reload script, and the error overlay while the site has errors, before
+/// its last `</body>` (or at its end).
+fn with_live_reload(html: &[u8], hub: &Hub) -> Vec<u8> {
+    let (generation, overlay) = hub.snapshot();
+    let snippet = format!(
+        "{}<script data-generation=\"{generation}\" data-endpoint=\"{EVENTS}\">{}</script>",
+        overlay.unwrap_or_default(),
+        reload::SCRIPT
+    );
+    inject(html, &snippet)
+}
+
+/// Inserts `snippet` before the last `</body>` of `html` (any case), or appends it.
+pub fn inject(html: &[u8], snippet: &str) -> Vec<u8> {
+    const END: &[u8] = b"</body";
+    let at = html
+        .windows(END.len())
+        .rposition(|w| w.eq_ignore_ascii_case(END))
+        .unwrap_or(html.len());
+    let mut out = Vec::with_capacity(html.len() + snippet.len());
+    out.extend_from_slice(&html[..at]);
+    out.extend_from_slice(snippet.as_bytes());
+    out.extend_from_slice(&html[at..]);
+    out
+}
+
+fn header(name: &str, value: &str) -> Header {
+    Header::from_bytes(name.as_bytes(), value.as_bytes())
+        .expect("header names and values are ASCII")
+}
+
+fn bytes(status: u16, kind: &str, body: Vec<u8>) -> Response<Box<dyn Read + Send>> {
+    let len = body.len();
+    let body: Box<dyn Read + Send> = Box::new(io::Cursor::new(body));
+    finish(Response::new(
+        StatusCode(status),
+        Vec::new(),
+        body,
+        Some(len),
+        None,
+    ))
+    .with_header(header("Content-Type", kind))
+}
+
+fn text(status: u16, message: &str) -> Response<Box<dyn Read + Send>> {
+    bytes(
+        status,
+        "text/plain; charset=utf-8",
+        message.as_bytes().to_vec(),
+    )
+}
+
+/// Headers every response gets: a preview is never cached (a reload must show the rebuild),
+/// and the length is always sent (no chunked bodies).
+fn finish(response: Response<Box<dyn Read + Send>>) -> Response<Box<dyn Read + Send>> {
+    response
+        .with_chunked_threshold(usize::MAX)
+        .with_header(header("Cache-Control", "no-store"))
+        .with_header(header("X-Content-Type-Options", "nosniff"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_paths_stay_inside_the_site() {
+        let table: &[(&str, Option<&str>)] = &[
+            ("/", Some("")),
+            ("/index.html", Some("index.html")),
+            ("/elements/gtw/", Some("elements/gtw/")),
+            ("/elements/gtw", Some("elements/gtw")),
+            ("/elements/gtw/setup.html", Some("elements/gtw/setup.html")),
+            ("/img/a%20b.png", Some("img/a b.png")),
+            ("/caf%C3%A9.html", Some("café.html")),
+            ("/a%2Fb.html", Some("a/b.html")),
+            // Decoded once: a double-encoded dot is a harmless literal name.
+            ("/%252e%252e/x", Some("%2e%2e/x")),
+            // Traversal, plain and encoded.
+            ("/../etc/passwd", None),
+            ("/a/../../etc/passwd", None),
+            ("/..", None),
+            ("/%2e%2e/%2e%2e/etc/passwd", None),
+            ("/%2E%2E/x", None),
+            ("/.%2e/x", None),
+            ("/a/%2e%2e%2f%2e%2e%2fetc/passwd", None),
+            ("/a/./b.html", None),
+            // Hidden files (the output marker, temporary files).
+            ("/.docgen-output", None),
+            ("/a/.b.html.tmp", None),
+            // Backslashes, drive letters, absolute paths, NUL and control bytes.
+            ("/..\\..\\windows\\win.ini", None),
+            ("/a%5c..%5c..%5cb", None),
+            ("/C:/Windows/win.ini", None),
+            ("/c%3a/x", None),
+            ("//etc/passwd", None),
+            ("/a//b", None),
+            ("/index.html%00.png", None),
+            ("/a%0ab", None),
+            // Not a path at all, or not UTF-8.
+            ("", None),
+            ("etc/passwd", None),
+            ("http://example.com/x", None),
+            ("*", None),
+            ("/%ff%fe", None),
+        ];
+        for (path, expected) in table {
+            assert_eq!(sanitize(path).as_deref(), *expected, "{path}");
+        }
+    }
+
+    #[test]
+    fn content_types_follow_the_extension() {
+        for (file, expected) in [
+            ("a.html", "text/html; charset=utf-8"),
+            ("theme.css", "text/css; charset=utf-8"),
+            ("theme.js", "text/javascript; charset=utf-8"),
+            ("elements-nav.json", "application/json; charset=utf-8"),
+            ("sitemap.xml", "text/xml; charset=utf-8"),
+            ("robots.txt", "text/plain; charset=utf-8"),
+            ("favicon.svg", "image/svg+xml; charset=utf-8"),
+            ("img/logo.png", "image/png"),
+            ("img/photo.JPG", "image/jpeg"),
+            ("fonts/x.woff2", "font/woff2"),
+            ("downloads/spec.pdf", "application/pdf"),
+            ("downloads/blob", "application/octet-stream"),
+        ] {
+            assert_eq!(content_type(file), expected, "{file}");
+        }
+    }
+
+    #[test]
+    fn the_snippet_goes_before_the_last_body_end() {
+        assert_eq!(
+            inject(b"<html><body><p>x</p></body></html>", "<s>"),
+            b"<html><body><p>x</p><s></body></html>"
+        );
+        assert_eq!(
+            inject(b"<BODY>a</body>b</BODY>\n", "<s>"),
+            b"<BODY>a</body>b<s></BODY>\n"
+        );
+        assert_eq!(inject(b"<p>fragment", "<s>"), b"<p>fragment<s>");
+    }
+
+    #[test]
+    fn a_poll_names_its_generation() {
+        assert_eq!(since("since=42"), Some(42));
+        assert_eq!(since("x=1&since=7"), Some(7));
+        assert_eq!(since(""), None);
+        assert_eq!(since("since=soon"), None);
+    }
+
+    #[test]
+    fn files_are_found_only_inside_the_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir_all(root.join("a")).unwrap();
+        std::fs::write(root.join("index.html"), "home").unwrap();
+        std::fs::write(root.join("a/index.html"), "a").unwrap();
+        std::fs::write(root.join("a/x.css"), "x").unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret"), "s").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(outside.path().join("secret"), root.join("link")).unwrap();
+
+        assert_eq!(find(&root, ""), Found::File(root.join("index.html")));
+        assert_eq!(find(&root, "a/"), Found::File(root.join("a/index.html")));
+        assert_eq!(find(&root, "a"), Found::Folder);
+        assert_eq!(find(&root, "a/x.css"), Found::File(root.join("a/x.css")));
+        assert_eq!(find(&root, "a/x.css/"), Found::Missing);
+        assert_eq!(find(&root, "b/"), Found::Missing);
+        assert_eq!(find(&root, "missing.html"), Found::Missing);
+        assert_eq!(find(&root, "link"), Found::Missing);
+    }
+}
