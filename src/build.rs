@@ -129,6 +129,8 @@ pub struct Site {
     pub theme: Theme,
     pub nav: Navigation,
     pub index: LinkIndex,
+    /// Source of the page listing all elements (see `find_elements_index`).
+    pub elements_index: Option<String>,
     /// Problems found while loading and indexing.
     pub diagnostics: Vec<Diagnostic>,
     /// Wall time of loading and indexing.
@@ -202,6 +204,7 @@ impl Site {
             theme,
             nav: Navigation::default(),
             index: LinkIndex::default(),
+            elements_index: None,
             diagnostics,
             timings: Vec::new(),
             templating,
@@ -229,6 +232,7 @@ impl Site {
         self.diagnostics.extend(self.collisions());
         self.nav = nav;
         self.index = index;
+        self.elements_index = find_elements_index(self);
     }
 
     /// Pages that are published in this build.
@@ -262,36 +266,40 @@ impl Site {
 
     /// Two sources that would write the same output file.
     pub(crate) fn collisions(&self) -> Vec<Diagnostic> {
-        let mut owners: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        // (output file, source) for every page and copied file; names are only formatted for
+        // the few that collide.
+        let mut claims: Vec<(std::borrow::Cow<'_, str>, Claim<'_>)> = Vec::new();
         for page in self.published() {
-            owners
-                .entry(links::output_file_for_url(&page.url))
-                .or_default()
-                .push(page.file());
+            claims.push((
+                links::output_file_for_url(&page.url).into(),
+                Claim::Page(page),
+            ));
         }
-        for path in &self.static_files {
-            owners
-                .entry(path.clone())
-                .or_default()
-                .push(format!("static/{path}"));
-        }
-        for path in &self.assets {
-            owners
-                .entry(path.clone())
-                .or_default()
-                .push(format!("content/{path}"));
-        }
-        owners
-            .into_iter()
-            .filter(|(_, sources)| sources.len() > 1)
-            .map(|(output, sources)| {
+        claims.extend(
+            self.static_files
+                .iter()
+                .map(|p| (p.as_str().into(), Claim::Static(p))),
+        );
+        claims.extend(
+            self.assets
+                .iter()
+                .map(|p| (p.as_str().into(), Claim::Content(p))),
+        );
+        // Stable: within one output file, pages come before static files before assets.
+        claims.sort_by(|a, b| a.0.cmp(&b.0));
+        claims
+            .chunk_by(|a, b| a.0 == b.0)
+            .filter(|group| group.len() > 1)
+            .map(|group| {
+                let sources: Vec<String> = group.iter().map(|(_, claim)| claim.file()).collect();
                 Diagnostic::error(
                     "url-collision",
                     sources[0].clone(),
                     format!(
-                        "{} and {} would both be written to {output}",
+                        "{} and {} would both be written to {}",
                         sources[0],
-                        sources[1..].join(" and ")
+                        sources[1..].join(" and "),
+                        group[0].0
                     ),
                 )
                 .with_note("rename or move one of them")
@@ -719,6 +727,23 @@ impl Site {
     }
 }
 
+/// A source that writes an output file.
+enum Claim<'a> {
+    Page(&'a Page),
+    Static(&'a str),
+    Content(&'a str),
+}
+
+impl Claim<'_> {
+    fn file(&self) -> String {
+        match self {
+            Claim::Page(page) => page.file(),
+            Claim::Static(path) => format!("static/{path}"),
+            Claim::Content(path) => format!("content/{path}"),
+        }
+    }
+}
+
 /// What checking one page found: the URL each link becomes, its problems, and what it depends
 /// on (so an incremental rebuild knows when to check it again).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -819,7 +844,16 @@ impl Derived {
             });
             elements.insert(element.dir.clone(), ElementUrls { url, logo });
         }
-        let elements_index = elements_index(site, diagnostics);
+        if let Some(configured) = &config.elements_index
+            && site.elements_index.is_none()
+        {
+            diagnostics.push(Diagnostic::error(
+                "config",
+                crate::config::CONFIG_FILE,
+                format!("elements_index \"{configured}\" is not a page below content/"),
+            ));
+        }
+        let elements_index = site.elements_index.clone();
         let home = if site.index.page("index.md").is_some() {
             "/".to_string()
         } else {
@@ -847,17 +881,10 @@ impl Derived {
 
 /// The page listing all elements: `elements_index` in docgen.toml, else the page using the
 /// `elements` layout, else the page most guides' `breadcrumbs` point to.
-fn elements_index(site: &Site, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
+pub(crate) fn find_elements_index(site: &Site) -> Option<String> {
     if let Some(configured) = &site.config.elements_index {
         let source = configured.trim_start_matches("@/").trim_start_matches('/');
-        if site.index.page(source).is_some() {
-            return Some(source.to_string());
-        }
-        diagnostics.push(Diagnostic::error(
-            "config",
-            crate::config::CONFIG_FILE,
-            format!("elements_index \"{configured}\" is not a page below content/"),
-        ));
+        return site.index.page(source).map(|_| source.to_string());
     }
     let published: Vec<&Page> = site.published().collect();
     if let Some(page) = published.iter().find(|p| p.layout() == "elements") {

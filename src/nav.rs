@@ -94,9 +94,8 @@ impl Navigation {
 
     /// Sorts the elements by heading and indexes every guide's position.
     fn reorder(&mut self) {
-        self.elements.sort_by(|a, b| {
-            (a.heading.to_lowercase(), &a.dir).cmp(&(b.heading.to_lowercase(), &b.dir))
-        });
+        self.elements
+            .sort_by_cached_key(|e| (e.heading.to_lowercase(), e.dir.clone()));
         self.positions.clear();
         for (e, element) in self.elements.iter().enumerate() {
             for (g, guide) in element.guides.iter().enumerate() {

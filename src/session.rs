@@ -242,6 +242,8 @@ impl Session {
         let mut nav_dirs: BTreeSet<String> = BTreeSet::new();
         // Whether pages or files came or went (collisions, sitemap).
         let mut files_changed = false;
+        // Whether what decides the elements index page changed.
+        let mut elements_index_inputs = false;
         let changes = self.templating_changes(changes)?;
         for change in &changes {
             match change {
@@ -252,6 +254,15 @@ impl Session {
                     if old_key != new_key {
                         nav_dirs.insert(page_dir(source).to_string());
                     }
+                    let index_key = |p: &Page| {
+                        (
+                            p.front.layout.clone(),
+                            p.front.breadcrumbs.clone(),
+                            p.front.draft,
+                        )
+                    };
+                    elements_index_inputs |=
+                        old.as_ref().map(index_key) != new.as_ref().map(index_key);
                     files_changed |= old.is_none()
                         || new.is_none()
                         || old.as_ref().map(|p| (p.front.sitemap, p.front.draft))
@@ -337,6 +348,9 @@ impl Session {
                 }
                 Change::Templating(_) | Change::Theme | Change::Config => {}
             }
+        }
+        if elements_index_inputs {
+            self.site.elements_index = crate::build::find_elements_index(&self.site);
         }
         if !nav_dirs.is_empty() {
             render.extend(self.update_navigation(&nav_dirs, highlighter)?);
