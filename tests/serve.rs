@@ -152,6 +152,22 @@ impl Preview {
     }
 
     /// The site's current generation.
+    /// Waits until the server has printed `needle` (the reload event and the terminal output
+    /// race each other).
+    fn wait_for_stderr(&self, needle: &str) {
+        let deadline = Instant::now() + PATIENCE;
+        while Instant::now() < deadline {
+            if self.stderr.lock().unwrap().contains(needle) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!(
+            "docgen serve never printed `{needle}`; stderr:\n{}",
+            self.stderr.lock().unwrap()
+        );
+    }
+
     fn generation(&self) -> u64 {
         self.poll(None)["generation"].as_u64().unwrap()
     }
@@ -444,13 +460,9 @@ fn a_broken_edit_shows_its_errors_until_it_is_fixed() {
     let page = preview.page("/elements/gtw/events.html");
     assert!(page.contains(item), "{page}");
     assert!(preview.page("/").contains("<div id=\"docgen-overlay\""));
-    let stderr = preview.stderr.lock().unwrap().clone();
-    assert!(
-        stderr.contains(
-            "error: content/elements/gtw/setup.md:11:5: broken link \"evnts.html\" — did you \
-             mean \"events.html\"?"
-        ),
-        "{stderr}"
+    preview.wait_for_stderr(
+        "error: content/elements/gtw/setup.md:11:5: broken link \"evnts.html\" — did you \
+         mean \"events.html\"?",
     );
 
     // Fixed: open pages reload, and the overlay is gone.
