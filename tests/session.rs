@@ -3,10 +3,8 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-use std::path::Path;
 
-use common::{TestSite, guide};
+use common::{TestSite, assert_same_files, guide};
 use docgen::config::Overrides;
 use docgen::highlight::Highlighter;
 use docgen::session::{Change, Rebuild, Session};
@@ -112,44 +110,17 @@ impl Live {
             &self.highlighter,
         )
         .unwrap();
-        let (incremental, fresh) = (files(self.out.path()), files(fresh.path()));
-        let names = |m: &BTreeMap<String, Vec<u8>>| m.keys().cloned().collect::<Vec<_>>();
-        assert_eq!(
-            names(&incremental),
-            names(&fresh),
-            "incremental output has other files than a fresh build"
+        assert_same_files(
+            self.out.path(),
+            fresh.path(),
+            "incremental output against a fresh build",
         );
-        for (name, bytes) in &incremental {
-            assert!(
-                bytes == &fresh[name],
-                "{name} differs from a fresh build:\n--- incremental\n{}\n--- fresh\n{}",
-                String::from_utf8_lossy(bytes),
-                String::from_utf8_lossy(&fresh[name])
-            );
-        }
         assert_eq!(
             self.session.diagnostics(),
             session.diagnostics(),
             "incremental diagnostics differ from a fresh build"
         );
     }
-}
-
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            (rel, std::fs::read(e.path()).unwrap())
-        })
-        .collect()
 }
 
 #[test]

@@ -196,3 +196,35 @@ pub fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
     let to = html[from..].find(end).map_or(html.len(), |i| from + i);
     &html[from..to]
 }
+
+/// Every file below `dir`, by relative path, with its bytes.
+pub fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap();
+            (
+                rel.to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Asserts two folders hold the same files with the same bytes, naming the first difference.
+pub fn assert_same_files(left: &Path, right: &Path, what: &str) {
+    let (left, right) = (snapshot(left), snapshot(right));
+    let names =
+        |m: &std::collections::BTreeMap<String, Vec<u8>>| m.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(names(&left), names(&right), "{what}: the files differ");
+    for (name, bytes) in &left {
+        assert!(
+            bytes == &right[name],
+            "{what}: {name} differs:\n--- left\n{}\n--- right\n{}",
+            String::from_utf8_lossy(bytes),
+            String::from_utf8_lossy(&right[name])
+        );
+    }
+}
