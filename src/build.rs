@@ -342,7 +342,7 @@ impl Site {
 
         let has_errors = diagnostics.iter().any(Diagnostic::is_error);
         let out = match output {
-            Some(path) if !has_errors => Some(OutputDir::open(path, &self.config.root)?),
+            Some(path) if !has_errors => Some(OutputDir::stage(path, &self.config.root)?),
             _ => None,
         };
         let rendered: Vec<Result<Option<Diagnostic>>> = pages
@@ -384,11 +384,12 @@ impl Site {
         }
 
         let mut assets = 0;
-        let written = match &out {
+        let written = match out {
             Some(out) if !diagnostics.iter().any(Diagnostic::is_error) => {
-                assets = self.write_files(out, &renderer, &derived, highlighter)?;
-                out.remove_stale_files()?;
-                Some(out.root().to_path_buf())
+                assets = self.write_files(&out, &renderer, &derived, highlighter)?;
+                // Published only now, complete. A build with errors drops `out` uncommitted,
+                // which deletes what it wrote and leaves the previous output as it was.
+                Some(out.commit()?)
             }
             _ => None,
         };

@@ -3,7 +3,6 @@
 
 mod common;
 
-
 use common::{TestSite, assert_same_files, guide};
 use docgen::config::Overrides;
 use docgen::highlight::Highlighter;
