@@ -42,6 +42,7 @@ pub const ROBOTS: &str = "robots.txt";
 pub const NOT_FOUND: &str = "404.html";
 pub const ELEMENTS_NAV: &str = "elements-nav.json";
 pub const HIGHLIGHT_CSS: &str = "highlight.css";
+pub const SEARCH_INDEX: &str = crate::search::INDEX_FILE;
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -245,8 +246,29 @@ impl Site {
     /// Every non-page file of the output and where it comes from, later sources winning:
     /// generated files, the theme's static files, `static/`, then content assets.
     pub(crate) fn output_files(&self) -> BTreeMap<String, FileOrigin> {
+        self.files_and_redirects().0
+    }
+
+    /// `output_files`, with the redirect pages of `redirect_from` (those that collide with
+    /// nothing), and the problems of the redirects.
+    fn files_and_redirects(&self) -> (BTreeMap<String, FileOrigin>, Vec<Diagnostic>) {
+        let files = self.files_without_redirects();
+        let writers = files
+            .iter()
+            .map(|(path, origin)| (path.clone(), origin.describe(path)))
+            .collect();
+        let pages: Vec<&Page> = self.published().collect();
+        let (redirects, diagnostics) = crate::redirect::plan(&pages, &writers);
+        let mut files = files;
+        for redirect in redirects {
+            files.insert(redirect.file.clone(), FileOrigin::Redirect(redirect));
+        }
+        (files, diagnostics)
+    }
+
+    fn files_without_redirects(&self) -> BTreeMap<String, FileOrigin> {
         let mut files = BTreeMap::new();
-        for generated in [SITEMAP, ROBOTS, ELEMENTS_NAV, HIGHLIGHT_CSS] {
+        for generated in [SITEMAP, ROBOTS, ELEMENTS_NAV, HIGHLIGHT_CSS, SEARCH_INDEX] {
             files.insert(generated.to_string(), FileOrigin::Generated);
         }
         if !self.pages.iter().any(|p| p.url == "/404.html") {
@@ -264,8 +286,21 @@ impl Site {
         files
     }
 
-    /// Two sources that would write the same output file.
+    /// Two sources that would write the same output file, and invalid or colliding redirects.
     pub(crate) fn collisions(&self) -> Vec<Diagnostic> {
+        let mut diagnostics = self.source_collisions();
+        diagnostics.extend(self.files_and_redirects().1);
+        diagnostics
+    }
+
+    /// The redirect pages to write (output path → origin).
+    pub(crate) fn redirect_files(&self) -> BTreeMap<String, FileOrigin> {
+        let mut files = self.files_and_redirects().0;
+        files.retain(|_, origin| matches!(origin, FileOrigin::Redirect(_)));
+        files
+    }
+
+    fn source_collisions(&self) -> Vec<Diagnostic> {
         // (output file, source) for every page and copied file; names are only formatted for
         // the few that collide.
         let mut claims: Vec<(std::borrow::Cow<'_, str>, Claim<'_>)> = Vec::new();
@@ -615,6 +650,7 @@ impl Site {
                     }
                     Ok(false)
                 }
+                FileOrigin::Redirect(_) => self.write_file(out, path, origin).map(|_| false),
                 _ => self.write_file(out, path, origin).map(|_| true),
             })
             .collect();
@@ -641,6 +677,10 @@ impl Site {
                 Some(disk) => out.copy(path, disk),
                 None => out.write(path, &file.bytes()?),
             },
+            FileOrigin::Redirect(redirect) => out.write(
+                path,
+                crate::redirect::html(redirect, &self.config).as_bytes(),
+            ),
             // Generated files depend on the whole site; the callers write them.
             FileOrigin::Generated => Ok(Written::Unchanged),
         }
@@ -659,6 +699,7 @@ impl Site {
             ELEMENTS_NAV => Some(elements_nav_json(&derived.summaries)),
             SITEMAP => self.sitemap(),
             ROBOTS => Some(self.robots()),
+            SEARCH_INDEX => Some(self.search_index()),
             NOT_FOUND => self.not_found_page(renderer, derived),
             _ => None,
         }
@@ -684,6 +725,18 @@ impl Site {
         }
         xml.push_str("</urlset>\n");
         Some(xml)
+    }
+
+    /// The search index of the published pages (`search.rs`).
+    fn search_index(&self) -> String {
+        let pages = self.published().map(|page| {
+            let element = self
+                .nav
+                .element_of(&page.source)
+                .map(|e| e.heading.as_str());
+            (page, element.or(page.front.heading.as_deref()))
+        });
+        crate::search::index_json(pages, &self.config.base_path)
     }
 
     fn robots(&self) -> String {
@@ -789,6 +842,21 @@ pub(crate) enum FileOrigin {
     Theme(ThemeFile),
     Static,
     Content,
+    /// A page's `redirect_from`.
+    Redirect(crate::redirect::Redirect),
+}
+
+impl FileOrigin {
+    /// What writes the output file `path`, for messages.
+    fn describe(&self, path: &str) -> String {
+        match self {
+            FileOrigin::Generated => format!("the generated {path}"),
+            FileOrigin::Theme(_) => format!("the theme's {path}"),
+            FileOrigin::Static => format!("static/{path}"),
+            FileOrigin::Content => format!("content/{path}"),
+            FileOrigin::Redirect(r) => format!("the redirect_from of content/{}", r.source),
+        }
+    }
 }
 
 /// Values computed once per build from the whole site and shared by every page.
