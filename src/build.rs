@@ -2,12 +2,13 @@
 //!
 //! 1. `Site::load` reads `docgen.toml`, lists `content/`, `static/` and the theme, and parses
 //!    every page in parallel (front matter, Markdown, highlighting).
-//! 2. `Site::index` groups pages into elements (`Navigation`) and indexes every page and file
-//!    (`LinkIndex`).
+//! 2. `Site::index` groups pages into elements (`Navigation`), indexes every page and file
+//!    (`LinkIndex`) and plans the redirect pages of `redirect_from`.
 //! 3. `check` resolves every link of every page and checks layouts; nothing is written yet.
 //! 4. `render` fills each page's links and renders its layout, in parallel, and `write` puts
-//!    pages, assets and the generated files (sitemap, robots.txt, 404, shared navigation,
-//!    highlighting CSS) into the output folder, then removes stale files.
+//!    pages, assets, redirect pages and the generated files (sitemap, robots.txt, 404, shared
+//!    navigation, search index, highlighting CSS) into a staging folder, then swaps it in as the
+//!    output (`OutputDir::commit`).
 //!
 //! Each step takes values and returns values, and every problem becomes a `Diagnostic`, so one
 //! run reports all of them.
