@@ -226,8 +226,10 @@ impl Site {
         for page in &self.pages {
             index.insert_page(page.indexed(nav.element_dir(&page.source)));
         }
-        for (path, _) in self.output_files() {
-            if !path.ends_with(".html") || index.page_at(&format!("/{path}")).is_none() {
+        for (path, origin) in self.output_files() {
+            if let FileOrigin::Redirect(redirect) = origin {
+                redirect.register(&mut index);
+            } else if !path.ends_with(".html") || index.page_at(&format!("/{path}")).is_none() {
                 index.insert_file(format!("/{path}"));
             }
         }
@@ -463,6 +465,10 @@ impl Site {
                 match self.index.resolve(&page.source, link.kind, &link.dest) {
                     Ok(resolved) => {
                         targets.insert(resolved.target().to_string());
+                        if let Some(old) = &resolved.redirect {
+                            diagnostics
+                                .push(redirect_link_warning(&file, page, link, old, &resolved));
+                        }
                         resolved.href
                     }
                     Err(failure) => {
@@ -811,6 +817,33 @@ pub(crate) struct PageCheck {
     pub titles: BTreeSet<String>,
     /// Whether any link is broken (it may resolve once pages are added).
     pub broken: bool,
+}
+
+/// The warning for a link written with a page's old address (its `redirect_from`): the link
+/// goes straight to the page, but the source should say so.
+fn redirect_link_warning(
+    file: &str,
+    page: &Page,
+    link: &crate::markdown::Link,
+    old: &str,
+    resolved: &links::Resolved,
+) -> Diagnostic {
+    let source = resolved.page.as_deref().unwrap_or_default();
+    let written = match link.dest.split(['?', '#']).next() {
+        Some(path) if path == old => format!("link \"{}\"", link.dest),
+        _ => format!("link \"{}\" ({old})", link.dest),
+    };
+    Diagnostic::warning(
+        "redirect-link",
+        file,
+        format!("{written} is an old address (redirect_from) of content/{source}"),
+    )
+    .at(link.line, link.column)
+    .with_suggestion(Some(format!(
+        "@/{source}{}",
+        links::fragment_of(&link.dest)
+    )))
+    .with_source(&page.text, link.len as usize)
 }
 
 /// The diagnostic for a link that does not resolve.

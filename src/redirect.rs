@@ -26,6 +26,14 @@ pub struct Redirect {
     pub to: String,
 }
 
+impl Redirect {
+    /// Tells the link index that the old path (and its output file's path) is this page.
+    pub fn register(&self, index: &mut crate::links::LinkIndex) {
+        index.insert_redirect(self.from.clone(), self.source.clone());
+        index.insert_redirect(format!("/{}", self.file), self.source.clone());
+    }
+}
+
 /// The redirects of `pages` (the published pages, sorted by source) and the problems found:
 /// a path that is not site-absolute, and a path whose file is already written by a page, by
 /// one of `files` (output path → what writes it, e.g. `static/x.html`), or by an earlier

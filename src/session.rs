@@ -544,7 +544,11 @@ impl Session {
     /// changed pages claimed before) that nothing writes any more.
     fn sync_redirects(&mut self, old: &BTreeSet<String>, rebuild: &mut Rebuild) -> Result<()> {
         let redirects = self.site.redirect_files();
+        self.site.index.clear_redirects();
         for (file, origin) in &redirects {
+            if let crate::build::FileOrigin::Redirect(redirect) = origin {
+                redirect.register(&mut self.site.index);
+            }
             if self.site.write_file(&self.out, file, origin)? == Written::Changed {
                 rebuild.written.push(file.clone());
             }

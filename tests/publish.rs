@@ -270,11 +270,13 @@ fn redirect_from_writes_pages_at_the_old_urls() {
         )
         .page(
             "guides/new.md",
-            "---\ntitle: New Guide\nredirect_from:\n  - /old.html\n  - /guides/legacy/\n  - /extensionless\n---\n# New\n",
+            "---\ntitle: New Guide\nredirect_from:\n  - /old.html\n  - /guides/legacy/\n  - /extensionless\n---\n# New\n\n## Top\n",
         )
-        .page("index.md", "See [the old guide](/old.html).\n")
-        .build()
-        .clean();
+        .page(
+            "index.md",
+            "See [the old guide](/old.html#top) and [its folder](guides/legacy/).\n",
+        )
+        .build();
     let old = built.html("old.html");
     for expected in [
         "<meta http-equiv=\"refresh\" content=\"0; url=/docs/guides/new.html\">",
@@ -296,10 +298,22 @@ fn redirect_from_writes_pages_at_the_old_urls() {
         "{sitemap}"
     );
     assert!(!built.html("search-index.json").contains("old.html"));
-    assert!(
-        built.html("index.html").contains("href=\"/docs/old.html\""),
-        "a link to an old URL finds its redirect page"
+    // A link to an old address goes straight to the page, and the writer is told.
+    assert_eq!(
+        common::hrefs(&built.html("index.html"))
+            .into_iter()
+            .filter(|h| h.contains("new"))
+            .collect::<Vec<_>>(),
+        ["/docs/guides/new.html#top", "/docs/guides/new.html"]
     );
+    assert_eq!(
+        built.headlines(),
+        [
+            "content/index.md:1:5: link \"/old.html#top\" is an old address (redirect_from) of content/guides/new.md — did you mean \"@/guides/new.md#top\"?",
+            "content/index.md:1:40: link \"guides/legacy/\" (/guides/legacy/) is an old address (redirect_from) of content/guides/new.md — did you mean \"@/guides/new.md\"?",
+        ]
+    );
+    assert_eq!(built.report.errors(), 0);
 }
 
 #[test]
