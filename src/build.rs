@@ -2,12 +2,13 @@
 //!
 //! 1. `Site::load` reads `docgen.toml`, lists `content/`, `static/` and the theme, and parses
 //!    every page in parallel (front matter, Markdown, highlighting).
-//! 2. `Site::index` groups pages into elements (`Navigation`) and indexes every page and file
-//!    (`LinkIndex`).
+//! 2. `Site::index` groups pages into elements (`Navigation`), indexes every page and file
+//!    (`LinkIndex`) and plans the redirect pages of `redirect_from`.
 //! 3. `check` resolves every link of every page and checks layouts; nothing is written yet.
 //! 4. `render` fills each page's links and renders its layout, in parallel, and `write` puts
-//!    pages, assets and the generated files (sitemap, robots.txt, 404, shared navigation,
-//!    highlighting CSS) into the output folder, then removes stale files.
+//!    pages, assets, redirect pages and the generated files (sitemap, robots.txt, 404, shared
+//!    navigation, search index, highlighting CSS) into a staging folder, then swaps it in as the
+//!    output (`OutputDir::commit`).
 //!
 //! Each step takes values and returns values, and every problem becomes a `Diagnostic`, so one
 //! run reports all of them.
@@ -42,6 +43,7 @@ pub const ROBOTS: &str = "robots.txt";
 pub const NOT_FOUND: &str = "404.html";
 pub const ELEMENTS_NAV: &str = "elements-nav.json";
 pub const HIGHLIGHT_CSS: &str = "highlight.css";
+pub const SEARCH_INDEX: &str = crate::search::INDEX_FILE;
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -224,8 +226,10 @@ impl Site {
         for page in &self.pages {
             index.insert_page(page.indexed(nav.element_dir(&page.source)));
         }
-        for (path, _) in self.output_files() {
-            if !path.ends_with(".html") || index.page_at(&format!("/{path}")).is_none() {
+        for (path, origin) in self.output_files() {
+            if let FileOrigin::Redirect(redirect) = origin {
+                redirect.register(&mut index);
+            } else if !path.ends_with(".html") || index.page_at(&format!("/{path}")).is_none() {
                 index.insert_file(format!("/{path}"));
             }
         }
@@ -245,8 +249,29 @@ impl Site {
     /// Every non-page file of the output and where it comes from, later sources winning:
     /// generated files, the theme's static files, `static/`, then content assets.
     pub(crate) fn output_files(&self) -> BTreeMap<String, FileOrigin> {
+        self.files_and_redirects().0
+    }
+
+    /// `output_files`, with the redirect pages of `redirect_from` (those that collide with
+    /// nothing), and the problems of the redirects.
+    fn files_and_redirects(&self) -> (BTreeMap<String, FileOrigin>, Vec<Diagnostic>) {
+        let files = self.files_without_redirects();
+        let writers = files
+            .iter()
+            .map(|(path, origin)| (path.clone(), origin.describe(path)))
+            .collect();
+        let pages: Vec<&Page> = self.published().collect();
+        let (redirects, diagnostics) = crate::redirect::plan(&pages, &writers);
+        let mut files = files;
+        for redirect in redirects {
+            files.insert(redirect.file.clone(), FileOrigin::Redirect(redirect));
+        }
+        (files, diagnostics)
+    }
+
+    fn files_without_redirects(&self) -> BTreeMap<String, FileOrigin> {
         let mut files = BTreeMap::new();
-        for generated in [SITEMAP, ROBOTS, ELEMENTS_NAV, HIGHLIGHT_CSS] {
+        for generated in [SITEMAP, ROBOTS, ELEMENTS_NAV, HIGHLIGHT_CSS, SEARCH_INDEX] {
             files.insert(generated.to_string(), FileOrigin::Generated);
         }
         if !self.pages.iter().any(|p| p.url == "/404.html") {
@@ -264,8 +289,21 @@ impl Site {
         files
     }
 
-    /// Two sources that would write the same output file.
+    /// Two sources that would write the same output file, and invalid or colliding redirects.
     pub(crate) fn collisions(&self) -> Vec<Diagnostic> {
+        let mut diagnostics = self.source_collisions();
+        diagnostics.extend(self.files_and_redirects().1);
+        diagnostics
+    }
+
+    /// The redirect pages to write (output path → origin).
+    pub(crate) fn redirect_files(&self) -> BTreeMap<String, FileOrigin> {
+        let mut files = self.files_and_redirects().0;
+        files.retain(|_, origin| matches!(origin, FileOrigin::Redirect(_)));
+        files
+    }
+
+    fn source_collisions(&self) -> Vec<Diagnostic> {
         // (output file, source) for every page and copied file; names are only formatted for
         // the few that collide.
         let mut claims: Vec<(std::borrow::Cow<'_, str>, Claim<'_>)> = Vec::new();
@@ -342,7 +380,7 @@ impl Site {
 
         let has_errors = diagnostics.iter().any(Diagnostic::is_error);
         let out = match output {
-            Some(path) if !has_errors => Some(OutputDir::open(path, &self.config.root)?),
+            Some(path) if !has_errors => Some(OutputDir::stage(path, &self.config.root)?),
             _ => None,
         };
         let rendered: Vec<Result<Option<Diagnostic>>> = pages
@@ -384,11 +422,12 @@ impl Site {
         }
 
         let mut assets = 0;
-        let written = match &out {
+        let written = match out {
             Some(out) if !diagnostics.iter().any(Diagnostic::is_error) => {
-                assets = self.write_files(out, &renderer, &derived, highlighter)?;
-                out.remove_stale_files()?;
-                Some(out.root().to_path_buf())
+                assets = self.write_files(&out, &renderer, &derived, highlighter)?;
+                // Published only now, complete. A build with errors drops `out` uncommitted,
+                // which deletes what it wrote and leaves the previous output as it was.
+                Some(out.commit()?)
             }
             _ => None,
         };
@@ -426,6 +465,10 @@ impl Site {
                 match self.index.resolve(&page.source, link.kind, &link.dest) {
                     Ok(resolved) => {
                         targets.insert(resolved.target().to_string());
+                        if let Some(old) = &resolved.redirect {
+                            diagnostics
+                                .push(redirect_link_warning(&file, page, link, old, &resolved));
+                        }
                         resolved.href
                     }
                     Err(failure) => {
@@ -614,6 +657,7 @@ impl Site {
                     }
                     Ok(false)
                 }
+                FileOrigin::Redirect(_) => self.write_file(out, path, origin).map(|_| false),
                 _ => self.write_file(out, path, origin).map(|_| true),
             })
             .collect();
@@ -640,6 +684,10 @@ impl Site {
                 Some(disk) => out.copy(path, disk),
                 None => out.write(path, &file.bytes()?),
             },
+            FileOrigin::Redirect(redirect) => out.write(
+                path,
+                crate::redirect::html(redirect, &self.config).as_bytes(),
+            ),
             // Generated files depend on the whole site; the callers write them.
             FileOrigin::Generated => Ok(Written::Unchanged),
         }
@@ -658,6 +706,7 @@ impl Site {
             ELEMENTS_NAV => Some(elements_nav_json(&derived.summaries)),
             SITEMAP => self.sitemap(),
             ROBOTS => Some(self.robots()),
+            SEARCH_INDEX => Some(self.search_index()),
             NOT_FOUND => self.not_found_page(renderer, derived),
             _ => None,
         }
@@ -683,6 +732,18 @@ impl Site {
         }
         xml.push_str("</urlset>\n");
         Some(xml)
+    }
+
+    /// The search index of the published pages (`search.rs`).
+    fn search_index(&self) -> String {
+        let pages = self.published().map(|page| {
+            let element = self
+                .nav
+                .element_of(&page.source)
+                .map(|e| e.heading.as_str());
+            (page, element.or(page.front.heading.as_deref()))
+        });
+        crate::search::index_json(pages, &self.config.base_path)
     }
 
     fn robots(&self) -> String {
@@ -758,6 +819,33 @@ pub(crate) struct PageCheck {
     pub broken: bool,
 }
 
+/// The warning for a link written with a page's old address (its `redirect_from`): the link
+/// goes straight to the page, but the source should say so.
+fn redirect_link_warning(
+    file: &str,
+    page: &Page,
+    link: &crate::markdown::Link,
+    old: &str,
+    resolved: &links::Resolved,
+) -> Diagnostic {
+    let source = resolved.page.as_deref().unwrap_or_default();
+    let written = match link.dest.split(['?', '#']).next() {
+        Some(path) if path == old => format!("link \"{}\"", link.dest),
+        _ => format!("link \"{}\" ({old})", link.dest),
+    };
+    Diagnostic::warning(
+        "redirect-link",
+        file,
+        format!("{written} is an old address (redirect_from) of content/{source}"),
+    )
+    .at(link.line, link.column)
+    .with_suggestion(Some(format!(
+        "@/{source}{}",
+        links::fragment_of(&link.dest)
+    )))
+    .with_source(&page.text, link.len as usize)
+}
+
 /// The diagnostic for a link that does not resolve.
 fn link_diagnostic(
     file: &str,
@@ -788,6 +876,21 @@ pub(crate) enum FileOrigin {
     Theme(ThemeFile),
     Static,
     Content,
+    /// A page's `redirect_from`.
+    Redirect(crate::redirect::Redirect),
+}
+
+impl FileOrigin {
+    /// What writes the output file `path`, for messages.
+    fn describe(&self, path: &str) -> String {
+        match self {
+            FileOrigin::Generated => format!("the generated {path}"),
+            FileOrigin::Theme(_) => format!("the theme's {path}"),
+            FileOrigin::Static => format!("static/{path}"),
+            FileOrigin::Content => format!("content/{path}"),
+            FileOrigin::Redirect(r) => format!("the redirect_from of content/{}", r.source),
+        }
+    }
 }
 
 /// Values computed once per build from the whole site and shared by every page.

@@ -25,6 +25,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "draft",
     "logo",
     "templating",
+    "redirect_from",
 ];
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -52,6 +53,8 @@ pub struct FrontMatter {
     pub logo: Option<String>,
     /// `false` leaves `{{ }}` and `{% %}` in the page as they are (no content templating).
     pub templating: bool,
+    /// Old site paths (`/old/page.html`, `/old/folder/`) that redirect to this page.
+    pub redirect_from: Vec<String>,
     /// Every other key, as written.
     pub extra: serde_json::Map<String, Json>,
     /// The 1-based line of each top-level key in the file.
@@ -252,6 +255,10 @@ fn read_yaml(
                 Yaml::Bool(b) => front.templating = *b,
                 _ => invalid("true or false"),
             },
+            "redirect_from" => match text_list(&value) {
+                Ok(paths) => front.redirect_from = paths,
+                Err(()) => invalid("a path or a list of paths"),
+            },
             _ => {
                 if let Some(known) = near_miss(&key) {
                     diagnostics.push(
@@ -352,6 +359,24 @@ fn text_value(value: &Yaml) -> Result<Option<String>, ()> {
     }
 }
 
+/// One text or a list of texts (`redirect_from: /a.html` or `[/a.html, /b/]`); `Err` for
+/// anything else, including a list holding a map.
+fn text_list(value: &Yaml) -> Result<Vec<String>, ()> {
+    match value {
+        Yaml::Null => Ok(Vec::new()),
+        Yaml::String(s) => Ok(vec![s.clone()]),
+        Yaml::Sequence(items) => items
+            .iter()
+            .map(|item| match item {
+                Yaml::String(s) => Ok(s.clone()),
+                _ => Err(()),
+            })
+            .collect(),
+        Yaml::Tagged(tagged) => text_list(&tagged.value),
+        _ => Err(()),
+    }
+}
+
 fn describe(value: &Yaml) -> String {
     match value {
         Yaml::Null => "nothing".into(),
@@ -434,6 +459,16 @@ mod tests {
     }
 
     #[test]
+    fn redirect_from_takes_one_path_or_a_list() {
+        let front = parse_ok("---\nredirect_from: /old.html\n---\n");
+        assert_eq!(front.redirect_from, ["/old.html"]);
+        let front = parse_ok("---\ntitle: T\nredirect_from:\n  - /a.html\n  - /b/\n---\n");
+        assert_eq!(front.redirect_from, ["/a.html", "/b/"]);
+        assert_eq!(front.line_of("redirect_from"), 3);
+        assert!(front.extra.is_empty());
+    }
+
+    #[test]
     fn body_follows_the_closing_line() {
         let parsed = parse("p.md", "---\ntitle: A\n---\n# Hello\n");
         assert_eq!(parsed.body, "# Hello\n");
@@ -485,6 +520,16 @@ mod tests {
             ),
             ("---\ntitle: a\n  bad: indent\n---\n", 3, "invalid YAML"),
             ("---\ntitle: A\n", 1, "front matter is never closed"),
+            (
+                "---\ntitle: A\nredirect_from: 3\n---\n",
+                3,
+                "`redirect_from` must be a path or a list of paths (found 3)",
+            ),
+            (
+                "---\nredirect_from:\n  - /a.html\n  - {x: 1}\n---\n",
+                2,
+                "`redirect_from` must be a path or a list of paths (found a list)",
+            ),
             (
                 "---\n- a\n- b\n---\n",
                 2,

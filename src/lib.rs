@@ -6,9 +6,9 @@
 //! |--------|---------|
 //! | load   | `config`, `source`, `theme` |
 //! | parse  | `page`, `front_matter`, `templating`, `markdown`, `highlight` |
-//! | index  | `nav`, `links` |
+//! | index  | `nav`, `links`, `redirect` |
 //! | check  | `links` (resolution), `build::Site::check_and_write`; `check` (the same without writing), `external` (opt-in) |
-//! | render | `render` |
+//! | render | `render`, `search` (the site-wide search index) |
 //! | write  | `output` |
 //!
 //! Problems in content are `diagnostic::Diagnostic` values collected across the whole run and
@@ -32,8 +32,10 @@ pub mod markdown;
 pub mod nav;
 pub mod output;
 pub mod page;
+pub mod redirect;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod session;
 pub mod source;

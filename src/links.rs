@@ -26,6 +26,9 @@ pub struct Resolved {
     pub href: String,
     /// The page it names (its source path); `None` for files and external links.
     pub page: Option<String>,
+    /// The old site path the link was written with, when that is a redirect (`redirect_from`)
+    /// of `page`: the link goes straight to the page, and the writer should update it.
+    pub redirect: Option<String>,
 }
 
 impl Resolved {
@@ -74,6 +77,8 @@ pub struct LinkIndex {
     by_dir: HashMap<String, BTreeSet<String>>,
     /// Site paths of every copied file (static files, content assets).
     files: BTreeSet<String>,
+    /// Old site paths of pages (`redirect_from`) → their sources.
+    redirects: HashMap<String, String>,
 }
 
 impl LinkIndex {
@@ -126,6 +131,16 @@ impl LinkIndex {
         self.files.insert(site_path);
     }
 
+    /// Registers `site_path` (`/old.html`, `/old/`) as an old address of the page `source`.
+    pub fn insert_redirect(&mut self, site_path: String, source: String) {
+        self.redirects.insert(site_path, source);
+    }
+
+    /// Forgets every redirect (before registering the current ones again).
+    pub fn clear_redirects(&mut self) {
+        self.redirects.clear();
+    }
+
     pub fn remove_file(&mut self, site_path: &str) {
         self.files.remove(site_path);
     }
@@ -156,6 +171,7 @@ impl LinkIndex {
             return Ok(Resolved {
                 href: dest.to_string(),
                 page: None,
+                redirect: None,
             });
         }
         let (path, query, fragment) = split_link(dest);
@@ -171,6 +187,7 @@ impl LinkIndex {
             return Ok(Resolved {
                 href,
                 page: Some(from.to_string()),
+                redirect: None,
             });
         }
         let path = percent_decode(path);
@@ -208,6 +225,21 @@ impl LinkIndex {
                                 hash(fragment)
                             ),
                             page: Some(source.to_string()),
+                            redirect: None,
+                        })
+                    }
+                    Target::Redirect(source) => {
+                        self.check_draft(source, dest)?;
+                        self.check_fragment(source, fragment, dest)?;
+                        Ok(Resolved {
+                            href: format!(
+                                "{}{}{query}{}",
+                                self.base_path,
+                                url_for_source(source),
+                                hash(fragment)
+                            ),
+                            page: Some(source.to_string()),
+                            redirect: Some(candidate.clone()),
                         })
                     }
                     Target::File(site_path) => Ok(Resolved {
@@ -218,6 +250,7 @@ impl LinkIndex {
                             hash(fragment)
                         ),
                         page: None,
+                        redirect: None,
                     }),
                 };
             }
@@ -318,6 +351,7 @@ impl LinkIndex {
                 hash(fragment)
             ),
             page: Some(source.to_string()),
+            redirect: None,
         })
     }
 
@@ -378,6 +412,9 @@ impl LinkIndex {
         }
         if let Some(file) = self.files.get(path) {
             return Some(Target::File(file));
+        }
+        if let Some(source) = self.redirects.get(path) {
+            return Some(Target::Redirect(source));
         }
         let last = path.rsplit('/').next().unwrap_or("");
         if !last.is_empty() && !last.contains('.') {
@@ -440,6 +477,8 @@ impl LinkIndex {
 enum Target<'a> {
     Page(&'a str),
     File(&'a str),
+    /// A redirect page's path: the page (source) it redirects to.
+    Redirect(&'a str),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -528,6 +567,11 @@ pub fn is_external(dest: &str) -> bool {
         }
         None => false,
     }
+}
+
+/// The `#fragment` of a link as written, with its `#`, or "".
+pub fn fragment_of(dest: &str) -> &str {
+    dest.find('#').map_or("", |i| &dest[i..])
 }
 
 /// `path?query#fragment` → (path, `?query` or "", fragment without `#`).

@@ -18,6 +18,9 @@ use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, LinkType, Options, Pars
 use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::highlight::{Highlighter, escape};
 
+/// Length in characters of `Document::excerpt`, the start of the page's text for search results.
+pub const EXCERPT_CHARS: usize = 160;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LinkKind {
     /// `[text](dest)`, reference links and autolinks.
@@ -166,6 +169,9 @@ pub struct Document {
     pub anchors: Vec<String>,
     /// The text of the first level-1 heading.
     pub title: Option<String>,
+    /// The first `EXCERPT_CHARS` characters of the body's plain text (no headings, code blocks,
+    /// images or raw HTML), cut at a word and ended with `…` when there is more.
+    pub excerpt: String,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -253,6 +259,7 @@ pub fn scan_located(file: &str, text: &str, body_offset: usize, locator: &dyn Lo
         walker.event(event, position);
     }
     let mut doc = walker.doc;
+    doc.excerpt = excerpt(&walker.text, EXCERPT_CHARS);
     for (span, reference) in undefined_references.into_inner() {
         let at = locator.locate(body_offset + span.start, first_line(&body[span]));
         doc.diagnostics.push(place(
@@ -334,6 +341,9 @@ struct Walker<'a, 'h> {
     capture: Option<Capture<'a>>,
     /// The link being read (its index in `doc.links`), to collect its text.
     open_link: Option<usize>,
+    /// Plain text of the body for the excerpt (scan pass); collection stops once there is
+    /// enough.
+    text: String,
 }
 
 impl<'a, 'h> Walker<'a, 'h> {
@@ -344,6 +354,7 @@ impl<'a, 'h> Walker<'a, 'h> {
             used_ids: HashSet::new(),
             capture: None,
             open_link: None,
+            text: String::new(),
         }
     }
 
@@ -455,6 +466,18 @@ impl<'a, 'h> Walker<'a, 'h> {
                 self.add_text(text);
                 self.emit(event);
             }
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::BlockQuote(_)
+                | TagEnd::FootnoteDefinition,
+            ) => {
+                self.add_plain(" ");
+                self.emit(event);
+            }
             _ => self.emit(event),
         }
     }
@@ -478,13 +501,23 @@ impl<'a, 'h> Walker<'a, 'h> {
         }
     }
 
-    /// Link and heading text accumulate from the same text events.
+    /// Link, heading and plain text accumulate from the same text events.
     fn add_text(&mut self, text: &str) {
         if let Some(Capture::Heading { text: heading, .. }) = &mut self.capture {
             heading.push_str(text);
+        } else {
+            self.add_plain(text);
         }
         if let Some(open) = self.open_link {
             self.doc.links[open].text.push_str(text);
+        }
+    }
+
+    /// Adds to the excerpt's text in the scan pass, until it surely holds `EXCERPT_CHARS`
+    /// characters (4 bytes a character at most), so long pages cost no more than short ones.
+    fn add_plain(&mut self, text: &str) {
+        if self.output.is_none() && self.text.len() <= EXCERPT_CHARS * 4 {
+            self.text.push_str(text);
         }
     }
 
@@ -601,6 +634,31 @@ fn heading_html<'a>(
     events
 }
 
+/// `text` with runs of whitespace made one space, cut to at most `max` characters at a word
+/// boundary (with `…` when cut).
+fn excerpt(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    let mut count = 0;
+    for word in text.split_whitespace() {
+        let len = word.chars().count();
+        let needed = len + usize::from(count > 0);
+        if count + needed > max {
+            if count == 0 {
+                // One word longer than the excerpt: cut inside it.
+                out.extend(word.chars().take(max - 1));
+            }
+            out.push('…');
+            return out;
+        }
+        if count > 0 {
+            out.push(' ');
+        }
+        out.push_str(word);
+        count += needed;
+    }
+    out
+}
+
 /// A GitHub-style heading id: lowercase letters and digits, `-` for spaces, `_` and `-` kept,
 /// other punctuation dropped.
 pub fn slugify(text: &str) -> String {
@@ -663,6 +721,23 @@ mod tests {
             .map(|l| format!("[{}]", l.dest))
             .collect();
         render_html(body, 0, &hrefs, &Highlighter::new())
+    }
+
+    #[test]
+    fn the_excerpt_is_the_plain_text_without_headings_code_or_markup() {
+        let d = doc(
+            "# Title\n\nConnect *Box* with [OAuth](a.html) and `tokens`.\nSecond line.\n\n\
+                     ```json\n{\"skip\": 1}\n```\n\n## Setup\n\n- one\n- two\n\n<div>raw</div>\n\n![alt](i.png) | a |\n",
+        );
+        assert_eq!(
+            d.excerpt,
+            "Connect Box with OAuth and tokens. Second line. one two | a |"
+        );
+        let long = doc(&"word ".repeat(100));
+        assert_eq!(long.excerpt.chars().count(), 160, "{}", long.excerpt);
+        assert!(long.excerpt.ends_with("word…"), "{}", long.excerpt);
+        assert_eq!(excerpt("x".repeat(200).as_str(), 10), "xxxxxxxxx…");
+        assert_eq!(excerpt("  short \n text ", 160), "short text");
     }
 
     #[test]

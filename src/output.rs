@@ -1,10 +1,23 @@
 //! Write stage: the only module that writes to disk. It refuses output folders where a build
-//! could destroy the writer's work, marks the folders it owns, writes a file only when its bytes
-//! changed (so deploy tools and browsers see only real changes) and then atomically (a reader
-//! never sees half a file), and removes what an earlier build wrote that this one did not.
+//! could destroy the writer's work and marks the folders it owns. An `OutputDir` works in one of
+//! two modes:
+//!
+//! - **staged** (`OutputDir::stage`, for `build`): the whole site is written into a staging
+//!   folder beside the output (`public.docgen-staging-<pid>-<n>`, same parent, so same
+//!   filesystem) and `commit` swaps it in at the end. A build that fails — content or template
+//!   errors, an I/O error, a panic — drops the `OutputDir` uncommitted, which deletes the staging
+//!   folder and leaves the previous output exactly as it was. A staging folder left by a killed
+//!   build is deleted by the next build (only folders with docgen's name pattern and marker,
+//!   whose process is gone). Files whose bytes did not change are hard-linked from the previous
+//!   output instead of written, so they keep their inode and mtime: deploy tools that sync by
+//!   mtime, and browsers, see only real changes.
+//! - **live** (`OutputDir::open`, for `serve`'s incremental rebuilds): files of the published
+//!   folder are replaced one at a time, each atomically (temp file + rename), so a reader sees
+//!   the old file or the new one, never half of one; files a full rebuild did not write are
+//!   removed by `remove_stale_files`.
 
 use std::collections::HashSet;
-use std::io::Write;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -15,12 +28,11 @@ use crate::source;
 pub const MARKER: &str = ".docgen-output";
 const MARKER_TEXT: &str =
     "This folder is written by docgen build; its files are replaced on every build.\n";
-
-/// An output folder docgen may write to, with the record of what this build wrote.
-pub struct OutputDir {
-    root: PathBuf,
-    written: Mutex<HashSet<String>>,
-}
+/// Name parts of the folders a build keeps beside the output: `<name>.docgen-staging-<pid>-<n>`
+/// while it writes, `<name>.docgen-old-<pid>-<n>` for the previous output during the swap when
+/// the filesystem cannot exchange two folders in one step.
+const STAGING: &str = "docgen-staging";
+const OLD: &str = "docgen-old";
 
 /// Outcome of writing one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,86 +41,135 @@ pub enum Written {
     Unchanged,
 }
 
+/// An output folder docgen may write to.
+pub struct OutputDir {
+    /// The folder the site is published to.
+    target: PathBuf,
+    mode: Mode,
+    /// Live mode: what was written since `start_full`, which `remove_stale_files` keeps.
+    written: Mutex<HashSet<String>>,
+}
+
+enum Mode {
+    /// Writing a whole site into `staging` (`None` once committed); unchanged files are linked
+    /// from `previous`, the output being replaced.
+    Staged {
+        staging: Option<PathBuf>,
+        previous: Option<PathBuf>,
+    },
+    /// Writing into the published folder itself.
+    Live,
+}
+
 impl OutputDir {
-    /// Opens `path` as the output of the site at `site_root`, creating it if needed. Refused: the
-    /// site root itself or any folder containing it, the site's own folders (`content/`,
-    /// `static/`, `themes/`, `templates/`), and a non-empty folder docgen did not create.
-    pub fn open(path: &Path, site_root: &Path) -> Result<OutputDir> {
-        let root = fs::canonicalize(site_root)?;
-        let target = absolute(path)?;
-        let refuse = |why: &str| {
-            Err(Error::Usage(format!(
-                "refusing to use {} as the output folder: {why}",
-                path.display()
-            )))
+    /// Prepares a whole build's output for `path`, the output folder of the site at
+    /// `site_root`: checks docgen may use it (see `check_target`), deletes abandoned staging
+    /// folders of earlier builds, and creates this build's staging folder beside it. Nothing is
+    /// published before `commit`.
+    pub fn stage(path: &Path, site_root: &Path) -> Result<OutputDir> {
+        let target = check_target(path, site_root)?;
+        let (parent, name) = parent_and_name(&target)?;
+        fs::create_dir_all(parent)?;
+        remove_abandoned(parent, name)?;
+        let staging = create_unique(parent, &format!("{name}.{STAGING}"))?;
+        let previous = target.is_dir().then(|| target.clone());
+        let output = OutputDir {
+            target,
+            mode: Mode::Staged {
+                staging: Some(staging.clone()),
+                previous: previous.clone(),
+            },
+            written: Mutex::new(HashSet::new()),
         };
-        if root.starts_with(&target) {
-            return refuse("it contains the site, and a build removes files it did not write");
+        fs::write(&staging.join(MARKER), MARKER_TEXT.as_bytes())?;
+        if let Some(previous) = &previous {
+            // A web server's folder may need its group or mode: the new folder keeps them.
+            let permissions = std::fs::metadata(previous)
+                .map_err(|e| Error::io(previous, e))?
+                .permissions();
+            std::fs::set_permissions(&staging, permissions).map_err(|e| Error::io(&staging, e))?;
         }
-        for own in ["content", "static", "themes", "templates"] {
-            if target.starts_with(root.join(own)) {
-                return refuse(&format!("it is inside the site's {own}/ folder"));
-            }
-        }
-        if target.is_dir() {
-            let marked = target.join(MARKER).is_file();
-            let empty = std::fs::read_dir(&target)
-                .map_err(|e| Error::io(&target, e))?
-                .next()
-                .is_none();
-            if !marked && !empty {
-                return refuse(&format!(
-                    "it is not empty and was not written by docgen (no {MARKER} file); \
-                     choose another folder or empty it"
-                ));
-            }
-        } else if target.exists() {
-            return refuse("it is a file");
-        }
+        Ok(output)
+    }
+
+    /// Opens `path` (checked like a build's output) for in-place writes, creating it if needed.
+    pub fn open(path: &Path, site_root: &Path) -> Result<OutputDir> {
+        let target = check_target(path, site_root)?;
         fs::create_dir_all(&target)?;
         let marker = target.join(MARKER);
         if !marker.is_file() {
             fs::write(&marker, MARKER_TEXT.as_bytes())?;
         }
         Ok(OutputDir {
-            root: target,
+            target,
+            mode: Mode::Live,
             written: Mutex::new(HashSet::new()),
         })
     }
 
+    /// The folder the site is published to (not where a staged build writes).
     pub fn root(&self) -> &Path {
-        &self.root
+        &self.target
     }
 
-    /// Writes `bytes` at `rel` (an output path like `a/b.html`) unless the file already holds them.
-    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<Written> {
-        let path = self.root.join(rel);
-        self.record(rel);
-        if same_content(&path, bytes) {
-            return Ok(Written::Unchanged);
+    /// The folder files are written into: the staging folder until `commit`, or the output.
+    pub fn dir(&self) -> &Path {
+        match &self.mode {
+            Mode::Staged { staging, .. } => staging
+                .as_deref()
+                .expect("a staged OutputDir is only used before it is committed"),
+            Mode::Live => &self.target,
         }
-        replace(&path, |temp| {
-            let mut out = std::io::BufWriter::new(std::fs::File::create(temp)?);
-            out.write_all(bytes)?;
-            out.flush()
-        })?;
+    }
+
+    /// Writes `bytes` at `rel` (an output path like `a/b.html`), unless the file holds them.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<Written> {
+        self.record(rel);
+        match &self.mode {
+            Mode::Live => {
+                let path = self.target.join(rel);
+                if same_content(&path, bytes) {
+                    return Ok(Written::Unchanged);
+                }
+                write_atomic(&path, bytes)?;
+            }
+            Mode::Staged { previous, .. } => {
+                let path = self.prepare(rel)?;
+                if let Some(previous) = previous_file(previous.as_deref(), rel)
+                    && same_content(&previous, bytes)
+                    && link(&previous, &path)
+                {
+                    return Ok(Written::Unchanged);
+                }
+                write_new(&path, bytes)?;
+            }
+        }
         Ok(Written::Changed)
     }
 
-    /// Copies the file `from` to `rel` unless an identical copy is already there.
+    /// Copies the file `from` to `rel`, unless an identical copy is already there.
     pub fn copy(&self, rel: &str, from: &Path) -> Result<Written> {
-        let path = self.root.join(rel);
         self.record(rel);
-        let source_len = std::fs::metadata(from)
-            .map_err(|e| Error::io(from, e))?
-            .len();
-        if let Ok(meta) = std::fs::metadata(&path)
-            && meta.len() == source_len
-            && fs::read(from)? == std::fs::read(&path).unwrap_or_default()
-        {
-            return Ok(Written::Unchanged);
+        match &self.mode {
+            Mode::Live => {
+                let path = self.target.join(rel);
+                if same_file_content(&path, from)? {
+                    return Ok(Written::Unchanged);
+                }
+                write_atomic(&path, &fs::read(from)?)?;
+            }
+            Mode::Staged { previous, .. } => {
+                let path = self.prepare(rel)?;
+                if let Some(previous) = previous_file(previous.as_deref(), rel)
+                    && same_file_content(&previous, from)?
+                    && link(&previous, &path)
+                {
+                    return Ok(Written::Unchanged);
+                }
+                remove_if_present(&path)?;
+                std::fs::copy(from, &path).map_err(|e| Error::io(&path, e))?;
+            }
         }
-        replace(&path, |temp| std::fs::copy(from, temp).map(drop))?;
         Ok(Written::Changed)
     }
 
@@ -123,7 +184,8 @@ impl OutputDir {
 
     /// Removes one output file (and its folder, when left empty). Returns whether it existed.
     pub fn remove(&self, rel: &str) -> Result<bool> {
-        let path = self.root.join(rel);
+        let dir = self.dir();
+        let path = dir.join(rel);
         self.written
             .lock()
             .expect("no writer panics while holding the lock")
@@ -133,7 +195,7 @@ impl OutputDir {
         }
         fs::remove_file(&path)?;
         if let Some(parent) = path.parent()
-            && parent != self.root
+            && parent != dir
         {
             // Fails harmlessly when the folder still has files.
             let _ = std::fs::remove_dir(parent);
@@ -142,24 +204,30 @@ impl OutputDir {
     }
 
     fn record(&self, rel: &str) {
-        self.written
-            .lock()
-            .expect("no writer panics while holding the lock")
-            .insert(rel.to_string());
+        if let Mode::Live = self.mode {
+            self.written
+                .lock()
+                .expect("no writer panics while holding the lock")
+                .insert(rel.to_string());
+        }
     }
 
-    /// Deletes every file this build did not write (the output folder is docgen's, by its
-    /// marker), then the folders left empty. Returns the files removed.
+    /// Live mode: deletes every file not written since `start_full` (the output folder is
+    /// docgen's, by its marker), then the folders left empty. Returns the files removed. A
+    /// staged build has nothing stale: its folder holds only what it wrote.
     pub fn remove_stale_files(&self) -> Result<Vec<String>> {
+        if let Mode::Staged { .. } = self.mode {
+            return Ok(Vec::new());
+        }
         let written = self
             .written
             .lock()
             .expect("no writer panics while holding the lock");
         let mut removed = Vec::new();
-        let walker = walkdir::WalkDir::new(&self.root).contents_first(true);
+        let walker = walkdir::WalkDir::new(&self.target).contents_first(true);
         for entry in walker {
-            let entry = entry.map_err(|e| Error::io(&self.root, e.into()))?;
-            let rel = source::relative(&self.root, entry.path());
+            let entry = entry.map_err(|e| Error::io(&self.target, e.into()))?;
+            let rel = source::relative(&self.target, entry.path());
             if entry.depth() == 0 || rel == MARKER {
                 continue;
             }
@@ -174,24 +242,328 @@ impl OutputDir {
         removed.sort();
         Ok(removed)
     }
+
+    /// Publishes a staged build: its folder is exchanged with the previous output in one step
+    /// where the filesystem can (Linux `renameat2(RENAME_EXCHANGE)`), else the previous output
+    /// is renamed aside, the staging folder into place, and the old one deleted — put back if
+    /// the second rename fails. Returns the output folder. Live output is already published.
+    pub fn commit(mut self) -> Result<PathBuf> {
+        let Mode::Staged { staging, .. } = &mut self.mode else {
+            return Ok(self.target.clone());
+        };
+        let staging = staging.take().expect("an OutputDir is committed once");
+        match swap(&staging, &self.target) {
+            Ok(old) => {
+                if let Some(old) = old {
+                    // The site is published; an old folder that cannot be deleted now is
+                    // deleted by the next build, which finds it abandoned.
+                    let _ = std::fs::remove_dir_all(old);
+                }
+                Ok(self.target.clone())
+            }
+            Err(error) => {
+                let _ = std::fs::remove_dir_all(&staging);
+                Err(error)
+            }
+        }
+    }
+
+    /// The path of `rel` in the folder being written, with its parent folder created.
+    fn prepare(&self, rel: &str) -> Result<PathBuf> {
+        let path = self.dir().join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        Ok(path)
+    }
 }
 
-/// Puts a new file at `path` atomically: `fill` writes a temporary file beside it, which is then
-/// renamed over it. A reader (`docgen serve` answering a request during a rebuild, a web server
-/// over a published folder) sees the old file or the new one, never a half-written one. The
-/// temporary name is hidden and ends in `.tmp`, so nothing lists or serves it, and a build
-/// removes one left by a crash as stale.
-fn replace(path: &Path, fill: impl FnOnce(&Path) -> std::io::Result<()>) -> Result<()> {
-    let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
-        return Err(Error::io(path, std::io::ErrorKind::InvalidInput.into()));
-    };
+impl Drop for OutputDir {
+    /// An uncommitted staged build (errors, an early return, a panic) leaves no trace.
+    fn drop(&mut self) {
+        if let Mode::Staged { staging, .. } = &mut self.mode
+            && let Some(staging) = staging.take()
+        {
+            let _ = std::fs::remove_dir_all(staging);
+        }
+    }
+}
+
+/// The previous output's regular file at `rel` (never a symlink: linking one would publish the
+/// link, not the file).
+fn previous_file(previous: Option<&Path>, rel: &str) -> Option<PathBuf> {
+    let path = previous?.join(rel);
+    let meta = std::fs::symlink_metadata(&path).ok()?;
+    meta.is_file().then_some(path)
+}
+
+/// Writes `path` through a temp file in the same folder renamed over it.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let (parent, name) = parent_and_name(path)?;
     fs::create_dir_all(parent)?;
-    let temp = parent.join(format!(".{}.docgen.tmp", name.to_string_lossy()));
-    if let Err(e) = fill(&temp).and_then(|()| std::fs::rename(&temp, path)) {
-        let _ = std::fs::remove_file(&temp);
-        return Err(Error::io(path, e));
+    let prefix = format!(".{name}.docgen-tmp-{}", std::process::id());
+    for n in 0.. {
+        let temp = parent.join(format!("{prefix}-{n}"));
+        match create_new(&temp, bytes) {
+            Ok(()) => {
+                return std::fs::rename(&temp, path).map_err(|e| {
+                    let _ = std::fs::remove_file(&temp);
+                    Error::io(path, e)
+                });
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => {
+                let _ = std::fs::remove_file(&temp);
+                return Err(Error::io(&temp, e));
+            }
+        }
+    }
+    unreachable!("some temp name is free")
+}
+
+/// Checks docgen may publish to `path`, the output of the site at `site_root`, and returns it
+/// absolute. Refused: the site root itself or any folder containing it, the site's own folders
+/// (`content/`, `static/`, `themes/`, `templates/`), a file, and a non-empty folder docgen did
+/// not create (no `MARKER`).
+pub fn check_target(path: &Path, site_root: &Path) -> Result<PathBuf> {
+    let root = fs::canonicalize(site_root)?;
+    let target = absolute(path)?;
+    let refuse = |why: &str| {
+        Err(Error::Usage(format!(
+            "refusing to use {} as the output folder: {why}",
+            path.display()
+        )))
+    };
+    if root.starts_with(&target) {
+        return refuse("it contains the site, and a build removes files it did not write");
+    }
+    for own in ["content", "static", "themes", "templates"] {
+        if target.starts_with(root.join(own)) {
+            return refuse(&format!("it is inside the site's {own}/ folder"));
+        }
+    }
+    if target.is_dir() {
+        let marked = target.join(MARKER).is_file();
+        let empty = std::fs::read_dir(&target)
+            .map_err(|e| Error::io(&target, e))?
+            .next()
+            .is_none();
+        if !marked && !empty {
+            return refuse(&format!(
+                "it is not empty and was not written by docgen (no {MARKER} file); \
+                 choose another folder or empty it"
+            ));
+        }
+    } else if target.exists() {
+        return refuse("it is a file");
+    }
+    Ok(target)
+}
+
+/// Puts `staging` at `target`. Returns the path now holding the previous output, to delete.
+fn swap(staging: &Path, target: &Path) -> Result<Option<PathBuf>> {
+    swap_with(staging, target, exchange)
+}
+
+/// `swap` with the one-step exchange given, so tests can take the two-rename path.
+fn swap_with(
+    staging: &Path,
+    target: &Path,
+    exchange: fn(&Path, &Path) -> io::Result<()>,
+) -> Result<Option<PathBuf>> {
+    if std::fs::symlink_metadata(target).is_err() {
+        std::fs::rename(staging, target).map_err(|e| Error::io(target, e))?;
+        return Ok(None);
+    }
+    match exchange(staging, target) {
+        Ok(()) => return Ok(Some(staging.to_path_buf())),
+        Err(e) if !exchange_unsupported(&e) => return Err(swap_error(target, e)),
+        Err(_) => {}
+    }
+    let aside = sibling_with(staging, STAGING, OLD);
+    std::fs::rename(target, &aside).map_err(|e| swap_error(target, e))?;
+    if let Err(e) = std::fs::rename(staging, target) {
+        let _ = std::fs::rename(&aside, target);
+        return Err(swap_error(target, e));
+    }
+    Ok(Some(aside))
+}
+
+fn swap_error(target: &Path, error: io::Error) -> Error {
+    let busy = error.kind() == io::ErrorKind::ResourceBusy
+        || error.kind() == io::ErrorKind::CrossesDevices;
+    let error = if busy {
+        io::Error::new(
+            error.kind(),
+            format!(
+                "cannot replace the output folder ({error}); is it a mount point? \
+                 Publish into a folder inside it instead"
+            ),
+        )
+    } else {
+        error
+    };
+    Error::io(target, error)
+}
+
+/// Exchanges two folders in one step, so the output path never stops holding a complete site.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both pointers are NUL-terminated strings that live across the call; the syscall
+    // only reads them. Called through `syscall` so it works whatever glibc or musl is linked.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::ErrorKind::Unsupported.into())
+}
+
+/// Whether the filesystem (or kernel) lacks the one-step exchange, so two renames must do.
+fn exchange_unsupported(error: &io::Error) -> bool {
+    #[cfg(target_os = "linux")]
+    if let Some(code) = error.raw_os_error() {
+        return matches!(code, libc::EINVAL | libc::ENOSYS | libc::EOPNOTSUPP);
+    }
+    error.kind() == io::ErrorKind::Unsupported
+}
+
+/// Deletes the staging and old-output folders that builds of `name` left in `parent` when they
+/// were killed: folders named like ours, carrying the marker, whose process no longer runs.
+fn remove_abandoned(parent: &Path, name: &str) -> Result<()> {
+    let entries = std::fs::read_dir(parent).map_err(|e| Error::io(parent, e))?;
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(name)) else {
+            continue;
+        };
+        let Some(suffix) = [STAGING, OLD]
+            .iter()
+            .find_map(|kind| rest.strip_prefix(&format!(".{kind}-")))
+        else {
+            continue;
+        };
+        let Some(pid) = suffix
+            .split_once('-')
+            .and_then(|(pid, n)| n.parse::<u32>().ok().and(pid.parse::<u32>().ok()))
+        else {
+            continue;
+        };
+        let path = entry.path();
+        if pid != std::process::id() && !process_alive(pid) && path.join(MARKER).is_file() {
+            std::fs::remove_dir_all(&path).map_err(|e| Error::io(&path, e))?;
+        }
     }
     Ok(())
+}
+
+#[cfg(unix)]
+fn process_alive(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    if pid <= 0 {
+        return true; // never signal a process group; keep the folder
+    }
+    // SAFETY: signal 0 sends nothing; it only asks whether the process exists.
+    let rc = unsafe { libc::kill(pid, 0) };
+    rc == 0 || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+#[cfg(not(unix))]
+fn process_alive(_: u32) -> bool {
+    true // no cheap check: leave the folder rather than risk a running build's
+}
+
+/// Creates `<parent>/<prefix>-<pid>-<n>` for the first free `n`: creation is the claim, so two
+/// builds (or two threads of one process) never share a folder.
+fn create_unique(parent: &Path, prefix: &str) -> Result<PathBuf> {
+    let pid = std::process::id();
+    for n in 0.. {
+        let path = parent.join(format!("{prefix}-{pid}-{n}"));
+        match std::fs::create_dir(&path) {
+            Ok(()) => return Ok(path),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(Error::io(&path, e)),
+        }
+    }
+    unreachable!("some folder name is free")
+}
+
+/// `a/public.docgen-staging-1-0` → `a/public.docgen-old-1-0`.
+fn sibling_with(path: &Path, from: &str, to: &str) -> PathBuf {
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().replacen(from, to, 1));
+    path.with_file_name(name)
+}
+
+fn parent_and_name(path: &Path) -> Result<(&Path, &str)> {
+    match (path.parent(), path.file_name().and_then(|n| n.to_str())) {
+        (Some(parent), Some(name)) => Ok((parent, name)),
+        _ => Err(Error::Usage(format!(
+            "{} cannot be an output: it has no parent folder or no UTF-8 name",
+            path.display()
+        ))),
+    }
+}
+
+/// Hard-links `from` at `to`; false when the filesystem cannot (the caller then writes).
+fn link(from: &Path, to: &Path) -> bool {
+    match std::fs::hard_link(from, to) {
+        Ok(()) => true,
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            std::fs::remove_file(to).is_ok() && std::fs::hard_link(from, to).is_ok()
+        }
+        Err(_) => false,
+    }
+}
+
+/// Writes a new file at `path`. A file already there may be a link to the previous output, so
+/// it is replaced, never written through.
+fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
+    match create_new(path, bytes) {
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            fs::remove_file(path)?;
+            create_new(path, bytes).map_err(|e| Error::io(path, e))
+        }
+        result => result.map_err(|e| Error::io(path, e)),
+    }
+}
+
+fn create_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    let mut out = io::BufWriter::new(file);
+    out.write_all(bytes)?;
+    out.flush()
+}
+
+fn remove_if_present(path: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(Error::io(path, e)),
+        _ => Ok(()),
+    }
 }
 
 fn same_content(path: &Path, bytes: &[u8]) -> bool {
@@ -200,6 +572,20 @@ fn same_content(path: &Path, bytes: &[u8]) -> bool {
             std::fs::read(path).is_ok_and(|existing| existing == bytes)
         }
         _ => false,
+    }
+}
+
+/// Whether `existing` holds the bytes of `source` (lengths first, so most differences cost a
+/// `stat`).
+fn same_file_content(existing: &Path, source: &Path) -> Result<bool> {
+    let source_len = std::fs::metadata(source)
+        .map_err(|e| Error::io(source, e))?
+        .len();
+    match std::fs::metadata(existing) {
+        Ok(meta) if meta.len() == source_len => {
+            Ok(fs::read(source)? == std::fs::read(existing).unwrap_or_default())
+        }
+        _ => Ok(false),
     }
 }
 
@@ -245,6 +631,16 @@ mod tests {
         dir
     }
 
+    /// Every name in `dir`, sorted.
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
     #[test]
     fn refuses_folders_that_hold_the_writers_work() {
         let site = site();
@@ -260,6 +656,8 @@ mod tests {
             (other.path().to_path_buf(), "not empty"),
             (root.join("content/index.md"), "content/"),
         ] {
+            let err = OutputDir::stage(&path, root).err().expect("refused");
+            assert!(err.to_string().contains(why), "{}: {err}", path.display());
             let err = OutputDir::open(&path, root).err().expect("refused");
             assert!(err.to_string().contains(why), "{}: {err}", path.display());
         }
@@ -267,28 +665,177 @@ mod tests {
             std::fs::read_to_string(other.path().join("notes.txt")).unwrap(),
             "mine"
         );
+        assert_eq!(names(root), ["content"], "nothing was created");
     }
 
+    #[cfg(unix)]
     #[test]
-    fn writes_only_changed_files_and_removes_stale_ones() {
+    fn a_committed_build_replaces_the_output_and_links_unchanged_files() {
+        use std::os::unix::fs::MetadataExt;
         let site = site();
         let out_path = site.path().join("public");
-        let out = OutputDir::open(&out_path, site.path()).unwrap();
+        let out = OutputDir::stage(&out_path, site.path()).unwrap();
+        assert!(!out_path.exists(), "nothing is published before commit");
         assert_eq!(out.write("a/b.html", b"one").unwrap(), Written::Changed);
         assert_eq!(out.write("old.html", b"x").unwrap(), Written::Changed);
-        drop(out);
+        assert_eq!(out.commit().unwrap(), out_path);
+        let inode = std::fs::metadata(out_path.join("a/b.html")).unwrap().ino();
 
-        let out = OutputDir::open(&out_path, site.path()).expect("a marked folder is reusable");
+        let out = OutputDir::stage(&out_path, site.path()).expect("a marked folder is reusable");
         assert_eq!(out.write("a/b.html", b"one").unwrap(), Written::Unchanged);
-        assert_eq!(out.write("a/b.html", b"two").unwrap(), Written::Changed);
-        assert_eq!(out.remove_stale_files().unwrap(), ["old.html"]);
-        assert!(!out_path.join("old.html").exists());
-        assert!(out_path.join(MARKER).exists());
-        assert_eq!(std::fs::read(out_path.join("a/b.html")).unwrap(), b"two");
+        assert_eq!(out.write("c.html", b"new").unwrap(), Written::Changed);
+        assert_eq!(
+            std::fs::read(out_path.join("old.html")).unwrap(),
+            b"x",
+            "the published site is untouched while a build writes"
+        );
+        out.commit().unwrap();
+        assert_eq!(
+            names(&out_path),
+            [MARKER, "a", "c.html"],
+            "old.html is gone"
+        );
+        let meta = std::fs::metadata(out_path.join("a/b.html")).unwrap();
+        assert_eq!(meta.ino(), inode, "an unchanged file is the same file");
+        assert_eq!(meta.nlink(), 1, "the previous output is deleted");
+        assert_eq!(names(site.path()), ["content", "public"], "no folder left");
     }
 
     #[test]
-    fn files_are_replaced_whole() {
+    fn a_changed_file_never_writes_through_a_link_to_the_previous_output() {
+        let site = site();
+        let out_path = site.path().join("public");
+        let out = OutputDir::stage(&out_path, site.path()).unwrap();
+        out.write("a.html", b"v1").unwrap();
+        out.commit().unwrap();
+        let out = OutputDir::stage(&out_path, site.path()).unwrap();
+        assert_eq!(out.write("a.html", b"v1").unwrap(), Written::Unchanged);
+        // The same file written again with other bytes (a later writer wins).
+        assert_eq!(out.write("a.html", b"v2").unwrap(), Written::Changed);
+        assert_eq!(std::fs::read(out_path.join("a.html")).unwrap(), b"v1");
+        drop(out);
+        assert_eq!(std::fs::read(out_path.join("a.html")).unwrap(), b"v1");
+    }
+
+    #[test]
+    fn an_uncommitted_build_leaves_the_output_untouched_even_when_it_panics() {
+        let site = site();
+        let out_path = site.path().join("public");
+        let out = OutputDir::stage(&out_path, site.path()).unwrap();
+        out.write("a.html", b"published").unwrap();
+        out.commit().unwrap();
+
+        let result = std::panic::catch_unwind(|| {
+            let out = OutputDir::stage(&out_path, site.path()).unwrap();
+            out.write("a.html", b"half-built").unwrap();
+            out.write("b.html", b"half-built").unwrap();
+            panic!("a bug mid-build");
+        });
+        assert!(result.is_err());
+        let out = OutputDir::stage(&out_path, site.path()).unwrap();
+        out.write("x.html", b"").unwrap();
+        drop(out); // an error: dropped without commit
+        assert_eq!(names(&out_path), [MARKER, "a.html"]);
+        assert_eq!(
+            std::fs::read(out_path.join("a.html")).unwrap(),
+            b"published"
+        );
+        assert_eq!(names(site.path()), ["content", "public"]);
+    }
+
+    #[test]
+    fn abandoned_staging_folders_are_removed_only_when_they_are_docgens() {
+        let site = site();
+        let root = site.path();
+        // pid 2^31 - 2 cannot be running (Linux pids stop at 2^22).
+        for (name, marked) in [
+            ("public.docgen-staging-2147483646-0", true),
+            ("public.docgen-old-2147483646-3", true),
+            ("public.docgen-staging-2147483646-1", false),
+            ("other.docgen-staging-2147483646-0", true),
+            ("public.docgen-staging-mine", true),
+        ] {
+            std::fs::create_dir_all(root.join(name).join("a")).unwrap();
+            if marked {
+                std::fs::write(root.join(name).join(MARKER), "").unwrap();
+            }
+        }
+        let out = OutputDir::stage(&root.join("public"), root).unwrap();
+        out.commit().unwrap();
+        assert_eq!(
+            names(root),
+            [
+                "content",
+                "other.docgen-staging-2147483646-0",
+                "public",
+                "public.docgen-staging-2147483646-1",
+                "public.docgen-staging-mine",
+            ]
+        );
+    }
+
+    #[test]
+    fn an_empty_folder_is_adopted() {
+        let site = site();
+        let empty = tempfile::tempdir().unwrap();
+        OutputDir::stage(empty.path(), site.path())
+            .unwrap()
+            .commit()
+            .unwrap();
+        assert!(empty.path().join(MARKER).is_file());
+    }
+
+    #[test]
+    fn both_swaps_publish_and_hand_back_the_old_output() {
+        fn unsupported(_: &Path, _: &Path) -> io::Result<()> {
+            Err(io::ErrorKind::Unsupported.into())
+        }
+        for (how, exchange) in [
+            ("exchange", exchange as fn(&Path, &Path) -> io::Result<()>),
+            ("two renames", unsupported),
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            let target = dir.path().join("public");
+            let staging = dir.path().join("public.docgen-staging-1-0");
+            std::fs::create_dir_all(&target).unwrap();
+            std::fs::write(target.join("old"), "").unwrap();
+            std::fs::create_dir_all(&staging).unwrap();
+            std::fs::write(staging.join("new"), "").unwrap();
+            let old = swap_with(&staging, &target, exchange).unwrap().unwrap();
+            assert_eq!(names(&target), ["new"], "{how}");
+            assert_eq!(names(&old), ["old"], "{how}");
+            if how == "two renames" {
+                assert_eq!(old, dir.path().join("public.docgen-old-1-0"));
+            }
+        }
+    }
+
+    #[test]
+    fn live_writes_replace_single_files_atomically_and_full_rebuilds_remove_stale_ones() {
+        let site = site();
+        let out_path = site.path().join("public");
+        let live = OutputDir::open(&out_path, site.path()).unwrap();
+        assert_eq!(live.write("a/b.html", b"one").unwrap(), Written::Changed);
+        assert_eq!(live.write("a/b.html", b"one").unwrap(), Written::Unchanged);
+        assert_eq!(live.write("a/b.html", b"two").unwrap(), Written::Changed);
+        assert_eq!(live.write("old.html", b"x").unwrap(), Written::Changed);
+        assert_eq!(std::fs::read(out_path.join("a/b.html")).unwrap(), b"two");
+        assert_eq!(names(&out_path.join("a")), ["b.html"], "no temp file left");
+        assert!(live.remove("a/b.html").unwrap());
+        assert!(!live.remove("a/b.html").unwrap());
+        assert!(!out_path.join("a").exists(), "an emptied folder goes too");
+        drop(live);
+
+        let live = OutputDir::open(&out_path, site.path()).expect("a marked folder is reusable");
+        live.start_full();
+        assert_eq!(live.write("c.html", b"c").unwrap(), Written::Changed);
+        assert_eq!(live.remove_stale_files().unwrap(), ["old.html"]);
+        assert_eq!(names(&out_path), [MARKER, "c.html"]);
+        assert_eq!(live.commit().unwrap(), out_path, "live output is published");
+    }
+
+    #[test]
+    fn live_files_are_replaced_whole() {
         let site = site();
         let out_path = site.path().join("public");
         let out = OutputDir::open(&out_path, site.path()).unwrap();
@@ -301,24 +848,11 @@ mod tests {
         assert_eq!(old, "old");
         let from = site.path().join("content/index.md");
         assert_eq!(out.copy("a/c.md", &from).unwrap(), Written::Changed);
-        assert_eq!(
-            std::fs::read(out_path.join("a/b.html")).unwrap(),
-            b"new and longer"
-        );
         assert_eq!(std::fs::read(out_path.join("a/c.md")).unwrap(), b"# Hi");
-        let mut names: Vec<String> = std::fs::read_dir(out_path.join("a"))
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        assert_eq!(names, ["b.html", "c.md"], "no temporary file is left");
-    }
-
-    #[test]
-    fn an_empty_folder_is_adopted() {
-        let site = site();
-        let empty = tempfile::tempdir().unwrap();
-        OutputDir::open(empty.path(), site.path()).unwrap();
-        assert!(empty.path().join(MARKER).is_file());
+        assert_eq!(
+            names(&out_path.join("a")),
+            ["b.html", "c.md"],
+            "no temporary file is left"
+        );
     }
 }

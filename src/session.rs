@@ -242,6 +242,10 @@ impl Session {
         let mut nav_dirs: BTreeSet<String> = BTreeSet::new();
         // Whether pages or files came or went (collisions, sitemap).
         let mut files_changed = false;
+        // Whether what the search index shows of a page changed.
+        let mut search_changed = false;
+        // The redirect pages the changed pages had claimed, when any page has `redirect_from`.
+        let mut old_redirects: Option<BTreeSet<String>> = None;
         // Whether what decides the elements index page changed.
         let mut elements_index_inputs = false;
         let changes = self.templating_changes(changes)?;
@@ -269,6 +273,17 @@ impl Session {
                             != new.as_ref().map(|p| (p.front.sitemap, p.front.draft));
                     if old.as_ref().map(identity) != new.as_ref().map(identity) {
                         recheck.extend(self.dependents(source, old.as_ref(), new.as_ref()));
+                    }
+                    search_changed |= old.as_ref().map(search_key) != new.as_ref().map(search_key);
+                    for page in [&old, &new].into_iter().flatten() {
+                        if !page.front.redirect_from.is_empty() {
+                            old_redirects.get_or_insert_default().extend(
+                                page.front
+                                    .redirect_from
+                                    .iter()
+                                    .filter_map(|from| crate::redirect::output_file(from).ok()),
+                            );
+                        }
                     }
                     self.site.index.remove_page(source);
                     match new {
@@ -365,8 +380,23 @@ impl Session {
                 render.insert(source);
             }
         }
-        if files_changed {
+        if let Some(old_redirects) = &old_redirects {
+            self.sync_redirects(old_redirects, &mut rebuild)?;
+        }
+        if search_changed {
+            let index = crate::build::SEARCH_INDEX;
+            if let Some(text) =
+                self.site
+                    .generated(index, &self.renderer, &self.derived, highlighter)
+                && self.out.write(index, text.as_bytes())? == Written::Changed
+            {
+                rebuild.written.push(index.to_string());
+            }
+        }
+        if files_changed || old_redirects.is_some() {
             self.collisions = self.site.collisions();
+        }
+        if files_changed {
             let sitemap = crate::build::SITEMAP;
             if let Some(text) =
                 self.site
@@ -510,6 +540,32 @@ impl Session {
         pages
     }
 
+    /// Writes the redirect pages of every page, and removes those of `old` (output files the
+    /// changed pages claimed before) that nothing writes any more.
+    fn sync_redirects(&mut self, old: &BTreeSet<String>, rebuild: &mut Rebuild) -> Result<()> {
+        let redirects = self.site.redirect_files();
+        self.site.index.clear_redirects();
+        for (file, origin) in &redirects {
+            if let crate::build::FileOrigin::Redirect(redirect) = origin {
+                redirect.register(&mut self.site.index);
+            }
+            if self.site.write_file(&self.out, file, origin)? == Written::Changed {
+                rebuild.written.push(file.clone());
+            }
+        }
+        let files = self.site.output_files();
+        for file in old {
+            let page_file = self
+                .site
+                .published()
+                .any(|p| links::output_file_for_url(&p.url) == *file);
+            if !files.contains_key(file) && !page_file && self.out.remove(file)? {
+                rebuild.removed.push(file.clone());
+            }
+        }
+        Ok(())
+    }
+
     fn pages_targeting(&self, matches: impl Fn(&str) -> bool) -> BTreeSet<String> {
         self.checks
             .iter()
@@ -577,6 +633,23 @@ fn nav_key(page: &Page) -> impl PartialEq + use<> {
         f.description.clone(),
         f.breadcrumbs.clone(),
         f.layout.clone(),
+    )
+}
+
+/// What the search index shows of a page.
+fn search_key(page: &Page) -> impl PartialEq + use<> {
+    let headings: Vec<(String, String)> = page
+        .doc
+        .headings
+        .iter()
+        .map(|h| (h.id.clone(), h.text.clone()))
+        .collect();
+    (
+        page.title.clone(),
+        page.front.heading.clone(),
+        page.front.draft,
+        page.doc.excerpt.clone(),
+        headings,
     )
 }
 

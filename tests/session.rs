@@ -3,7 +3,6 @@
 
 mod common;
 
-
 use common::{TestSite, assert_same_files, guide};
 use docgen::config::Overrides;
 use docgen::highlight::Highlighter;
@@ -141,7 +140,11 @@ fn editing_a_page_body_re_renders_only_that_page() {
         ),
     );
     assert_eq!(rebuild.rendered, 1);
-    assert_eq!(rebuild.written, ["elements/gtw/events.html"]);
+    assert_eq!(
+        rebuild.written,
+        ["search-index.json", "elements/gtw/events.html"],
+        "the page and its search excerpt"
+    );
     assert!(
         live.html("elements/gtw/events.html")
             .contains("Polling now.")
@@ -169,7 +172,8 @@ fn renaming_a_guide_re_renders_its_element_and_title_links() {
             "elements/gtw/events.html",
             "elements/gtw/index.html",
             "elements/gtw/setup.html",
-            "index.html"
+            "index.html",
+            "search-index.json"
         ],
         "the element's sidebars change, and [[Events]] on the home page breaks"
     );
@@ -211,7 +215,15 @@ fn adding_a_missing_page_fixes_the_links_to_it() {
     assert!(rebuild.diagnostics.is_empty(), "{:?}", rebuild.diagnostics);
     let mut written = rebuild.written.clone();
     written.sort();
-    assert_eq!(written, ["guides/a.html", "guides/b.html", "sitemap.xml"]);
+    assert_eq!(
+        written,
+        [
+            "guides/a.html",
+            "guides/b.html",
+            "search-index.json",
+            "sitemap.xml"
+        ]
+    );
     live.matches_a_fresh_build();
 }
 
@@ -366,5 +378,28 @@ fn a_file_colliding_with_a_page_is_reported_until_removed() {
     live.write("static/elements/gtw/setup.html", "<p>static</p>");
     live.delete("content/elements/gtw/setup.md");
     assert_eq!(live.html("elements/gtw/setup.html"), "<p>static</p>");
+    live.matches_a_fresh_build();
+}
+
+#[test]
+fn redirect_pages_follow_their_pages_front_matter() {
+    let (mut live, _) = Live::open(element_site());
+    let setup = |redirect: &str| {
+        format!(
+            "---\nheading: GoToWebinar\ntitle: Endpoint Setup\nlayout: sidebarelementdoc\norder: 5\n{redirect}---\n## Register\n"
+        )
+    };
+    let rebuild = live.write(
+        "content/elements/gtw/setup.md",
+        &setup("redirect_from: /old-setup.html\n"),
+    );
+    assert!(rebuild.written.contains(&"old-setup.html".to_string()));
+    assert!(
+        live.html("old-setup.html")
+            .contains("url=/elements/gtw/setup.html")
+    );
+    live.matches_a_fresh_build();
+    let rebuild = live.write("content/elements/gtw/setup.md", &setup(""));
+    assert_eq!(rebuild.removed, ["old-setup.html"]);
     live.matches_a_fresh_build();
 }

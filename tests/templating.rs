@@ -500,7 +500,8 @@ fn a_live_session_re_renders_exactly_the_pages_using_an_edited_include_or_data_f
         "element: A connector\n",
         Change::Templating("data/glossary.yml".into()),
     );
-    assert_eq!(rebuild.written, ["b.html"]);
+    // b's text, and so its search excerpt, uses the data.
+    assert_eq!(rebuild.written, ["search-index.json", "b.html"]);
 
     let site = live_site();
     let rebuild = edit_live(
@@ -509,7 +510,7 @@ fn a_live_session_re_renders_exactly_the_pages_using_an_edited_include_or_data_f
         "Fields v2\n",
         Change::Page("includes/fields.md".into()),
     );
-    assert_eq!(rebuild.written, ["c.html"]);
+    assert_eq!(rebuild.written, ["search-index.json", "c.html"]);
 }
 
 #[test]

@@ -1,6 +1,6 @@
 /* docgen default theme: small progressive enhancements, no libraries.
  * Every feature looks for its markup first and does nothing without it; pages work the same without this file.
- *   1. colour-scheme toggle        4. copy buttons on code blocks
+ *   1. colour-scheme toggle        4. copy buttons on code blocks     7. site search
  *   2. "All elements" sidebar list 5. phone sidebar toggle
  *   3. elements index filter       6. current "On this page" entry while scrolling
  */
@@ -263,7 +263,224 @@
     window.addEventListener("load", update, { once: true }); // images and fonts may move the headings
   }
 
+  /* 7. Search: the header box queries search-index.json, which docgen writes with every build, in the browser —
+   *    no service, works offline. The index loads on first focus. Ranking: pages whose element + title hold every
+   *    word, then pages with a section heading that completes the match (the result links to the section), then
+   *    pages matching anywhere (headings, excerpt). `/` focuses the box; arrows move; Enter opens; Esc closes. */
+  const SEARCH_MAX = 12;
+
+  /** An index entry with the lowercased text the matcher reads. */
+  function prepareEntry(entry) {
+    const title = entry.t || "";
+    const element = entry.e || "";
+    const headings = (entry.h || []).map(([id, text]) => ({ id, text, lower: text.toLowerCase() }));
+    return {
+      title,
+      element,
+      url: entry.u || "",
+      excerpt: entry.x || "",
+      headings,
+      name: ` ${element} ${title}`.toLowerCase(),
+      all: ` ${element} ${title} ${headings.map((h) => h.text).join(" ")} ${entry.x || ""}`.toLowerCase(),
+    };
+  }
+
+  /** How well `text` (lowercased, with a leading space) holds `words`: 2 per word starting a word, 1 inside one. */
+  function wordScore(text, words) {
+    return words.reduce((sum, word) => sum + (text.includes(` ${word}`) ? 2 : text.includes(word) ? 1 : 0), 0);
+  }
+
+  /** The best results for `query`: {entry, heading, tier, score}, best first. */
+  function searchIndex(entries, query) {
+    const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+    if (!words.length) return [];
+    const found = [];
+    entries.forEach((entry, order) => {
+      if (!words.every((word) => entry.all.includes(word))) return;
+      if (words.every((word) => entry.name.includes(word))) {
+        found.push({ entry, heading: null, tier: 0, score: wordScore(entry.name, words), order });
+        return;
+      }
+      let best = null;
+      for (const heading of entry.headings) {
+        const text = `${entry.name} ${heading.lower}`;
+        if (!words.every((word) => text.includes(word)) || !words.some((word) => heading.lower.includes(word))) continue;
+        const score = wordScore(` ${heading.lower}`, words);
+        if (!best || score > best.score) best = { entry, heading, tier: 1, score, order };
+      }
+      found.push(best || { entry, heading: null, tier: 2, score: wordScore(entry.all, words), order });
+    });
+    found.sort((a, b) => a.tier - b.tier || b.score - a.score || a.entry.title.length - b.entry.title.length || a.order - b.order);
+    return found.slice(0, SEARCH_MAX);
+  }
+
+  /** Appends `text` to `node`, with every occurrence of the query's words in <mark>. */
+  function appendMarked(node, text, words) {
+    const lower = text.toLowerCase();
+    let at = 0;
+    while (at < text.length) {
+      let next = -1;
+      let length = 0;
+      for (const word of words) {
+        const i = lower.indexOf(word, at);
+        if (i >= 0 && (next < 0 || i < next)) {
+          next = i;
+          length = word.length;
+        }
+      }
+      if (next < 0) break;
+      if (next > at) node.append(text.slice(at, next));
+      node.append(make("mark", "", text.slice(next, next + length)));
+      at = next + length;
+    }
+    if (at < text.length) node.append(text.slice(at));
+  }
+
+  function initSearch() {
+    const box = document.querySelector("[data-search]");
+    if (!box || !window.fetch) return;
+    const input = box.querySelector("input");
+    const list = box.querySelector('[role="listbox"]');
+    const status = box.querySelector('[role="status"]');
+    const url = box.getAttribute("data-search-index");
+    let entries = null;
+    let loading = null;
+    let results = [];
+    let active = -1;
+    box.hidden = false;
+
+    const load = () => {
+      if (!loading) {
+        loading = fetch(url, { credentials: "same-origin" })
+          .then((response) => {
+            if (!response.ok) throw new Error(`HTTP ${response.status}`);
+            return response.json();
+          })
+          .then((index) => {
+            entries = (index.pages || []).map(prepareEntry);
+          })
+          .catch(() => {
+            loading = null; // try again on the next focus
+            status.textContent = "Search is not available right now.";
+          });
+      }
+      return loading;
+    };
+
+    const setActive = (index) => {
+      const options = list.children;
+      if (active >= 0 && options[active]) options[active].setAttribute("aria-selected", "false");
+      active = index;
+      if (active >= 0 && options[active]) {
+        options[active].setAttribute("aria-selected", "true");
+        input.setAttribute("aria-activedescendant", options[active].id);
+        options[active].scrollIntoView({ block: "nearest" });
+      } else {
+        input.removeAttribute("aria-activedescendant");
+      }
+    };
+
+    const setOpen = (open) => {
+      list.hidden = !open;
+      input.setAttribute("aria-expanded", String(open));
+      if (!open) setActive(-1);
+    };
+
+    const hrefOf = (result) => (result.heading ? `${result.entry.url}#${result.heading.id}` : result.entry.url);
+
+    const render = () => {
+      const query = input.value.trim();
+      if (!entries || !query) {
+        list.replaceChildren();
+        results = [];
+        status.textContent = "";
+        setOpen(false);
+        return;
+      }
+      const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+      results = searchIndex(entries, query);
+      const options = results.map((result, i) => {
+        const option = make("li", "site-search__option");
+        Object.assign(option, { id: `site-search-option-${i}` });
+        option.setAttribute("role", "option");
+        option.setAttribute("aria-selected", "false");
+        const link = make("a", "site-search__link");
+        link.href = hrefOf(result);
+        link.tabIndex = -1;
+        const title = make("span", "site-search__title");
+        appendMarked(title, result.entry.title, words);
+        link.append(title);
+        const where = [result.entry.element, result.heading && result.heading.text].filter(Boolean);
+        if (where.length) {
+          const meta = make("span", "site-search__meta");
+          appendMarked(meta, where.join(" › "), words);
+          link.append(meta);
+        }
+        if (result.entry.excerpt && !result.heading) {
+          const excerpt = make("span", "site-search__excerpt");
+          appendMarked(excerpt, result.entry.excerpt, words);
+          link.append(excerpt);
+        }
+        option.append(link);
+        return option;
+      });
+      if (!options.length) options.push(make("li", "site-search__empty", "No page matches."));
+      list.replaceChildren(...options);
+      status.textContent = results.length === 1 ? "1 result" : `${results.length || "No"} results`;
+      active = -1;
+      setOpen(true);
+    };
+
+    const search = () => {
+      if (entries) render();
+      else load().then(render);
+    };
+
+    input.addEventListener("focus", () => {
+      load();
+      if (input.value.trim()) search();
+    });
+    input.addEventListener("input", search);
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        if (list.hidden) {
+          search();
+          return;
+        }
+        if (!results.length) return;
+        const step = event.key === "ArrowDown" ? 1 : -1;
+        setActive((active + step + results.length) % results.length);
+      } else if (event.key === "Enter") {
+        const option = list.hidden ? null : list.children[Math.max(active, 0)];
+        const link = option && option.querySelector("a");
+        if (!link) return;
+        event.preventDefault();
+        link.click(); // a real link activation: the browser opens it as it would a click
+      } else if (event.key === "Escape") {
+        event.preventDefault();
+        if (!list.hidden) setOpen(false);
+        else if (input.value) input.value = "";
+        else input.blur();
+      }
+    });
+    // Keep the focus in the box while a result is clicked, so the list stays until the link opens.
+    list.addEventListener("mousedown", (event) => event.preventDefault());
+    box.addEventListener("focusout", (event) => {
+      if (!box.contains(event.relatedTarget)) setOpen(false);
+    });
+    document.addEventListener("keydown", (event) => {
+      if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
+      const target = event.target;
+      if (target instanceof Element && target.closest("input, textarea, select, [contenteditable]")) return;
+      event.preventDefault();
+      input.focus();
+      input.select();
+    });
+  }
+
   initThemeToggle();
+  initSearch();
   initElementsNav();
   initElementIndex();
   initCodeBlocks();

@@ -1,0 +1,332 @@
+//! Publishing from CI: atomic publish, reproducible output, preview deploys under `--base-url`,
+//! redirects and the search index.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{TestSite, assert_same_files, snapshot};
+use docgen::config::Overrides;
+
+/// The names of the entries of `dir`, sorted.
+fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn a_build_failing_mid_render_leaves_the_previous_output_untouched() {
+    let site = TestSite::new()
+        .page("a.md", "# A\n")
+        .page("b.md", "# B\n")
+        .page("c.md", "# C\n")
+        .bytes("content/img/x.png", b"png");
+    site.build().clean();
+    let before = snapshot(&site.output());
+    assert!(before.contains_key("a.html") && before.contains_key("img/x.png"));
+
+    // Only page B's render fails: A and C are rendered (and were written in place before
+    // builds were atomic), the new image and page D too.
+    let site = site
+        .file(
+            "templates/page.html",
+            "{% if page.title == \"B\" %}{{ page.nosuch }}{% endif %}new {{ page.title }}",
+        )
+        .page("d.md", "# D\n")
+        .bytes("content/img/x.png", b"changed")
+        .remove("content/c.md");
+    let built = site.build();
+    assert_eq!(built.report.errors(), 1, "{}", built.diagnostics_text());
+    assert!(built.report.output.is_none());
+    assert!(
+        snapshot(&site.output()) == before,
+        "the previous output is byte-identical"
+    );
+    assert_eq!(
+        names(site.root()),
+        ["content", "docgen.toml", "public", "templates"],
+        "no staging folder remains"
+    );
+
+    // Fixed: the next build swaps the new site in whole.
+    let site = site.file("templates/page.html", "new {{ page.title }}");
+    let built = site.build().clean();
+    assert_eq!(built.html("a.html"), "new A");
+    assert_eq!(built.html("d.html"), "new D");
+    assert_eq!(built.html("img/x.png"), "changed");
+    assert!(!built.exists("c.html"), "what the new site lacks is gone");
+    assert_eq!(
+        names(site.root()),
+        ["content", "docgen.toml", "public", "templates"]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn unchanged_files_keep_their_identity_across_builds() {
+    use std::os::unix::fs::MetadataExt;
+    let site = TestSite::new().page("a.md", "# A\n").page("b.md", "# B\n");
+    let built = site.build().clean();
+    let inode = |rel: &str| std::fs::metadata(built.out.join(rel)).unwrap().ino();
+    let (a, b, css) = (inode("a.html"), inode("b.html"), inode("theme.css"));
+    let site = site.page("b.md", "# B changed\n");
+    site.build().clean();
+    assert_eq!(inode("a.html"), a, "unchanged page: same file, same mtime");
+    assert_eq!(inode("theme.css"), css);
+    assert_ne!(inode("b.html"), b, "a changed page is a new file");
+}
+
+#[test]
+fn an_abandoned_staging_folder_is_cleaned_up_by_the_next_build() {
+    let site = TestSite::new().page("a.md", "# A\n");
+    // As left by a build that was killed (its pid cannot be running).
+    let abandoned = site.root().join("public.docgen-staging-2147483646-0");
+    std::fs::create_dir_all(abandoned.join("elements")).unwrap();
+    std::fs::write(abandoned.join(".docgen-output"), "").unwrap();
+    std::fs::write(abandoned.join("a.html"), "half").unwrap();
+    site.build().clean();
+    assert_eq!(names(site.root()), ["content", "docgen.toml", "public"]);
+}
+
+/// Runs the docgen binary with `RAYON_NUM_THREADS=threads`.
+fn build_with_threads(root: &Path, out: &Path, threads: &str, extra: &[&str]) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_docgen"))
+        .args(["build", "--quiet", "--root"])
+        .arg(root)
+        .arg("--output")
+        .arg(out)
+        .args(extra)
+        .env("RAYON_NUM_THREADS", threads)
+        .output()
+        .expect("docgen runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn two_builds_of_the_same_sources_are_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let (one, two) = (dir.path().join("one"), dir.path().join("two"));
+    // Separate processes (new hash seeds) with different parallelism.
+    build_with_threads(&repo(), &one, "1", &[]);
+    build_with_threads(&repo(), &two, "4", &[]);
+    assert!(snapshot(&one).len() > 40, "the example site is built");
+    assert_same_files(&one, &two, "two builds of the same sources");
+}
+
+/// Every site-absolute URL in `text`: values that start with `/` after `="`, `='`, `:"`, `("`,
+/// `url(` or `url=` (attributes, JSON, scripts, CSS, meta refresh).
+fn site_absolute_urls(text: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    for opener in ["=\"", "='", ":\"", "(\"", "url(", "url="] {
+        for (i, _) in text.match_indices(opener) {
+            let rest = &text[i + opener.len()..];
+            // The search box's keyboard shortcut is a slash, not a URL.
+            let shortcut = text[..i].ends_with("aria-keyshortcuts");
+            if rest.starts_with('/') && !rest.starts_with("//") && !shortcut {
+                let end = rest
+                    .find(['"', '\'', ')', ' ', '>', '<'])
+                    .unwrap_or(rest.len());
+                found.push(&rest[..end]);
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn the_url_scanner_finds_urls_in_every_kind_of_file() {
+    let text =
+        "<a href=\"/x\"> <img src='/i.png'> {\"u\":\"/z\"} fetch(\"/j\") url(/y) url=/r\" //cdn";
+    assert_eq!(
+        site_absolute_urls(text),
+        ["/x", "/i.png", "/z", "/j", "/y", "/r"]
+    );
+}
+
+#[test]
+fn a_preview_under_a_base_url_gets_every_url_right() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = docgen::build::BuildOptions {
+        root: repo(),
+        output: Some(dir.path().join("site")),
+        overrides: Overrides {
+            base_url: Some("https://host/pr-123/".into()),
+            drafts: false,
+        },
+    };
+    let report = docgen::build::build(&options, &docgen::highlight::Highlighter::new()).unwrap();
+    assert_eq!(report.errors(), 0);
+    let files = snapshot(&dir.path().join("site"));
+    let mut checked = 0;
+    let mut wrong = Vec::new();
+    for (path, bytes) in &files {
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            continue; // images
+        };
+        for url in site_absolute_urls(text) {
+            checked += 1;
+            // A lone "/" in a script is a path separator, not a URL.
+            let separator = path.ends_with(".js") && url == "/";
+            if !url.starts_with("/pr-123/") && !separator {
+                wrong.push(format!("{path}: {url}"));
+            }
+        }
+        for (i, _) in text.match_indices("https://host") {
+            checked += 1;
+            if !text[i..].starts_with("https://host/pr-123/") {
+                wrong.push(format!("{path}: {}", &text[i..(i + 40).min(text.len())]));
+            }
+        }
+        assert!(
+            !text.contains("docs.example.com"),
+            "{path} still names the configured base_url"
+        );
+    }
+    assert!(
+        wrong.is_empty(),
+        "URLs without the preview's base path:\n{}",
+        wrong.join("\n")
+    );
+    assert!(checked > 500, "only {checked} URLs checked");
+
+    // And the places that matter, one by one.
+    let text = |path: &str| String::from_utf8(files[path].clone()).unwrap();
+    let guide = text("elements/zendesk/zendesk-bulk.html");
+    for expected in [
+        "<link rel=\"canonical\" href=\"https://host/pr-123/elements/zendesk/zendesk-bulk.html\">",
+        "<link rel=\"icon\" href=\"/pr-123/favicon.svg\"",
+        "<link rel=\"stylesheet\" href=\"/pr-123/theme.css\">",
+        "<script src=\"/pr-123/theme.js\" defer></script>",
+        "data-elements-nav=\"/pr-123/elements-nav.json\"",
+        "data-search-index=\"/pr-123/search-index.json\"",
+        "src=\"/pr-123/elements/zendesk/img/",
+        "href=\"/pr-123/elements.html\"",
+    ] {
+        assert!(guide.contains(expected), "{expected}");
+    }
+    assert!(text("sitemap.xml").contains("<loc>https://host/pr-123/elements/zendesk/</loc>"));
+    assert!(text("robots.txt").contains("Sitemap: https://host/pr-123/sitemap.xml"));
+    assert!(text("elements-nav.json").contains("\"url\":\"/pr-123/elements/box/\""));
+    assert!(text("search-index.json").contains("\"u\":\"/pr-123/guides/getting-started.html\""));
+    let redirect = text("elements/zendesk/bulk.html");
+    assert!(
+        redirect.contains("url=/pr-123/elements/zendesk/zendesk-bulk.html"),
+        "{redirect}"
+    );
+    assert!(redirect.contains(
+        "<link rel=\"canonical\" href=\"https://host/pr-123/elements/zendesk/zendesk-bulk.html\">"
+    ));
+}
+
+#[test]
+fn redirect_from_writes_pages_at_the_old_urls() {
+    let built = TestSite::new()
+        .file(
+            "docgen.toml",
+            "title = \"Docs\"\nbase_url = \"https://docs.example.com/docs/\"\n",
+        )
+        .page(
+            "guides/new.md",
+            "---\ntitle: New Guide\nredirect_from:\n  - /old.html\n  - /guides/legacy/\n  - /extensionless\n---\n# New\n\n## Top\n",
+        )
+        .page(
+            "index.md",
+            "See [the old guide](/old.html#top) and [its folder](guides/legacy/).\n",
+        )
+        .build();
+    let old = built.html("old.html");
+    for expected in [
+        "<meta http-equiv=\"refresh\" content=\"0; url=/docs/guides/new.html\">",
+        "<link rel=\"canonical\" href=\"https://docs.example.com/docs/guides/new.html\">",
+        "<meta name=\"robots\" content=\"noindex\">",
+        "<a href=\"/docs/guides/new.html\">New Guide</a>",
+    ] {
+        assert!(old.contains(expected), "{expected} in {old}");
+    }
+    assert!(
+        built
+            .html("guides/legacy/index.html")
+            .contains("url=/docs/guides/new.html")
+    );
+    assert!(built.exists("extensionless"), "as Jekyll writes it");
+    let sitemap = built.html("sitemap.xml");
+    assert!(
+        !sitemap.contains("old") && !sitemap.contains("legacy"),
+        "{sitemap}"
+    );
+    assert!(!built.html("search-index.json").contains("old.html"));
+    // A link to an old address goes straight to the page, and the writer is told.
+    assert_eq!(
+        common::hrefs(&built.html("index.html"))
+            .into_iter()
+            .filter(|h| h.contains("new"))
+            .collect::<Vec<_>>(),
+        ["/docs/guides/new.html#top", "/docs/guides/new.html"]
+    );
+    assert_eq!(
+        built.headlines(),
+        [
+            "content/index.md:1:5: link \"/old.html#top\" is an old address (redirect_from) of content/guides/new.md — did you mean \"@/guides/new.md#top\"?",
+            "content/index.md:1:40: link \"guides/legacy/\" (/guides/legacy/) is an old address (redirect_from) of content/guides/new.md — did you mean \"@/guides/new.md\"?",
+        ]
+    );
+    assert_eq!(built.report.errors(), 0);
+}
+
+#[test]
+fn redirects_that_collide_or_are_not_site_paths_are_errors() {
+    let built = TestSite::new()
+        .page("a.md", "---\ntitle: A\nredirect_from: [/b.html, /img/x.png, /shared.html]\n---\n")
+        .page("b.md", "# B\n")
+        .page("c.md", "---\ntitle: C\nredirect_from:\n  - /shared.html\n  - old/c.html\n  - /sitemap.xml\n---\n")
+        .bytes("content/img/x.png", b"png")
+        .build();
+    built
+        .reports("content/a.md:3:1: redirect_from \"/b.html\" collides with the page content/b.md")
+        .reports("content/a.md:3:1: redirect_from \"/img/x.png\" collides with content/img/x.png, also written to img/x.png")
+        .reports("content/c.md:3:1: redirect_from \"/shared.html\" is also claimed by content/a.md:3 (redirect_from \"/shared.html\")")
+        .reports("content/c.md:3:1: redirect_from \"old/c.html\" must be a site-absolute path: start it with /")
+        .reports("content/c.md:3:1: redirect_from \"/sitemap.xml\" collides with the generated sitemap.xml, also written to sitemap.xml");
+    assert_eq!(built.report.errors(), 5, "{}", built.diagnostics_text());
+    assert!(!built.exists("a.html"), "nothing is published");
+}
+
+#[test]
+fn the_search_index_lists_every_published_page() {
+    let built = TestSite::new()
+        .file(
+            "docgen.toml",
+            "title = \"Docs\"\nbase_url = \"https://docs.example.com/docs\"\n",
+        )
+        .page("index.md", "# Welcome\n\nStart *here*: read [the guide](guides/a.md).\n")
+        .page(
+            "elements/zd/index.md",
+            "---\nheading: Zendesk\nlayout: sidebarelementdoc\n---\n# Overview\n\nTickets & users.\n\n## Base URL\n\n```json\n{\"not\": \"indexed\"}\n```\n\n### Rate Limits {#limits}\n",
+        )
+        .page("guides/a.md", "---\ntitle: A Guide\nsitemap: false\n---\nText.\n")
+        .page("guides/wip.md", "---\ndraft: true\n---\n# WIP\n")
+        .build()
+        .clean();
+    assert_eq!(
+        built.html("search-index.json"),
+        concat!(
+            r#"{"v":1,"pages":["#,
+            r#"{"t":"Overview","e":"Zendesk","u":"/docs/elements/zd/","h":[["base-url","Base URL"],["limits","Rate Limits"]],"x":"Tickets & users."},"#,
+            r#"{"t":"A Guide","u":"/docs/guides/a.html","x":"Text."},"#,
+            r#"{"t":"Welcome","u":"/docs/","x":"Start here: read the guide."}"#,
+            r#"]}"#
+        )
+    );
+}
