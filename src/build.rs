@@ -256,12 +256,9 @@ impl Site {
     /// nothing), and the problems of the redirects.
     fn files_and_redirects(&self) -> (BTreeMap<String, FileOrigin>, Vec<Diagnostic>) {
         let files = self.files_without_redirects();
-        let writers = files
-            .iter()
-            .map(|(path, origin)| (path.clone(), origin.describe(path)))
-            .collect();
         let pages: Vec<&Page> = self.published().collect();
-        let (redirects, diagnostics) = crate::redirect::plan(&pages, &writers);
+        let describe = |path: &str| files.get(path).map(|origin| origin.describe(path));
+        let (redirects, diagnostics) = crate::redirect::plan(&pages, describe);
         let mut files = files;
         for redirect in redirects {
             files.insert(redirect.file.clone(), FileOrigin::Redirect(redirect));
@@ -736,14 +733,18 @@ impl Site {
 
     /// The search index of the published pages (`search.rs`).
     fn search_index(&self) -> String {
-        let pages = self.published().map(|page| {
-            let element = self
-                .nav
-                .element_of(&page.source)
-                .map(|e| e.heading.as_str());
-            (page, element.or(page.front.heading.as_deref()))
-        });
-        crate::search::index_json(pages, &self.config.base_path)
+        let entries: Vec<String> = self.published().map(|p| self.search_entry(p)).collect();
+        crate::search::join(entries.iter().map(String::as_str))
+    }
+
+    /// A page's entry in the search index, with its element's heading.
+    pub(crate) fn search_entry(&self, page: &Page) -> String {
+        let element = self
+            .nav
+            .element_of(&page.source)
+            .map(|e| e.heading.as_str());
+        let element = element.or(page.front.heading.as_deref());
+        crate::search::entry_json(page, element, &self.config.base_path)
     }
 
     fn robots(&self) -> String {

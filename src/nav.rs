@@ -76,20 +76,47 @@ impl Navigation {
     /// Recomputes the element of folder `dir` from its published `pages` (after one of them
     /// changed), leaving the other elements as they are.
     pub fn update_dir(&mut self, dir: &str, pages: &[&Page]) {
-        self.elements.retain(|e| e.dir != dir);
         self.warnings.remove(dir);
-        self.set_element(dir, pages);
-        self.reorder();
+        let at = self.elements.iter().position(|e| e.dir == dir);
+        let new = self.compute(dir, pages);
+        match (at, new) {
+            (Some(i), Some(new)) if self.elements[i].heading == new.heading => {
+                // Same heading, same place in the list: only this element's guides move.
+                for guide in &self.elements[i].guides {
+                    self.positions.remove(&guide.source);
+                }
+                for (g, guide) in new.guides.iter().enumerate() {
+                    self.positions.insert(guide.source.clone(), (i, g));
+                }
+                self.elements[i] = new;
+            }
+            (at, new) => {
+                if let Some(i) = at {
+                    self.elements.remove(i);
+                }
+                self.elements.extend(new);
+                self.reorder();
+            }
+        }
     }
 
     fn set_element(&mut self, dir: &str, pages: &[&Page]) {
-        if is_element(dir, pages) {
-            let mut warnings = Vec::new();
-            self.elements.push(element(dir, pages, &mut warnings));
-            if !warnings.is_empty() {
-                self.warnings.insert(dir.to_string(), warnings);
-            }
+        if let Some(element) = self.compute(dir, pages) {
+            self.elements.push(element);
         }
+    }
+
+    /// The element of `dir`, if it is one, keeping the warnings about it.
+    fn compute(&mut self, dir: &str, pages: &[&Page]) -> Option<Element> {
+        if !is_element(dir, pages) {
+            return None;
+        }
+        let mut warnings = Vec::new();
+        let element = element(dir, pages, &mut warnings);
+        if !warnings.is_empty() {
+            self.warnings.insert(dir.to_string(), warnings);
+        }
+        Some(element)
     }
 
     /// Sorts the elements by heading and indexes every guide's position.

@@ -38,7 +38,13 @@ impl Redirect {
 /// a path that is not site-absolute, and a path whose file is already written by a page, by
 /// one of `files` (output path → what writes it, e.g. `static/x.html`), or by an earlier
 /// redirect. Redirects with problems are left out.
-pub fn plan(pages: &[&Page], files: &BTreeMap<String, String>) -> (Vec<Redirect>, Vec<Diagnostic>) {
+pub fn plan(
+    pages: &[&Page],
+    files: impl Fn(&str) -> Option<String>,
+) -> (Vec<Redirect>, Vec<Diagnostic>) {
+    if pages.iter().all(|p| p.front.redirect_from.is_empty()) {
+        return (Vec::new(), Vec::new());
+    }
     let page_files: BTreeMap<String, &Page> = pages
         .iter()
         .map(|p| (links::output_file_for_url(&p.url), *p))
@@ -67,7 +73,7 @@ pub fn plan(pages: &[&Page], files: &BTreeMap<String, String>) -> (Vec<Redirect>
                 } else {
                     Some(format!("collides with the page {}", other.file()))
                 }
-            } else if let Some(writer) = files.get(&file) {
+            } else if let Some(writer) = files(&file) {
                 Some(format!("collides with {writer}, also written to {file}"))
             } else if let Some((other, other_from)) = claimed.get(&file) {
                 if other.source == page.source {
@@ -208,7 +214,8 @@ mod tests {
             "redirect_from:\n  - /old.html\n  - /robots.txt\n  - /new/\n",
         );
         let files = BTreeMap::from([("robots.txt".to_string(), "the generated robots.txt".into())]);
-        let (redirects, diagnostics) = plan(&[&a, &b], &files);
+        let files: BTreeMap<String, String> = files;
+        let (redirects, diagnostics) = plan(&[&a, &b], |path| files.get(path).cloned());
         let planned: Vec<_> = redirects
             .iter()
             .map(|r| (r.from.as_str(), r.file.as_str(), r.to.as_str()))

@@ -19,12 +19,6 @@ pub const INDEX_FILE: &str = "search-index.json";
 const VERSION: u32 = 1;
 
 #[derive(Serialize)]
-struct Index<'a> {
-    v: u32,
-    pages: Vec<Entry<'a>>,
-}
-
-#[derive(Serialize)]
 struct Entry<'a> {
     t: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -42,23 +36,41 @@ pub fn index_json<'a>(
     pages: impl Iterator<Item = (&'a Page, Option<&'a str>)>,
     base_path: &str,
 ) -> String {
-    let pages = pages
-        .map(|(page, element)| Entry {
-            t: &page.title,
-            e: element,
-            u: format!("{base_path}{}", page.url),
-            h: page
-                .doc
-                .headings
-                .iter()
-                .filter(|h| h.level >= 2)
-                .map(|h| (h.id.as_str(), h.text.as_str()))
-                .collect(),
-            x: &page.doc.excerpt,
-        })
+    let entries: Vec<String> = pages
+        .map(|(page, element)| entry_json(page, element, base_path))
         .collect();
-    let index = Index { v: VERSION, pages };
-    serde_json::to_string(&index).expect("plain data serializes")
+    join(entries.iter().map(String::as_str))
+}
+
+/// One page's entry. `serve` keeps these and rewrites only the entries of pages that changed.
+pub fn entry_json(page: &Page, element: Option<&str>, base_path: &str) -> String {
+    let entry = Entry {
+        t: &page.title,
+        e: element,
+        u: format!("{base_path}{}", page.url),
+        h: page
+            .doc
+            .headings
+            .iter()
+            .filter(|h| h.level >= 2)
+            .map(|h| (h.id.as_str(), h.text.as_str()))
+            .collect(),
+        x: &page.doc.excerpt,
+    };
+    serde_json::to_string(&entry).expect("plain data serializes")
+}
+
+/// The index made of entries (from `entry_json`), in order.
+pub fn join<'a>(entries: impl Iterator<Item = &'a str>) -> String {
+    let mut json = format!("{{\"v\":{VERSION},\"pages\":[");
+    for (n, entry) in entries.enumerate() {
+        if n > 0 {
+            json.push(',');
+        }
+        json.push_str(entry);
+    }
+    json.push_str("]}");
+    json
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@
 //!   for it and did not find it), which then go on as edited pages;
 //! - a template, theme or `docgen.toml` change rebuilds everything.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -93,6 +93,9 @@ pub struct Session {
     global: Vec<Diagnostic>,
     /// Output files claimed by two sources; recomputed when files come or go.
     collisions: Vec<Diagnostic>,
+    /// Each published page's search index entry, by source, so an edit rewrites the index
+    /// without serializing every page again.
+    search: BTreeMap<String, String>,
     out: OutputDir,
 }
 
@@ -119,6 +122,7 @@ impl Session {
             render_errors: HashMap::new(),
             global: template_diagnostics,
             collisions: Vec::new(),
+            search: BTreeMap::new(),
             out,
         };
         let mut rebuild = session.render_all(highlighter)?;
@@ -177,6 +181,11 @@ impl Session {
             .write_files(&self.out, &self.renderer, &self.derived, highlighter)?;
         rebuild.removed = self.out.remove_stale_files()?;
         self.collisions = self.site.collisions();
+        self.search = self
+            .site
+            .published()
+            .map(|p| (p.source.clone(), self.site.search_entry(p)))
+            .collect();
         rebuild.full = true;
         rebuild.diagnostics = self.diagnostics();
         Ok(rebuild)
@@ -242,8 +251,8 @@ impl Session {
         let mut nav_dirs: BTreeSet<String> = BTreeSet::new();
         // Whether pages or files came or went (collisions, sitemap).
         let mut files_changed = false;
-        // Whether what the search index shows of a page changed.
-        let mut search_changed = false;
+        // Pages whose search index entry may have changed.
+        let mut search_pages: BTreeSet<String> = BTreeSet::new();
         // The redirect pages the changed pages had claimed, when any page has `redirect_from`.
         let mut old_redirects: Option<BTreeSet<String>> = None;
         // Whether what decides the elements index page changed.
@@ -274,7 +283,7 @@ impl Session {
                     if old.as_ref().map(identity) != new.as_ref().map(identity) {
                         recheck.extend(self.dependents(source, old.as_ref(), new.as_ref()));
                     }
-                    search_changed |= old.as_ref().map(search_key) != new.as_ref().map(search_key);
+                    search_pages.insert(source.clone());
                     for page in [&old, &new].into_iter().flatten() {
                         if !page.front.redirect_from.is_empty() {
                             old_redirects.get_or_insert_default().extend(
@@ -383,13 +392,16 @@ impl Session {
         if let Some(old_redirects) = &old_redirects {
             self.sync_redirects(old_redirects, &mut rebuild)?;
         }
-        if search_changed {
+        // An element's heading shows in the entries of all its guides.
+        for dir in &nav_dirs {
+            if let Some(element) = self.site.nav.element_at(dir) {
+                search_pages.extend(element.guides.iter().map(|g| g.source.clone()));
+            }
+        }
+        if self.update_search_entries(&search_pages) {
             let index = crate::build::SEARCH_INDEX;
-            if let Some(text) =
-                self.site
-                    .generated(index, &self.renderer, &self.derived, highlighter)
-                && self.out.write(index, text.as_bytes())? == Written::Changed
-            {
+            let text = crate::search::join(self.search.values().map(String::as_str));
+            if self.out.write(index, text.as_bytes())? == Written::Changed {
                 rebuild.written.push(index.to_string());
             }
         }
@@ -453,6 +465,23 @@ impl Session {
     /// Recomputes the elements of `dirs` and the site data derived from all elements. Returns
     /// the pages to re-render: every guide of those elements, and the element list's pages when
     /// the list changed.
+    /// Recomputes the search index entries of `sources`; whether any changed.
+    fn update_search_entries(&mut self, sources: &BTreeSet<String>) -> bool {
+        let mut changed = false;
+        for source in sources {
+            let entry = self
+                .site
+                .page(source)
+                .filter(|_| self.site.is_published(source))
+                .map(|page| self.site.search_entry(page));
+            changed |= match entry {
+                Some(entry) => self.search.insert(source.clone(), entry.clone()) != Some(entry),
+                None => self.search.remove(source).is_some(),
+            };
+        }
+        changed
+    }
+
     fn update_navigation(
         &mut self,
         dirs: &BTreeSet<String>,
@@ -466,8 +495,16 @@ impl Session {
             let Site {
                 pages, nav, config, ..
             } = &mut self.site;
-            let pages: Vec<&Page> = pages
+            // Pages are sorted by source, so a folder's pages are one run of them.
+            let prefix = if dir.is_empty() {
+                String::new()
+            } else {
+                format!("{dir}/")
+            };
+            let start = pages.partition_point(|p| p.source.as_str() < prefix.as_str());
+            let pages: Vec<&Page> = pages[start..]
                 .iter()
+                .take_while(|p| p.source.starts_with(&prefix))
                 .filter(|p| (config.drafts || !p.front.draft) && p.dir() == dir.as_str())
                 .collect();
             let sources: Vec<String> = pages.iter().map(|p| p.source.clone()).collect();
@@ -633,23 +670,6 @@ fn nav_key(page: &Page) -> impl PartialEq + use<> {
         f.description.clone(),
         f.breadcrumbs.clone(),
         f.layout.clone(),
-    )
-}
-
-/// What the search index shows of a page.
-fn search_key(page: &Page) -> impl PartialEq + use<> {
-    let headings: Vec<(String, String)> = page
-        .doc
-        .headings
-        .iter()
-        .map(|h| (h.id.clone(), h.text.clone()))
-        .collect();
-    (
-        page.title.clone(),
-        page.front.heading.clone(),
-        page.front.draft,
-        page.doc.excerpt.clone(),
-        headings,
     )
 }
 
