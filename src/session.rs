@@ -684,54 +684,6 @@ fn page_dir(source: &str) -> &str {
     source.rsplit_once('/').map_or("", |(dir, _)| dir)
 }
 
-impl Site {
-    /// The page with this source, if it is loaded.
-    pub fn page(&self, source: &str) -> Option<&Page> {
-        self.pages
-            .binary_search_by(|p| p.source.as_str().cmp(source))
-            .ok()
-            .map(|i| &self.pages[i])
-    }
-
-    /// Whether the page exists and is built.
-    pub fn is_published(&self, source: &str) -> bool {
-        self.page(source)
-            .is_some_and(|p| self.config.drafts || !p.front.draft)
-    }
-
-    fn take_page(&mut self, source: &str) -> Option<Page> {
-        let at = self
-            .pages
-            .binary_search_by(|p| p.source.as_str().cmp(source))
-            .ok()?;
-        Some(self.pages.remove(at))
-    }
-
-    fn insert_page(&mut self, page: Page) {
-        match self
-            .pages
-            .binary_search_by(|p| p.source.as_str().cmp(&page.source))
-        {
-            Ok(at) => self.pages[at] = page,
-            Err(at) => self.pages.insert(at, page),
-        }
-    }
-
-    /// Reads and parses `content/<source>`; `None` when it no longer exists.
-    fn read_page(&self, source: &str) -> Result<Option<Page>> {
-        let dir = self.config.content_dir();
-        if !dir.join(source).is_file() {
-            return Ok(None);
-        }
-        let bytes = source::read(&dir, source)?;
-        Ok(Some(Page::parse_with(
-            source,
-            bytes,
-            self.templating.as_ref(),
-        )))
-    }
-}
-
 impl Derived {
     /// Placeholder until the first full render computes the real values.
     fn empty() -> Derived {

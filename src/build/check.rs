@@ -1,0 +1,159 @@
+//! Check stage: resolving one page's links and checking its layout, with what the page
+//! depends on so an incremental rebuild knows when to check it again.
+
+use std::collections::BTreeSet;
+
+use super::Site;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::links;
+use crate::markdown::LinkKind;
+use crate::page::Page;
+use crate::render::Renderer;
+
+impl Site {
+    /// Resolves a page's links (the URL each one becomes) and checks its layout.
+    pub(crate) fn check_page(&self, page: &Page, renderer: &Renderer) -> PageCheck {
+        let mut diagnostics = Vec::new();
+        let mut targets = BTreeSet::new();
+        let mut titles = BTreeSet::new();
+        let mut broken = false;
+        let file = page.file();
+        let severity = self.config.broken_links;
+        let hrefs = page
+            .doc
+            .links
+            .iter()
+            .map(|link| {
+                if link.kind == LinkKind::Title {
+                    let name = link.dest.split('#').next().unwrap_or("");
+                    titles.insert(name.trim().to_lowercase());
+                }
+                match self.index.resolve(&page.source, link.kind, &link.dest) {
+                    Ok(resolved) => {
+                        targets.insert(resolved.target().to_string());
+                        if let Some(old) = &resolved.redirect {
+                            diagnostics
+                                .push(redirect_link_warning(&file, page, link, old, &resolved));
+                        }
+                        resolved.href
+                    }
+                    Err(failure) => {
+                        broken = true;
+                        diagnostics.push(link_diagnostic(&file, page, link, failure, severity));
+                        link.dest.clone()
+                    }
+                }
+            })
+            .collect();
+        if let Some(target) = &page.front.breadcrumbs
+            && let Err(failure) = self.index.resolve(&page.source, LinkKind::Link, target)
+        {
+            broken = true;
+            let line = page.front.line_of("breadcrumbs");
+            let mut d = Diagnostic::error(
+                "broken-link",
+                &file,
+                format!("`breadcrumbs`: {}", failure.message),
+            )
+            .at(line, 1)
+            .with_suggestion(failure.suggestion)
+            .with_source(&page.text, "breadcrumbs".len());
+            d.severity = severity;
+            diagnostics.push(d);
+        }
+        let layout = page.layout();
+        if !renderer.has_layout(layout) {
+            let available = renderer.layouts();
+            let line = page.front.line_of("layout");
+            let suggestion = links::closest(layout, available.iter().map(String::as_str));
+            diagnostics.push(
+                Diagnostic::error(
+                    "unknown-layout",
+                    &file,
+                    format!("unknown layout `{layout}`"),
+                )
+                .at(line, u32::from(line > 0))
+                .with_suggestion(suggestion.map(str::to_string))
+                .with_note(format!("available layouts: {}", available.join(", ")))
+                .with_source(&page.text, "layout".len()),
+            );
+        }
+        if let Some(target) = &page.front.breadcrumbs
+            && let Ok(resolved) = self.index.resolve(&page.source, LinkKind::Link, target)
+        {
+            targets.insert(resolved.target().to_string());
+        }
+        PageCheck {
+            hrefs,
+            diagnostics,
+            targets,
+            titles,
+            broken,
+        }
+    }
+}
+
+/// What checking one page found: the URL each link becomes, its problems, and what it depends
+/// on (so an incremental rebuild knows when to check it again).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct PageCheck {
+    pub hrefs: Vec<String>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Pages (sources) and files (site paths) its links resolved to.
+    pub targets: BTreeSet<String>,
+    /// Lowercased names of its `[[title]]` links.
+    pub titles: BTreeSet<String>,
+    /// Whether any link is broken (it may resolve once pages are added).
+    pub broken: bool,
+}
+
+/// The warning for a link written with a page's old address (its `redirect_from`): the link
+/// goes straight to the page, but the source should say so.
+fn redirect_link_warning(
+    file: &str,
+    page: &Page,
+    link: &crate::markdown::Link,
+    old: &str,
+    resolved: &links::Resolved,
+) -> Diagnostic {
+    let source = resolved.page.as_deref().unwrap_or_default();
+    let written = match link.dest.split(['?', '#']).next() {
+        Some(path) if path == old => format!("link \"{}\"", link.dest),
+        _ => format!("link \"{}\" ({old})", link.dest),
+    };
+    Diagnostic::warning(
+        "redirect-link",
+        file,
+        format!("{written} is an old address (redirect_from) of content/{source}"),
+    )
+    .at(link.line, link.column)
+    .with_suggestion(Some(format!(
+        "@/{source}{}",
+        links::fragment_of(&link.dest)
+    )))
+    .with_source(&page.text, link.len as usize)
+}
+
+/// The diagnostic for a link that does not resolve.
+fn link_diagnostic(
+    file: &str,
+    page: &Page,
+    link: &crate::markdown::Link,
+    failure: links::Broken,
+    severity: Severity,
+) -> Diagnostic {
+    let mut d =
+        Diagnostic::error("broken-link", file, failure.message).with_suggestion(failure.suggestion);
+    d.severity = severity;
+    if link.kind != LinkKind::Title && !link.text.is_empty() {
+        let what = if link.kind == LinkKind::Image {
+            "alt text"
+        } else {
+            "link text"
+        };
+        d = d.with_note(format!("{what}: \"{}\"", link.text));
+    }
+    d.notes.extend(failure.notes);
+    // In the page, or in the include that holds the link.
+    link.place(d, &page.text)
+}

@@ -1,0 +1,191 @@
+//! Write stage helpers: the files that are not pages — copies of static files, theme files and
+//! content assets, and the files docgen generates from the whole site (sitemap, robots.txt,
+//! 404 page, search index, shared navigation, highlighting CSS).
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::{
+    Derived, ELEMENTS_NAV, FileOrigin, HIGHLIGHT_CSS, NOT_FOUND, ROBOTS, SEARCH_INDEX, SITEMAP,
+    Site,
+};
+use crate::error::Result;
+use crate::highlight::Highlighter;
+use crate::nav;
+use crate::output::{OutputDir, Written};
+use crate::page::Page;
+use crate::render::{ElementSummary, NavView, PageContext, PageView, Renderer};
+
+impl Site {
+    /// Writes everything but the pages. Returns the number of files copied.
+    pub(crate) fn write_files(
+        &self,
+        out: &OutputDir,
+        renderer: &Renderer,
+        derived: &Derived,
+        highlighter: &Highlighter,
+    ) -> Result<usize> {
+        let files: Vec<(String, FileOrigin)> = self.output_files().into_iter().collect();
+        let results: Vec<Result<bool>> = files
+            .par_iter()
+            .map(|(path, origin)| match origin {
+                FileOrigin::Generated => {
+                    if let Some(text) = self.generated(path, renderer, derived, highlighter) {
+                        out.write(path, text.as_bytes())?;
+                    }
+                    Ok(false)
+                }
+                FileOrigin::Redirect(_) => self.write_file(out, path, origin).map(|_| false),
+                _ => self.write_file(out, path, origin).map(|_| true),
+            })
+            .collect();
+        let mut copied = 0;
+        for result in results {
+            if result? {
+                copied += 1;
+            }
+        }
+        Ok(copied)
+    }
+
+    /// Copies one file that is not generated into the output.
+    pub(crate) fn write_file(
+        &self,
+        out: &OutputDir,
+        path: &str,
+        origin: &FileOrigin,
+    ) -> Result<Written> {
+        match origin {
+            FileOrigin::Content => out.copy(path, &self.config.content_dir().join(path)),
+            FileOrigin::Static => out.copy(path, &self.config.static_dir().join(path)),
+            FileOrigin::Theme(file) => match file.disk_path() {
+                Some(disk) => out.copy(path, disk),
+                None => out.write(path, &file.bytes()?),
+            },
+            FileOrigin::Redirect(redirect) => out.write(
+                path,
+                crate::redirect::html(redirect, &self.config).as_bytes(),
+            ),
+            // Generated files depend on the whole site; the callers write them.
+            FileOrigin::Generated => Ok(Written::Unchanged),
+        }
+    }
+
+    /// The content of a generated file; `None` when there is nothing to write.
+    pub(crate) fn generated(
+        &self,
+        path: &str,
+        renderer: &Renderer,
+        derived: &Derived,
+        highlighter: &Highlighter,
+    ) -> Option<String> {
+        match path {
+            HIGHLIGHT_CSS => Some(highlighter.stylesheet()),
+            ELEMENTS_NAV => Some(elements_nav_json(&derived.summaries)),
+            SITEMAP => self.sitemap(),
+            ROBOTS => Some(self.robots()),
+            SEARCH_INDEX => Some(self.search_index()),
+            NOT_FOUND => self.not_found_page(renderer, derived),
+            _ => None,
+        }
+    }
+
+    /// Every published page with an absolute URL, sorted; without `base_url` there is none.
+    fn sitemap(&self) -> Option<String> {
+        self.config.base_url.as_ref()?;
+        let mut urls: Vec<String> = self
+            .published()
+            .filter(|p| p.front.sitemap && !p.front.draft)
+            .filter_map(|p| self.config.absolute_url(&p.url))
+            .collect();
+        urls.sort();
+        let mut xml = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        );
+        for url in urls {
+            xml.push_str(&format!(
+                "  <url><loc>{}</loc></url>\n",
+                crate::highlight::escape(&url)
+            ));
+        }
+        xml.push_str("</urlset>\n");
+        Some(xml)
+    }
+
+    /// The search index of the published pages (`search.rs`).
+    fn search_index(&self) -> String {
+        let entries: Vec<String> = self.published().map(|p| self.search_entry(p)).collect();
+        crate::search::join(entries.iter().map(String::as_str))
+    }
+
+    /// A page's entry in the search index, with its element's heading.
+    pub(crate) fn search_entry(&self, page: &Page) -> String {
+        let element = self
+            .nav
+            .element_of(&page.source)
+            .map(|e| e.heading.as_str());
+        let element = element.or(page.front.heading.as_deref());
+        crate::search::entry_json(page, element, &self.config.base_path)
+    }
+
+    fn robots(&self) -> String {
+        let mut robots = String::from("User-agent: *\nAllow: /\n");
+        if let Some(sitemap) = self.config.absolute_url(&format!("/{SITEMAP}")) {
+            robots.push_str(&format!("Sitemap: {sitemap}\n"));
+        }
+        robots
+    }
+
+    fn not_found_page(&self, renderer: &Renderer, derived: &Derived) -> Option<String> {
+        let extra = serde_json::Map::new();
+        let url = format!("{}/{NOT_FOUND}", self.config.base_path);
+        let context = PageContext {
+            page: PageView {
+                title: "Page not found",
+                seo: format!("Page not found | {}", self.config.title),
+                description: None,
+                heading: None,
+                layout: "404",
+                permalink: self
+                    .config
+                    .absolute_url(&format!("/{NOT_FOUND}"))
+                    .unwrap_or_else(|| url.clone()),
+                url,
+                source: String::new(),
+                element_id: None,
+                order: None,
+                draft: false,
+                content: String::new(),
+                extra: &extra,
+            },
+            element: None,
+            nav: NavView::default(),
+            breadcrumbs: vec![nav::Crumb {
+                label: "Home".into(),
+                url: Some(derived.site.home_url.clone()),
+            }],
+            toc: Vec::new(),
+        };
+        renderer.render("404", &context, NOT_FOUND).ok()
+    }
+}
+
+#[derive(Serialize)]
+struct NavEntry<'a> {
+    heading: &'a str,
+    url: &'a str,
+    key: &'a str,
+}
+
+/// The shared list of all elements, written once instead of into every page.
+fn elements_nav_json(summaries: &[ElementSummary]) -> String {
+    let entries: Vec<NavEntry> = summaries
+        .iter()
+        .map(|s| NavEntry {
+            heading: &s.heading,
+            url: &s.url,
+            key: &s.key,
+        })
+        .collect();
+    serde_json::to_string(&entries).expect("plain data serializes")
+}

@@ -1,0 +1,245 @@
+//! The pipeline: load → parse → index → check → render → write.
+//!
+//! 1. `Site::load` (site.rs) reads `docgen.toml`, lists `content/`, `static/` and the theme,
+//!    and parses every page in parallel: front matter, content templating, the Markdown outline.
+//! 2. `Site::index` (site.rs) groups pages into elements (`Navigation`), indexes every page and
+//!    file (`LinkIndex`) and plans the redirect pages of `redirect_from`.
+//! 3. `Site::check_page` (check.rs) resolves every link of every page and checks its layout;
+//!    nothing is written yet.
+//! 4. Rendering (context.rs, then `Renderer`) writes each page's HTML with its resolved links,
+//!    highlighting code, in parallel; the pages, assets, redirect pages and generated files
+//!    (generated.rs: sitemap, robots.txt, 404, shared navigation, search index, highlighting
+//!    CSS) go into a staging folder that is swapped in as the output (`OutputDir::commit`).
+//!
+//! Each step takes values and returns values, and every problem becomes a `Diagnostic`, so one
+//! run reports all of them.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::{Config, Overrides};
+use crate::diagnostic::{self, Diagnostic};
+use crate::error::Result;
+use crate::highlight::Highlighter;
+use crate::links;
+use crate::output::OutputDir;
+use crate::page::Page;
+use crate::render::Renderer;
+
+/// Files docgen generates in every site (unless the site provides its own).
+pub const SITEMAP: &str = "sitemap.xml";
+pub const ROBOTS: &str = "robots.txt";
+pub const NOT_FOUND: &str = "404.html";
+pub const ELEMENTS_NAV: &str = "elements-nav.json";
+pub const HIGHLIGHT_CSS: &str = "highlight.css";
+pub const SEARCH_INDEX: &str = crate::search::INDEX_FILE;
+
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The folder holding `docgen.toml`.
+    pub root: PathBuf,
+    /// Where to write; `public/` below the root by default.
+    pub output: Option<PathBuf>,
+    pub overrides: Overrides,
+}
+
+/// What a build did and found.
+#[derive(Debug, Default)]
+pub struct BuildReport {
+    pub pages: usize,
+    pub elements: usize,
+    pub assets: usize,
+    pub diagnostics: Vec<Diagnostic>,
+    pub elapsed: Duration,
+    /// The output folder, when the site was written.
+    pub output: Option<PathBuf>,
+    /// Wall time of each stage, in order.
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+impl BuildReport {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+
+    /// `Built 27 pages (3 elements), 14 assets copied — 0 warnings, 0 errors in 0.21s`
+    pub fn summary(&self) -> String {
+        let verb = if self.output.is_some() {
+            "Built"
+        } else {
+            "Checked"
+        };
+        format!(
+            "{verb} {} {} ({} {}), {} {} copied — {} {}, {} {} in {:.2}s",
+            self.pages,
+            plural(self.pages, "page", "pages"),
+            self.elements,
+            plural(self.elements, "element", "elements"),
+            self.assets,
+            plural(self.assets, "asset", "assets"),
+            self.warnings(),
+            plural(self.warnings(), "warning", "warnings"),
+            self.errors(),
+            plural(self.errors(), "error", "errors"),
+            self.elapsed.as_secs_f64()
+        )
+    }
+}
+
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
+
+/// Builds the site at `options.root` into its output folder.
+pub fn build(options: &BuildOptions, highlighter: &Highlighter) -> Result<BuildReport> {
+    let started = Instant::now();
+    let config = Config::load(&options.root, &options.overrides)?;
+    let output_path = options
+        .output
+        .clone()
+        .unwrap_or_else(|| config.root.join("public"));
+    let site = Site::load(config)?;
+    let mut report = site.check_and_write(Some(&output_path), highlighter)?;
+    report.elapsed = started.elapsed();
+    Ok(report)
+}
+
+mod check;
+mod context;
+mod generated;
+mod site;
+
+pub(crate) use check::PageCheck;
+pub(crate) use context::{Derived, find_elements_index};
+pub(crate) use site::FileOrigin;
+pub use site::Site;
+
+/// Measures consecutive stages.
+struct Stopwatch {
+    last: Instant,
+    laps: Vec<(&'static str, Duration)>,
+}
+
+impl Stopwatch {
+    fn start() -> Self {
+        Stopwatch {
+            last: Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.laps.push((stage, now - self.last));
+        self.last = now;
+    }
+}
+
+impl Site {
+    /// Checks every page and, when nothing is wrong and `output` is given, writes the site.
+    pub fn check_and_write(
+        &self,
+        output: Option<&std::path::Path>,
+        highlighter: &Highlighter,
+    ) -> Result<BuildReport> {
+        let mut watch = Stopwatch::start();
+        let mut diagnostics = self.diagnostics.clone();
+        if self.config.base_url.is_none() {
+            diagnostics.push(Diagnostic::warning(
+                "config",
+                crate::config::CONFIG_FILE,
+                "base_url is not set: sitemap.xml is not written and permalinks are site-relative",
+            ));
+        }
+        let (mut renderer, template_diagnostics) = Renderer::new(&self.theme.templates);
+        diagnostics.extend(template_diagnostics);
+        let derived = Derived::new(self, &mut diagnostics);
+        renderer.set_site(&derived.site, &derived.summaries);
+        watch.lap("templates");
+
+        let pages: Vec<&Page> = self.published().collect();
+        let checked: Vec<PageCheck> = pages
+            .par_iter()
+            .map(|page| self.check_page(page, &renderer))
+            .collect();
+        let mut hrefs = Vec::with_capacity(checked.len());
+        for check in checked {
+            hrefs.push(check.hrefs);
+            diagnostics.extend(check.diagnostics);
+        }
+        watch.lap("check");
+
+        let has_errors = diagnostics.iter().any(Diagnostic::is_error);
+        let out = match output {
+            Some(path) if !has_errors => Some(OutputDir::stage(path, &self.config.root)?),
+            _ => None,
+        };
+        let rendered: Vec<Result<Option<Diagnostic>>> = pages
+            .par_iter()
+            .zip(hrefs.par_iter())
+            .map(|(page, hrefs)| {
+                if !renderer.has_layout(page.layout()) {
+                    return Ok(None);
+                }
+                let context = self.page_context(page, hrefs, &derived, highlighter);
+                match renderer.render(page.layout(), &context, &page.file()) {
+                    Ok(html) => {
+                        if let Some(out) = &out {
+                            out.write(&links::output_file_for_url(&page.url), html.as_bytes())?;
+                        }
+                        Ok(None)
+                    }
+                    Err(d) => Ok(Some(d)),
+                }
+            })
+            .collect();
+        let mut template_errors: HashMap<(String, u32, u32, String), (Diagnostic, usize)> =
+            HashMap::new();
+        for result in rendered {
+            if let Some(d) = result? {
+                // A broken layout fails every page that uses it: say so once.
+                template_errors
+                    .entry((d.file.clone(), d.line, d.column, d.message.clone()))
+                    .or_insert((d, 0))
+                    .1 += 1;
+            }
+        }
+        watch.lap("render");
+        for (_, (mut d, count)) in template_errors {
+            if count > 1 {
+                d = d.with_note(format!("and {} other pages", count - 1));
+            }
+            diagnostics.push(d);
+        }
+
+        let mut assets = 0;
+        let written = match out {
+            Some(out) if !diagnostics.iter().any(Diagnostic::is_error) => {
+                assets = self.write_files(&out, &renderer, &derived, highlighter)?;
+                // Published only now, complete. A build with errors drops `out` uncommitted,
+                // which deletes what it wrote and leaves the previous output as it was.
+                Some(out.commit()?)
+            }
+            _ => None,
+        };
+        watch.lap("write");
+        diagnostic::sort(&mut diagnostics);
+        diagnostics.dedup();
+        Ok(BuildReport {
+            pages: pages.len(),
+            elements: self.nav.elements.len(),
+            assets,
+            diagnostics,
+            elapsed: Duration::default(),
+            output: written,
+            timings: self.timings.iter().copied().chain(watch.laps).collect(),
+        })
+    }
+}

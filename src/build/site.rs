@@ -1,0 +1,311 @@
+//! Load and index stages: `Site`, everything known about a site once its files are read and
+//! its pages parsed — the pages (sorted by source), the files to copy, the theme, the navigation
+//! and the link index — and which source writes each output file.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use rayon::prelude::*;
+
+use super::{
+    ELEMENTS_NAV, HIGHLIGHT_CSS, NOT_FOUND, ROBOTS, SEARCH_INDEX, SITEMAP, Stopwatch,
+    find_elements_index,
+};
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::error::Result;
+use crate::links::{self, LinkIndex};
+use crate::nav::Navigation;
+use crate::page::{Page, display_path};
+use crate::source;
+use crate::templating::Templating;
+use crate::theme::{Theme, ThemeFile};
+
+/// Everything known about a site after loading and indexing it.
+pub struct Site {
+    pub config: Config,
+    /// Sorted by source path.
+    pub pages: Vec<Page>,
+    /// Files below `content/` that are not pages (content-relative paths).
+    pub assets: Vec<String>,
+    /// Files below `static/`.
+    pub static_files: Vec<String>,
+    pub theme: Theme,
+    pub nav: Navigation,
+    pub index: LinkIndex,
+    /// Source of the page listing all elements (see `find_elements_index`).
+    pub elements_index: Option<String>,
+    /// Problems found while loading and indexing.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Wall time of loading and indexing.
+    pub timings: Vec<(&'static str, Duration)>,
+    /// Content templating's shared state (includes, data), unless the site turned it off.
+    pub templating: Option<Templating>,
+}
+
+impl Site {
+    /// Loads and parses every page, then indexes the site.
+    pub fn load(config: Config) -> Result<Site> {
+        let mut watch = Stopwatch::start();
+        let content_dir = config.content_dir();
+        let tree = source::scan_content(&content_dir)?;
+        let static_files = source::list_files(&config.static_dir())?;
+        let theme = Theme::load(&config)?;
+        let templating = match config.templating {
+            true => Some(Templating::load(&config)?),
+            false => None,
+        };
+        watch.lap("scan");
+        let mut diagnostics = Vec::new();
+        if let Some(templating) = &templating {
+            diagnostics.extend(templating.diagnostics.iter().cloned());
+        }
+        let pages: Vec<Page> = tree
+            .pages
+            .par_iter()
+            .map(|rel| match source::read(&content_dir, rel) {
+                Ok(bytes) => Page::parse_with(rel, bytes, templating.as_ref()),
+                Err(e) => {
+                    let mut page = Page::parse(rel, Vec::new());
+                    page.diagnostics.push(Diagnostic::error(
+                        "read",
+                        display_path(rel),
+                        format!("cannot read the file: {e}"),
+                    ));
+                    page
+                }
+            })
+            .collect();
+        for page in &pages {
+            diagnostics.extend(page.diagnostics.iter().cloned());
+        }
+        let mut site = Site {
+            config,
+            pages,
+            assets: tree.assets,
+            static_files,
+            theme,
+            nav: Navigation::default(),
+            index: LinkIndex::default(),
+            elements_index: None,
+            diagnostics,
+            timings: Vec::new(),
+            templating,
+        };
+        watch.lap("parse");
+        site.index();
+        watch.lap("index");
+        site.timings = watch.laps;
+        Ok(site)
+    }
+
+    /// Computes the navigation and the link index from the parsed pages.
+    pub fn index(&mut self) {
+        let nav = Navigation::build(&self.pages, self.config.drafts);
+        self.diagnostics.extend(nav.diagnostics().cloned());
+        let mut index = LinkIndex::new(&self.config.base_path, self.config.drafts);
+        for page in &self.pages {
+            index.insert_page(page.indexed(nav.element_dir(&page.source)));
+        }
+        for (path, origin) in self.output_files() {
+            if let FileOrigin::Redirect(redirect) = origin {
+                redirect.register(&mut index);
+            } else if !path.ends_with(".html") || index.page_at(&format!("/{path}")).is_none() {
+                index.insert_file(format!("/{path}"));
+            }
+        }
+        self.diagnostics.extend(self.collisions());
+        self.nav = nav;
+        self.index = index;
+        self.elements_index = find_elements_index(self);
+    }
+
+    /// The page with this source, if it is loaded.
+    pub fn page(&self, source: &str) -> Option<&Page> {
+        self.pages
+            .binary_search_by(|p| p.source.as_str().cmp(source))
+            .ok()
+            .map(|i| &self.pages[i])
+    }
+
+    /// Whether the page exists and is built.
+    pub fn is_published(&self, source: &str) -> bool {
+        self.page(source)
+            .is_some_and(|p| self.config.drafts || !p.front.draft)
+    }
+
+    pub(crate) fn take_page(&mut self, source: &str) -> Option<Page> {
+        let at = self
+            .pages
+            .binary_search_by(|p| p.source.as_str().cmp(source))
+            .ok()?;
+        Some(self.pages.remove(at))
+    }
+
+    pub(crate) fn insert_page(&mut self, page: Page) {
+        match self
+            .pages
+            .binary_search_by(|p| p.source.as_str().cmp(&page.source))
+        {
+            Ok(at) => self.pages[at] = page,
+            Err(at) => self.pages.insert(at, page),
+        }
+    }
+
+    /// Reads and parses `content/<source>`; `None` when it no longer exists.
+    pub(crate) fn read_page(&self, source: &str) -> Result<Option<Page>> {
+        let dir = self.config.content_dir();
+        if !dir.join(source).is_file() {
+            return Ok(None);
+        }
+        let bytes = source::read(&dir, source)?;
+        Ok(Some(Page::parse_with(
+            source,
+            bytes,
+            self.templating.as_ref(),
+        )))
+    }
+
+    /// Pages that are published in this build.
+    pub fn published(&self) -> impl Iterator<Item = &Page> + '_ {
+        self.pages
+            .iter()
+            .filter(|p| self.config.drafts || !p.front.draft)
+    }
+
+    /// Every non-page file of the output and where it comes from, later sources winning:
+    /// generated files, the theme's static files, `static/`, then content assets.
+    pub(crate) fn output_files(&self) -> BTreeMap<String, FileOrigin> {
+        self.files_and_redirects().0
+    }
+
+    /// `output_files`, with the redirect pages of `redirect_from` (those that collide with
+    /// nothing), and the problems of the redirects.
+    fn files_and_redirects(&self) -> (BTreeMap<String, FileOrigin>, Vec<Diagnostic>) {
+        let files = self.files_without_redirects();
+        let pages: Vec<&Page> = self.published().collect();
+        let describe = |path: &str| files.get(path).map(|origin| origin.describe(path));
+        let (redirects, diagnostics) = crate::redirect::plan(&pages, describe);
+        let mut files = files;
+        for redirect in redirects {
+            files.insert(redirect.file.clone(), FileOrigin::Redirect(redirect));
+        }
+        (files, diagnostics)
+    }
+
+    fn files_without_redirects(&self) -> BTreeMap<String, FileOrigin> {
+        let mut files = BTreeMap::new();
+        for generated in [SITEMAP, ROBOTS, ELEMENTS_NAV, HIGHLIGHT_CSS, SEARCH_INDEX] {
+            files.insert(generated.to_string(), FileOrigin::Generated);
+        }
+        if !self.pages.iter().any(|p| p.url == "/404.html") {
+            files.insert(NOT_FOUND.to_string(), FileOrigin::Generated);
+        }
+        for file in &self.theme.static_files {
+            files.insert(file.path.clone(), FileOrigin::Theme(file.clone()));
+        }
+        for path in &self.static_files {
+            files.insert(path.clone(), FileOrigin::Static);
+        }
+        for path in &self.assets {
+            files.insert(path.clone(), FileOrigin::Content);
+        }
+        files
+    }
+
+    /// Two sources that would write the same output file, and invalid or colliding redirects.
+    pub(crate) fn collisions(&self) -> Vec<Diagnostic> {
+        let mut diagnostics = self.source_collisions();
+        diagnostics.extend(self.files_and_redirects().1);
+        diagnostics
+    }
+
+    /// The redirect pages to write (output path → origin).
+    pub(crate) fn redirect_files(&self) -> BTreeMap<String, FileOrigin> {
+        let mut files = self.files_and_redirects().0;
+        files.retain(|_, origin| matches!(origin, FileOrigin::Redirect(_)));
+        files
+    }
+
+    fn source_collisions(&self) -> Vec<Diagnostic> {
+        // (output file, source) for every page and copied file; names are only formatted for
+        // the few that collide.
+        let mut claims: Vec<(std::borrow::Cow<'_, str>, Claim<'_>)> = Vec::new();
+        for page in self.published() {
+            claims.push((
+                links::output_file_for_url(&page.url).into(),
+                Claim::Page(page),
+            ));
+        }
+        claims.extend(
+            self.static_files
+                .iter()
+                .map(|p| (p.as_str().into(), Claim::Static(p))),
+        );
+        claims.extend(
+            self.assets
+                .iter()
+                .map(|p| (p.as_str().into(), Claim::Content(p))),
+        );
+        // Stable: within one output file, pages come before static files before assets.
+        claims.sort_by(|a, b| a.0.cmp(&b.0));
+        claims
+            .chunk_by(|a, b| a.0 == b.0)
+            .filter(|group| group.len() > 1)
+            .map(|group| {
+                let sources: Vec<String> = group.iter().map(|(_, claim)| claim.file()).collect();
+                Diagnostic::error(
+                    "url-collision",
+                    sources[0].clone(),
+                    format!(
+                        "{} and {} would both be written to {}",
+                        sources[0],
+                        sources[1..].join(" and "),
+                        group[0].0
+                    ),
+                )
+                .with_note("rename or move one of them")
+            })
+            .collect()
+    }
+}
+
+/// A source that writes an output file.
+enum Claim<'a> {
+    Page(&'a Page),
+    Static(&'a str),
+    Content(&'a str),
+}
+
+impl Claim<'_> {
+    fn file(&self) -> String {
+        match self {
+            Claim::Page(page) => page.file(),
+            Claim::Static(path) => format!("static/{path}"),
+            Claim::Content(path) => format!("content/{path}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum FileOrigin {
+    Generated,
+    Theme(ThemeFile),
+    Static,
+    Content,
+    /// A page's `redirect_from`.
+    Redirect(crate::redirect::Redirect),
+}
+
+impl FileOrigin {
+    /// What writes the output file `path`, for messages.
+    fn describe(&self, path: &str) -> String {
+        match self {
+            FileOrigin::Generated => format!("the generated {path}"),
+            FileOrigin::Theme(_) => format!("the theme's {path}"),
+            FileOrigin::Static => format!("static/{path}"),
+            FileOrigin::Content => format!("content/{path}"),
+            FileOrigin::Redirect(r) => format!("the redirect_from of content/{}", r.source),
+        }
+    }
+}
