@@ -44,7 +44,14 @@ fn content_errors_exit_one_and_are_printed_on_stderr() {
         "{}",
         run.stderr
     );
-    assert!(run.stderr.contains("1 error"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "Build failed: 1 page (0 elements) checked, nothing written — 0 warnings, 1 error in "
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!site.root().join("public/index.html").exists());
 }
 
 #[test]

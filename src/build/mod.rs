@@ -70,20 +70,27 @@ impl BuildReport {
     }
 
     /// `Built 27 pages (3 elements), 14 assets copied — 0 warnings, 0 errors in 0.21s`
+    /// or, when nothing was written, `Build failed: 2 pages (1 element) checked, nothing
+    /// written — 1 warning, 1 error in 0.01s`.
     pub fn summary(&self) -> String {
-        let verb = if self.output.is_some() {
-            "Built"
-        } else {
-            "Checked"
-        };
-        format!(
-            "{verb} {} {} ({} {}), {} {} copied — {} {}, {} {} in {:.2}s",
+        let pages = format!(
+            "{} {} ({} {})",
             self.pages,
             plural(self.pages, "page", "pages"),
             self.elements,
             plural(self.elements, "element", "elements"),
-            self.assets,
-            plural(self.assets, "asset", "assets"),
+        );
+        let what = if self.output.is_some() {
+            format!(
+                "Built {pages}, {} {} copied",
+                self.assets,
+                plural(self.assets, "asset", "assets")
+            )
+        } else {
+            format!("Build failed: {pages} checked, nothing written")
+        };
+        format!(
+            "{what} — {} {}, {} {} in {:.2}s",
             self.warnings(),
             plural(self.warnings(), "warning", "warnings"),
             self.errors(),
