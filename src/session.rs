@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::build::{Derived, PageCheck, Site};
+use crate::build::{Derived, ELEMENTS_NAV, HOME, NOT_FOUND, PageCheck, SITEMAP, Site};
 use crate::config::{Config, Overrides};
 use crate::diagnostic::{self, Diagnostic};
 use crate::error::Result;
@@ -409,14 +409,11 @@ impl Session {
             self.collisions = self.site.collisions();
         }
         if files_changed {
-            let sitemap = crate::build::SITEMAP;
-            if let Some(text) =
-                self.site
-                    .generated(sitemap, &self.renderer, &self.derived, highlighter)
-                && self.out.write(sitemap, text.as_bytes())? == Written::Changed
-            {
-                rebuild.written.push(sitemap.to_string());
-            }
+            // Pages came or went: the sitemap lists them, and the home page is docgen's own
+            // only while there is no content/index.md.
+            rebuild
+                .written
+                .extend(self.write_generated(&[SITEMAP, HOME], highlighter)?);
         }
         let render: Vec<String> = render.into_iter().collect();
         let pages = self.render_pages(&render, highlighter)?;
@@ -465,6 +462,25 @@ impl Session {
     /// Recomputes the elements of `dirs` and the site data derived from all elements. Returns
     /// the pages to re-render: every guide of those elements, and the element list's pages when
     /// the list changed.
+    /// Writes generated files (those the site does not provide itself); returns those whose
+    /// bytes changed.
+    fn write_generated(&self, files: &[&str], highlighter: &Highlighter) -> Result<Vec<String>> {
+        let mut written = Vec::new();
+        for &file in files {
+            if !self.site.generates(file) {
+                continue;
+            }
+            if let Some(text) =
+                self.site
+                    .generated(file, &self.renderer, &self.derived, highlighter)
+                && self.out.write(file, text.as_bytes())? == Written::Changed
+            {
+                written.push(file.to_string());
+            }
+        }
+        Ok(written)
+    }
+
     /// Recomputes the search index entries of `sources`; whether any changed.
     fn update_search_entries(&mut self, sources: &BTreeSet<String>) -> bool {
         let mut changed = false;
@@ -529,7 +545,8 @@ impl Session {
             self.renderer
                 .set_site(&self.derived.site, &self.derived.summaries);
             if site_changed {
-                // The home or elements index moved: every page's header changes.
+                // The elements index moved: every page's header changes.
+                self.write_generated(&[ELEMENTS_NAV, NOT_FOUND, HOME], highlighter)?;
                 return Ok(self.site.published().map(|p| p.source.clone()).collect());
             }
             if list_changed {
@@ -538,14 +555,7 @@ impl Session {
                         render.insert(page.source.clone());
                     }
                 }
-                for generated in [crate::build::ELEMENTS_NAV, crate::build::NOT_FOUND] {
-                    if let Some(text) =
-                        self.site
-                            .generated(generated, &self.renderer, &self.derived, highlighter)
-                    {
-                        self.out.write(generated, text.as_bytes())?;
-                    }
-                }
+                self.write_generated(&[ELEMENTS_NAV, NOT_FOUND, HOME], highlighter)?;
             }
         }
         Ok(render)

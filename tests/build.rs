@@ -699,3 +699,30 @@ fn the_shipped_example_site_builds_without_warnings() {
             .exists()
     );
 }
+
+#[test]
+fn a_site_without_a_home_page_gets_one_listing_its_elements() {
+    let built = TestSite::new()
+        .page(
+            "elements/x/index.md",
+            "---\nheading: Xero\nlayout: sidebarelementdoc\n---\nSee [home](/).\n",
+        )
+        .page(
+            "elements/y/index.md",
+            "---\nheading: Yammer\nlayout: sidebarelementdoc\n---\nHi\n",
+        )
+        .build()
+        .clean();
+    let home = built.html("index.html");
+    assert!(home.contains("<title>Test Docs</title>"), "{home}");
+    assert!(
+        home.contains("href=\"/elements/x/\"") && home.contains("Yammer"),
+        "{home}"
+    );
+    let page = built.html("elements/x/index.html");
+    assert!(
+        page.contains("<a href=\"/\">home</a>"),
+        "links to the root resolve: {page}"
+    );
+    assert!(page.contains("class=\"brand\" href=\"/\""), "{page}");
+}

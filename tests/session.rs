@@ -403,3 +403,28 @@ fn redirect_pages_follow_their_pages_front_matter() {
     assert_eq!(rebuild.removed, ["old-setup.html"]);
     live.matches_a_fresh_build();
 }
+
+#[test]
+fn the_generated_home_page_follows_content_index_md() {
+    let (mut live, _) = Live::open(element_site().remove("content/index.md"));
+    assert!(
+        live.html("index.html").contains("/elements/zd/"),
+        "docgen's home lists the elements"
+    );
+    live.write(
+        "content/elements/box/index.md",
+        &guide("Box", "Overview", 1, "Files.\n"),
+    );
+    assert!(
+        live.html("index.html").contains("/elements/box/"),
+        "and keeps listing them"
+    );
+    live.write("content/index.md", "# Welcome home\n");
+    assert!(live.html("index.html").contains("Welcome home"));
+    live.delete("content/index.md");
+    assert!(
+        !live.html("index.html").contains("Welcome home"),
+        "docgen's home is back"
+    );
+    live.matches_a_fresh_build();
+}

@@ -192,13 +192,8 @@ impl Derived {
             ));
         }
         let elements_index = site.elements_index.clone();
-        let home = if site.index.page("index.md").is_some() {
-            "/".to_string()
-        } else {
-            elements_index
-                .as_ref()
-                .map_or_else(|| "/".to_string(), |s| links::url_for_source(s))
-        };
+        // `content/index.md`, or the home page docgen generates without one.
+        let home = "/";
         Derived {
             site: SiteContext {
                 title: config.title.clone(),

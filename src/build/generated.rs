@@ -6,8 +6,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{
-    Derived, ELEMENTS_NAV, FileOrigin, HIGHLIGHT_CSS, NOT_FOUND, ROBOTS, SEARCH_INDEX, SITEMAP,
-    Site,
+    Derived, ELEMENTS_NAV, FileOrigin, HIGHLIGHT_CSS, HOME, NOT_FOUND, ROBOTS, SEARCH_INDEX,
+    SITEMAP, Site,
 };
 use crate::error::Result;
 use crate::highlight::Highlighter;
@@ -86,6 +86,7 @@ impl Site {
             ROBOTS => Some(self.robots()),
             SEARCH_INDEX => Some(self.search_index()),
             NOT_FOUND => self.not_found_page(renderer, derived),
+            HOME => self.home_page(renderer),
             _ => None,
         }
     }
@@ -137,18 +138,56 @@ impl Site {
     }
 
     fn not_found_page(&self, renderer: &Renderer, derived: &Derived) -> Option<String> {
+        let home = nav::Crumb {
+            label: "Home".into(),
+            url: Some(derived.site.home_url.clone()),
+        };
+        let title = "Page not found";
+        self.standalone_page(renderer, NOT_FOUND, "404", title, vec![home])
+    }
+
+    /// The home page of a site without `content/index.md`: the list of all elements (the
+    /// `elements` layout), so the site's root and every "Home" link lead somewhere.
+    fn home_page(&self, renderer: &Renderer) -> Option<String> {
+        let layout = if renderer.has_layout("elements") {
+            "elements"
+        } else {
+            "page"
+        };
+        self.standalone_page(renderer, HOME, layout, &self.config.title, Vec::new())
+    }
+
+    /// A page docgen makes itself (no source), written at `file`.
+    fn standalone_page(
+        &self,
+        renderer: &Renderer,
+        file: &str,
+        layout: &str,
+        title: &str,
+        breadcrumbs: Vec<nav::Crumb>,
+    ) -> Option<String> {
         let extra = serde_json::Map::new();
-        let url = format!("{}/{NOT_FOUND}", self.config.base_path);
+        let site_path = if file == HOME {
+            "/".to_string()
+        } else {
+            format!("/{file}")
+        };
+        let url = format!("{}{site_path}", self.config.base_path);
+        let seo = if title == self.config.title {
+            title.to_string()
+        } else {
+            format!("{title} | {}", self.config.title)
+        };
         let context = PageContext {
             page: PageView {
-                title: "Page not found",
-                seo: format!("Page not found | {}", self.config.title),
+                title,
+                seo,
                 description: None,
                 heading: None,
-                layout: "404",
+                layout,
                 permalink: self
                     .config
-                    .absolute_url(&format!("/{NOT_FOUND}"))
+                    .absolute_url(&site_path)
                     .unwrap_or_else(|| url.clone()),
                 url,
                 source: String::new(),
@@ -160,13 +199,10 @@ impl Site {
             },
             element: None,
             nav: NavView::default(),
-            breadcrumbs: vec![nav::Crumb {
-                label: "Home".into(),
-                url: Some(derived.site.home_url.clone()),
-            }],
+            breadcrumbs,
             toc: Vec::new(),
         };
-        renderer.render("404", &context, NOT_FOUND).ok()
+        renderer.render(layout, &context, file).ok()
     }
 }
 

@@ -33,6 +33,8 @@ use crate::render::Renderer;
 pub const SITEMAP: &str = "sitemap.xml";
 pub const ROBOTS: &str = "robots.txt";
 pub const NOT_FOUND: &str = "404.html";
+/// Written only when the site has no `content/index.md`.
+pub const HOME: &str = "index.html";
 pub const ELEMENTS_NAV: &str = "elements-nav.json";
 pub const HIGHLIGHT_CSS: &str = "highlight.css";
 pub const SEARCH_INDEX: &str = crate::search::INDEX_FILE;

@@ -8,7 +8,7 @@ use std::time::Duration;
 use rayon::prelude::*;
 
 use super::{
-    ELEMENTS_NAV, HIGHLIGHT_CSS, NOT_FOUND, ROBOTS, SEARCH_INDEX, SITEMAP, Stopwatch,
+    ELEMENTS_NAV, HIGHLIGHT_CSS, HOME, NOT_FOUND, ROBOTS, SEARCH_INDEX, SITEMAP, Stopwatch,
     find_elements_index,
 };
 use crate::config::Config;
@@ -193,6 +193,21 @@ impl Site {
         (files, diagnostics)
     }
 
+    /// Whether docgen writes the generated `file` (no page, static file or content file
+    /// provides it instead).
+    pub(crate) fn generates(&self, file: &str) -> bool {
+        let provided = |files: &[String]| files.binary_search_by(|f| f.as_str().cmp(file)).is_ok();
+        let page = match file {
+            HOME => Some("index.md"),
+            NOT_FOUND => Some("404.md"),
+            _ => None,
+        };
+        !provided(&self.static_files)
+            && !provided(&self.assets)
+            && !self.theme.static_files.iter().any(|f| f.path == file)
+            && page.is_none_or(|source| self.page(source).is_none())
+    }
+
     fn files_without_redirects(&self) -> BTreeMap<String, FileOrigin> {
         let mut files = BTreeMap::new();
         for generated in [SITEMAP, ROBOTS, ELEMENTS_NAV, HIGHLIGHT_CSS, SEARCH_INDEX] {
@@ -200,6 +215,9 @@ impl Site {
         }
         if !self.pages.iter().any(|p| p.url == "/404.html") {
             files.insert(NOT_FOUND.to_string(), FileOrigin::Generated);
+        }
+        if !self.pages.iter().any(|p| p.url == "/") {
+            files.insert(HOME.to_string(), FileOrigin::Generated);
         }
         for file in &self.theme.static_files {
             files.insert(file.path.clone(), FileOrigin::Theme(file.clone()));

@@ -420,6 +420,12 @@ impl LinkIndex {
         if let Some(file) = self.files.get(path) {
             return Some(Target::File(file));
         }
+        if path.ends_with('/')
+            && let Some(file) = self.files.get(&format!("{path}index.html"))
+        {
+            // A folder served by its index file, like the generated home page: link the folder.
+            return Some(Target::File(&file[..file.len() - "index.html".len()]));
+        }
         if let Some(source) = self.redirects.get(path) {
             return Some(Target::Redirect(source));
         }
