@@ -726,3 +726,14 @@ fn a_site_without_a_home_page_gets_one_listing_its_elements() {
     );
     assert!(page.contains("class=\"brand\" href=\"/\""), "{page}");
 }
+
+#[test]
+fn a_broken_404_template_is_reported_not_skipped() {
+    let built = TestSite::new()
+        .file("templates/404.html", "<h1>Lost</h1>\n{{ page.nosuch }}\n")
+        .page("index.md", "# Home\n")
+        .build();
+    let text = built.diagnostics_text();
+    assert!(text.contains("error: templates/404.html:2:"), "{text}");
+    assert!(text.contains("while rendering the generated 404.html"), "{text}");
+}

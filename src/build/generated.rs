@@ -9,6 +9,7 @@ use super::{
     Derived, ELEMENTS_NAV, FileOrigin, HIGHLIGHT_CSS, HOME, NOT_FOUND, ROBOTS, SEARCH_INDEX,
     SITEMAP, Site,
 };
+use crate::diagnostic::Diagnostic;
 use crate::error::Result;
 use crate::highlight::Highlighter;
 use crate::nav;
@@ -85,8 +86,9 @@ impl Site {
             SITEMAP => self.sitemap(),
             ROBOTS => Some(self.robots()),
             SEARCH_INDEX => Some(self.search_index()),
-            NOT_FOUND => self.not_found_page(renderer, derived),
-            HOME => self.home_page(renderer),
+            // Their template errors are reported by `check_generated_pages`.
+            NOT_FOUND => self.not_found_page(renderer, derived).ok(),
+            HOME => self.home_page(renderer).ok(),
             _ => None,
         }
     }
@@ -137,7 +139,24 @@ impl Site {
         robots
     }
 
-    fn not_found_page(&self, renderer: &Renderer, derived: &Derived) -> Option<String> {
+    /// Renders the pages docgen makes itself (404, and the home page when the site has none),
+    /// reporting template errors the way page errors are reported.
+    pub(crate) fn check_generated_pages(
+        &self,
+        renderer: &Renderer,
+        derived: &Derived,
+    ) -> Vec<Diagnostic> {
+        [NOT_FOUND, HOME]
+            .into_iter()
+            .filter(|file| self.generates(file))
+            .filter_map(|file| match file {
+                HOME => self.home_page(renderer).err(),
+                _ => self.not_found_page(renderer, derived).err(),
+            })
+            .collect()
+    }
+
+    fn not_found_page(&self, renderer: &Renderer, derived: &Derived) -> Result<String, Diagnostic> {
         let home = nav::Crumb {
             label: "Home".into(),
             url: Some(derived.site.home_url.clone()),
@@ -148,7 +167,7 @@ impl Site {
 
     /// The home page of a site without `content/index.md`: the list of all elements (the
     /// `elements` layout), so the site's root and every "Home" link lead somewhere.
-    fn home_page(&self, renderer: &Renderer) -> Option<String> {
+    fn home_page(&self, renderer: &Renderer) -> Result<String, Diagnostic> {
         let layout = if renderer.has_layout("elements") {
             "elements"
         } else {
@@ -165,7 +184,7 @@ impl Site {
         layout: &str,
         title: &str,
         breadcrumbs: Vec<nav::Crumb>,
-    ) -> Option<String> {
+    ) -> Result<String, Diagnostic> {
         let extra = serde_json::Map::new();
         let site_path = if file == HOME {
             "/".to_string()
@@ -202,7 +221,7 @@ impl Site {
             breadcrumbs,
             toc: Vec::new(),
         };
-        renderer.render(layout, &context, file).ok()
+        renderer.render(layout, &context, &format!("the generated {file}"))
     }
 }
 

@@ -220,6 +220,12 @@ impl Site {
                     .1 += 1;
             }
         }
+        for d in self.check_generated_pages(&renderer, &derived) {
+            template_errors
+                .entry((d.file.clone(), d.line, d.column, d.message.clone()))
+                .or_insert((d, 0))
+                .1 += 1;
+        }
         watch.lap("render");
         for (_, (mut d, count)) in template_errors {
             if count > 1 {
