@@ -735,5 +735,8 @@ fn a_broken_404_template_is_reported_not_skipped() {
         .build();
     let text = built.diagnostics_text();
     assert!(text.contains("error: templates/404.html:2:"), "{text}");
-    assert!(text.contains("while rendering the generated 404.html"), "{text}");
+    assert!(
+        text.contains("while rendering the generated 404.html"),
+        "{text}"
+    );
 }
