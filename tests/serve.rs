@@ -17,7 +17,7 @@ use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{TestSite, guide};
+use common::{CHROMIUM_FLAGS, TestSite, chromium, guide};
 use serde_json::Value;
 
 /// How long to wait for the server to start, or for a rebuild to be announced.
@@ -725,7 +725,7 @@ fn ctrl_c_stops_cleanly() {
 /// without a reload.
 #[test]
 fn a_real_browser_reloads_and_shows_the_edit() {
-    let Some(chromium) = find_program("chromium") else {
+    let Some(chromium) = chromium() else {
         eprintln!(
             "skipping a_real_browser_reloads_and_shows_the_edit: chromium is not installed \
              (apt-get install -y chromium)"
@@ -773,12 +773,6 @@ fn a_real_browser_reloads_and_shows_the_edit() {
         !seen.iter().any(|b| b.contains("step=9")),
         "the browser showed the broken version: {seen:?}"
     );
-}
-
-fn find_program(name: &str) -> Option<PathBuf> {
-    std::env::split_paths(&std::env::var_os("PATH")?)
-        .map(|dir| dir.join(name))
-        .find(|path| path.is_file())
 }
 
 /// A loopback listener recording the query of every request it gets.
@@ -847,14 +841,7 @@ impl Browser {
         let profile = tempfile::tempdir().unwrap();
         let mut command = Command::new(chromium);
         command
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ])
+            .args(CHROMIUM_FLAGS)
             .arg(format!("--user-data-dir={}", profile.path().display()))
             .arg(url)
             .stdin(Stdio::null())

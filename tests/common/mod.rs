@@ -228,3 +228,23 @@ pub fn assert_same_files(left: &Path, right: &Path, what: &str) {
         );
     }
 }
+
+/// The headless Chromium binary (Debian's `chromium`), if installed.
+pub fn chromium() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    ["chromium", "chromium-browser"]
+        .iter()
+        .flat_map(|name| std::env::split_paths(&path).map(move |dir| dir.join(name)))
+        .find(|candidate| candidate.is_file())
+}
+
+/// The flags every headless Chromium run in the tests starts with (a fresh `--user-data-dir`
+/// is added by each test).
+pub const CHROMIUM_FLAGS: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+];
