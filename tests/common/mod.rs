@@ -1,5 +1,6 @@
 //! A small site in a temp folder, built with the library, with helpers to read what it wrote.
 //! Chains read like the feature list: `TestSite::new().page(..).build().html(..)`.
+// Each test file uses only some of these helpers.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
