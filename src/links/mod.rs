@@ -161,10 +161,6 @@ impl LinkIndex {
         self.by_url.get(site_path).map(String::as_str)
     }
 
-    pub fn has_file(&self, site_path: &str) -> bool {
-        self.files.contains(site_path)
-    }
-
     /// Resolves `dest`, written in the page `from` (a source path), to the URL it must become.
     pub fn resolve(&self, from: &str, kind: LinkKind, dest: &str) -> Result<Resolved, Broken> {
         let dest = dest.trim();
