@@ -34,6 +34,8 @@ pub struct Config {
     /// Whether pages are expanded with content templating (`{{ page.x }}`, `{% include %}`)
     /// before Markdown.
     pub templating: bool,
+    /// Whether the search index is written and the theme shows its search box (`search`).
+    pub search: bool,
 }
 
 /// Values given on the command line, which win over `docgen.toml`.
@@ -52,6 +54,7 @@ struct RawConfig {
     broken_links: Option<BrokenLinks>,
     elements_index: Option<String>,
     templating: Option<bool>,
+    search: Option<bool>,
     #[serde(default)]
     extra: toml::Table,
     external_links: Option<RawExternalLinks>,
@@ -133,6 +136,7 @@ impl Config {
             extra,
             external_skip: raw.external_links.map(|e| e.skip).unwrap_or_default(),
             templating: raw.templating.unwrap_or(true),
+            search: raw.search.unwrap_or(true),
         })
     }
 
@@ -306,6 +310,8 @@ mod tests {
     fn templating_is_on_unless_turned_off() {
         assert!(parse("").unwrap().templating);
         assert!(!parse("templating = false").unwrap().templating);
+        assert!(parse("").unwrap().search);
+        assert!(!parse("search = false").unwrap().search);
         assert!(parse("templating = \"no\"").is_err());
     }
 

@@ -22,6 +22,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "elementId",
     "order",
     "sitemap",
+    "search",
     "draft",
     "logo",
     "templating",
@@ -48,6 +49,8 @@ pub struct FrontMatter {
     pub order: Option<i64>,
     /// `false` leaves the page out of sitemap.xml.
     pub sitemap: bool,
+    /// `false` leaves the page out of the search index.
+    pub search: bool,
     pub draft: bool,
     /// Image shown for the element on the elements index, relative to the page.
     pub logo: Option<String>,
@@ -99,6 +102,7 @@ pub fn parse<'a>(file: &str, text: &'a str) -> Parsed<'a> {
     };
     let mut front = FrontMatter {
         sitemap: true,
+        search: true,
         templating: true,
         ..FrontMatter::default()
     };
@@ -245,6 +249,10 @@ fn read_yaml(
             },
             "sitemap" => match &value {
                 Yaml::Bool(b) => front.sitemap = *b,
+                _ => invalid("true or false"),
+            },
+            "search" => match &value {
+                Yaml::Bool(b) => front.search = *b,
                 _ => invalid("true or false"),
             },
             "draft" => match &value {

@@ -221,7 +221,7 @@ fn insert_toc(siblings: &mut Vec<TocEntry>, entry: TocEntry) {
     }
 }
 
-fn options() -> Options {
+pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH

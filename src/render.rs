@@ -22,6 +22,8 @@ pub struct SiteContext {
     pub home_url: String,
     pub elements_url: Option<String>,
     pub elements_nav_url: String,
+    /// The search index manifest, for the theme's search box; `None` with `search = false`.
+    pub search_url: Option<String>,
     pub extra: serde_json::Map<String, serde_json::Value>,
     pub generator: String,
 }
@@ -349,6 +351,7 @@ mod tests {
             home_url: "/".into(),
             elements_url: None,
             elements_nav_url: "/elements-nav.json".into(),
+            search_url: None,
             extra: serde_json::Map::new(),
             generator: "docgen".into(),
         }

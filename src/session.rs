@@ -93,9 +93,11 @@ pub struct Session {
     global: Vec<Diagnostic>,
     /// Output files claimed by two sources; recomputed when files come or go.
     collisions: Vec<Diagnostic>,
-    /// Each published page's search index entry, by source, so an edit rewrites the index
-    /// without serializing every page again.
-    search: BTreeMap<String, String>,
+    /// Each published page's search record, by source, so an edit re-reads only the pages it
+    /// touches before the index files are made again.
+    search: BTreeMap<String, crate::search::PageRecord>,
+    /// The search index files last written, so those a rebuild no longer makes are removed.
+    search_files: BTreeSet<String>,
     out: OutputDir,
 }
 
@@ -123,6 +125,7 @@ impl Session {
             global: template_diagnostics,
             collisions: Vec::new(),
             search: BTreeMap::new(),
+            search_files: BTreeSet::new(),
             out,
         };
         let mut rebuild = session.render_all(highlighter)?;
@@ -179,13 +182,13 @@ impl Session {
         let mut rebuild = self.render_pages(&sources, highlighter)?;
         self.site
             .write_files(&self.out, &self.renderer, &self.derived, highlighter)?;
+        self.search = self.site.search_records();
+        self.search_files = Site::write_search(&self.out, &self.search)?
+            .into_iter()
+            .map(|(path, _)| path)
+            .collect();
         rebuild.removed = self.out.remove_stale_files()?;
         self.collisions = self.site.collisions();
-        self.search = self
-            .site
-            .published()
-            .map(|p| (p.source.clone(), self.site.search_entry(p)))
-            .collect();
         rebuild.full = true;
         rebuild.diagnostics = self.diagnostics();
         Ok(rebuild)
@@ -398,12 +401,20 @@ impl Session {
                 search_pages.extend(element.guides.iter().map(|g| g.source.clone()));
             }
         }
-        if self.update_search_entries(&search_pages) {
-            let index = crate::build::SEARCH_INDEX;
-            let text = crate::search::join(self.search.values().map(String::as_str));
-            if self.out.write(index, text.as_bytes())? == Written::Changed {
-                rebuild.written.push(index.to_string());
+        if self.update_search_records(&search_pages) {
+            let written = Site::write_search(&self.out, &self.search)?;
+            let files: BTreeSet<String> = written.iter().map(|(path, _)| path.clone()).collect();
+            for (path, outcome) in written {
+                if outcome == Written::Changed {
+                    rebuild.written.push(path);
+                }
             }
+            for stale in self.search_files.difference(&files) {
+                if self.out.remove(stale)? {
+                    rebuild.removed.push(stale.clone());
+                }
+            }
+            self.search_files = files;
         }
         if files_changed || old_redirects.is_some() {
             self.collisions = self.site.collisions();
@@ -481,17 +492,25 @@ impl Session {
         Ok(written)
     }
 
-    /// Recomputes the search index entries of `sources`; whether any changed.
-    fn update_search_entries(&mut self, sources: &BTreeSet<String>) -> bool {
+    /// Recomputes the search records of `sources`; whether any changed.
+    fn update_search_records(&mut self, sources: &BTreeSet<String>) -> bool {
         let mut changed = false;
+        let mut stems = crate::search::Stems::default();
         for source in sources {
-            let entry = self
+            let record = self
                 .site
                 .page(source)
-                .filter(|_| self.site.is_published(source))
-                .map(|page| self.site.search_entry(page));
-            changed |= match entry {
-                Some(entry) => self.search.insert(source.clone(), entry.clone()) != Some(entry),
+                .filter(|page| {
+                    self.site.config.search && page.front.search && self.site.is_published(source)
+                })
+                .map(|page| self.site.search_record(page, &mut stems));
+            changed |= match record {
+                Some(record) => {
+                    self.search.get(source) != Some(&record) && {
+                        self.search.insert(source.clone(), record);
+                        true
+                    }
+                }
                 None => self.search.remove(source).is_some(),
             };
         }
@@ -705,6 +724,7 @@ impl Derived {
                 home_url: "/".into(),
                 elements_url: None,
                 elements_nav_url: String::new(),
+                search_url: None,
                 extra: serde_json::Map::new(),
                 generator: String::new(),
             },

@@ -50,6 +50,14 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = &[
         "theme.js",
         include_bytes!("../themes/default/static/theme.js"),
     ),
+    (
+        "search.css",
+        include_bytes!("../themes/default/static/search.css"),
+    ),
+    (
+        "search.js",
+        include_bytes!("../themes/default/static/search.js"),
+    ),
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,7 +1,11 @@
 //! The default theme's search box, driven in headless Chromium: the built site is served on
-//! 127.0.0.1 by a server thread, a small script injected into its pages types a query and
+//! 127.0.0.1 by a server thread, a small script injected into its pages types queries and
 //! presses keys, and posts what happened back to the server. Skipped (with a message) where no
 //! `chromium` is installed; CI installs it.
+//!
+//! The index is docgen's (src/search/) and the searching is search.js's, so these tests check
+//! the two together: full text at section level, ranking, stemming (the browser's stemmer
+//! against the Rust one, word by word), prefixes, "did you mean", base paths, `search: false`.
 
 mod common;
 
@@ -75,6 +79,72 @@ const HARNESS: &str = r#"
 })();
 "#;
 
+/// Runs in every served page. On `?queries`, it fetches the list of queries from
+/// `/__queries.json` and types each one in the search box, waiting for its answer, then posts
+/// what each showed: the status, every option (href | title | meta | excerpt, marks in [ ]). On
+/// `?stems`, it posts the browser's stem of each word of `/__words.json`.
+const QUERY_HARNESS: &str = r#"
+(async () => {
+  if (document.readyState === "loading") {
+    await new Promise((resolve) => document.addEventListener("DOMContentLoaded", resolve));
+  }
+  const report = (text) => fetch("/__report", { method: "POST", body: text });
+  // A script error ends the run with its message instead of a timeout.
+  window.addEventListener("error", (e) => report(`ERROR ${e.message} at ${e.filename}:${e.lineno}`));
+  window.addEventListener("unhandledrejection", (e) => report(`ERROR ${e.reason && e.reason.stack || e.reason}`));
+  if (location.search.includes("stems")) {
+    const list = await (await fetch("/__words.json")).json();
+    report(list.map((w) => `${w} ${window.docgenSearch.stem(w)}`).join("\n"));
+    return;
+  }
+  if (!location.search.includes("queries")) return;
+  const queries = await (await fetch("/__queries.json")).json();
+  const input = document.getElementById("site-search-input");
+  const list = document.getElementById("site-search-results");
+  const status = document.getElementById("site-search-status");
+  const marked = (node) => {
+    let text = "";
+    for (const child of node.childNodes) {
+      text += child.nodeName === "MARK" ? `[${child.textContent}]` : child.textContent;
+    }
+    return text;
+  };
+  const lines = [];
+  for (const query of queries) {
+    const answered = new Promise((resolve) => {
+      const observer = new MutationObserver(() => {
+        observer.disconnect();
+        resolve();
+      });
+      observer.observe(list, { childList: true });
+      observer.observe(status, { childList: true, characterData: true, subtree: true });
+    });
+    input.focus();
+    input.value = query;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    await answered;
+    lines.push(`QUERY ${query} | ${status.textContent}`);
+    for (const option of list.children) {
+      const link = option.querySelector("a");
+      if (!link) {
+        lines.push(`  EMPTY ${option.textContent}`);
+        continue;
+      }
+      const part = (name) => {
+        const node = link.querySelector(name);
+        return node ? marked(node) : "";
+      };
+      if (option.dataset.suggestion) {
+        lines.push(`  SUGGEST ${option.dataset.suggestion}`);
+        continue;
+      }
+      lines.push(`  ${link.getAttribute("href")} | ${part(".site-search__title")} | ${part(".site-search__meta")} | ${part(".site-search__excerpt")}`);
+    }
+  }
+  report(lines.join("\n"));
+})();
+"#;
+
 /// Serves `root` on 127.0.0.1 until dropped; HTML pages get the harness script, and what the
 /// harness posts to `/__report` arrives on `reports`.
 struct Server {
@@ -86,6 +156,11 @@ struct Server {
 
 impl Server {
     fn start(root: PathBuf) -> Server {
+        Server::with_files(root, Vec::new())
+    }
+
+    /// Also serves `extra` (path, JSON text): the queries or words a harness asks for.
+    fn with_files(root: PathBuf, extra: Vec<(&'static str, String)>) -> Server {
         let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("a loopback port"));
         let port = server.server_addr().to_ip().expect("an IP address").port();
         let serving = Arc::clone(&server);
@@ -105,7 +180,10 @@ impl Server {
                     let _ = request.respond(tiny_http::Response::empty(204));
                     continue;
                 }
-                let (status, bytes, kind) = respond(&root, &path);
+                let (status, bytes, kind) = match extra.iter().find(|(p, _)| *p == path) {
+                    Some((_, text)) => (200, text.clone().into_bytes(), "application/json"),
+                    None => respond(&root, &path),
+                };
                 let content_type =
                     tiny_http::Header::from_bytes(&b"Content-Type"[..], kind.as_bytes()).unwrap();
                 let response = tiny_http::Response::from_data(bytes)
@@ -136,6 +214,9 @@ fn respond(root: &Path, path: &str) -> (u16, Vec<u8>, &'static str) {
     if path == "/__harness.js" {
         return (200, HARNESS.as_bytes().to_vec(), "text/javascript");
     }
+    if path == "/__queries.js" {
+        return (200, QUERY_HARNESS.as_bytes().to_vec(), "text/javascript");
+    }
     let mut rel = path.trim_start_matches('/').to_string();
     if rel.is_empty() || rel.ends_with('/') {
         rel.push_str("index.html");
@@ -150,7 +231,10 @@ fn respond(root: &Path, path: &str) -> (u16, Vec<u8>, &'static str) {
         Some("html") => {
             let html = String::from_utf8(bytes)
                 .unwrap()
-                .replace("</body>", "<script src=\"/__harness.js\"></script></body>");
+                .replace(
+                    "</body>",
+                    "<script src=\"/__harness.js\"></script><script src=\"/__queries.js\"></script></body>",
+                );
             (200, html.into_bytes(), "text/html; charset=utf-8")
         }
         Some("js") => (200, bytes, "text/javascript"),
@@ -180,10 +264,18 @@ fn drive(chromium: &Path, server: &Server, url: &str) -> String {
             // once the page has reported.
             "--remote-debugging-port=0",
         ])
+        .args(
+            std::env::var_os("SEARCH_TEST_CONSOLE").map(|_| "--enable-logging=stderr"),
+        )
         .arg(format!("--user-data-dir={}", profile.path().join("profile").display()))
         .arg(url)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        // SEARCH_TEST_CONSOLE=1 shows the page's console (and Chromium's log) when debugging.
+        .stderr(if std::env::var_os("SEARCH_TEST_CONSOLE").is_some() {
+            Stdio::inherit()
+        } else {
+            Stdio::null()
+        })
         .spawn()
         .expect("chromium starts");
     // A loaded CI machine may take a while to start a browser; a good run takes a second or two.
@@ -232,7 +324,7 @@ fn the_search_box_finds_ranks_and_opens_pages_from_the_keyboard() {
     assert!(
         built
             .html("index.html")
-            .contains("data-search-index=\"/pr-9/search-index.json\" hidden>"),
+            .contains("data-search-index=\"/pr-9/search-index/index.json\" hidden>"),
         "without scripts the box stays hidden"
     );
     // Served at the root: the site's base path is /pr-9, so publish it below that folder.
@@ -250,12 +342,218 @@ fn the_search_box_finds_ranks_and_opens_pages_from_the_keyboard() {
         "SHOWN true\n\
          FOCUSED true\n\
          RESULT /pr-9/guides/webhooks.html | Webhooks Guide | marked Webhooks\n\
-         RESULT /pr-9/elements/x/events.html#webhooks | Events | marked Webhooks\n\
+         RESULT /pr-9/elements/x/events.html#webhooks | Webhooks | marked Webhooks\n\
          RESULT /pr-9/elements/x/ | Overview | marked webhooks\n\
-         EXPANDED true STATUS 3 results\n\
+         EXPANDED true STATUS 3 matching pages\n\
          ACTIVE site-search-option-0 selected=true\n\
          ESCAPE hidden=true expanded=false\n\
          REOPENED true\n\
          OPENED /pr-9/elements/x/events.html#webhooks"
     );
+}
+
+/// A guide site the way Jekyll-era sites are written: raw HTML callouts, kramdown ids, code
+/// samples, a long page whose answer sits deep in its body, a page kept out of search.
+fn guide_site(base_url: &str) -> TestSite {
+    let filler = |topic: &str| {
+        (1..=12)
+            .map(|n| {
+                format!(
+                    "Paragraph {n} about {topic}: requests are sent over HTTPS, responses are JSON, \
+                     and every call names the instance it acts on.\n\n"
+                )
+            })
+            .collect::<String>()
+    };
+    TestSite::new()
+        .file(
+            "docgen.toml",
+            &format!("title = \"Guides\"\nbase_url = \"{base_url}\"\n"),
+        )
+        .page("index.md", "# Home\n\nWelcome to the guides.\n")
+        .page("elements.md", "---\ntitle: Elements\nlayout: elements\n---\n")
+        .page(
+            "elements/zendesk/index.md",
+            &guide(
+                "Zendesk",
+                "Overview",
+                1,
+                "The Zendesk element connects to the Zendesk Support API.\n\n## Webhooks and Polling\n\nZendesk sends webhooks when a ticket changes.\n",
+            ),
+        )
+        .page(
+            "elements/zendesk/authentication.md",
+            &guide(
+                "Zendesk",
+                "Authentication",
+                2,
+                &format!(
+                    "Zendesk uses OAuth 2.0.\n\n## Get an Access Token {{#access}}\n\n{}\
+                     ## Refresh Tokens\n\nAn access token expires after two hours. The element \
+                     refreshes it with the refresh token before it expires, so calls keep \
+                     working.\n\n<div class=\"callout\">\n<p><b>Note:</b> a refreshed token \
+                     replaces the old one at once.</p>\n</div>\n\n```bash\ncurl -X POST \
+                     https://example.zendesk.com/oauth/tokens -d grant_type=refresh_token\n```\n",
+                    filler("access tokens")
+                ),
+            ),
+        )
+        .page(
+            "elements/zendesk/error-codes.md",
+            &guide(
+                "Zendesk",
+                "Error Codes",
+                3,
+                &format!(
+                    "Errors come back as JSON.\n\n## Client Errors\n\n{}## Server Errors\n\n{}\
+                     ### Rate Limiting\n\nWhen you send too many requests the API answers 429. \
+                     Read the Retry-After header: it says how many seconds to wait before the \
+                     next request.\n",
+                    filler("client errors"),
+                    filler("server errors")
+                ),
+            ),
+        )
+        .page(
+            "elements/box/index.md",
+            &guide(
+                "Box",
+                "Overview",
+                1,
+                "Box stores files.\n\n## Events\n\nBox delivers a webhook for each upload; a \
+                 webhook carries the file id.\n",
+            ),
+        )
+        .page(
+            "guides/webhooks.md",
+            "# Webhooks Guide\n\nHow webhook delivery works across elements.\n",
+        )
+        .page(
+            "guides/internal.md",
+            "---\ntitle: Internal Notes\nsearch: false\n---\nThe zanzibar rollout plan.\n",
+        )
+}
+
+/// Builds `site`, publishes it below `folder` (its base path) on a loopback server, types
+/// `queries` and returns what the page reported.
+fn run_queries(site: &TestSite, folder: &str, queries: &[&str]) -> Option<String> {
+    let chromium = chromium()?;
+    let built = site.build().clean();
+    let served = tempfile::tempdir().unwrap();
+    let target = served.path().join(folder);
+    std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+    std::fs::rename(&built.out, &target).unwrap();
+    let queries = serde_json::to_string(queries).unwrap();
+    let server = Server::with_files(
+        served.path().to_path_buf(),
+        vec![("/__queries.json", queries)],
+    );
+    let url = format!("http://127.0.0.1:{}/{folder}/?queries", server.port);
+    Some(drive(&chromium, &server, &url))
+}
+
+#[test]
+fn full_text_finds_sections_with_stemming_prefixes_and_suggestions() {
+    let site = guide_site("https://docs.example.com/pr-7/");
+    let queries = [
+        "retry after seconds",
+        "refreshing tokens",
+        "webhook",
+        "webho",
+        "webhok",
+        "zanzibar",
+        "qqqqxyz",
+    ];
+    let Some(report) = run_queries(&site, "pr-7", &queries) else {
+        println!("SKIPPED: no chromium binary on PATH; install it (apt-get install chromium)");
+        return;
+    };
+    assert_eq!(
+        report,
+        "QUERY retry after seconds | 1 matching page\n\
+         \x20 /pr-7/elements/zendesk/error-codes.html#rate-limiting | Rate Limiting | Zendesk › Error Codes | When you send too many requests the API answers 429. Read the [Retry]-[After] header: it says how many [seconds] to wait before the next request.\n\
+         \x20 /pr-7/elements/zendesk/authentication.html#refresh-tokens | Refresh Tokens | Zendesk › Authentication | An access token expires [after] two hours. The element refreshes it with the refresh token before it expires, so calls keep working. Note: a refreshed token replaces the …\n\
+         QUERY refreshing tokens | 1 matching page\n\
+         \x20 /pr-7/elements/zendesk/authentication.html#refresh-tokens | [Refresh] [Tokens] | Zendesk › Authentication | … two hours. The element [refreshes] it with the [refresh] [token] before it expires, so calls keep working. Note: a [refreshed] [token] replaces the old one at once.\n\
+         QUERY webhook | 3 matching pages\n\
+         \x20 /pr-7/guides/webhooks.html | [Webhooks] Guide |  | How [webhook] delivery works across elements.\n\
+         \x20 /pr-7/elements/zendesk/#webhooks-and-polling | [Webhooks] and Polling | Zendesk › Overview | Zendesk sends [webhooks] when a ticket changes.\n\
+         \x20 /pr-7/elements/box/#events | Events | Box › Overview | Box delivers a [webhook] for each upload; a [webhook] carries the file id.\n\
+         QUERY webho | 3 matching pages\n\
+         \x20 /pr-7/guides/webhooks.html | [Webhooks] Guide |  | How [webhook] delivery works across elements.\n\
+         \x20 /pr-7/elements/zendesk/#webhooks-and-polling | [Webhooks] and Polling | Zendesk › Overview | Zendesk sends [webhooks] when a ticket changes.\n\
+         \x20 /pr-7/elements/box/#events | Events | Box › Overview | Box delivers a [webhook] for each upload; a [webhook] carries the file id.\n\
+         QUERY webhok | No matching pages. Did you mean webhook?\n\
+         \x20 SUGGEST webhook\n\
+         \x20 EMPTY No page matches.\n\
+         QUERY zanzibar | No matching pages\n\
+         \x20 EMPTY No page matches.\n\
+         QUERY qqqqxyz | No matching pages\n\
+         \x20 EMPTY No page matches."
+    );
+}
+
+/// Words that exercise every step of Porter2 (and its exceptions), plus words of API guides.
+const STEM_WORDS: &str = "caresses ponies ties caress cats feed agreed disabled matting mating meeting \
+    milling messing meetings happy sky skies dying lying tying news innings inning outings canning \
+    herring earring proceed exceed succeed generate generous generously communism communication \
+    arsenal relational conditional rational valenci hesitanci digitizer conformabli radicalli \
+    differentli vileli analogousli vietnamization predication operator feudalism decisiveness \
+    hopefulness callousness formaliti sensitiviti sensibiliti triplicate formative formalize \
+    electriciti electrical hopeful goodness revival allowance inference airliner gyroscopic \
+    adjustable defensible irritant replacement adjustment dependent adoption homologou \
+    communism activate angulariti homologous effective bowdlerize probate rate cease controll \
+    roll crying cried by say saying idly gently ugly early only singly skis atlas cosmos bias \
+    andes howe yelling yes you young ayyy consign consigned consigning consignment consist \
+    consisted consistency consistent consistently consisting consists consolation consolations \
+    knack knackeries knacks knag knave knaves knavish kneaded kneading knee kneel kneeled \
+    kneeling kneels knees knell knelt knew knick knif knife knight knightly knights knit \
+    knits knitted knitting knives knob knobs knock knocked knocker knockers knocking knocks \
+    refresh refreshed refreshes refreshing refreshment authenticate authentication \
+    authenticated authorization authorize webhook webhooks polling polled paginate pagination \
+    retry retries retried throttling throttled idempotency idempotent endpoint endpoints \
+    configure configuration configured credentials expiring expiration revoke revoked revocation";
+
+#[test]
+fn the_browser_stems_every_word_as_the_index_does() {
+    let Some(chromium) = chromium() else {
+        println!("SKIPPED: no chromium binary on PATH; install it (apt-get install chromium)");
+        return;
+    };
+    let site = guide_site("https://docs.example.com/");
+    let mut words: Vec<String> = STEM_WORDS.split_whitespace().map(str::to_string).collect();
+    for page in [
+        "elements/zendesk/authentication.md",
+        "elements/zendesk/error-codes.md",
+    ] {
+        let text = std::fs::read_to_string(site.root().join("content").join(page)).unwrap();
+        words.extend(docgen::search::words(&text).map(|(w, _)| w));
+    }
+    words.sort();
+    words.dedup();
+    let built = site.build().clean();
+    let server = Server::with_files(
+        built.out.clone(),
+        vec![("/__words.json", serde_json::to_string(&words).unwrap())],
+    );
+    let report = drive(
+        &chromium,
+        &server,
+        &format!("http://127.0.0.1:{}/?stems", server.port),
+    );
+    let mut stems = docgen::search::Stems::default();
+    let expected: Vec<String> = words
+        .iter()
+        .map(|w| format!("{w} {}", stems.stem(w)))
+        .collect();
+    let report: Vec<&str> = report.lines().collect();
+    let differ: Vec<String> = expected
+        .iter()
+        .zip(&report)
+        .filter(|(rust, browser)| rust.as_str() != **browser)
+        .map(|(rust, browser)| format!("index: {rust}, browser: {browser}"))
+        .collect();
+    assert_eq!(report.len(), expected.len());
+    assert!(words.len() > 250, "{} words", words.len());
+    assert!(differ.is_empty(), "{differ:#?}");
 }

@@ -203,6 +203,9 @@ impl Derived {
                 elements_url: elements_index
                     .map(|s| format!("{base}{}", links::url_for_source(&s))),
                 elements_nav_url: format!("{base}/{ELEMENTS_NAV}"),
+                search_url: config
+                    .search
+                    .then(|| format!("{base}/{}", crate::search::MANIFEST)),
                 extra: config.extra.clone(),
                 generator: format!("docgen {}", env!("CARGO_PKG_VERSION")),
             },

@@ -2,12 +2,13 @@
 //! content assets, and the files docgen generates from the whole site (sitemap, robots.txt,
 //! 404 page, search index, shared navigation, highlighting CSS).
 
+use std::collections::BTreeMap;
+
 use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{
-    Derived, ELEMENTS_NAV, FileOrigin, HIGHLIGHT_CSS, HOME, NOT_FOUND, ROBOTS, SEARCH_INDEX,
-    SITEMAP, Site,
+    Derived, ELEMENTS_NAV, FileOrigin, HIGHLIGHT_CSS, HOME, NOT_FOUND, ROBOTS, SITEMAP, Site,
 };
 use crate::diagnostic::Diagnostic;
 use crate::error::Result;
@@ -85,7 +86,6 @@ impl Site {
             ELEMENTS_NAV => Some(elements_nav_json(&derived.summaries)),
             SITEMAP => self.sitemap(),
             ROBOTS => Some(self.robots()),
-            SEARCH_INDEX => Some(self.search_index()),
             // Their template errors are reported by `check_generated_pages`.
             NOT_FOUND => self.not_found_page(renderer, derived).ok(),
             HOME => self.home_page(renderer).ok(),
@@ -115,20 +115,49 @@ impl Site {
         Some(xml)
     }
 
-    /// The search index of the published pages (`search.rs`).
-    fn search_index(&self) -> String {
-        let entries: Vec<String> = self.published().map(|p| self.search_entry(p)).collect();
-        crate::search::join(entries.iter().map(String::as_str))
+    /// The search records of the published pages to search, by source (`search.rs`); none
+    /// with `search = false` in docgen.toml.
+    pub(crate) fn search_records(&self) -> BTreeMap<String, crate::search::PageRecord> {
+        if !self.config.search {
+            return BTreeMap::new();
+        }
+        let pages: Vec<&Page> = self.published().filter(|p| p.front.search).collect();
+        pages
+            .par_iter()
+            .map_init(crate::search::Stems::default, |stems, page| {
+                (page.source.clone(), self.search_record(page, stems))
+            })
+            .collect()
     }
 
-    /// A page's entry in the search index, with its element's heading.
-    pub(crate) fn search_entry(&self, page: &Page) -> String {
+    /// Writes the search index of `records` (`search_records`); returns the files written
+    /// (changed or not).
+    pub(crate) fn write_search(
+        out: &OutputDir,
+        records: &BTreeMap<String, crate::search::PageRecord>,
+    ) -> Result<Vec<(String, Written)>> {
+        if records.is_empty() {
+            return Ok(Vec::new());
+        }
+        let records: Vec<&crate::search::PageRecord> = records.values().collect();
+        crate::search::files(&records)
+            .par_iter()
+            .map(|(path, text)| Ok((path.clone(), out.write(path, text.as_bytes())?)))
+            .collect()
+    }
+
+    /// A page's search record, with its element's heading.
+    pub(crate) fn search_record(
+        &self,
+        page: &Page,
+        stems: &mut crate::search::Stems,
+    ) -> crate::search::PageRecord {
         let element = self
             .nav
             .element_of(&page.source)
             .map(|e| e.heading.as_str());
         let element = element.or(page.front.heading.as_deref());
-        crate::search::entry_json(page, element, &self.config.base_path)
+        crate::search::PageRecord::new(page, element, &self.config.base_path, stems)
     }
 
     fn robots(&self) -> String {

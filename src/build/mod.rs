@@ -37,7 +37,6 @@ pub const NOT_FOUND: &str = "404.html";
 pub const HOME: &str = "index.html";
 pub const ELEMENTS_NAV: &str = "elements-nav.json";
 pub const HIGHLIGHT_CSS: &str = "highlight.css";
-pub const SEARCH_INDEX: &str = crate::search::INDEX_FILE;
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -238,6 +237,7 @@ impl Site {
         let written = match out {
             Some(out) if !diagnostics.iter().any(Diagnostic::is_error) => {
                 assets = self.write_files(&out, &renderer, &derived, highlighter)?;
+                Site::write_search(&out, &self.search_records())?;
                 // Published only now, complete. A build with errors drops `out` uncommitted,
                 // which deletes what it wrote and leaves the previous output as it was.
                 Some(out.commit()?)

@@ -8,8 +8,7 @@ use std::time::Duration;
 use rayon::prelude::*;
 
 use super::{
-    ELEMENTS_NAV, HIGHLIGHT_CSS, HOME, NOT_FOUND, ROBOTS, SEARCH_INDEX, SITEMAP, Stopwatch,
-    find_elements_index,
+    ELEMENTS_NAV, HIGHLIGHT_CSS, HOME, NOT_FOUND, ROBOTS, SITEMAP, Stopwatch, find_elements_index,
 };
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
@@ -210,7 +209,7 @@ impl Site {
 
     fn files_without_redirects(&self) -> BTreeMap<String, FileOrigin> {
         let mut files = BTreeMap::new();
-        for generated in [SITEMAP, ROBOTS, ELEMENTS_NAV, HIGHLIGHT_CSS, SEARCH_INDEX] {
+        for generated in [SITEMAP, ROBOTS, ELEMENTS_NAV, HIGHLIGHT_CSS] {
             files.insert(generated.to_string(), FileOrigin::Generated);
         }
         if !self.pages.iter().any(|p| p.url == "/404.html") {

@@ -1,0 +1,271 @@
+//! Render stage, search: the index files, written below `search-index/`.
+//!
+//! - `index.json`, the manifest: format version, page count, and the first term of every
+//!   shard, so the browser knows which shard holds a word (or every word with a prefix).
+//! - `t/<n>.json`, the shards: terms in alphabetical order, each `[term, word, ids, scores]`
+//!   — `word` the shortest word it came from when that is not the term itself (for "did you
+//!   mean"), `ids` the pages holding it (the first id, then the gaps: small numbers that
+//!   compress well), `scores` each page's BM25 term-frequency part (length-normalised, weighted
+//!   by where the words are), quantised to 1–255. A shard is cut at about `SHARD_BYTES`, so a
+//!   common word may fill one alone; a query loads one shard per word.
+//! - `p/<id>.json`, the fragments: a page's URL, title, element and sections
+//!   `[anchor, heading, text, code]`, fetched only for the pages a query ranks highest.
+//!
+//! The inverse document frequency is computed in the browser from the length of `ids`.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::hash::{Hash, Hasher};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::PageRecord;
+
+/// The folder of the index in the output.
+pub const DIR: &str = "search-index";
+/// The manifest's path in the output.
+pub const MANIFEST: &str = "search-index/index.json";
+/// Bumped when the format changes, so a theme can tell.
+const VERSION: u32 = 2;
+/// Roughly how large a shard may grow (uncompressed JSON) before the next term starts a new one.
+const SHARD_BYTES: usize = 48_000;
+/// Code in a fragment is cut at this many characters: it is indexed in full, but the browser
+/// only needs enough of it to rank sections and show an excerpt.
+const FRAGMENT_CODE_CHARS: usize = 2_000;
+/// BM25 parameters (the usual ones).
+const K1: f32 = 1.2;
+const B: f32 = 0.75;
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    v: u32,
+    /// Pages in the index.
+    pages: usize,
+    /// A hash of the shards, added to their URLs so a browser never mixes two builds.
+    build: String,
+    /// The first term of each shard.
+    shards: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Fragment<'a> {
+    u: &'a str,
+    t: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    e: Option<&'a str>,
+    s: Vec<(&'a str, &'a str, &'a str, &'a str)>,
+}
+
+/// One term's postings while merging.
+struct Postings<'a> {
+    word: &'a str,
+    pages: Vec<(u32, u8)>,
+}
+
+/// Every file of the index of `records` (the published pages to search, in a fixed order),
+/// as (output path, text), sorted by path.
+pub fn files(records: &[&PageRecord]) -> Vec<(String, String)> {
+    let average = if records.is_empty() {
+        1.0
+    } else {
+        (records.iter().map(|r| r.length as f64).sum::<f64>() / records.len() as f64).max(1.0)
+            as f32
+    };
+    let mut terms: BTreeMap<&str, Postings> = BTreeMap::new();
+    for (id, record) in records.iter().enumerate() {
+        let norm = K1 * (1.0 - B + B * record.length as f32 / average);
+        for (term, weight, word) in &record.terms {
+            let score = weight * (K1 + 1.0) / (weight + norm);
+            let quantised = (score / (K1 + 1.0) * 255.0).round().clamp(1.0, 255.0) as u8;
+            let entry = terms.entry(term).or_insert_with(|| Postings {
+                word,
+                pages: Vec::new(),
+            });
+            if (word.len(), word.as_str()) < (entry.word.len(), entry.word) {
+                entry.word = word;
+            }
+            entry.pages.push((id as u32, quantised));
+        }
+    }
+    let mut shards: Vec<(&str, String)> = Vec::new();
+    let mut current = String::new();
+    let mut first = "";
+    for (term, postings) in &terms {
+        let entry = term_json(term, postings);
+        if !current.is_empty() && current.len() + entry.len() > SHARD_BYTES {
+            shards.push((first, std::mem::take(&mut current)));
+        }
+        if current.is_empty() {
+            first = term;
+        }
+        if !current.is_empty() {
+            current.push(',');
+        }
+        current.push_str(&entry);
+    }
+    if !current.is_empty() {
+        shards.push((first, current));
+    }
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    shards.hash(&mut hasher);
+    let manifest = Manifest {
+        v: VERSION,
+        pages: records.len(),
+        build: format!("{:016x}", hasher.finish()),
+        shards: shards.iter().map(|(first, _)| *first).collect(),
+    };
+    let mut out = vec![(
+        MANIFEST.to_string(),
+        serde_json::to_string(&manifest).expect("plain data serializes"),
+    )];
+    for (n, (_, body)) in shards.iter().enumerate() {
+        out.push((format!("{DIR}/t/{n}.json"), format!("{{\"t\":[{body}]}}")));
+    }
+    let fragments: Vec<(String, String)> = records
+        .par_iter()
+        .enumerate()
+        .map(|(id, record)| (format!("{DIR}/p/{id}.json"), fragment_json(record)))
+        .collect();
+    out.extend(fragments);
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+fn term_json(term: &str, postings: &Postings) -> String {
+    let mut json = String::with_capacity(16 + postings.pages.len() * 7);
+    json.push('[');
+    json.push_str(&serde_json::to_string(term).expect("a string serializes"));
+    json.push(',');
+    let word = if postings.word == term {
+        ""
+    } else {
+        postings.word
+    };
+    json.push_str(&serde_json::to_string(word).expect("a string serializes"));
+    json.push_str(",[");
+    let mut last = 0;
+    for (n, (id, _)) in postings.pages.iter().enumerate() {
+        if n > 0 {
+            json.push(',');
+        }
+        let _ = write!(json, "{}", id - last);
+        last = *id;
+    }
+    json.push_str("],[");
+    for (n, (_, score)) in postings.pages.iter().enumerate() {
+        if n > 0 {
+            json.push(',');
+        }
+        let _ = write!(json, "{score}");
+    }
+    json.push_str("]]");
+    json
+}
+
+fn fragment_json(record: &PageRecord) -> String {
+    let fragment = Fragment {
+        u: &record.url,
+        t: &record.title,
+        e: record.element.as_deref(),
+        s: record
+            .sections
+            .iter()
+            .map(|s| {
+                let code = match s.code.char_indices().nth(FRAGMENT_CODE_CHARS) {
+                    Some((at, _)) => &s.code[..at],
+                    None => &s.code,
+                };
+                (s.id.as_str(), s.heading.as_str(), s.text.as_str(), code)
+            })
+            .collect(),
+    };
+    serde_json::to_string(&fragment).expect("plain data serializes")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::Section;
+
+    fn record(url: &str, terms: &[(&str, f32, &str)], length: u32) -> PageRecord {
+        PageRecord {
+            url: url.into(),
+            title: "T".into(),
+            element: None,
+            sections: vec![Section {
+                id: "a".into(),
+                heading: "A".into(),
+                text: "x".into(),
+                code: String::new(),
+            }],
+            terms: terms
+                .iter()
+                .map(|(t, w, s)| (t.to_string(), *w, s.to_string()))
+                .collect(),
+            length,
+        }
+    }
+
+    #[test]
+    fn files_hold_a_manifest_shards_and_fragments() {
+        let records = [
+            record(
+                "/a.html",
+                &[("refresh", 1.0, "refreshing"), ("token", 8.0, "token")],
+                10,
+            ),
+            record("/b.html", &[("refresh", 4.0, "refresh")], 10),
+        ];
+        let files = files(&records.iter().collect::<Vec<_>>());
+        let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "search-index/index.json",
+                "search-index/p/0.json",
+                "search-index/p/1.json",
+                "search-index/t/0.json"
+            ]
+        );
+        assert!(files[0].1.starts_with(r#"{"v":2,"pages":2,"build":""#));
+        assert!(files[0].1.ends_with(r#"","shards":["refresh"]}"#));
+        assert_eq!(
+            files[1].1,
+            r#"{"u":"/a.html","t":"T","s":[["a","A","x",""]]}"#
+        );
+        // refresh: pages 0 and 1, the heavier weight scoring higher; the shortest word is the
+        // term itself, so none is given.
+        assert_eq!(
+            files[3].1,
+            r#"{"t":[["refresh","",[0,1],[116,196]],["token","",[0],[222]]]}"#
+        );
+    }
+
+    #[test]
+    fn shards_are_cut_by_size_in_term_order() {
+        let terms: Vec<String> = (0..3000).map(|n| format!("term{n:04}")).collect();
+        let records: Vec<PageRecord> = (0..20)
+            .map(|p| {
+                let list: Vec<(&str, f32, &str)> = terms
+                    .iter()
+                    .map(|t| (t.as_str(), 1.0, t.as_str()))
+                    .collect();
+                record(&format!("/{p}.html"), &list, 3000)
+            })
+            .collect();
+        let files = files(&records.iter().collect::<Vec<_>>());
+        let manifest: serde_json::Value = serde_json::from_str(&files[0].1).unwrap();
+        let firsts: Vec<&str> = manifest["shards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert!(firsts.len() > 1, "{firsts:?}");
+        assert!(firsts.windows(2).all(|w| w[0] < w[1]));
+        for (name, text) in files.iter().filter(|(n, _)| n.contains("/t/")) {
+            assert!(text.len() <= SHARD_BYTES + 200, "{name}: {}", text.len());
+        }
+    }
+}
