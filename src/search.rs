@@ -1,25 +1,24 @@
 //! Render stage, site-wide: the full-text search index the default theme's search box queries
 //! in the browser — no service, works offline and under any base path.
 //!
-//! 1. `PageRecord::new` (per page, in parallel): the page's sections (extract.rs) and the
-//!    weighted frequency of each term (terms.rs) — title words count most, then the element's
-//!    name and section headings, then body text, then code.
-//! 2. `files` (per site): the files below `search-index/` (shards.rs) — a small manifest, the
-//!    terms split into shards by alphabetical range so a query fetches only the shards of its
-//!    words, and one fragment per page with its sections' text, fetched for the pages a query
-//!    ranks highest so the browser can pick the best section, its excerpt and highlights.
+//! 1. `index_page` (per page, in parallel): the page's sections (extract.rs) become its
+//!    fragment — the sections' text, fetched for the pages a query ranks highest so the browser
+//!    can pick the best section, its excerpt and highlights — and its `PageRecord`, the weighted
+//!    count of each term (terms.rs): title words count most, then the element's name and section
+//!    headings, then body text, then code.
+//! 2. `shard_files` (per site): from the records, a small manifest and the terms split into
+//!    shards by alphabetical range, so a query fetches only the shards of its words (shards.rs).
 //!
-//! `serve` keeps one record per page and rebuilds the files from them after an edit.
+//! Fragments are written as they are made and not kept; `serve` keeps one record per page and
+//! makes the shards again after an edit.
 
 mod extract;
 mod shards;
 mod terms;
 
-use std::collections::HashMap;
-
 pub use extract::{Section, sections};
-pub use shards::{DIR, MANIFEST, files};
-pub use terms::{STOP_WORDS, Stems, is_stop_word, words};
+pub use shards::{DIR, MANIFEST, fragment_path, shard_files};
+pub use terms::{STOP_WORDS, Stems, for_each_word, is_stop_word, words};
 
 use crate::page::Page;
 
@@ -30,75 +29,96 @@ const HEADING_WEIGHT: f32 = 4.0;
 const BODY_WEIGHT: f32 = 1.0;
 const CODE_WEIGHT: f32 = 0.3;
 
-/// What the index holds of one published page.
-#[derive(Debug, Clone, PartialEq)]
+/// What the term shards need of one published page, kept compact (`serve` keeps one per page):
+/// its terms in order, one a line, with their weighted counts and the shortest word each came
+/// from (shown in "did you mean"; an empty line when it is the term itself).
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PageRecord {
-    /// With the base path: `/docs/elements/xero/events.html`.
-    pub url: String,
-    pub title: String,
-    /// The element's heading, for guides.
-    pub element: Option<String>,
-    pub sections: Vec<Section>,
-    /// Each term with its weighted count and the shortest word it came from (shown in "did
-    /// you mean"), sorted by term.
-    pub terms: Vec<(String, f32, String)>,
+    pub terms: String,
+    pub weights: Vec<f32>,
+    pub words: String,
     /// Words on the page, for length normalisation.
     pub length: u32,
 }
 
 impl PageRecord {
-    /// The record of `page`, under `base_path`, with its element's heading; `stems` is the
-    /// worker's stem cache.
-    pub fn new(page: &Page, element: Option<&str>, base_path: &str, stems: &mut Stems) -> Self {
-        let text = page.expanded.as_deref().unwrap_or(&page.text);
-        let body = text.get(page.body_offset..).unwrap_or("");
-        let sections = sections(body, &page.doc.headings);
-        let mut counts: HashMap<String, (f32, String)> = HashMap::new();
-        let mut length = 0;
-        let mut add = |text: &str, weight: f32, length: &mut u32| {
-            for (word, _) in words(text) {
-                *length += 1;
-                if is_stop_word(&word) {
-                    continue;
-                }
-                let stem = stems.stem(&word);
-                match counts.get_mut(stem) {
-                    Some((w, shortest)) => {
-                        *w += weight;
-                        if (word.len(), &word) < (shortest.len(), shortest) {
-                            *shortest = word;
-                        }
-                    }
-                    None => {
-                        counts.insert(stem.to_string(), (weight, word));
-                    }
+    /// (term, weighted count, shortest word) of each term, in order.
+    pub fn terms(&self) -> impl Iterator<Item = (&str, f32, &str)> {
+        self.terms
+            .split('\n')
+            .zip(&self.weights)
+            .zip(self.words.split('\n'))
+            .map(|((term, weight), word)| {
+                (term, *weight, if word.is_empty() { term } else { word })
+            })
+    }
+}
+
+/// A page's record and its fragment (the JSON the browser fetches to rank its sections), for
+/// `page` under `base_path` with its element's heading; `stems` is the worker's stem cache.
+pub fn index_page(
+    page: &Page,
+    element: Option<&str>,
+    base_path: &str,
+    stems: &mut Stems,
+) -> (PageRecord, String) {
+    let text = page.expanded.as_deref().unwrap_or(&page.text);
+    let body = text.get(page.body_offset..).unwrap_or("");
+    let sections = sections(body, &page.doc.headings);
+    // Stem number → (weighted count, number of the shortest word seen).
+    let mut counts: terms::FastMap<u32, (f32, u32)> = terms::FastMap::default();
+    let mut length = 0;
+    let mut add = |text: &str, weight: f32, length: &mut u32, stems: &mut Stems| {
+        for_each_word(text, |word| {
+            *length += 1;
+            let Some((word, stem)) = stems.lookup(word) else {
+                return;
+            };
+            let entry = counts.entry(stem).or_insert((0.0, word));
+            entry.0 += weight;
+            if entry.1 != word {
+                let (old, new) = (stems.word(entry.1), stems.word(word));
+                if (new.len(), new) < (old.len(), old) {
+                    entry.1 = word;
                 }
             }
-        };
-        add(&page.title, TITLE_WEIGHT, &mut length);
-        if let Some(element) = element {
-            add(element, ELEMENT_WEIGHT, &mut length);
+        });
+    };
+    add(&page.title, TITLE_WEIGHT, &mut length, stems);
+    if let Some(element) = element {
+        add(element, ELEMENT_WEIGHT, &mut length, stems);
+    }
+    for section in &sections {
+        // A heading repeating the page title (`# Events` on the Events page) adds nothing.
+        if section.heading != page.title {
+            add(&section.heading, HEADING_WEIGHT, &mut length, stems);
         }
-        for section in &sections {
-            // A heading repeating the page title (`# Events` on the Events page) adds nothing.
-            if section.heading != page.title {
-                add(&section.heading, HEADING_WEIGHT, &mut length);
-            }
-            add(&section.text, BODY_WEIGHT, &mut length);
-            add(&section.code, CODE_WEIGHT, &mut length);
+        add(&section.text, BODY_WEIGHT, &mut length, stems);
+        add(&section.code, CODE_WEIGHT, &mut length, stems);
+    }
+    let mut sorted: Vec<(&str, f32, &str)> = counts
+        .into_iter()
+        .map(|(stem, (weight, word))| (stems.term(stem), weight, stems.word(word)))
+        .collect();
+    sorted.sort_by(|a, b| a.0.cmp(b.0));
+    let mut record = PageRecord {
+        length,
+        ..PageRecord::default()
+    };
+    for (n, (term, weight, word)) in sorted.into_iter().enumerate() {
+        if n > 0 {
+            record.terms.push('\n');
+            record.words.push('\n');
         }
-        let mut terms: Vec<(String, f32, String)> =
-            counts.into_iter().map(|(t, (w, s))| (t, w, s)).collect();
-        terms.sort_by(|a, b| a.0.cmp(&b.0));
-        PageRecord {
-            url: format!("{base_path}{}", page.url),
-            title: page.title.clone(),
-            element: element.map(str::to_string),
-            sections,
-            terms,
-            length,
+        record.terms.push_str(term);
+        record.weights.push(weight);
+        if word != term {
+            record.words.push_str(word);
         }
     }
+    let url = format!("{base_path}{}", page.url);
+    let fragment = shards::fragment_json(&url, &page.title, element, &sections);
+    (record, fragment)
 }
 
 #[cfg(test)]
@@ -111,31 +131,28 @@ mod tests {
             "x/auth.md",
             b"---\ntitle: Authentication\n---\nTokens expire.\n\n## Refreshing Tokens\n\nRefresh the token.\n\n```\ntoken=1\n```\n".to_vec(),
         );
-        let record = PageRecord::new(&page, Some("Xero"), "/docs", &mut Stems::default());
-        assert_eq!(record.url, "/docs/x/auth.html");
-        assert_eq!(record.sections.len(), 2);
-        assert_eq!(record.sections[1].id, "refreshing-tokens");
-        let weight = |term: &str| {
-            record
-                .terms
-                .iter()
-                .find(|t| t.0 == term)
-                .map(|t| (t.1, t.2.as_str()))
-        };
-        assert_eq!(weight("authent"), Some((TITLE_WEIGHT, "authentication")));
-        assert_eq!(weight("xero"), Some((ELEMENT_WEIGHT, "xero")));
+        let (record, fragment) = index_page(&page, Some("Xero"), "/docs", &mut Stems::default());
         assert_eq!(
-            weight("refresh"),
-            Some((HEADING_WEIGHT + BODY_WEIGHT, "refresh"))
+            fragment,
+            r#"{"u":"/docs/x/auth.html","t":"Authentication","e":"Xero","s":[["","","Tokens expire.",""],["refreshing-tokens","Refreshing Tokens","Refresh the token.","token=1"]]}"#
         );
+        let terms: Vec<(&str, f32, &str)> = record.terms().collect();
         assert_eq!(
-            weight("token"),
-            Some((
-                BODY_WEIGHT + HEADING_WEIGHT + BODY_WEIGHT + CODE_WEIGHT,
-                "token"
-            ))
+            terms,
+            [
+                ("1", CODE_WEIGHT, "1"),
+                ("authent", TITLE_WEIGHT, "authentication"),
+                ("expir", BODY_WEIGHT, "expire"),
+                ("refresh", HEADING_WEIGHT + BODY_WEIGHT, "refresh"),
+                (
+                    "token",
+                    BODY_WEIGHT + HEADING_WEIGHT + BODY_WEIGHT + CODE_WEIGHT,
+                    "token"
+                ),
+                ("xero", ELEMENT_WEIGHT, "xero"),
+            ],
+            "stop words are left out"
         );
-        assert_eq!(weight("the"), None, "stop words are left out");
         assert_eq!(record.length, 11);
     }
 }

@@ -182,11 +182,9 @@ impl Session {
         let mut rebuild = self.render_pages(&sources, highlighter)?;
         self.site
             .write_files(&self.out, &self.renderer, &self.derived, highlighter)?;
-        self.search = self.site.search_records();
-        self.search_files = Site::write_search(&self.out, &self.search)?
-            .into_iter()
-            .map(|(path, _)| path)
-            .collect();
+        let (records, files) = self.site.write_search(&self.out)?;
+        self.search = records;
+        self.search_files = files.into_iter().map(|(path, _)| path).collect();
         rebuild.removed = self.out.remove_stale_files()?;
         self.collisions = self.site.collisions();
         rebuild.full = true;
@@ -401,21 +399,7 @@ impl Session {
                 search_pages.extend(element.guides.iter().map(|g| g.source.clone()));
             }
         }
-        if self.update_search_records(&search_pages) {
-            let written = Site::write_search(&self.out, &self.search)?;
-            let files: BTreeSet<String> = written.iter().map(|(path, _)| path.clone()).collect();
-            for (path, outcome) in written {
-                if outcome == Written::Changed {
-                    rebuild.written.push(path);
-                }
-            }
-            for stale in self.search_files.difference(&files) {
-                if self.out.remove(stale)? {
-                    rebuild.removed.push(stale.clone());
-                }
-            }
-            self.search_files = files;
-        }
+        self.update_search(&search_pages, &mut rebuild)?;
         if files_changed || old_redirects.is_some() {
             self.collisions = self.site.collisions();
         }
@@ -492,29 +476,81 @@ impl Session {
         Ok(written)
     }
 
-    /// Recomputes the search records of `sources`; whether any changed.
-    fn update_search_records(&mut self, sources: &BTreeSet<String>) -> bool {
-        let mut changed = false;
+    /// Indexes the pages `sources` again and writes their fragments — every fragment when
+    /// pages joined or left the index, as that renumbers them — then, when a record changed,
+    /// the manifest and shards; index files no longer made are removed.
+    fn update_search(&mut self, sources: &BTreeSet<String>, rebuild: &mut Rebuild) -> Result<()> {
         let mut stems = crate::search::Stems::default();
+        let mut fragments: BTreeMap<String, String> = BTreeMap::new();
+        let mut records_changed = false;
+        let mut renumbered = false;
         for source in sources {
-            let record = self
-                .site
-                .page(source)
-                .filter(|page| {
-                    self.site.config.search && page.front.search && self.site.is_published(source)
-                })
-                .map(|page| self.site.search_record(page, &mut stems));
-            changed |= match record {
-                Some(record) => {
-                    self.search.get(source) != Some(&record) && {
+            let page = self.site.page(source).filter(|page| {
+                self.site.config.search && page.front.search && self.site.is_published(source)
+            });
+            match page {
+                Some(page) => {
+                    let (record, fragment) = self.site.index_search_page(page, &mut stems);
+                    renumbered |= !self.search.contains_key(source);
+                    if self.search.get(source) != Some(&record) {
                         self.search.insert(source.clone(), record);
-                        true
+                        records_changed = true;
+                    }
+                    fragments.insert(source.clone(), fragment);
+                }
+                None => {
+                    if self.search.remove(source).is_some() {
+                        renumbered = true;
+                        records_changed = true;
                     }
                 }
-                None => self.search.remove(source).is_some(),
-            };
+            }
         }
-        changed
+        let mut written = Vec::new();
+        if renumbered {
+            for (id, page) in self.site.search_pages().into_iter().enumerate() {
+                let fragment = match fragments.remove(&page.source) {
+                    Some(fragment) => fragment,
+                    None => self.site.index_search_page(page, &mut stems).1,
+                };
+                let path = crate::search::fragment_path(id);
+                written.push((path.clone(), self.out.write(&path, fragment.as_bytes())?));
+            }
+        } else {
+            for (id, source) in self.search.keys().enumerate() {
+                if let Some(fragment) = fragments.get(source) {
+                    let path = crate::search::fragment_path(id);
+                    written.push((path.clone(), self.out.write(&path, fragment.as_bytes())?));
+                }
+            }
+        }
+        let mut files: BTreeSet<String> = (0..self.search.len())
+            .map(crate::search::fragment_path)
+            .collect();
+        if records_changed {
+            written.extend(Site::write_shards(&self.out, &self.search)?);
+            files.extend(written.iter().map(|(path, _)| path.clone()));
+        } else {
+            let fragment_dir = format!("{}/p/", crate::search::DIR);
+            files.extend(
+                self.search_files
+                    .iter()
+                    .filter(|f| !f.starts_with(&fragment_dir))
+                    .cloned(),
+            );
+        }
+        for (path, outcome) in written {
+            if outcome == Written::Changed {
+                rebuild.written.push(path);
+            }
+        }
+        for stale in self.search_files.difference(&files) {
+            if self.out.remove(stale)? {
+                rebuild.removed.push(stale.clone());
+            }
+        }
+        self.search_files = files;
+        Ok(())
     }
 
     fn update_navigation(

@@ -180,6 +180,9 @@ impl Server {
                     let _ = request.respond(tiny_http::Response::empty(204));
                     continue;
                 }
+                if std::env::var_os("SEARCH_TEST_CONSOLE").is_some() {
+                    eprintln!("REQUEST {path}");
+                }
                 let (status, bytes, kind) = match extra.iter().find(|(p, _)| *p == path) {
                     Some((_, text)) => (200, text.clone().into_bytes(), "application/json"),
                     None => respond(&root, &path),
@@ -279,7 +282,7 @@ fn drive(chromium: &Path, server: &Server, url: &str) -> String {
         .spawn()
         .expect("chromium starts");
     // A loaded CI machine may take a while to start a browser; a good run takes a second or two.
-    let report = server.reports.recv_timeout(Duration::from_secs(120));
+    let report = server.reports.recv_timeout(Duration::from_secs(300));
     let _ = child.kill();
     let _ = child.wait();
     report.expect("the page reported what the search box did")
@@ -443,6 +446,14 @@ fn run_queries(site: &TestSite, folder: &str, queries: &[&str]) -> Option<String
     let target = served.path().join(folder);
     std::fs::create_dir_all(target.parent().unwrap()).unwrap();
     std::fs::rename(&built.out, &target).unwrap();
+    if let Some(keep) = std::env::var_os("SEARCH_TEST_KEEP") {
+        // For debugging: the served site stays in this folder.
+        let _ = std::process::Command::new("cp")
+            .arg("-r")
+            .arg(served.path())
+            .arg(&keep)
+            .status();
+    }
     let queries = serde_json::to_string(queries).unwrap();
     let server = Server::with_files(
         served.path().to_path_buf(),

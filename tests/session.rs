@@ -428,3 +428,75 @@ fn the_generated_home_page_follows_content_index_md() {
     );
     live.matches_a_fresh_build();
 }
+
+/// The search index files of the live output: the manifest and shards, as one text.
+fn search_shards(live: &Live) -> String {
+    let dir = live.out.path().join("search-index");
+    let mut text = std::fs::read_to_string(dir.join("index.json")).unwrap();
+    let mut shards: Vec<_> = std::fs::read_dir(dir.join("t"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    shards.sort();
+    for shard in shards {
+        text.push_str(&std::fs::read_to_string(shard).unwrap());
+    }
+    text
+}
+
+#[test]
+fn the_search_index_follows_edits_new_pages_and_search_false() {
+    let (mut live, _) = Live::open(element_site());
+    assert!(!search_shards(&live).contains("\"zeppelin\""));
+    let rebuild = live.write(
+        "content/elements/gtw/events.md",
+        &guide(
+            "GoToWebinar",
+            "Events",
+            10,
+            "See [setup](setup.html#register). A zeppelin of events.\n",
+        ),
+    );
+    assert!(search_shards(&live).contains("[\"zeppelin\",\"\",["));
+    assert!(
+        rebuild
+            .written
+            .iter()
+            .any(|f| f.starts_with("search-index/p/")),
+        "{:?}",
+        rebuild.written
+    );
+    live.matches_a_fresh_build();
+
+    // A new page renumbers the pages after it: every fragment is written again.
+    live.write(
+        "content/elements/gtw/aaa.md",
+        &guide("GoToWebinar", "Aardvark", 2, "Anteater.\n"),
+    );
+    assert!(search_shards(&live).contains("\"anteat"));
+    live.matches_a_fresh_build();
+
+    // Leaving the index (and the site) removes the last fragment.
+    let pages = |live: &Live| {
+        std::fs::read_dir(live.out.path().join("search-index/p"))
+            .unwrap()
+            .count()
+    };
+    let before = pages(&live);
+    live.write(
+        "content/elements/gtw/aaa.md",
+        &format!("---\nsearch: false\n---\n{}", "Anteater.\n"),
+    );
+    assert_eq!(pages(&live), before - 1);
+    assert!(!search_shards(&live).contains("\"anteat"));
+    live.matches_a_fresh_build();
+    let rebuild = live.delete("content/elements/gtw/aaa.md");
+    assert!(
+        rebuild.removed.is_empty()
+            || !rebuild
+                .removed
+                .iter()
+                .any(|f| f.starts_with("search-index/p/"))
+    );
+    live.matches_a_fresh_build();
+}

@@ -18,6 +18,12 @@ use crate::output::{OutputDir, Written};
 use crate::page::Page;
 use crate::render::{ElementSummary, NavView, PageContext, PageView, Renderer};
 
+/// Pages indexed by one worker: source, record, fragment path, whether it changed.
+type SearchChunk = Vec<(String, crate::search::PageRecord, String, Written)>;
+
+/// Each searched page's record, by source (the index numbers pages in this order).
+pub(crate) type SearchRecords = BTreeMap<String, crate::search::PageRecord>;
+
 impl Site {
     /// Writes everything but the pages. Returns the number of files copied.
     pub(crate) fn write_files(
@@ -115,49 +121,85 @@ impl Site {
         Some(xml)
     }
 
-    /// The search records of the published pages to search, by source (`search.rs`); none
-    /// with `search = false` in docgen.toml.
-    pub(crate) fn search_records(&self) -> BTreeMap<String, crate::search::PageRecord> {
+    /// The pages the search index holds, in index order (by source): the published pages
+    /// without `search: false`; none with `search = false` in docgen.toml.
+    pub fn search_pages(&self) -> Vec<&Page> {
         if !self.config.search {
-            return BTreeMap::new();
+            return Vec::new();
         }
-        let pages: Vec<&Page> = self.published().filter(|p| p.front.search).collect();
+        let mut pages: Vec<&Page> = self.published().filter(|p| p.front.search).collect();
+        pages.sort_by(|a, b| a.source.cmp(&b.source));
         pages
-            .par_iter()
-            .map_init(crate::search::Stems::default, |stems, page| {
-                (page.source.clone(), self.search_record(page, stems))
-            })
-            .collect()
     }
 
-    /// Writes the search index of `records` (`search_records`); returns the files written
-    /// (changed or not).
-    pub(crate) fn write_search(
-        out: &OutputDir,
-        records: &BTreeMap<String, crate::search::PageRecord>,
-    ) -> Result<Vec<(String, Written)>> {
-        if records.is_empty() {
-            return Ok(Vec::new());
-        }
-        let records: Vec<&crate::search::PageRecord> = records.values().collect();
-        crate::search::files(&records)
-            .par_iter()
-            .map(|(path, text)| Ok((path.clone(), out.write(path, text.as_bytes())?)))
-            .collect()
-    }
-
-    /// A page's search record, with its element's heading.
-    pub(crate) fn search_record(
+    /// A page's search record and fragment (`search.rs`), with its element's heading.
+    pub fn index_search_page(
         &self,
         page: &Page,
         stems: &mut crate::search::Stems,
-    ) -> crate::search::PageRecord {
+    ) -> (crate::search::PageRecord, String) {
         let element = self
             .nav
             .element_of(&page.source)
             .map(|e| e.heading.as_str());
         let element = element.or(page.front.heading.as_deref());
-        crate::search::PageRecord::new(page, element, &self.config.base_path, stems)
+        crate::search::index_page(page, element, &self.config.base_path, stems)
+    }
+
+    /// Writes the search index: every page's fragment as soon as it is made (in parallel; the
+    /// fragments are not kept), then the manifest and the shards. Returns the records by
+    /// source, for `serve`, and every file written (changed or not).
+    pub(crate) fn write_search(
+        &self,
+        out: &OutputDir,
+    ) -> Result<(SearchRecords, Vec<(String, Written)>)> {
+        let pages = self.search_pages();
+        // A few large chunks, each with its own stem cache: the cache learns the site's
+        // vocabulary once per chunk, not once per page.
+        let chunk = pages
+            .len()
+            .div_ceil(4 * rayon::current_num_threads())
+            .max(1);
+        let chunks: Vec<Result<SearchChunk>> = pages
+            .par_chunks(chunk)
+            .enumerate()
+            .map(|(n, group)| {
+                let mut stems = crate::search::Stems::default();
+                let mut done = Vec::with_capacity(group.len());
+                for (i, page) in group.iter().enumerate() {
+                    let (record, fragment) = self.index_search_page(page, &mut stems);
+                    let path = crate::search::fragment_path(n * chunk + i);
+                    let written = out.write(&path, fragment.as_bytes())?;
+                    done.push((page.source.clone(), record, path, written));
+                }
+                Ok(done)
+            })
+            .collect();
+        let mut records = BTreeMap::new();
+        let mut files = Vec::with_capacity(pages.len());
+        for chunk in chunks {
+            for (source, record, path, written) in chunk? {
+                records.insert(source, record);
+                files.push((path, written));
+            }
+        }
+        files.extend(Site::write_shards(out, &records)?);
+        Ok((records, files))
+    }
+
+    /// Writes the manifest and the term shards of `records`; returns the files written.
+    pub(crate) fn write_shards(
+        out: &OutputDir,
+        records: &SearchRecords,
+    ) -> Result<Vec<(String, Written)>> {
+        if records.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list: Vec<&crate::search::PageRecord> = records.values().collect();
+        crate::search::shard_files(&list)
+            .par_iter()
+            .map(|(path, text)| Ok((path.clone(), out.write(path, text.as_bytes())?)))
+            .collect()
     }
 
     fn robots(&self) -> String {

@@ -236,8 +236,9 @@ impl Site {
         let mut assets = 0;
         let written = match out {
             Some(out) if !diagnostics.iter().any(Diagnostic::is_error) => {
+                self.write_search(&out)?;
+                watch.lap("search");
                 assets = self.write_files(&out, &renderer, &derived, highlighter)?;
-                Site::write_search(&out, &self.search_records())?;
                 // Published only now, complete. A build with errors drops `out` uncommitted,
                 // which deletes what it wrote and leaves the previous output as it was.
                 Some(out.commit()?)

@@ -13,14 +13,13 @@
 //!
 //! The inverse document frequency is computed in the browser from the length of `ids`.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
 
-use rayon::prelude::*;
 use serde::Serialize;
 
-use super::PageRecord;
+use super::terms::FastMap;
+use super::{PageRecord, Section};
 
 /// The folder of the index in the output.
 pub const DIR: &str = "search-index";
@@ -63,35 +62,42 @@ struct Postings<'a> {
     pages: Vec<(u32, u8)>,
 }
 
-/// Every file of the index of `records` (the published pages to search, in a fixed order),
-/// as (output path, text), sorted by path.
-pub fn files(records: &[&PageRecord]) -> Vec<(String, String)> {
+/// The output path of the fragment of page `id`.
+pub fn fragment_path(id: usize) -> String {
+    format!("{DIR}/p/{id}.json")
+}
+
+/// The manifest and the term shards of `records` (the pages to search, numbered in order), as
+/// (output path, text): the manifest first, then the shards in order.
+pub fn shard_files(records: &[&PageRecord]) -> Vec<(String, String)> {
     let average = if records.is_empty() {
         1.0
     } else {
         (records.iter().map(|r| r.length as f64).sum::<f64>() / records.len() as f64).max(1.0)
             as f32
     };
-    let mut terms: BTreeMap<&str, Postings> = BTreeMap::new();
+    let mut terms: FastMap<&str, Postings> = FastMap::default();
     for (id, record) in records.iter().enumerate() {
         let norm = K1 * (1.0 - B + B * record.length as f32 / average);
-        for (term, weight, word) in &record.terms {
+        for (term, weight, word) in record.terms() {
             let score = weight * (K1 + 1.0) / (weight + norm);
             let quantised = (score / (K1 + 1.0) * 255.0).round().clamp(1.0, 255.0) as u8;
             let entry = terms.entry(term).or_insert_with(|| Postings {
                 word,
                 pages: Vec::new(),
             });
-            if (word.len(), word.as_str()) < (entry.word.len(), entry.word) {
+            if (word.len(), word) < (entry.word.len(), entry.word) {
                 entry.word = word;
             }
             entry.pages.push((id as u32, quantised));
         }
     }
+    let mut sorted: Vec<(&str, Postings)> = terms.into_iter().collect();
+    sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let mut shards: Vec<(&str, String)> = Vec::new();
     let mut current = String::new();
     let mut first = "";
-    for (term, postings) in &terms {
+    for (term, postings) in &sorted {
         let entry = term_json(term, postings);
         if !current.is_empty() && current.len() + entry.len() > SHARD_BYTES {
             shards.push((first, std::mem::take(&mut current)));
@@ -122,13 +128,6 @@ pub fn files(records: &[&PageRecord]) -> Vec<(String, String)> {
     for (n, (_, body)) in shards.iter().enumerate() {
         out.push((format!("{DIR}/t/{n}.json"), format!("{{\"t\":[{body}]}}")));
     }
-    let fragments: Vec<(String, String)> = records
-        .par_iter()
-        .enumerate()
-        .map(|(id, record)| (format!("{DIR}/p/{id}.json"), fragment_json(record)))
-        .collect();
-    out.extend(fragments);
-    out.sort_by(|a, b| a.0.cmp(&b.0));
     out
 }
 
@@ -163,13 +162,19 @@ fn term_json(term: &str, postings: &Postings) -> String {
     json
 }
 
-fn fragment_json(record: &PageRecord) -> String {
+/// The fragment of the page at `url`: what the browser needs to rank its sections and show
+/// them.
+pub(crate) fn fragment_json(
+    url: &str,
+    title: &str,
+    element: Option<&str>,
+    sections: &[Section],
+) -> String {
     let fragment = Fragment {
-        u: &record.url,
-        t: &record.title,
-        e: record.element.as_deref(),
-        s: record
-            .sections
+        u: url,
+        t: title,
+        e: element,
+        s: sections
             .iter()
             .map(|s| {
                 let code = match s.code.char_indices().nth(FRAGMENT_CODE_CHARS) {
@@ -186,58 +191,43 @@ fn fragment_json(record: &PageRecord) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::Section;
 
-    fn record(url: &str, terms: &[(&str, f32, &str)], length: u32) -> PageRecord {
+    fn record(terms: &[(&str, f32, &str)], length: u32) -> PageRecord {
+        let join = |f: &dyn Fn(&(&str, f32, &str)) -> String| {
+            terms.iter().map(f).collect::<Vec<String>>().join("\n")
+        };
         PageRecord {
-            url: url.into(),
-            title: "T".into(),
-            element: None,
-            sections: vec![Section {
-                id: "a".into(),
-                heading: "A".into(),
-                text: "x".into(),
-                code: String::new(),
-            }],
-            terms: terms
-                .iter()
-                .map(|(t, w, s)| (t.to_string(), *w, s.to_string()))
-                .collect(),
+            terms: join(&|t| t.0.to_string()),
+            weights: terms.iter().map(|t| t.1).collect(),
+            words: join(&|t| {
+                if t.0 == t.2 {
+                    String::new()
+                } else {
+                    t.2.to_string()
+                }
+            }),
             length,
         }
     }
 
     #[test]
-    fn files_hold_a_manifest_shards_and_fragments() {
+    fn the_manifest_names_the_first_term_of_each_shard() {
         let records = [
             record(
-                "/a.html",
                 &[("refresh", 1.0, "refreshing"), ("token", 8.0, "token")],
                 10,
             ),
-            record("/b.html", &[("refresh", 4.0, "refresh")], 10),
+            record(&[("refresh", 4.0, "refresh")], 10),
         ];
-        let files = files(&records.iter().collect::<Vec<_>>());
+        let files = shard_files(&records.iter().collect::<Vec<_>>());
         let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(
-            names,
-            [
-                "search-index/index.json",
-                "search-index/p/0.json",
-                "search-index/p/1.json",
-                "search-index/t/0.json"
-            ]
-        );
+        assert_eq!(names, ["search-index/index.json", "search-index/t/0.json"]);
         assert!(files[0].1.starts_with(r#"{"v":2,"pages":2,"build":""#));
         assert!(files[0].1.ends_with(r#"","shards":["refresh"]}"#));
-        assert_eq!(
-            files[1].1,
-            r#"{"u":"/a.html","t":"T","s":[["a","A","x",""]]}"#
-        );
         // refresh: pages 0 and 1, the heavier weight scoring higher; the shortest word is the
         // term itself, so none is given.
         assert_eq!(
-            files[3].1,
+            files[1].1,
             r#"{"t":[["refresh","",[0,1],[116,196]],["token","",[0],[222]]]}"#
         );
     }
@@ -246,15 +236,15 @@ mod tests {
     fn shards_are_cut_by_size_in_term_order() {
         let terms: Vec<String> = (0..3000).map(|n| format!("term{n:04}")).collect();
         let records: Vec<PageRecord> = (0..20)
-            .map(|p| {
+            .map(|_| {
                 let list: Vec<(&str, f32, &str)> = terms
                     .iter()
                     .map(|t| (t.as_str(), 1.0, t.as_str()))
                     .collect();
-                record(&format!("/{p}.html"), &list, 3000)
+                record(&list, 3000)
             })
             .collect();
-        let files = files(&records.iter().collect::<Vec<_>>());
+        let files = shard_files(&records.iter().collect::<Vec<_>>());
         let manifest: serde_json::Value = serde_json::from_str(&files[0].1).unwrap();
         let firsts: Vec<&str> = manifest["shards"]
             .as_array()
@@ -263,9 +253,25 @@ mod tests {
             .map(|v| v.as_str().unwrap())
             .collect();
         assert!(firsts.len() > 1, "{firsts:?}");
+        assert_eq!(files.len(), firsts.len() + 1);
         assert!(firsts.windows(2).all(|w| w[0] < w[1]));
-        for (name, text) in files.iter().filter(|(n, _)| n.contains("/t/")) {
+        for (name, text) in &files[1..] {
             assert!(text.len() <= SHARD_BYTES + 200, "{name}: {}", text.len());
         }
+    }
+
+    #[test]
+    fn a_fragment_keeps_code_short() {
+        let section = Section {
+            id: "a".into(),
+            heading: "A".into(),
+            text: "x".into(),
+            code: "y".repeat(FRAGMENT_CODE_CHARS + 50),
+        };
+        let json = fragment_json("/a.html", "T", Some("E"), &[section]);
+        assert_eq!(
+            json.len(),
+            r#"{"u":"/a.html","t":"T","e":"E","s":[["a","A","x",""]]}"#.len() + FRAGMENT_CODE_CHARS
+        );
     }
 }

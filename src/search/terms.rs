@@ -10,6 +10,7 @@
 //! they say nothing about what a page is about.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use rust_stemmers::{Algorithm, Stemmer};
 
@@ -43,22 +44,81 @@ pub fn words(text: &str) -> impl Iterator<Item = (String, usize)> + '_ {
     })
 }
 
+/// A hash map with a fast, non-randomised hash (FxHash, as rustc uses): the indexer hashes
+/// every word of the site, and its keys come from the site's own files, so there is nothing to
+/// defend against.
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+#[derive(Default)]
+pub(crate) struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut hash = self.0;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+            hash = (hash.rotate_left(5) ^ word).wrapping_mul(SEED);
+        }
+        for &byte in chunks.remainder() {
+            hash = (hash.rotate_left(5) ^ byte as u64).wrapping_mul(SEED);
+        }
+        self.0 = hash;
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.write(&n.to_le_bytes());
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Calls `f` with each lowercased word of `text`, stop words included, reusing one buffer: the
+/// indexer's hot loop, so it allocates nothing per word.
+pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
+    let mut word = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            word.push(c.to_ascii_lowercase());
+        } else if !c.is_ascii() && c.is_alphanumeric() {
+            word.extend(c.to_lowercase());
+        } else if !word.is_empty() {
+            f(&word);
+            word.clear();
+        }
+    }
+    if !word.is_empty() {
+        f(&word);
+    }
+}
+
 pub fn is_stop_word(word: &str) -> bool {
-    STOP_WORDS.binary_search(&word).is_ok()
+    word.len() <= 5 && STOP_WORDS.binary_search(&word).is_ok()
 }
 
 /// Stems words, remembering each word's stem: a site's vocabulary is small next to its word
-/// count, so most words are looked up, not stemmed. One per worker thread.
+/// count, so most words are looked up, not stemmed. Words and stems are numbered, so counting
+/// a page's terms hashes small integers. One per worker thread.
 pub struct Stems {
     stemmer: Stemmer,
-    known: HashMap<String, String>,
+    /// Word → (word number, stem number); `None` for stop words.
+    known: FastMap<String, Option<(u32, u32)>>,
+    words: Vec<String>,
+    stems: Vec<String>,
+    stem_numbers: FastMap<String, u32>,
 }
 
 impl Default for Stems {
     fn default() -> Self {
         Stems {
             stemmer: Stemmer::create(Algorithm::English),
-            known: HashMap::new(),
+            known: FastMap::default(),
+            words: Vec::new(),
+            stems: Vec::new(),
+            stem_numbers: FastMap::default(),
         }
     }
 }
@@ -66,15 +126,47 @@ impl Default for Stems {
 impl Stems {
     /// The term of a lowercased `word`.
     pub fn stem(&mut self, word: &str) -> &str {
-        if !self.known.contains_key(word) {
-            let stem = if word.bytes().all(|b| b.is_ascii_lowercase()) {
-                self.stemmer.stem(word).into_owned()
-            } else {
-                word.to_string()
-            };
-            self.known.insert(word.to_string(), stem);
+        let stem = self.stem_of(word);
+        &self.stems[stem as usize]
+    }
+
+    /// The word and stem numbers of a lowercased `word`; `None` for a stop word.
+    pub fn lookup(&mut self, word: &str) -> Option<(u32, u32)> {
+        if let Some(known) = self.known.get(word) {
+            return *known;
         }
-        &self.known[word]
+        let numbers = (!is_stop_word(word)).then(|| {
+            let stem = self.stem_of(word);
+            self.words.push(word.to_string());
+            (self.words.len() as u32 - 1, stem)
+        });
+        self.known.insert(word.to_string(), numbers);
+        numbers
+    }
+
+    /// The word numbered `n` by `lookup`.
+    pub fn word(&self, n: u32) -> &str {
+        &self.words[n as usize]
+    }
+
+    /// The stem numbered `n` by `lookup`.
+    pub fn term(&self, n: u32) -> &str {
+        &self.stems[n as usize]
+    }
+
+    fn stem_of(&mut self, word: &str) -> u32 {
+        let stem = if word.bytes().all(|b| b.is_ascii_lowercase()) {
+            self.stemmer.stem(word)
+        } else {
+            std::borrow::Cow::Borrowed(word)
+        };
+        if let Some(&n) = self.stem_numbers.get(stem.as_ref()) {
+            return n;
+        }
+        self.stems.push(stem.to_string());
+        let n = self.stems.len() as u32 - 1;
+        self.stem_numbers.insert(stem.into_owned(), n);
+        n
     }
 }
 
@@ -102,6 +194,29 @@ mod tests {
             ("429", 34),
         ];
         assert_eq!(found, expect.map(|(w, at)| (w.to_string(), at)).to_vec());
+    }
+
+    #[test]
+    fn the_indexer_sees_the_same_words() {
+        let text = "Retry-After: OAuth2 — ZÜRICH's 429";
+        let mut seen = Vec::new();
+        for_each_word(text, |w| seen.push(w.to_string()));
+        let expected: Vec<String> = words(text).map(|(w, _)| w).collect();
+        assert_eq!(seen, expected);
+    }
+
+    #[test]
+    fn stop_words_have_no_numbers_and_variants_share_a_stem() {
+        let mut stems = Stems::default();
+        assert_eq!(stems.lookup("the"), None);
+        let (a, refresh) = stems.lookup("refreshing").unwrap();
+        let (b, again) = stems.lookup("refreshed").unwrap();
+        assert_ne!(a, b);
+        assert_eq!(refresh, again);
+        assert_eq!(
+            (stems.word(a), stems.term(refresh)),
+            ("refreshing", "refresh")
+        );
     }
 
     #[test]

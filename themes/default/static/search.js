@@ -136,8 +136,17 @@
     return w.replace(/Y/g, "y");
   }
 
-  /** The index term of a lowercased word: ASCII words are stemmed, others kept. */
-  const stem = (word) => (/^[a-z]+$/.test(word) ? stemEnglish(word) : word);
+  /** The index term of a lowercased word: ASCII words are stemmed, others kept. Remembered: a query ranks the
+   *  sections of ten pages, whose words repeat. */
+  const stems = new Map();
+  const stem = (word) => {
+    let term = stems.get(word);
+    if (term === undefined) {
+      term = /^[a-z]+$/.test(word) ? stemEnglish(word) : word;
+      if (stems.size < 200000) stems.set(word, term);
+    }
+    return term;
+  };
 
   /* ---- The index: manifest, shards and fragments, each fetched once ---- */
   const K1 = 1.2;
@@ -239,23 +248,36 @@
       matches.sort((a, b) => b.weight - a.weight || b.entry.ids.length - a.entry.ids.length);
       return { q, matches: matches.slice(0, PREFIX_TERMS + 1), loaded, shard: first };
     }));
-    // Page scores: BM25 summed over the words; a word's best-matching term counts.
-    const pages = new Map();
+    // Page scores: BM25 summed over the words; a word's best-matching term counts. Flat typed arrays: a common
+    // word lists most pages of the site.
+    const part = new Float64Array(N * qwords.length);
+    const touched = new Uint8Array(N);
     perWord.forEach(({ matches }, w) => {
       for (const { entry, weight } of matches) {
-        const wIdf = idf(entry.ids.length) * weight;
-        entry.ids.forEach((id, k) => {
-          let page = pages.get(id);
-          if (!page) pages.set(id, (page = { id, parts: new Array(qwords.length).fill(0) }));
-          page.parts[w] = Math.max(page.parts[w], wIdf * (entry.scores[k] / 255) * (K1 + 1));
-        });
+        const factor = (idf(entry.ids.length) * weight * (K1 + 1)) / 255;
+        const { ids, scores } = entry;
+        for (let k = 0; k < ids.length; k++) {
+          const at = w * N + ids[k];
+          const value = factor * scores[k];
+          if (value > part[at]) part[at] = value;
+          touched[ids[k]] = 1;
+        }
       }
     });
-    const ranked = [...pages.values()].map((p) => ({
-      id: p.id,
-      matched: p.parts.filter((x) => x > 0).length,
-      score: p.parts.reduce((a, b) => a + b, 0),
-    }));
+    const ranked = [];
+    for (let id = 0; id < N; id++) {
+      if (!touched[id]) continue;
+      let matched = 0;
+      let score = 0;
+      for (let w = 0; w < qwords.length; w++) {
+        const value = part[w * N + id];
+        if (value > 0) {
+          matched++;
+          score += value;
+        }
+      }
+      ranked.push({ id, matched, score });
+    }
     ranked.sort((a, b) => b.matched - a.matched || b.score - a.score || a.id - b.id);
     const best = ranked.length ? ranked[0].matched : 0;
     const count = ranked.filter((p) => p.matched === best).length;
@@ -284,8 +306,8 @@
     const results = [];
     frags.forEach((frag, k) => {
       const page = top[k];
-      const context = words(`${frag.t} ${frag.e || ""}`).map((w) => stem(w.word));
-      const sections = frag.s.map(([id, heading, text, code]) => scoreSection(frag, page, context, termSets, id, heading, text, code));
+      prepare(frag);
+      const sections = frag.sections.map((section) => scoreSection(frag, page, termSets, section));
       sections.sort((a, b) => b.matched - a.matched || b.score - a.score);
       const bestMatched = sections.length ? sections[0].matched : 0;
       sections.filter((s) => s.matched === bestMatched && s.local > 0).slice(0, PER_PAGE)
@@ -296,24 +318,33 @@
     return { results: results.slice(0, MAX_RESULTS), count, suggestion, words: termSets };
   }
 
+  /** Cuts a fragment's sections into words with their terms, once per fragment. */
+  function prepare(frag) {
+    if (frag.sections) return;
+    const cut = (text) => words(text).map((w) => ({ ...w, term: stem(w.word) }));
+    frag.context = cut(`${frag.t} ${frag.e || ""}`).map((w) => w.term);
+    frag.sections = frag.s.map(([id, heading, text, code]) => ({
+      id, heading, text, headingWords: cut(heading), textWords: cut(text), codeWords: cut(code),
+    }));
+  }
+
   /** How well one section answers the query. */
-  function scoreSection(frag, page, context, termSets, id, heading, text, code) {
-    const headingWords = words(heading);
-    const textWords = words(text);
-    const codeWords = words(code);
-    const matchesWord = (w, set) => set.terms.has(stem(w)) || (set.q.prefix && stem(w).startsWith(set.q.word)) ||
-      (set.q.prefix && w.startsWith(set.q.word));
+  function scoreSection(frag, page, termSets, section) {
+    const { id, heading, text, headingWords, textWords, codeWords } = section;
+    const context = frag.context;
+    const matchesWord = (x, set) => set.terms.has(x.term) ||
+      (set.q.prefix && (x.term.startsWith(set.q.word) || x.word.startsWith(set.q.word)));
     let local = 0;
     let matched = 0;
     let score = page.score * 0.35;
     const positions = [];
     termSets.forEach((set, w) => {
-      const inHeading = headingWords.filter((x) => matchesWord(x.word, set)).length;
+      const inHeading = headingWords.filter((x) => matchesWord(x, set)).length;
       const inText = [];
       textWords.forEach((x, i) => {
-        if (matchesWord(x.word, set)) inText.push(i);
+        if (matchesWord(x, set)) inText.push(i);
       });
-      const inCode = codeWords.filter((x) => matchesWord(x.word, set)).length;
+      const inCode = codeWords.filter((x) => matchesWord(x, set)).length;
       const inContext = context.some((t) => set.terms.has(t) || (set.q.prefix && t.startsWith(set.q.word)));
       const tf = 4 * inHeading + inText.length + 0.3 * inCode;
       if (tf > 0) local++;
@@ -538,7 +569,7 @@
   }
 
   // For tests and tools: the same word rules as the index.
-  window.docgenSearch = { words, stem, parseQuery };
+  window.docgenSearch = { words, stem, parseQuery, createIndex, run };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", initSearch);
   else initSearch();
 })();
