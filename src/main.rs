@@ -203,7 +203,8 @@ fn run_build(args: BuildArgs) -> ExitCode {
 
 fn print_report(printer: &Printer, report: &BuildReport, quiet: bool) {
     let _ = printer.print(&report.diagnostics);
-    if !quiet || report.errors() > 0 {
+    // --quiet: the problems only, whether the build passed or failed (the exit code says which).
+    if !quiet {
         let _ = printer.summary(&report.summary(), report.errors() > 0);
     }
 }
@@ -308,7 +309,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
         Ok(report) => {
             let _ = printer.print(&report.build.diagnostics);
             let failed = report.errors() > 0;
-            if !args.quiet || failed {
+            if !args.quiet {
                 let _ = printer.summary(&report.summary(), failed);
             }
             ExitCode::from(u8::from(failed))

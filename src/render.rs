@@ -39,6 +39,11 @@ pub struct PageContext<'a> {
 #[derive(Debug, Clone, Serialize)]
 pub struct PageView<'a> {
     pub title: &'a str,
+    /// The title as HTML for the page's `<h1>`: the body's opening `# heading` when it was
+    /// lifted out of `content` (its code and emphasis kept), else `title` escaped.
+    pub title_html: String,
+    /// The lifted heading's id (the `<h1>` carries it, so `#fragment` links still land).
+    pub title_id: Option<String>,
     pub seo: String,
     pub description: Option<&'a str>,
     pub heading: Option<&'a str>,
@@ -321,6 +326,8 @@ mod tests {
         PageContext {
             page: PageView {
                 title: "Events",
+                title_html: "Events".into(),
+                title_id: None,
                 seo: "Events | X".into(),
                 description: None,
                 heading: Some("X"),

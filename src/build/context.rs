@@ -64,9 +64,16 @@ impl Site {
             .as_deref()
             .or(element.map(|e| e.heading.as_str()));
         let url = format!("{base}{}", page.url);
+        let body = page.render(hrefs, highlighter);
+        let (title_html, title_id) = match body.title {
+            Some(title) => (title.html, Some(title.id)),
+            None => (crate::highlight::escape(&page.title), None),
+        };
         PageContext {
             page: PageView {
                 title: &page.title,
+                title_html,
+                title_id,
                 seo: front.seo.clone().unwrap_or_else(|| {
                     let mut parts = vec![page.title.as_str()];
                     parts.extend(heading.filter(|h| *h != page.title));
@@ -88,7 +95,7 @@ impl Site {
                     .or(element.and_then(|e| e.element_id.as_deref())),
                 order: front.order,
                 draft: front.draft,
-                content: page.render_body(hrefs, highlighter),
+                content: body.html,
                 extra: &front.extra,
             },
             element: element_view,
