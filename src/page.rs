@@ -172,7 +172,7 @@ fn same_title(a: &str, b: &str) -> bool {
 
 /// `gotowebinar-create-instance.md` → `Gotowebinar create instance`; an index page takes its
 /// folder's name.
-fn title_from_file_name(source: &str) -> String {
+pub fn title_from_file_name(source: &str) -> String {
     let mut parts = source.trim_end_matches(".md").rsplit('/');
     let mut name = parts.next().unwrap_or("");
     if name == "index" {
