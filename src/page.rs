@@ -166,7 +166,11 @@ pub fn display_path(source: &str) -> String {
 
 /// Whether a `title:` and a heading say the same, ignoring case and spacing.
 fn same_title(a: &str, b: &str) -> bool {
-    let words = |t: &str| t.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>();
+    let words = |t: &str| {
+        t.split_whitespace()
+            .map(str::to_lowercase)
+            .collect::<Vec<_>>()
+    };
     words(a) == words(b)
 }
 
@@ -225,14 +229,27 @@ mod tests {
                 None,
                 true,
             ),
-            ("<!-- draft -->\n# Setup *now*\n", Some("Setup <em>now</em>"), false),
+            (
+                "<!-- draft -->\n# Setup *now*\n",
+                Some("Setup <em>now</em>"),
+                false,
+            ),
             ("Intro\n\n# Later\n", None, true),
             ("## Not a title\n", None, false),
         ];
         for (text, title, h1_in_body) in cases {
             let body = parse("a.md", text).render(&[], &h);
-            assert_eq!(body.title.as_ref().map(|t| t.html.as_str()), title, "{text}");
-            assert_eq!(body.html.contains("<h1"), h1_in_body, "{text}: {}", body.html);
+            assert_eq!(
+                body.title.as_ref().map(|t| t.html.as_str()),
+                title,
+                "{text}"
+            );
+            assert_eq!(
+                body.html.contains("<h1"),
+                h1_in_body,
+                "{text}: {}",
+                body.html
+            );
         }
     }
 

@@ -47,7 +47,9 @@ fn init_writes_a_site_that_builds_with_no_warnings() {
         "support_email =",
         "skip =",
     ] {
-        let at = config.find(key).unwrap_or_else(|| panic!("{key} in\n{config}"));
+        let at = config
+            .find(key)
+            .unwrap_or_else(|| panic!("{key} in\n{config}"));
         let before = config[..at].trim_end().lines().last().unwrap();
         assert!(before.starts_with('#'), "{key} has no comment: {before}");
     }
@@ -145,7 +147,10 @@ fn new_page_takes_its_front_matter_from_the_folders_element() {
     // It is a guide of the element at once: last in the sidebar, and the build is clean.
     let built = site.build().clean();
     let page = built.html("elements/box/box-rate-limits.html");
-    assert!(page.contains("aria-current=\"page\">Rate limits</a>"), "{page}");
+    assert!(
+        page.contains("aria-current=\"page\">Rate limits</a>"),
+        "{page}"
+    );
 
     // Never over an existing page.
     let run = site.run(&["new", "page", "content/elements/box/box-events.md"]);
@@ -164,7 +169,13 @@ fn new_page_outside_elements_copies_its_neighbours() {
             "---\ntitle: Setup\nlayout: docs\nparent: Back to Home\norder: 3\n---\n",
         )
         .page("index.md", "# Home\n");
-    let run = site.run(&["new", "page", "guides/faq.md", "--title", "FAQ: Common Questions"]);
+    let run = site.run(&[
+        "new",
+        "page",
+        "guides/faq.md",
+        "--title",
+        "FAQ: Common Questions",
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
         read(site.root(), "content/guides/faq.md"),
@@ -215,7 +226,15 @@ fn completion_scripts_parse_in_their_shells() {
         let run = TestSite::run_in(dir.path(), &["completions", name]);
         assert_eq!(run.code, 0, "{name}: {}", run.stderr);
         // Every subcommand and a nested one are offered.
-        for word in ["build", "check", "serve", "init", "completions", "element", "page"] {
+        for word in [
+            "build",
+            "check",
+            "serve",
+            "init",
+            "completions",
+            "element",
+            "page",
+        ] {
             assert!(run.stdout.contains(word), "{name} lacks {word}");
         }
         let script = dir.path().join(format!("docgen.{name}"));

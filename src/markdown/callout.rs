@@ -121,7 +121,12 @@ pub fn rewrite<'a>(events: Vec<Event<'a>>) -> Vec<Event<'a>> {
 /// The kind named by a quote whose first paragraph opens with a bold label (`**Tip:**`,
 /// `**Tip**:`); `after` are the events after the quote's start.
 fn labelled(after: &[Event<'_>]) -> Option<Kind> {
-    let [Event::Start(Tag::Paragraph), Event::Start(Tag::Strong), rest @ ..] = after else {
+    let [
+        Event::Start(Tag::Paragraph),
+        Event::Start(Tag::Strong),
+        rest @ ..,
+    ] = after
+    else {
         return None;
     };
     let mut label = String::new();

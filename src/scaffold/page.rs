@@ -119,10 +119,11 @@ fn front_matter(pages: &[Page], dir: &str, name: &str, title: Option<&str>) -> S
     let element = nav.element_at(dir);
     // The page whose layout and breadcrumbs the new one copies: the Overview, else the last
     // page in order.
-    let model = pages
-        .iter()
-        .find(|p| p.is_index())
-        .or_else(|| pages.iter().max_by_key(|p| (p.front.order, p.source.clone())));
+    let model = pages.iter().find(|p| p.is_index()).or_else(|| {
+        pages
+            .iter()
+            .max_by_key(|p| (p.front.order, p.source.clone()))
+    });
     let title = match title.map(str::trim).filter(|t| !t.is_empty()) {
         Some(title) => title.to_string(),
         None => {
@@ -187,13 +188,24 @@ mod tests {
         let ok = [
             ("guides/faq.md", "guides/faq.md"),
             ("content/guides/faq", "guides/faq.md"),
-            ("./content/elements/box/box-limits.md", "elements/box/box-limits.md"),
+            (
+                "./content/elements/box/box-limits.md",
+                "elements/box/box-limits.md",
+            ),
             ("/faq", "faq.md"),
         ];
         for (written, expected) in ok {
             assert_eq!(content_path(written).unwrap(), expected, "{written}");
         }
-        for bad in ["", "guides/", "../x.md", "a/./b.md", "a//b.md", ".hidden.md", "img/x.png"] {
+        for bad in [
+            "",
+            "guides/",
+            "../x.md",
+            "a/./b.md",
+            "a//b.md",
+            ".hidden.md",
+            "img/x.png",
+        ] {
             assert!(content_path(bad).is_err(), "{bad}");
         }
     }

@@ -18,12 +18,18 @@ use crate::error::{Error, Result, fs};
 const SITE_FILES: &[(&str, &str)] = &[
     ("docgen.toml", include_str!("site/docgen.toml")),
     ("content/index.md", include_str!("site/content/index.md")),
-    ("content/elements.md", include_str!("site/content/elements.md")),
+    (
+        "content/elements.md",
+        include_str!("site/content/elements.md"),
+    ),
     (
         "content/guides/getting-started.md",
         include_str!("site/content/guides/getting-started.md"),
     ),
-    ("includes/support.md", include_str!("site/includes/support.md")),
+    (
+        "includes/support.md",
+        include_str!("site/includes/support.md"),
+    ),
     ("data/product.yml", include_str!("site/data/product.yml")),
 ];
 
@@ -81,7 +87,10 @@ pub fn init(options: &Init) -> Result<Initialized> {
                 CONFIG_FILE => toml_string(title),
                 _ => yaml_text(title),
             };
-            (rel.to_string(), text.replace(TITLE_MARK, &value).into_bytes())
+            (
+                rel.to_string(),
+                text.replace(TITLE_MARK, &value).into_bytes(),
+            )
         })
         .collect();
     // The guide set renders with the new site's own settings, as `new element` would.
@@ -89,9 +98,7 @@ pub fn init(options: &Init) -> Result<Initialized> {
     let config = Config::parse(&root, &config_text, &Overrides::default())
         .map_err(|d| Error::Config(vec![d]))?;
     let ElementFiles {
-        dir,
-        files: guides,
-        ..
+        dir, files: guides, ..
     } = element_files(
         &config,
         &NewElement {
