@@ -310,6 +310,8 @@ pub struct Title {
     pub id: String,
     /// Its inner HTML (code, emphasis and links kept), without the `#` self-link.
     pub html: String,
+    /// The whole heading as it renders in place (`<h1 id=…>…</h1>`): `Body::html` follows it.
+    pub heading: String,
 }
 
 /// Like `render_html`; with `lift_title`, a body that starts with a level-1 heading
@@ -338,10 +340,12 @@ pub fn render_body(
         let events = callout::rewrite(output.events);
         pulldown_cmark::html::push_html(&mut html, events.into_iter());
     }
-    let title = walker.lifted.map(|(id, events)| {
+    let title = walker.lifted.map(|(id, inner, whole)| {
         let mut html = String::new();
-        pulldown_cmark::html::push_html(&mut html, events.into_iter());
-        Title { id, html }
+        pulldown_cmark::html::push_html(&mut html, inner.into_iter());
+        let mut heading = String::new();
+        pulldown_cmark::html::push_html(&mut heading, whole.into_iter());
+        Title { id, html, heading }
     });
     Body { html, title }
 }
@@ -391,8 +395,8 @@ struct Walker<'a, 'h> {
     leading: Leading,
     /// Render pass: leave an opening `# heading` out of the output, into `lifted`.
     lift_title: bool,
-    /// The lifted heading's id and inner events.
-    lifted: Option<(String, Vec<Event<'a>>)>,
+    /// The lifted heading's id, inner events and whole events (with its tag and self-link).
+    lifted: Option<(String, Vec<Event<'a>>, Vec<Event<'a>>)>,
 }
 
 /// Whether the body opens with a level-1 heading.
@@ -684,7 +688,8 @@ impl<'a, 'h> Walker<'a, 'h> {
             self.leading = Leading::Done;
             self.doc.starts_with_title = true;
             if self.lift_title && self.output.is_some() {
-                self.lifted = Some((id.clone(), events));
+                let whole = heading_html(level_number, &id, &classes, &attrs, events.clone());
+                self.lifted = Some((id.clone(), events, whole));
                 self.doc.headings.push(Heading {
                     level: level_number,
                     id,

@@ -54,7 +54,11 @@ pub struct PageView<'a> {
     pub element_id: Option<&'a str>,
     pub order: Option<i64>,
     pub draft: bool,
+    /// The body's HTML, whole.
     pub content: String,
+    /// `content` without the opening heading when it was lifted into `title_html` (then the
+    /// layout prints `title_html` and `body`: one `<h1>`); else the same as `content`.
+    pub body: String,
     pub extra: &'a serde_json::Map<String, serde_json::Value>,
 }
 
@@ -339,6 +343,7 @@ mod tests {
                 order: Some(2),
                 draft: false,
                 content: "<p>Hi</p>".into(),
+                body: "<p>Hi</p>".into(),
                 extra,
             },
             element: None,

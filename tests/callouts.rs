@@ -206,3 +206,20 @@ fn a_page_has_one_h1_unless_its_heading_differs_from_its_title() {
     assert_eq!(h1s(&e), [title("run-it", "Run <em>it</em>")]);
     assert!(e.contains("<title>Run it | Test Docs</title>"), "{e}");
 }
+
+#[test]
+fn a_layout_printing_only_the_content_keeps_the_heading() {
+    let built = TestSite::new()
+        .file(
+            "templates/page.html",
+            "{{ page.content | safe }}|{{ page.body | safe }}|{{ page.title_html | safe }}",
+        )
+        .page("a.md", "# Install `docgen`\n\nText.\n")
+        .build()
+        .clean();
+    assert_eq!(
+        built.html("a.html"),
+        "<h1 id=\"install-docgen\">Install <code>docgen</code><a class=\"heading-anchor\" href=\"#install-docgen\" \
+         aria-label=\"Link to this section\">#</a></h1>\n<p>Text.</p>\n|<p>Text.</p>\n|Install <code>docgen</code>"
+    );
+}

@@ -64,10 +64,14 @@ impl Site {
             .as_deref()
             .or(element.map(|e| e.heading.as_str()));
         let url = format!("{base}{}", page.url);
-        let body = page.render(hrefs, highlighter);
-        let (title_html, title_id) = match body.title {
-            Some(title) => (title.html, Some(title.id)),
-            None => (crate::highlight::escape(&page.title), None),
+        let rendered = page.render(hrefs, highlighter);
+        let (title_html, title_id, content) = match rendered.title {
+            Some(title) => (title.html, Some(title.id), title.heading + &rendered.html),
+            None => (
+                crate::highlight::escape(&page.title),
+                None,
+                rendered.html.clone(),
+            ),
         };
         PageContext {
             page: PageView {
@@ -95,7 +99,8 @@ impl Site {
                     .or(element.and_then(|e| e.element_id.as_deref())),
                 order: front.order,
                 draft: front.draft,
-                content: body.html,
+                content,
+                body: rendered.html,
                 extra: &front.extra,
             },
             element: element_view,

@@ -216,6 +216,7 @@ impl Site {
                 order: None,
                 draft: false,
                 content: String::new(),
+                body: String::new(),
                 extra: &extra,
             },
             element: None,
