@@ -65,13 +65,11 @@ impl Site {
             .or(element.map(|e| e.heading.as_str()));
         let url = format!("{base}{}", page.url);
         let rendered = page.render(hrefs, highlighter);
+        // Images sized, task lists and tables made accessible: on the text, not the title.
+        let body = self.finish_body(page, rendered.html);
         let (title_html, title_id, content) = match rendered.title {
-            Some(title) => (title.html, Some(title.id), title.heading + &rendered.html),
-            None => (
-                crate::highlight::escape(&page.title),
-                None,
-                rendered.html.clone(),
-            ),
+            Some(title) => (title.html, Some(title.id), title.heading + &body),
+            None => (crate::highlight::escape(&page.title), None, body.clone()),
         };
         PageContext {
             page: PageView {
@@ -100,7 +98,7 @@ impl Site {
                 order: front.order,
                 draft: front.draft,
                 content,
-                body: rendered.html,
+                body,
                 extra: &front.extra,
             },
             element: element_view,
