@@ -47,7 +47,7 @@ fn alerts_hold_any_markdown_and_nest_in_lists() {
     let warning = between(&html, "callout--warning", "</div>");
     assert!(warning.contains("<p>Two paragraphs.</p>"), "{warning}");
     assert!(
-        warning.contains("<pre class=\"code\" data-lang=\"bash\">"),
+        warning.contains("<pre class=\"code\" data-lang=\"bash\""),
         "{warning}"
     );
     assert!(
