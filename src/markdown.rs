@@ -9,6 +9,8 @@
 //! Both passes walk the same events with the same `Walker`, so link numbering and heading ids
 //! always agree.
 
+mod kramdown;
+
 use std::cell::RefCell;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -253,7 +255,7 @@ pub fn scan_located(file: &str, text: &str, body_offset: usize, locator: &dyn Lo
     };
     let parser = Parser::new_with_broken_link_callback(body, options(), Some(callback));
     let mut walker = Walker::new(None);
-    for (event, range) in parser.into_offset_iter() {
+    for (event, range) in kramdown::events(body, 0, parser.into_offset_iter(), options(), 0) {
         let position =
             || locator.locate(body_offset + range.start, first_line(&body[range.clone()]));
         walker.event(event, position);
@@ -287,13 +289,13 @@ pub fn render_html(
     highlighter: &Highlighter,
 ) -> String {
     let body = &text[body_offset..];
-    let parser = Parser::new_ext(body, options());
+    let parser = Parser::new_ext(body, options()).into_offset_iter();
     let mut walker = Walker::new(Some(Output {
         events: Vec::new(),
         hrefs,
         highlighter,
     }));
-    for event in parser {
+    for (event, _) in kramdown::events(body, 0, parser, options(), 0) {
         walker.event(event, Location::nowhere);
     }
     let mut html = String::with_capacity(body.len() * 2);
