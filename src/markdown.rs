@@ -323,6 +323,8 @@ enum Capture<'a> {
     },
     Code {
         lang: Option<String>,
+        /// `linenos` in the info string (Jekyll's `{% highlight json linenos %}`).
+        linenos: bool,
         code: String,
     },
 }
@@ -403,6 +405,8 @@ impl<'a, 'h> Walker<'a, 'h> {
             }
             Event::End(TagEnd::Heading(_)) => self.finish_heading(),
             Event::Start(Tag::CodeBlock(kind)) => {
+                let linenos = matches!(&kind, CodeBlockKind::Fenced(info)
+                    if info.split_whitespace().skip(1).any(|word| word == "linenos"));
                 let lang = match kind {
                     CodeBlockKind::Fenced(info) => info
                         .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
@@ -413,6 +417,7 @@ impl<'a, 'h> Walker<'a, 'h> {
                 };
                 self.capture = Some(Capture::Code {
                     lang,
+                    linenos,
                     code: String::new(),
                 });
             }
@@ -557,11 +562,19 @@ impl<'a, 'h> Walker<'a, 'h> {
     }
 
     fn finish_code(&mut self) {
-        let Some(Capture::Code { lang, code }) = self.capture.take() else {
+        let Some(Capture::Code {
+            lang,
+            linenos,
+            code,
+        }) = self.capture.take()
+        else {
             return;
         };
         if let Some(output) = &mut self.output {
-            let html = output.highlighter.highlight(lang.as_deref(), &code);
+            let mut html = output.highlighter.highlight(lang.as_deref(), &code);
+            if linenos {
+                html = crate::highlight::number_lines(&html);
+            }
             output.events.push(Event::Html(html.into()));
         }
     }

@@ -293,3 +293,46 @@ fn include_tags_in_docgen_toml_are_checked() {
         run.stderr
     );
 }
+
+#[test]
+fn highlight_blocks_are_code_blocks_whatever_their_shape() {
+    let built = TestSite::new()
+        .file("templates/page.html", "{{ page.content | safe }}")
+        .page(
+            "code.md",
+            "---\ntitle: Code\nkey: box\n---\n\
+             {% highlight bash linenos %}\ncurl https://{{ page.key }}.example.com\necho done\n{% endhighlight %}\n\
+             \n\
+             - In a list:\n\n  {% highlight json %}\n  {\"a\": \"```\"}\n  {% endhighlight %}\n\
+             \n\
+             Inline {% highlight text %}one line{% endhighlight %} after.\n",
+        )
+        .build()
+        .clean();
+    let html = built.html("code.html");
+    assert!(
+        html.contains("<pre class=\"code linenos\" data-lang=\"bash\">"),
+        "{html}"
+    );
+    assert_eq!(
+        html.matches("<span class=\"lineno\"></span>").count(),
+        2,
+        "{html}"
+    );
+    assert!(html.contains("box.example.com"), "{html}");
+    // Inside a list item, with backticks in the code.
+    let list = between(&html, "<li>", "</li>");
+    assert!(
+        list.contains("<pre class=\"code\" data-lang=\"json\">"),
+        "{list}"
+    );
+    assert!(list.contains("```"), "{list}");
+    assert!(
+        html.contains("<pre class=\"code\" data-lang=\"text\"><code class=\"language-text\">one line\n</code></pre>"),
+        "{html}"
+    );
+    let built = TestSite::new()
+        .page("x.md", "One.\n\n{% highlight json %}\n{}\n")
+        .build();
+    built.reports("content/x.md:3:1: `{% highlight %}` is never closed: add `{% endhighlight %}`");
+}

@@ -264,7 +264,16 @@ impl Out<'_> {
         );
         self.generated(&open_fence, self.base + open);
         self.run(source, code_start.max(close), code_end.max(code_start));
-        self.generated(&format!("\n{indent}{fence}"), self.base + end_open);
+        // What follows on the closing tag's line starts a new one.
+        let (_, end_close) =
+            find_tag(source, end_open, "endhighlight").unwrap_or((end_open, end_open));
+        let after = &source[end_close..];
+        let newline = if after.is_empty() || after.starts_with(['\n', '\r']) {
+            ""
+        } else {
+            "\n"
+        };
+        self.generated(&format!("\n{indent}{fence}{newline}"), self.base + end_open);
     }
     /// Replaces the plain text `source[start..end]` with a marker for each of its lines (or
     /// copies it, when this file or this part gets no markers).
@@ -727,6 +736,58 @@ mod tests {
             prepare("ab\n{% include n.html %}", 100, 0, &[])
                 .text
                 .contains("\"n.html\" 103 ")
+        );
+    }
+
+    #[test]
+    fn escaped_quotes_and_declared_tags_become_literals() {
+        let tags = ["icon".to_string()];
+        // (source, prepared, literals)
+        let cases: [(&str, &str, &[&str]); 5] = [
+            (
+                r#"{% include note.html content="Set the \"type\" field" %}"#,
+                r#"{% include "note.html" 0 content=__docgen_literal_0 %}"#,
+                &[r#"Set the "type" field"#],
+            ),
+            (
+                r#"{% include n.html a='it\'s' b="plain" c=page.x %}"#,
+                r#"{% include "n.html" 0 a=__docgen_literal_0 b="plain" c=page.x %}"#,
+                &["it's"],
+            ),
+            (
+                "{% icon fa-check-square-o %}",
+                "{% icon __docgen_literal_0 0 %}",
+                &["fa-check-square-o"],
+            ),
+            (
+                "{%- icon  https://x.example.com/a?b=1 -%}",
+                "{%- icon __docgen_literal_0 0 -%}",
+                &["https://x.example.com/a?b=1"],
+            ),
+            (
+                "[Box]({% link elements/box/index.md %})",
+                "‹0:0›[Box]({% link \"elements/box/index.md\" 6  1 %}‹0:1›)",
+                &[],
+            ),
+        ];
+        for (source, expected, literals) in cases {
+            let prepared = prepare(source, 0, 0, &tags);
+            let shown = if source.starts_with('[') {
+                shown(source, 0, 0)
+            } else {
+                prepared.text.clone()
+            };
+            assert_eq!(shown, expected, "{source:?}");
+            assert_eq!(prepared.literals, literals, "{source:?}");
+        }
+    }
+
+    #[test]
+    fn highlight_blocks_become_fences() {
+        let source = "{% highlight json linenos %}\n{\"a\": \"```\"}\n{% endhighlight %}\n";
+        assert_eq!(
+            shown(source, 0, 0),
+            "````json linenos\n‹0:0›{\"a\": \"```\"}\n````‹0:1›\n"
         );
     }
 
