@@ -336,7 +336,7 @@ mod tests {
         let html = Highlighter::new().highlight(None, "a\nb\n");
         assert_eq!(
             number_lines(&html),
-            "<pre class=\"code linenos\"><code><span class=\"lineno\"></span>a\n<span class=\"lineno\"></span>b\n</code></pre>\n"
+            "<pre class=\"code linenos\" tabindex=\"0\" role=\"group\" aria-label=\"Code\"><code><span class=\"lineno\"></span>a\n<span class=\"lineno\"></span>b\n</code></pre>\n"
         );
     }
 
