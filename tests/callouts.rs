@@ -146,7 +146,7 @@ fn a_sites_own_include_wins_and_mistakes_name_the_built_in_file() {
         .page("index.md", "# T\n\n{% include note.html %}\n")
         .build();
     built.reports(
-        "content/index.md:3 → (built-in theme) includes/note.html:9: unknown variable include.content",
+        "content/index.md:3 → (built-in theme) includes/note.html:9:4: unknown variable include.content",
     );
     // A missing include lists the built-in names among the closest.
     let built = TestSite::new()

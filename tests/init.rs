@@ -6,7 +6,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::TestSite;
+use common::{TestSite, between};
 
 fn read(root: &Path, rel: &str) -> String {
     std::fs::read_to_string(root.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
@@ -33,23 +33,25 @@ fn init_writes_a_site_that_builds_with_no_warnings() {
             root.display()
         )
     );
-    // Every key of docgen.toml is there, each with a comment above it.
+    // Every key docgen.toml may have is there, each with a comment above it: the keys are the
+    // ones an unknown key's error lists, so a new setting fails here until init explains it.
     let config = read(&root, "docgen.toml");
-    for key in [
-        "title = \"Acme: Docs\"",
-        "base_url =",
-        "theme =",
-        "broken_links =",
-        "elements_index =",
-        "templating =",
-        "[extra]",
-        "[external_links]",
-        "support_email =",
-        "skip =",
-    ] {
-        let at = config
-            .find(key)
-            .unwrap_or_else(|| panic!("{key} in\n{config}"));
+    assert!(config.contains("title = \"Acme: Docs\"\n"), "{config}");
+    let mut keys = vec!["support_email".to_string(), "skip".to_string()];
+    let probe = TestSite::new().file("docgen.toml", "zzz = 1\n");
+    let listed = probe.run(&["check"]).stderr;
+    let listed = between(&listed, "expected one of ", " — ");
+    keys.extend(listed.split('`').skip(1).step_by(2).map(str::to_string));
+    assert!(keys.len() > 8, "{keys:?}");
+    for key in &keys {
+        let written = [
+            format!("\n{key} ="),
+            format!("\n[{key}]"),
+            format!("\n[[{key}]]"),
+        ];
+        let Some(at) = written.iter().find_map(|w| config.find(w.as_str())) else {
+            panic!("docgen init does not write `{key}`:\n{config}");
+        };
         let before = config[..at].trim_end().lines().last().unwrap();
         assert!(before.starts_with('#'), "{key} has no comment: {before}");
     }
@@ -301,7 +303,8 @@ fn a_docgen_toml_typo_gets_a_suggestion() {
     assert_eq!(
         run.stderr,
         "error: docgen.toml:1:1: unknown field `titel`, expected one of `title`, `base_url`, `theme`, \
-         `broken_links`, `elements_index`, `templating`, `extra`, `external_links` — did you mean \"title\"?\n  \
+         `broken_links`, `elements_index`, `templating`, `undefined_variables`, `include_tags`, `extra`, \
+         `external_links` — did you mean \"title\"?\n  \
          |\n1 | titel = \"Docs\"\n  | ^^^^^\n  = site-specific values belong in the [extra] table\n"
     );
 }
