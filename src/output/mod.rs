@@ -378,9 +378,11 @@ impl Drop for OutputDir {
                     let _ = remove_own_folder(&staging);
                 }
             }
-            Mode::Live => {
+            // Not when the folder is gone (serve removes its temporary folder on exit).
+            Mode::Live if self.target.join(MARKER).is_file() => {
                 let _ = self.save_live_manifest();
             }
+            Mode::Live => {}
         }
     }
 }
