@@ -340,3 +340,29 @@ fn removing_the_page_that_broke_a_rebuild_rebuilds() {
     .unwrap();
     server.wait_for("Built 4 pages", from);
 }
+
+#[test]
+fn connections_over_the_cap_get_503_and_the_server_recovers() {
+    let mut server = Server::start(&site(), &[], &[]);
+    let idle: Vec<TcpStream> = (0..128).map(|_| server.connect()).collect();
+    // Each holds a slot once accepted; the next one finds none.
+    let deadline = Instant::now() + PATIENCE;
+    let refused = loop {
+        let mut stream = server.connect();
+        let _ = stream.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        let mut response = Vec::new();
+        let _ = stream.read_to_end(&mut response);
+        if response.starts_with(b"HTTP/1.1 503 ") || Instant::now() > deadline {
+            break response;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(status(&refused), 503);
+    drop(idle);
+    let deadline = Instant::now() + PATIENCE;
+    while server.get("/").0 != 200 {
+        assert!(Instant::now() < deadline, "the server never recovered");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    server.assert_alive();
+}

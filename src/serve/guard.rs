@@ -124,13 +124,9 @@ pub fn accept_loop(listener: TcpListener, upstream: Upstream, stopping: Arc<Atom
             continue;
         };
         let Some(slot) = Slot::take(&open, MAX_CONNECTIONS) else {
+            // Answered without reading anything: this thread must get back to accepting.
             let _ = client.set_write_timeout(Some(Duration::from_millis(200)));
-            reject(
-                &client,
-                &mut Vec::new(),
-                503,
-                "Too many connections; try again.\n",
-            );
+            let _ = (&client).write_all(&refusal_bytes(503, "Too many connections; try again.\n"));
             continue;
         };
         let upstream = upstream.clone();
@@ -480,24 +476,8 @@ fn relay(from: &mut dyn Stream, to: &mut TcpStream, head_method: bool) -> io::Re
 fn reject(client: &TcpStream, buf: &mut Vec<u8>, status: u16, message: &str) {
     buf.clear();
     buf.shrink_to(4096);
-    let reason = match status {
-        400 => "Bad Request",
-        408 => "Request Timeout",
-        411 => "Length Required",
-        413 => "Content Too Large",
-        414 => "URI Too Long",
-        417 => "Expectation Failed",
-        431 => "Request Header Fields Too Large",
-        503 => "Service Unavailable",
-        _ => "Error",
-    };
-    let response = format!(
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: text/plain; charset=utf-8\r\n\
-         Content-Length: {}\r\nConnection: close\r\nCache-Control: no-store\r\n\r\n{message}",
-        message.len()
-    );
     let mut client = client;
-    if client.write_all(response.as_bytes()).is_err() {
+    if client.write_all(&refusal_bytes(status, message)).is_err() {
         return;
     }
     let _ = client.flush();
@@ -519,6 +499,27 @@ fn reject(client: &TcpStream, buf: &mut Vec<u8>, status: u16, message: &str) {
             Ok(n) => drained += n,
         }
     }
+}
+
+/// A complete `status` response carrying `message`, closing the connection.
+fn refusal_bytes(status: u16, message: &str) -> Vec<u8> {
+    let reason = match status {
+        400 => "Bad Request",
+        408 => "Request Timeout",
+        411 => "Length Required",
+        413 => "Content Too Large",
+        414 => "URI Too Long",
+        417 => "Expectation Failed",
+        431 => "Request Header Fields Too Large",
+        503 => "Service Unavailable",
+        _ => "Error",
+    };
+    format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: text/plain; charset=utf-8\r\n\
+         Content-Length: {}\r\nConnection: close\r\nCache-Control: no-store\r\n\r\n{message}",
+        message.len()
+    )
+    .into_bytes()
 }
 
 #[cfg(test)]
