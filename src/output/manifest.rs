@@ -30,6 +30,9 @@ pub enum State {
     Writing,
     /// `files` lists what docgen wrote; anything else in the folder is someone else's.
     Complete,
+    /// A preview's private folder (`docgen serve` creates it in the temp folder), written file
+    /// by file as the site changes: everything in it is docgen's, so nothing is listed.
+    Live,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,6 +51,10 @@ pub struct Manifest {
 impl Manifest {
     pub fn writing() -> Manifest {
         Manifest::new(State::Writing)
+    }
+
+    pub fn live() -> Manifest {
+        Manifest::new(State::Live)
     }
 
     pub fn complete(files: BTreeMap<String, Hash>, kept: BTreeSet<String>) -> Manifest {

@@ -65,8 +65,9 @@ pub struct OutputDir {
     /// build's manifest, and what `remove_stale_files` keeps.
     written: Mutex<BTreeMap<String, Hash>>,
     /// Live mode: every file this `OutputDir` wrote, so stale files are removed only while they
-    /// hold what it wrote.
+    /// hold what it wrote — unless the folder is a preview's own (`State::Live`), all docgen's.
     owned: Mutex<BTreeMap<String, Hash>>,
+    all_owned: bool,
     /// Found while preparing, told by `commit_reporting` (abandoned folders that could not be
     /// removed whole).
     notes: Vec<Diagnostic>,
@@ -110,6 +111,7 @@ impl OutputDir {
             },
             written: Mutex::new(BTreeMap::new()),
             owned: Mutex::new(BTreeMap::new()),
+            all_owned: false,
             notes,
         };
         fs::write(&staging.join(MARKER), &Manifest::writing().to_bytes())?;
@@ -121,22 +123,24 @@ impl OutputDir {
         let target = check_target(path, site_root)?;
         fs::create_dir_all(&target)?;
         let marker = target.join(MARKER);
-        // What an earlier `OutputDir` wrote here is docgen's too (a preview that reloads the
-        // site after a failure opens its folder again).
-        let owned = match Manifest::read(&target) {
-            Some(manifest) if manifest.state == manifest::State::Complete => manifest.files,
-            _ => BTreeMap::new(),
+        // A folder docgen adopts here (new, or empty) becomes a preview's own, all docgen's;
+        // a build's output stays described by its manifest.
+        let (owned, all_owned) = match Manifest::read(&target) {
+            Some(manifest) if manifest.state == manifest::State::Live => (BTreeMap::new(), true),
+            Some(manifest) => (manifest.files, false),
+            None if marker.exists() => (BTreeMap::new(), false),
+            None => {
+                fs::write(&marker, &Manifest::live().to_bytes())?;
+                (BTreeMap::new(), true)
+            }
         };
-        if !marker.is_file() {
-            let manifest = Manifest::complete(BTreeMap::new(), BTreeSet::new());
-            fs::write(&marker, &manifest.to_bytes())?;
-        }
         Ok(OutputDir {
             shown: shown(&target, site_root),
             target,
             mode: Mode::Live,
             written: Mutex::new(BTreeMap::new()),
             owned: Mutex::new(owned),
+            all_owned,
             notes: Vec::new(),
         })
     }
@@ -261,9 +265,10 @@ impl OutputDir {
                 let _ = std::fs::remove_dir(entry.path());
             } else if !written.contains_key(&rel)
                 && entry.file_type().is_file()
-                && owned
-                    .get(&rel)
-                    .is_some_and(|hash| hash_file(entry.path()).ok().as_ref() == Some(hash))
+                && (self.all_owned
+                    || owned
+                        .get(&rel)
+                        .is_some_and(|hash| hash_file(entry.path()).ok().as_ref() == Some(hash)))
             {
                 fs::remove_file(entry.path())?;
                 owned.remove(&rel);
@@ -271,17 +276,7 @@ impl OutputDir {
             }
         }
         removed.sort();
-        drop(written);
-        drop(owned);
-        self.save_live_manifest()?;
         Ok(removed)
-    }
-
-    /// Live mode: records what this `OutputDir` wrote in the marker, for the next one opened on
-    /// the folder.
-    fn save_live_manifest(&self) -> Result<()> {
-        let manifest = Manifest::complete(lock(&self.owned).clone(), BTreeSet::new());
-        write_atomic(&self.target.join(MARKER), &manifest.to_bytes())
     }
 
     /// `commit_reporting`, for callers with no use for its warnings.
@@ -372,17 +367,10 @@ impl Drop for OutputDir {
     /// An uncommitted staged build (errors, an early return, a panic) leaves no trace — of its
     /// own: anything carried into it that could not go back stays.
     fn drop(&mut self) {
-        match &mut self.mode {
-            Mode::Staged { staging, .. } => {
-                if let Some(staging) = staging.take() {
-                    let _ = remove_own_folder(&staging);
-                }
-            }
-            // Not when the folder is gone (serve removes its temporary folder on exit).
-            Mode::Live if self.target.join(MARKER).is_file() => {
-                let _ = self.save_live_manifest();
-            }
-            Mode::Live => {}
+        if let Mode::Staged { staging, .. } = &mut self.mode
+            && let Some(staging) = staging.take()
+        {
+            let _ = remove_own_folder(&staging);
         }
     }
 }
