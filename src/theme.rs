@@ -47,20 +47,20 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = &[
         include_bytes!("../themes/default/static/favicon.svg"),
     ),
     (
-        "theme.css",
-        include_bytes!("../themes/default/static/theme.css"),
-    ),
-    (
-        "theme.js",
-        include_bytes!("../themes/default/static/theme.js"),
-    ),
-    (
         "search.css",
         include_bytes!("../themes/default/static/search.css"),
     ),
     (
         "search.js",
         include_bytes!("../themes/default/static/search.js"),
+    ),
+    (
+        "theme.css",
+        include_bytes!("../themes/default/static/theme.css"),
+    ),
+    (
+        "theme.js",
+        include_bytes!("../themes/default/static/theme.js"),
     ),
 ];
 

@@ -61,7 +61,7 @@ fn init_writes_a_site_that_builds_with_no_warnings() {
     assert_eq!((run.code, run.stderr.as_str()), (0, ""));
     assert!(
         run.stdout
-            .starts_with("Built 9 pages (1 element), 4 assets copied — 0 warnings, 0 errors in "),
+            .starts_with("Built 9 pages (1 element), 6 assets copied — 0 warnings, 0 errors in "),
         "{}",
         run.stdout
     );
@@ -303,7 +303,7 @@ fn a_docgen_toml_typo_gets_a_suggestion() {
     assert_eq!(
         run.stderr,
         "error: docgen.toml:1:1: unknown field `titel`, expected one of `title`, `base_url`, `theme`, \
-         `broken_links`, `elements_index`, `templating`, `undefined_variables`, `include_tags`, `extra`, \
+         `broken_links`, `elements_index`, `templating`, `search`, `undefined_variables`, `include_tags`, `extra`, \
          `external_links` — did you mean \"title\"?\n  \
          |\n1 | titel = \"Docs\"\n  | ^^^^^\n  = site-specific values belong in the [extra] table\n"
     );

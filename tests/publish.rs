@@ -210,7 +210,7 @@ fn a_preview_under_a_base_url_gets_every_url_right() {
         "<link rel=\"stylesheet\" href=\"/pr-123/theme.css\">",
         "<script src=\"/pr-123/theme.js\" defer></script>",
         "data-elements-nav=\"/pr-123/elements-nav.json\"",
-        "data-search-index=\"/pr-123/search-index.json\"",
+        "data-search-index=\"/pr-123/search-index/index.json\"",
         "src=\"/pr-123/elements/zendesk/img/",
         "href=\"/pr-123/elements.html\"",
     ] {
@@ -219,7 +219,13 @@ fn a_preview_under_a_base_url_gets_every_url_right() {
     assert!(text("sitemap.xml").contains("<loc>https://host/pr-123/elements/zendesk/</loc>"));
     assert!(text("robots.txt").contains("Sitemap: https://host/pr-123/sitemap.xml"));
     assert!(text("elements-nav.json").contains("\"url\":\"/pr-123/elements/box/\""));
-    assert!(text("search-index.json").contains("\"u\":\"/pr-123/guides/getting-started.html\""));
+    assert!(
+        files
+            .iter()
+            .filter(|(path, _)| path.starts_with("search-index/p/"))
+            .any(|(_, bytes)| String::from_utf8_lossy(bytes)
+                .contains("\"u\":\"/pr-123/guides/getting-started.html\""))
+    );
     let redirect = text("elements/zendesk/bulk.html");
     assert!(
         redirect.contains("url=/pr-123/elements/zendesk/zendesk-bulk.html"),
@@ -266,7 +272,10 @@ fn redirect_from_writes_pages_at_the_old_urls() {
         !sitemap.contains("old") && !sitemap.contains("legacy"),
         "{sitemap}"
     );
-    assert!(!built.html("search-index.json").contains("old.html"));
+    for n in 0..2 {
+        let fragment = built.html(&format!("search-index/p/{n}.json"));
+        assert!(!fragment.contains("old.html"), "{fragment}");
+    }
     // A link to an old address goes straight to the page, and the writer is told.
     assert_eq!(
         common::hrefs(&built.html("index.html"))
@@ -319,14 +328,19 @@ fn the_search_index_lists_every_published_page() {
         .page("guides/wip.md", "---\ndraft: true\n---\n# WIP\n")
         .build()
         .clean();
+    // One fragment a page, by source; drafts left out, pages out of the sitemap kept.
+    let fragments: Vec<String> = (0..3)
+        .map(|n| built.html(&format!("search-index/p/{n}.json")))
+        .collect();
     assert_eq!(
-        built.html("search-index.json"),
-        concat!(
-            r#"{"v":1,"pages":["#,
-            r#"{"t":"Overview","e":"Zendesk","u":"/docs/elements/zd/","h":[["base-url","Base URL"],["limits","Rate Limits"]],"x":"Tickets & users."},"#,
-            r#"{"t":"A Guide","u":"/docs/guides/a.html","x":"Text."},"#,
-            r#"{"t":"Welcome","u":"/docs/","x":"Start here: read the guide."}"#,
-            r#"]}"#
-        )
+        fragments,
+        [
+            r#"{"u":"/docs/elements/zd/","t":"Overview","e":"Zendesk","s":[["overview","Overview","Tickets & users.",""],["base-url","Base URL","","{\"not\": \"indexed\"}"],["limits","Rate Limits","",""]]}"#,
+            r#"{"u":"/docs/guides/a.html","t":"A Guide","s":[["","","Text.",""]]}"#,
+            r#"{"u":"/docs/","t":"Welcome","s":[["welcome","Welcome","Start here: read the guide.",""]]}"#,
+        ]
     );
+    assert!(!built.exists("search-index/p/3.json"));
+    let manifest = built.html("search-index/index.json");
+    assert!(manifest.starts_with(r#"{"v":2,"pages":3,"#), "{manifest}");
 }

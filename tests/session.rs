@@ -144,8 +144,13 @@ fn editing_a_page_body_re_renders_only_that_page() {
     assert_eq!(rebuild.rendered, 1);
     assert_eq!(
         rebuild.written,
-        ["search-index.json", "elements/gtw/events.html"],
-        "the page and its search excerpt"
+        [
+            "search-index/p/1.json",
+            "search-index/index.json",
+            "search-index/t/0.json",
+            "elements/gtw/events.html"
+        ],
+        "the page, its search fragment and the shard of its words"
     );
     assert!(
         live.html("elements/gtw/events.html")
@@ -175,7 +180,9 @@ fn renaming_a_guide_re_renders_its_element_and_title_links() {
             "elements/gtw/index.html",
             "elements/gtw/setup.html",
             "index.html",
-            "search-index.json"
+            "search-index/index.json",
+            "search-index/p/1.json",
+            "search-index/t/0.json"
         ],
         "the element's sidebars change, and [[Events]] on the home page breaks"
     );
@@ -222,7 +229,11 @@ fn adding_a_missing_page_fixes_the_links_to_it() {
         [
             "guides/a.html",
             "guides/b.html",
-            "search-index.json",
+            "search-index/index.json",
+            // b takes number 6, so a's fragment moves to 7.
+            "search-index/p/6.json",
+            "search-index/p/7.json",
+            "search-index/t/0.json",
             "sitemap.xml"
         ]
     );
@@ -233,7 +244,11 @@ fn adding_a_missing_page_fixes_the_links_to_it() {
 fn removing_a_page_removes_its_output_and_breaks_links_to_it() {
     let (mut live, _) = Live::open(element_site());
     let rebuild = live.delete("content/elements/gtw/setup.md");
-    assert_eq!(rebuild.removed, ["elements/gtw/setup.html"]);
+    // The pages after it are numbered one lower in the search index: the last fragment goes.
+    assert_eq!(
+        rebuild.removed,
+        ["elements/gtw/setup.html", "search-index/p/5.json"]
+    );
     let headlines: Vec<String> = rebuild.diagnostics.iter().map(|d| d.headline()).collect();
     assert!(
         headlines
