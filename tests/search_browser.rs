@@ -251,6 +251,10 @@ fn respond(root: &Path, path: &str) -> (u16, Vec<u8>, &'static str) {
 /// Opens `url` in headless Chromium and returns what the harness in the page reports (real
 /// time, no `--dump-dom`: the page says itself when it is done).
 fn drive(chromium: &Path, server: &Server, url: &str) -> String {
+    // One browser at a time: several at once on a loaded machine make each slower to start
+    // than the whole test should take.
+    static ONE_BROWSER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _turn = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
     let profile = tempfile::tempdir().unwrap();
     let mut child = Command::new(chromium)
         .args(CHROMIUM_FLAGS)
