@@ -304,8 +304,8 @@ fn the_import_never_writes_into_the_jekyll_site() {
         missing.stderr
     );
     assert!(snapshot(&src) == before);
-    // Without DEST: SRC-docgen beside SRC.
-    let default = TestSite::run_in(dir.path(), &["import", "jekyll", "old-guides"]);
+    // Without DEST: SRC-docgen beside SRC (`.` names the folder it is).
+    let default = TestSite::run_in(&src, &["import", "jekyll", "."]);
     assert_eq!(default.code, 0, "{}", default.stderr);
     assert!(dir.path().join("old-guides-docgen/docgen.toml").is_file());
 }

@@ -209,7 +209,8 @@ pub fn jekyll(options: &ImportOptions, highlighter: &Highlighter) -> Result<Impo
 
 /// `SRC-docgen` beside SRC.
 fn default_dest(src: &Path) -> PathBuf {
-    let absolute = std::path::absolute(src).unwrap_or_else(|_| src.to_path_buf());
+    // Resolved, so that `.` and `..` name the site's own folder.
+    let absolute = std::fs::canonicalize(src).unwrap_or_else(|_| src.to_path_buf());
     let name = absolute
         .file_name()
         .map_or_else(|| "site".into(), |n| n.to_string_lossy().into_owned());
