@@ -21,6 +21,7 @@
 // add noise for no measurable gain.
 #![allow(clippy::result_large_err)]
 
+pub mod a11y;
 pub mod build;
 pub mod check;
 pub mod config;
@@ -30,6 +31,7 @@ pub mod external;
 pub mod front_matter;
 pub mod highlight;
 pub mod import;
+pub mod images;
 pub mod links;
 pub mod markdown;
 pub mod nav;

@@ -124,6 +124,7 @@ mod check;
 mod conflicts;
 mod context;
 mod generated;
+mod images;
 mod site;
 
 pub(crate) use check::PageCheck;
