@@ -90,6 +90,7 @@ fn a_jekyll_site_imports_into_a_site_that_builds_and_is_left_untouched() {
         "title = \"Cloud Elements Guides\"",
         "base_url = \"https://developers.example.com/docs\"",
         "broken_links = \"warn\"",
+        "undefined_variables = \"warn\"",
         "[extra]",
         "console = \"Cloud Elements Console\"",
         "support_email = \"support@example.com\"",
@@ -108,10 +109,11 @@ fn a_jekyll_site_imports_into_a_site_that_builds_and_is_left_untouched() {
         "  7 files → static/ (same URLs)",
         "  layout `guide` (4 pages) → templates/guide.html, extends docs.html",
         "  _config.yml → docgen.toml: title, base_url (url + baseurl), 5 keys in [extra]",
-        "Checked the new site (as `docgen check` does): 0 errors, 4 warnings",
+        "Checked the new site (as `docgen check` does): 0 errors, 6 warnings",
         "      2  redirect_from paths without their leading / — warnings",
+        "      2  undefined variables (rendered as empty text, as Jekyll does) — warnings",
         "      1  broken links — warnings",
-        "  docgen.toml sets broken_links = \"warn\" so that these are warnings while you fix them.",
+        "  docgen.toml sets broken_links = \"warn\" and undefined_variables = \"warn\" so that these are warnings while you fix them.",
         "  - plugin jekyll-feed: not supported: docgen writes no Atom feed",
         "  - plugin jekyll-redirect-from: built in: redirect_from in front matter",
         "  - _plugins/ (icon.rb): Ruby does not run in docgen",
@@ -209,6 +211,30 @@ fn a_jekyll_site_imports_into_a_site_that_builds_and_is_left_untouched() {
     );
     let support = text(out.join("support/index.html"));
     assert!(support.contains("mailto:support@example.com"), "{support}");
+
+    assert!(
+        instance.contains("Set the “type” field to <code>zendesk</code>"),
+        "escaped quotes in an include parameter"
+    );
+
+    // Without the lenient options, the check lists every problem as an error.
+    let strict = toml
+        .replace("broken_links = \"warn\"\n", "")
+        .replace("undefined_variables = \"warn\"\n", "");
+    std::fs::write(dest.join("docgen.toml"), strict).unwrap();
+    let check = TestSite::run_in(&dest, &["check"]);
+    assert_eq!(check.code, 1);
+    for error in [
+        "error: content/elements/zendesk/zendesk-create-instance.md:26:75: unknown variable page.key",
+        "error: content/elements/zendesk/zendesk-create-instance.md:27:11: unknown variable page.elementID — did you mean \"page.elementId\"?",
+        "error: content/elements/box/index.md:14:6: link \"box-beta.html\" goes to a draft page, which is not published",
+    ] {
+        assert!(
+            check.stderr.contains(error),
+            "{error} in:\n{}",
+            check.stderr
+        );
+    }
 
     // The Jekyll site is exactly as it was.
     assert!(

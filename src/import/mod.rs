@@ -373,17 +373,6 @@ pub(crate) fn is_undefined_variable(d: &Diagnostic) -> bool {
         || (d.code == "template" && d.message.starts_with("unknown variable"))
 }
 
-/// Whether this docgen understands `undefined_variables` in docgen.toml (it is being added in
-/// parallel; until then the importer does not write it, so the site still loads).
-fn knows_undefined_variables() -> bool {
-    Config::parse(
-        Path::new("/"),
-        "undefined_variables = \"warn\"",
-        &Overrides::default(),
-    )
-    .is_ok()
-}
-
 /// The settings `docgen.toml` gets.
 #[derive(Debug)]
 pub(crate) struct Settings {
@@ -448,13 +437,9 @@ impl Settings {
             true => text.push_str("broken_links = \"warn\"\n"),
             false => text.push_str("# broken_links = \"warn\"         (none found at import)\n"),
         }
-        if knows_undefined_variables() {
-            match lenient.undefined_variables {
-                true => text.push_str("undefined_variables = \"warn\"\n"),
-                false => {
-                    text.push_str("# undefined_variables = \"warn\"  (none found at import)\n")
-                }
-            }
+        match lenient.undefined_variables {
+            true => text.push_str("undefined_variables = \"warn\"\n"),
+            false => text.push_str("# undefined_variables = \"warn\"  (none found at import)\n"),
         }
         text.push_str("\n# The other keys of _config.yml: {{ site.KEY }} in pages, site.extra.KEY in templates.\n");
         text.push_str(&self.extra);

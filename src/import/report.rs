@@ -213,7 +213,7 @@ impl Report<'_> {
         if self.lenient.broken_links {
             lenient.push("broken_links = \"warn\"");
         }
-        if self.lenient.undefined_variables && super::knows_undefined_variables() {
+        if self.lenient.undefined_variables {
             lenient.push("undefined_variables = \"warn\"");
         }
         if !lenient.is_empty() {
