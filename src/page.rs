@@ -125,6 +125,13 @@ impl Page {
     /// heading keeps both.
     pub fn render(&self, hrefs: &[String], highlighter: &Highlighter) -> markdown::Body {
         let text = self.expanded.as_deref().unwrap_or(&self.text);
+        if is_html(&self.source) {
+            // An HTML page is written as it is: no Markdown, no heading lifted out.
+            return markdown::Body {
+                html: markdown::render_raw_html(text, self.body_offset, hrefs, highlighter),
+                title: None,
+            };
+        }
         let lift = self.doc.starts_with_title
             && match (&self.front.title, &self.doc.title) {
                 (None, _) => true,
