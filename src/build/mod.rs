@@ -125,6 +125,7 @@ mod conflicts;
 mod context;
 mod generated;
 mod images;
+mod sections;
 mod site;
 
 pub(crate) use check::PageCheck;
