@@ -42,6 +42,20 @@ pub struct Config {
     /// `[include_tags]`: custom Liquid tags (from Jekyll plugins) rendered by an include:
     /// `icon = "icon.html"` makes `{% icon fa-check %}` render `includes/icon.html`. Sorted.
     pub include_tags: Vec<(String, String)>,
+    /// `[[nav]]`: the header navigation and the order of top sections, when the site sets them.
+    pub nav: Vec<NavItem>,
+}
+
+/// One `[[nav]]` entry: a link of the header navigation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NavItem {
+    pub title: String,
+    /// As written: a section folder (`/guides/`), a page (`@/guides/ceql.md`, `/faq.html`) or
+    /// an external URL.
+    pub url: String,
+    /// Where `url` is written in docgen.toml, for messages.
+    pub line: u32,
+    pub column: u32,
 }
 
 /// Values given on the command line, which win over `docgen.toml`.
@@ -67,6 +81,15 @@ struct RawConfig {
     #[serde(default)]
     extra: toml::Table,
     external_links: Option<RawExternalLinks>,
+    #[serde(default)]
+    nav: Vec<RawNavItem>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNavItem {
+    title: String,
+    url: toml::Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -159,6 +182,19 @@ impl Config {
                 _ => Severity::Error,
             },
             include_tags,
+            nav: raw
+                .nav
+                .into_iter()
+                .map(|item| {
+                    let (line, column) = LineIndex::new(text).position(item.url.span().start);
+                    NavItem {
+                        title: item.title,
+                        url: item.url.into_inner(),
+                        line,
+                        column,
+                    }
+                })
+                .collect(),
         })
     }
 
@@ -213,6 +249,17 @@ pub fn toml_data(file: &str, text: &str) -> std::result::Result<serde_json::Valu
     })?;
     serde_json::to_value(&table)
         .map_err(|e| Diagnostic::error("data", file, format!("cannot be used as data: {e}")))
+}
+
+/// `table` as the TOML table `[name]` (its sub-tables as `[name.x]`), for the `docgen.toml`
+/// that `docgen import jekyll` writes. JSON's null has no TOML form: leave it out.
+pub fn toml_table_text(
+    name: &str,
+    table: &serde_json::Map<String, serde_json::Value>,
+) -> std::result::Result<String, String> {
+    let mut outer = serde_json::Map::new();
+    outer.insert(name.to_string(), serde_json::Value::Object(table.clone()));
+    toml::to_string(&outer).map_err(|e| e.to_string())
 }
 
 /// Checks `[include_tags]`: each name a Liquid tag name that is not one of docgen's own tags,

@@ -120,9 +120,11 @@ pub fn build(options: &BuildOptions, highlighter: &Highlighter) -> Result<BuildR
 }
 
 mod check;
+mod conflicts;
 mod context;
 mod generated;
 mod images;
+mod sections;
 mod site;
 
 pub(crate) use check::PageCheck;
