@@ -17,6 +17,8 @@
 mod data;
 mod errors;
 mod filters;
+mod limits;
+mod loops;
 mod prepare;
 mod runtime;
 mod source_map;
@@ -28,7 +30,6 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use liquid_core::runtime::Renderable;
 use liquid_core::{Runtime, ValueView};
 
 use crate::config::Config;
@@ -138,7 +139,7 @@ impl Templating {
             state.page = Some(Arc::clone(&compiled));
         }
         let mut out = Vec::with_capacity(body.len() + body.len() / 2);
-        let result = template.render_to(&mut out, &runtime);
+        let result = limits::render(template, &mut out, &runtime);
         let state = std::mem::take(&mut *runtime.registers().get_mut::<RenderState>());
         let output = String::from_utf8_lossy(&out);
         let mut dependencies = state.dependencies.clone();
@@ -146,10 +147,10 @@ impl Templating {
             dependencies.extend(self.data.dependencies(key));
         }
         let dependencies = dependencies.into_iter().collect();
-        if let Err(error) = result {
+        if let Err(failed) = result {
             return Some(Expansion {
                 expanded: None,
-                diagnostics: vec![errors::render_diagnostic(&error, &state, &output)],
+                diagnostics: vec![limits::failure_diagnostic(failed, &state, &output)],
                 dependencies,
             });
         }
@@ -199,10 +200,10 @@ pub fn render_text(
     let runtime = runtime::with_globals(&globals);
     runtime.registers().get_mut::<RenderState>().page = Some(Arc::clone(&compiled));
     let mut out = Vec::new();
-    if let Err(error) = template.render_to(&mut out, &runtime) {
+    if let Err(failed) = limits::render(template, &mut out, &runtime) {
         let state = std::mem::take(&mut *runtime.registers().get_mut::<RenderState>());
         let output = String::from_utf8_lossy(&out);
-        return Err(errors::render_diagnostic(&error, &state, &output));
+        return Err(limits::failure_diagnostic(failed, &state, &output));
     }
     let output = String::from_utf8_lossy(&out);
     let (clean, _) = prepare::unmark(&output, |slot, index| {

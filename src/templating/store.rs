@@ -13,7 +13,7 @@ use liquid_lib::{jekyll, stdlib};
 use super::filters::{Jsonify, UrlFilter};
 use super::prepare::{self, Piece};
 use super::tags::IncludeTag;
-use super::{INCLUDES_DIR, errors};
+use super::{INCLUDES_DIR, errors, limits, loops};
 use crate::config::Config;
 use crate::source;
 
@@ -38,6 +38,8 @@ pub struct Compiled {
     /// Byte offset of each line's start.
     lines: Vec<usize>,
     pub pieces: Vec<Piece>,
+    /// Byte offset of each tag Liquid parses, in the order it parses them (`limits::scan`).
+    pub tags: Vec<usize>,
     pub template: Result<Template, Problem>,
 }
 
@@ -60,6 +62,7 @@ impl Compiled {
             text: Arc::clone(&text),
             lines,
             pieces: prepared.pieces,
+            tags: Vec::new(),
             template: Err(Problem {
                 line: 0,
                 column: 0,
@@ -67,9 +70,36 @@ impl Compiled {
                 suggestion: None,
             }),
         };
-        compiled.template = liquid_core::parser::parse(&prepared.text, language)
-            .map(Template::new)
-            .map_err(|e| {
+        // Limits first: Liquid's parser recurses on nesting, and may panic.
+        match limits::scan(&text[base..], base, language) {
+            Ok(tags) => compiled.tags = tags,
+            Err(problem) => {
+                let (line, column) = compiled.position(problem.at);
+                compiled.template = Err(Problem {
+                    line,
+                    column,
+                    message: problem.message,
+                    suggestion: None,
+                });
+                return compiled;
+            }
+        }
+        compiled.template = limits::parse(&prepared.text, language).map_err(|failure| {
+            let e = match failure {
+                limits::ParseFailure::Liquid(e) => e,
+                limits::ParseFailure::Panic { message, seq } => {
+                    let at = seq.and_then(|seq| compiled.tags.get(seq).copied());
+                    let name = at.map(|at| prepare::tag_name(&text[at..]).to_string());
+                    let (line, column) = compiled.position(at.unwrap_or(base));
+                    return Problem {
+                        line,
+                        column,
+                        message: limits::parse_panic_message(&message, name.as_deref()),
+                        suggestion: None,
+                    };
+                }
+            };
+            {
                 let described = errors::describe(&e.to_string());
                 let first_line = compiled.position(base).0;
                 let opened = described.unclosed.as_deref().and_then(|block| {
@@ -95,7 +125,8 @@ impl Compiled {
                     message: described.message,
                     suggestion: described.suggestion,
                 }
-            });
+            }
+        });
         compiled
     }
 
@@ -107,6 +138,7 @@ impl Compiled {
             text: Arc::from(""),
             lines: vec![0],
             pieces: Vec::new(),
+            tags: Vec::new(),
             template: Err(Problem {
                 line: 0,
                 column: 0,
@@ -231,26 +263,27 @@ impl Store {
 /// `include` and `include_relative`, and the Jekyll URL filters and `jsonify`.
 pub fn language(config: &Config) -> Language {
     let mut language = Language::default();
+    // Each is registered guarded: see `limits`.
     macro_rules! tags {
         ($($tag:expr),*) => {$({
-            let tag: Box<dyn liquid_core::ParseTag> = Box::new($tag);
+            let tag = limits::guard_tag(Box::new($tag));
             language.tags.register(tag.reflection().tag().to_string(), tag);
         })*};
     }
     macro_rules! blocks {
         ($($block:expr),*) => {$({
-            let block: Box<dyn liquid_core::ParseBlock> = Box::new($block);
+            let block = limits::guard_block(Box::new($block));
             language.blocks.register(block.reflection().start_tag().to_string(), block);
         })*};
     }
     macro_rules! filters {
         ($($filter:expr),*) => {$({
-            let filter: Box<dyn liquid_core::ParseFilter> = Box::new($filter);
+            let filter = limits::guard_filter(Box::new($filter));
             language.filters.register(filter.reflection().name().to_string(), filter);
         })*};
     }
     tags!(
-        stdlib::AssignTag,
+        loops::AssignTag,
         stdlib::BreakTag,
         stdlib::ContinueTag,
         stdlib::CycleTag,
@@ -264,10 +297,10 @@ pub fn language(config: &Config) -> Language {
         stdlib::IfBlock,
         stdlib::UnlessBlock,
         stdlib::IfChangedBlock,
-        stdlib::ForBlock,
-        stdlib::TableRowBlock,
+        loops::ForBlock,
+        loops::TableRowBlock,
         stdlib::CommentBlock,
-        stdlib::CaptureBlock,
+        loops::CaptureBlock,
         stdlib::CaseBlock
     );
     filters!(
