@@ -37,6 +37,8 @@ pub struct Compiled {
     pub text: Arc<str>,
     /// Byte offset of each line's start.
     lines: Vec<usize>,
+    /// Whether each line is plain ASCII (its columns are byte offsets).
+    ascii: Vec<bool>,
     pub pieces: Vec<Piece>,
     /// Byte offset of each tag Liquid parses, in the order it parses them (`limits::scan`).
     pub tags: Vec<usize>,
@@ -52,15 +54,17 @@ impl Compiled {
         base: usize,
         language: &Language,
     ) -> Compiled {
-        let lines = std::iter::once(0)
+        let lines: Vec<usize> = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
+        let ascii = crate::diagnostic::line_is_ascii(&text, &lines);
         let prepared = prepare::prepare(&text[base..], base, slot);
         let mut compiled = Compiled {
             path,
             slot,
             text: Arc::clone(&text),
             lines,
+            ascii,
             pieces: prepared.pieces,
             tags: Vec::new(),
             template: Err(Problem {
@@ -137,6 +141,7 @@ impl Compiled {
             slot,
             text: Arc::from(""),
             lines: vec![0],
+            ascii: vec![true],
             pieces: Vec::new(),
             tags: Vec::new(),
             template: Err(Problem {
@@ -153,10 +158,13 @@ impl Compiled {
         let offset = offset.min(self.text.len());
         let line = self.lines.partition_point(|&s| s <= offset) - 1;
         let start = self.lines[line];
-        let column = self
-            .text
-            .get(start..offset)
-            .map_or(1, |s| s.chars().count() + 1);
+        let column = if self.ascii[line] {
+            offset - start + 1
+        } else {
+            self.text
+                .get(start..offset)
+                .map_or(1, |s| s.chars().count() + 1)
+        };
         (line as u32 + 1, column as u32)
     }
 
