@@ -84,8 +84,10 @@ impl Templating {
     /// Lists `includes/` and reads `data/` of the site at `config.root`. Included files are
     /// read when a page first asks for them; after one changes, load a new `Templating`.
     pub fn load(config: &Config) -> Result<Templating> {
-        let includes = source::list_files(&config.includes_dir())?;
-        let (data, diagnostics) = data::load(&config.data_dir())?;
+        let includes = source::list_site_files(&config.root, &config.includes_dir())?;
+        let (data, mut diagnostics) = data::load(&config.data_dir())?;
+        diagnostics.extend(includes.diagnostics);
+        let includes = includes.files;
         Ok(Templating {
             store: Arc::new(Store::new(&config.root, store::language(config), includes)),
             site: values::site_object(config),
