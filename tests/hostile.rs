@@ -269,6 +269,7 @@ fn pages_at_the_limits_still_build() {
     );
     let run = run(site.root(), &["build"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stdout.starts_with("Built 1 page"), "{}", run.stdout);
     let html = std::fs::read_to_string(site.root().join("public/index.html")).unwrap();
     assert!(html.contains("<p>1</p>\n<p>done</p>"), "{html}");
 }
