@@ -553,7 +553,8 @@ impl<'a, 'h> Walker<'a, 'h> {
             return;
         }
         let mut tag = format!(
-            "<img src=\"{}\" alt=\"{}\" loading=\"lazy\"",
+            // Size and lazy loading are added with the page's other images (`images`).
+            "<img src=\"{}\" alt=\"{}\"",
             escape(self.href(link)),
             escape(&alt)
         );
@@ -840,10 +841,7 @@ mod tests {
             out.contains(r#"<a href="[x.html]" title="T">a</a>"#),
             "{out}"
         );
-        assert!(
-            out.contains(r#"<img src="[i.png]" alt="alt b" loading="lazy">"#),
-            "{out}"
-        );
+        assert!(out.contains(r#"<img src="[i.png]" alt="alt b">"#), "{out}");
         assert!(
             out.contains(r#"<a href="[https://e.com]">https://e.com</a>"#),
             "{out}"
@@ -898,11 +896,11 @@ mod tests {
     fn code_is_highlighted_and_never_parsed_for_links() {
         let out = html("```json\n{\"a\": \"[x](y.html)\"}\n```\n\n```\nplain <b>\n```\n");
         assert!(
-            out.contains("<pre class=\"code\" data-lang=\"json\">"),
+            out.contains("<pre class=\"code\" data-lang=\"json\" tabindex=\"0\""),
             "{out}"
         );
         assert!(
-            out.contains("<pre class=\"code\"><code>plain &lt;b&gt;\n</code></pre>"),
+            out.contains("aria-label=\"Code\"><code>plain &lt;b&gt;\n</code></pre>"),
             "{out}"
         );
         assert!(doc("```md\n[x](y.html)\n```").links.is_empty());

@@ -176,7 +176,7 @@ fn variables_expand_inside_code_blocks_and_raw_keeps_braces() {
         .build()
         .clean();
     let html = built.html("elements/box/index.html");
-    let code = between(&html, "<pre class=\"code\" data-lang=\"bash\">", "</pre>");
+    let code = between(&html, "<pre class=\"code\" data-lang=\"bash\"", "</pre>");
     assert!(code.contains("/elements/box/instances"), "{code}");
     assert!(code.contains("22"), "{code}");
     assert!(!code.contains("page.element"), "{code}");

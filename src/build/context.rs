@@ -88,7 +88,7 @@ impl Site {
                     .or(element.and_then(|e| e.element_id.as_deref())),
                 order: front.order,
                 draft: front.draft,
-                content: page.render_body(hrefs, highlighter),
+                content: self.finish_body(page, page.render_body(hrefs, highlighter)),
                 extra: &front.extra,
             },
             element: element_view,

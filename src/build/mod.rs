@@ -123,6 +123,7 @@ pub fn build(options: &BuildOptions, highlighter: &Highlighter) -> Result<BuildR
 mod check;
 mod context;
 mod generated;
+mod images;
 mod site;
 
 pub(crate) use check::PageCheck;
