@@ -34,6 +34,12 @@ pub struct Config {
     /// Whether pages are expanded with content templating (`{{ page.x }}`, `{% include %}`)
     /// before Markdown.
     pub templating: bool,
+    /// How a use of an undefined variable (`{{ page.missing }}`) is reported: as an error (the
+    /// default) or, as Jekyll renders it, as empty text with a warning.
+    pub undefined_variables: Severity,
+    /// `[include_tags]`: custom Liquid tags (from Jekyll plugins) rendered by an include:
+    /// `icon = "icon.html"` makes `{% icon fa-check %}` render `includes/icon.html`. Sorted.
+    pub include_tags: Vec<(String, String)>,
 }
 
 /// Values given on the command line, which win over `docgen.toml`.
@@ -52,6 +58,9 @@ struct RawConfig {
     broken_links: Option<BrokenLinks>,
     elements_index: Option<String>,
     templating: Option<bool>,
+    undefined_variables: Option<BrokenLinks>,
+    #[serde(default)]
+    include_tags: std::collections::BTreeMap<String, String>,
     #[serde(default)]
     extra: toml::Table,
     external_links: Option<RawExternalLinks>,
@@ -114,6 +123,7 @@ impl Config {
             None => None,
         };
         let base_path = base_url.as_deref().map(url_path).unwrap_or_default();
+        let include_tags = include_tags(text, raw.include_tags)?;
         let extra = match serde_json::to_value(&raw.extra) {
             Ok(serde_json::Value::Object(map)) => map,
             _ => serde_json::Map::new(),
@@ -133,6 +143,11 @@ impl Config {
             extra,
             external_skip: raw.external_links.map(|e| e.skip).unwrap_or_default(),
             templating: raw.templating.unwrap_or(true),
+            undefined_variables: match raw.undefined_variables {
+                Some(BrokenLinks::Warn) => Severity::Warning,
+                _ => Severity::Error,
+            },
+            include_tags,
         })
     }
 
@@ -187,6 +202,47 @@ pub fn toml_data(file: &str, text: &str) -> std::result::Result<serde_json::Valu
     })?;
     serde_json::to_value(&table)
         .map_err(|e| Diagnostic::error("data", file, format!("cannot be used as data: {e}")))
+}
+
+/// Checks `[include_tags]`: each name a Liquid tag name that is not one of docgen's own tags,
+/// each file a relative path inside `includes/`.
+fn include_tags(
+    text: &str,
+    tags: std::collections::BTreeMap<String, String>,
+) -> std::result::Result<Vec<(String, String)>, Diagnostic> {
+    let at = |key: &str, message: String| {
+        let line = key_line(text, key);
+        let d = Diagnostic::error("config", CONFIG_FILE, message).at(line, u32::from(line > 0));
+        d.with_source(text, key.chars().count())
+    };
+    for (name, file) in &tags {
+        let valid = name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !valid {
+            return Err(at(
+                name,
+                format!("[include_tags] `{name}` is not a tag name (letters, digits and `_`)"),
+            ));
+        }
+        if crate::templating::is_builtin_tag(name) {
+            return Err(at(
+                name,
+                format!("[include_tags] `{name}` is a built-in tag and cannot be redeclared"),
+            ));
+        }
+        if crate::templating::include_path(file).is_none() {
+            return Err(at(
+                name,
+                format!(
+                    "[include_tags] `{name}`: \"{file}\" must be a file name inside includes/ (no `..`, not absolute)"
+                ),
+            ));
+        }
+    }
+    Ok(tags.into_iter().collect())
 }
 
 /// Checks a base URL is absolute http(s) and drops its trailing slash.
@@ -316,6 +372,54 @@ mod tests {
         let d = toml_data("data/e.toml", "a = 1\nb = \n").unwrap_err();
         assert_eq!((d.file.as_str(), d.line), ("data/e.toml", 2));
         assert!(d.message.starts_with("invalid TOML"), "{}", d.message);
+    }
+
+    #[test]
+    fn undefined_variables_are_errors_unless_lenient() {
+        assert_eq!(parse("").unwrap().undefined_variables, Severity::Error);
+        assert_eq!(
+            parse("undefined_variables = \"warn\"")
+                .unwrap()
+                .undefined_variables,
+            Severity::Warning
+        );
+        assert!(parse("undefined_variables = \"ignore\"").is_err());
+    }
+
+    #[test]
+    fn include_tags_are_checked() {
+        let c =
+            parse("[include_tags]\nicon = \"icon.html\"\nyoutube = \"media/yt.html\"\n").unwrap();
+        assert_eq!(
+            c.include_tags,
+            [
+                ("icon".to_string(), "icon.html".to_string()),
+                ("youtube".to_string(), "media/yt.html".to_string())
+            ]
+        );
+        // (docgen.toml, line, message start)
+        let cases = [
+            (
+                "[include_tags]\nif = \"x.html\"\n",
+                2,
+                "[include_tags] `if` is a built-in tag",
+            ),
+            (
+                "[include_tags]\n\"a b\" = \"x.html\"\n",
+                0,
+                "[include_tags] `a b` is not a tag name",
+            ),
+            (
+                "[include_tags]\nicon = \"../x.html\"\n",
+                2,
+                "[include_tags] `icon`: \"../x.html\" must be",
+            ),
+        ];
+        for (text, line, message) in cases {
+            let d = parse(text).unwrap_err();
+            assert!(d.message.starts_with(message), "{}", d.message);
+            assert_eq!(d.line, line, "{text}");
+        }
     }
 
     #[test]

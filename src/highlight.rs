@@ -280,6 +280,38 @@ fn rules(css: &str) -> impl Iterator<Item = (&str, &str)> {
     })
 }
 
+/// A `<pre>` block from `Highlighter::highlight` with numbered lines: an empty
+/// `<span class="lineno">` starts each line and the theme draws the number, so copying the code
+/// does not copy the numbers.
+pub fn number_lines(html: &str) -> String {
+    let Some(code_start) = html
+        .find("<code")
+        .and_then(|i| html[i..].find('>').map(|j| i + j + 1))
+    else {
+        return html.to_string();
+    };
+    let code_end = html.rfind("</code>").unwrap_or(html.len()).max(code_start);
+    let code = &html[code_start..code_end];
+    let mut out = String::with_capacity(html.len() + code.matches('\n').count() * 28 + 32);
+    out.push_str(&html[..code_start].replacen(
+        "<pre class=\"code\"",
+        "<pre class=\"code linenos\"",
+        1,
+    ));
+    for line in code.split_inclusive('\n') {
+        // What follows the last line break is only the closing of open spans.
+        let only_tags = !line.ends_with('\n')
+            && line
+                .split('<')
+                .all(|part| part.find('>').is_some_and(|i| i + 1 == part.len()) || part.is_empty());
+        if !only_tags {
+            out.push_str("<span class=\"lineno\"></span>");
+        }
+        out.push_str(line);
+    }
+    out.push_str(&html[code_end..]);
+    out
+}
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
@@ -298,6 +330,15 @@ pub fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbered_lines_get_a_marker_each() {
+        let html = Highlighter::new().highlight(None, "a\nb\n");
+        assert_eq!(
+            number_lines(&html),
+            "<pre class=\"code linenos\" tabindex=\"0\" role=\"group\" aria-label=\"Code\"><code><span class=\"lineno\"></span>a\n<span class=\"lineno\"></span>b\n</code></pre>\n"
+        );
+    }
 
     #[test]
     fn the_languages_element_guides_use_are_highlighted() {

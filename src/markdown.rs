@@ -9,6 +9,8 @@
 //! Both passes walk the same events with the same `Walker`, so link numbering and heading ids
 //! always agree.
 
+mod kramdown;
+
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -263,7 +265,7 @@ pub fn scan_located(file: &str, text: &str, body_offset: usize, locator: &dyn Lo
     };
     let parser = Parser::new_with_broken_link_callback(body, options(), Some(callback));
     let mut walker = Walker::new(None);
-    for (event, range) in parser.into_offset_iter() {
+    for (event, range) in kramdown::events(body, 0, parser.into_offset_iter(), options(), 0) {
         let position =
             || locator.locate(body_offset + range.start, first_line(&body[range.clone()]));
         walker.event(event, position);
@@ -297,13 +299,13 @@ pub fn render_html(
     highlighter: &Highlighter,
 ) -> String {
     let body = &text[body_offset..];
-    let parser = Parser::new_ext(body, options());
+    let parser = Parser::new_ext(body, options()).into_offset_iter();
     let mut walker = Walker::new(Some(Output {
         events: Vec::new(),
         hrefs,
         highlighter,
     }));
-    for event in parser {
+    for (event, _) in kramdown::events(body, 0, parser, options(), 0) {
         walker.event(event, Location::nowhere);
     }
     let mut html = String::with_capacity(body.len() * 2);
@@ -331,6 +333,8 @@ enum Capture<'a> {
     },
     Code {
         lang: Option<String>,
+        /// `linenos` in the info string (Jekyll's `{% highlight json linenos %}`).
+        linenos: bool,
         code: String,
     },
 }
@@ -411,6 +415,8 @@ impl<'a, 'h> Walker<'a, 'h> {
             }
             Event::End(TagEnd::Heading(_)) => self.finish_heading(),
             Event::Start(Tag::CodeBlock(kind)) => {
+                let linenos = matches!(&kind, CodeBlockKind::Fenced(info)
+                    if info.split_whitespace().skip(1).any(|word| word == "linenos"));
                 let lang = match kind {
                     CodeBlockKind::Fenced(info) => info
                         .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
@@ -421,6 +427,7 @@ impl<'a, 'h> Walker<'a, 'h> {
                 };
                 self.capture = Some(Capture::Code {
                     lang,
+                    linenos,
                     code: String::new(),
                 });
             }
@@ -566,11 +573,19 @@ impl<'a, 'h> Walker<'a, 'h> {
     }
 
     fn finish_code(&mut self) {
-        let Some(Capture::Code { lang, code }) = self.capture.take() else {
+        let Some(Capture::Code {
+            lang,
+            linenos,
+            code,
+        }) = self.capture.take()
+        else {
             return;
         };
         if let Some(output) = &mut self.output {
-            let html = output.highlighter.highlight(lang.as_deref(), &code);
+            let mut html = output.highlighter.highlight(lang.as_deref(), &code);
+            if linenos {
+                html = crate::highlight::number_lines(&html);
+            }
             output.events.push(Event::Html(html.into()));
         }
     }

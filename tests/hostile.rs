@@ -226,8 +226,8 @@ fn doubling_text_stops_at_the_size_limit() {
     let captures = "{% capture s %}{{ s }}{{ s }}{% endcapture %}\n".repeat(40);
     check_fails_with(
         &site(&format!("{{% assign s = \"ab\" %}}\n{captures}")),
-        "content/index.md:28:1: templating produces more than 50 MB of text here (in \
-         `{% capture %}`): a page may produce at most that much (output, captures, assignments \
+        "content/index.md:28:23: templating produces more than 50 MB of text here (in \
+         `{{ … }}`): a page may produce at most that much (output, captures, assignments \
          and filter results together)",
     );
 }

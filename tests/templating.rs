@@ -220,7 +220,7 @@ fn an_unknown_variable_in_an_include_names_the_page_line_and_chain() {
             "---\ntitle: X\n---\nOne.\n\n{% include note.html content=\"Check the URL.\" %}\n",
         )
         .build();
-    built.reports("content/x.md:6 → includes/note.html:3: unknown variable include.contnet — did you mean \"include.content\"?");
+    built.reports("content/x.md:6 → includes/note.html:3:4: unknown variable include.contnet — did you mean \"include.content\"?");
     let text = built.diagnostics_text();
     assert!(text.contains("3 | {{ include.contnet }}"), "{text}");
 }
@@ -233,7 +233,7 @@ fn an_unknown_variable_in_a_page_is_reported_at_its_line() {
             "---\ntitle: X\n---\nOne.\n\nTwo {{ page.titel }}.\n",
         )
         .build();
-    built.reports("content/x.md:6: unknown variable page.titel — did you mean \"page.title\"?");
+    built.reports("content/x.md:6:8: unknown variable page.titel — did you mean \"page.title\"?");
 }
 
 #[test]
@@ -524,7 +524,7 @@ fn a_live_session_reports_template_errors_like_a_fresh_build() {
     );
     assert_eq!(
         rebuild.diagnostics[0].headline(),
-        "content/a.md:1 → includes/note.html:1: unknown variable include.contnet — did you mean \"include.content\"?"
+        "content/a.md:1 → includes/note.html:1:4: unknown variable include.contnet — did you mean \"include.content\"?"
     );
 }
 

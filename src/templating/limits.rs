@@ -61,7 +61,10 @@ pub enum Limit {
 
 impl Limit {
     fn message(&self, construct: Option<&str>) -> String {
-        let tag = construct.map(|name| format!("`{{% {name} %}}`"));
+        let tag = construct.map(|name| match name {
+            prepare::OUTPUT_TAG => "`{{ … }}`".to_string(),
+            name => format!("`{{% {name} %}}`"),
+        });
         match self {
             Limit::Depth => format!(
                 "{} nests too deep: blocks and includes may nest at most {MAX_DEPTH} deep",
@@ -349,7 +352,8 @@ pub fn diagnostic(
     };
     let (line, column) = file.position(at);
     let tag = file.text[at..].lines().next().unwrap_or("");
-    let tag = tag.find("%}").map_or(tag, |end| &tag[..end + 2]);
+    let close = if tag.starts_with("{{") { "}}" } else { "%}" };
+    let tag = tag.find(close).map_or(tag, |end| &tag[..end + 2]);
     Diagnostic::error("template", &file.path, message)
         .at(line, column)
         .with_via(state.chain())
@@ -379,26 +383,19 @@ pub struct ScanError {
     pub message: String,
 }
 
-/// Checks `source` (which starts at byte `base` of its file) before Liquid parses it, and returns
-/// the offset in the file of each tag Liquid will parse, in the order it parses them (Liquid's
+/// Checks `source` (a file's text as prepared for Liquid) before Liquid parses it, and returns
+/// the offset of each tag Liquid will parse, in the order it parses them (Liquid's
 /// `{% raw %}` content is not parsed; `{% comment %}` content is).
-pub fn scan(
-    source: &str,
-    base: usize,
-    language: &Language,
-) -> std::result::Result<Vec<usize>, ScanError> {
+pub fn scan(source: &str, language: &Language) -> std::result::Result<Vec<usize>, ScanError> {
     let is_block = |name: &str| language.blocks.get(name).is_some();
     let is_tag = |name: &str| language.tags.get(name).is_some();
     let mut tags = Vec::new();
     // Open blocks: name, offset, whether inside a comment.
     let mut open: Vec<(&str, usize, bool)> = Vec::new();
     let mut at = 0;
-    let error = |at: usize, message: String| ScanError {
-        at: base + at,
-        message,
-    };
+    let error = |at: usize, message: String| ScanError { at, message };
     while let Some(start) = prepare::find_open(source, at) {
-        let Some(end) = prepare::find_close(source, start) else {
+        let Some(end) = prepare::find_close(source, start, false) else {
             break;
         };
         let text = &source[start..end];
@@ -420,7 +417,7 @@ pub fn scan(
             ));
         }
         if name == "raw" && is_block(name) {
-            tags.push(base + start);
+            tags.push(start);
             match prepare::find_tag(source, end, "endraw") {
                 Some((_, raw_end)) => at = raw_end,
                 None => break,
@@ -428,7 +425,7 @@ pub fn scan(
             continue;
         }
         if is_block(name) {
-            tags.push(base + start);
+            tags.push(start);
             let in_comment = open.iter().any(|(n, _, _)| *n == "comment");
             open.push((name, start, in_comment));
             if open.len() > MAX_DEPTH {
@@ -444,16 +441,16 @@ pub fn scan(
                 // Liquid's comment block reads the tags inside it, and crashes on a block left
                 // open there: report it instead.
                 if let Some(&(inner, inner_at, true)) = open.get(i + 1) {
-                    return Err(unclosed_in_comment(inner, base + inner_at));
+                    return Err(unclosed_in_comment(inner, inner_at));
                 }
                 open.truncate(i);
             }
         } else if is_tag(name) {
-            tags.push(base + start);
+            tags.push(start);
         }
     }
     if let Some(&(inner, inner_at, _)) = open.iter().find(|(_, _, in_comment)| *in_comment) {
-        return Err(unclosed_in_comment(inner, base + inner_at));
+        return Err(unclosed_in_comment(inner, inner_at));
     }
     Ok(tags)
 }
@@ -562,10 +559,16 @@ impl ParseTag for GuardedTag {
         let seq = parsing(&name);
         let inner = self.0.parse(arguments, options);
         parsed();
+        // Tags that render no other template do not nest.
+        let leaf = matches!(
+            name.as_str(),
+            "assign" | "break" | "continue" | "cycle" | "increment" | "decrement" | "link"
+        ) || name == prepare::OUTPUT_TAG;
         Ok(Box::new(Guarded {
             inner: inner?,
             seq,
             include: name.starts_with("include"),
+            nests: !leaf,
             name,
         }))
     }
@@ -590,6 +593,7 @@ impl ParseBlock for GuardedBlock {
             inner: inner?,
             seq,
             include: false,
+            nests: true,
             name,
         }))
     }
@@ -632,7 +636,10 @@ struct Guarded {
     inner: Box<dyn Renderable>,
     seq: usize,
     name: String,
+    /// `include` or `include_relative`: counted against `MAX_INCLUDES`.
     include: bool,
+    /// A block or a tag that renders other templates: counted against `MAX_DEPTH`.
+    nests: bool,
 }
 
 impl Renderable for Guarded {
@@ -645,7 +652,7 @@ impl Renderable for Guarded {
         };
         let refused = {
             let mut budget = registers.get_mut::<Budget>();
-            budget.depth += 1;
+            budget.depth += usize::from(self.nests);
             if self.include {
                 budget.includes += 1;
             }
@@ -667,7 +674,7 @@ impl Renderable for Guarded {
             }
         };
         let mut budget = registers.get_mut::<Budget>();
-        budget.depth -= 1;
+        budget.depth -= usize::from(self.nests);
         if result.is_err()
             && let Some(tripped) = budget.tripped.as_mut()
             && tripped.at.is_none()
@@ -696,19 +703,19 @@ mod tests {
             &crate::config::Overrides::default(),
         )
         .unwrap();
-        super::super::store::language(&config)
+        super::super::store::dialect(&config).language
     }
 
     #[test]
     fn scan_finds_tags_in_parse_order_and_skips_raw() {
         let source = "a {% if x %}{{ y }}{% raw %}{% for %}{% endraw %}{% endif %}{% assign z = 1 %}{% else %}";
-        let tags = scan(source, 10, &language()).unwrap();
+        let tags = scan(source, &language()).unwrap();
         assert_eq!(
             tags,
             [
-                10 + source.find("{% if").unwrap(),
-                10 + source.find("{% raw").unwrap(),
-                10 + source.find("{% assign").unwrap()
+                source.find("{% if").unwrap(),
+                source.find("{% raw").unwrap(),
+                source.find("{% assign").unwrap()
             ]
         );
     }
@@ -749,7 +756,7 @@ mod tests {
         ];
         for (source, at, message) in cases {
             assert_eq!(
-                scan(source, 0, &language),
+                scan(source, &language),
                 Err(ScanError {
                     at,
                     message: message.to_string()
@@ -762,7 +769,7 @@ mod tests {
             "{% for x in y %}".repeat(MAX_DEPTH - 1),
             "{% endfor %}".repeat(MAX_DEPTH - 1)
         );
-        assert!(scan(&fine, 0, &language).is_ok());
+        assert!(scan(&fine, &language).is_ok());
     }
 
     #[test]

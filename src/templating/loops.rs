@@ -623,7 +623,7 @@ mod tests {
             ),
             (
                 "{% assign s = \"abcdefgh\" %}{% for i in (1..30) %}\n{% capture s %}{{ s }}{{ s }}{% endcapture %}{% endfor %}",
-                "t.md:2:1: templating produces more than 50 MB of text here (in `{% capture %}`): a page may produce at most that much (output, captures, assignments and filter results together)",
+                "t.md:2:23: templating produces more than 50 MB of text here (in `{{ … }}`): a page may produce at most that much (output, captures, assignments and filter results together)",
             ),
         ];
         for (template, expected) in cases {

@@ -11,6 +11,8 @@ use liquid_core::runtime::Template;
 use liquid_lib::{jekyll, stdlib};
 
 use super::filters::{Jsonify, UrlFilter};
+use super::jekyll::{DeclaredTag, HighlightBlock, LinkTag, Markdownify};
+use super::lenient::{LenientBlock, LenientTag, OutputTag};
 use super::prepare::{self, Piece};
 use super::tags::IncludeTag;
 use super::{INCLUDES_DIR, errors, limits, loops};
@@ -24,6 +26,40 @@ pub struct Problem {
     pub column: u32,
     pub message: String,
     pub suggestion: Option<String>,
+    pub notes: Vec<String>,
+}
+
+/// The byte offset of 1-based `line` and `column` (in characters) of `text`.
+fn prepared_offset(text: &str, line: u32, column: u32) -> Option<usize> {
+    let start = if line <= 1 {
+        0
+    } else {
+        text.match_indices('\n').nth(line as usize - 2)?.0 + 1
+    };
+    let rest = &text[start..];
+    let within = rest
+        .char_indices()
+        .nth(column.saturating_sub(1) as usize)
+        .map_or(rest.len(), |(i, _)| i);
+    Some(start + within)
+}
+
+/// The start of the `{{ … }}` or `{% … %}` holding byte `at` of `text` (whose templated part
+/// starts at `base`), or `at` itself when it is in no tag.
+fn tag_start(text: &str, base: usize, at: usize) -> usize {
+    let at = at.min(text.len());
+    let before = &text[base.min(at)..at];
+    let open = before
+        .rfind("{%")
+        .into_iter()
+        .chain(before.rfind("{{"))
+        .max()
+        .map(|i| base + i);
+    match open {
+        // Only when that tag has not closed before `at`.
+        Some(open) if !text[open..at].contains("%}") && !text[open + 2..at].contains("}}") => open,
+        _ => at,
+    }
 }
 
 /// One file ready to render: a page's body, or an include.
@@ -42,6 +78,8 @@ pub struct Compiled {
     pub pieces: Vec<Piece>,
     /// Byte offset of each tag Liquid parses, in the order it parses them (`limits::scan`).
     pub tags: Vec<usize>,
+    /// Texts its tags refer to by number (see `prepare::literal_ref`).
+    pub literals: Vec<String>,
     pub template: Result<Template, Problem>,
 }
 
@@ -52,60 +90,94 @@ impl Compiled {
         slot: u32,
         text: Arc<str>,
         base: usize,
-        language: &Language,
+        dialect: &Dialect,
     ) -> Compiled {
         let lines: Vec<usize> = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
         let ascii = crate::diagnostic::line_is_ascii(&text, &lines);
-        let prepared = prepare::prepare(&text[base..], base, slot);
+        let prepared = prepare::prepare(&text[base..], base, slot, &dialect.include_tags);
         let mut compiled = Compiled {
             path,
             slot,
             text: Arc::clone(&text),
             lines,
             ascii,
-            pieces: prepared.pieces,
+            pieces: Vec::new(),
             tags: Vec::new(),
+            literals: Vec::new(),
             template: Err(Problem {
                 line: 0,
                 column: 0,
                 message: String::new(),
                 suggestion: None,
+                notes: Vec::new(),
             }),
         };
         // Limits first: Liquid's parser recurses on nesting, and may panic.
-        match limits::scan(&text[base..], base, language) {
-            Ok(tags) => compiled.tags = tags,
+        let at_source = |at: usize| prepared.source_offset(at).unwrap_or(base);
+        match limits::scan(&prepared.text, &dialect.language) {
+            Ok(tags) => compiled.tags = tags.into_iter().map(at_source).collect(),
             Err(problem) => {
-                let (line, column) = compiled.position(problem.at);
+                let (line, column) = compiled.position(at_source(problem.at));
                 compiled.template = Err(Problem {
                     line,
                     column,
                     message: problem.message,
                     suggestion: None,
+                    notes: Vec::new(),
                 });
+                compiled.pieces = prepared.pieces;
+                compiled.literals = prepared.literals;
                 return compiled;
             }
         }
-        compiled.template = limits::parse(&prepared.text, language).map_err(|failure| {
-            let e = match failure {
+        let parsed = limits::parse(&prepared.text, &dialect.language);
+        if let Err(limits::ParseFailure::Panic { message, seq }) = &parsed {
+            let at = seq.and_then(|seq| compiled.tags.get(seq).copied());
+            let name = at
+                .filter(|&at| text[at..].starts_with("{%"))
+                .map(|at| prepare::tag_name(&text[at..]).to_string());
+            let (line, column) = compiled.position(at.unwrap_or(base));
+            compiled.template = Err(Problem {
+                line,
+                column,
+                message: limits::parse_panic_message(message, name.as_deref()),
+                suggestion: None,
+                notes: Vec::new(),
+            });
+            compiled.pieces = prepared.pieces;
+            compiled.literals = prepared.literals;
+            return compiled;
+        }
+        compiled.template = parsed
+            .map_err(|failure| match failure {
                 limits::ParseFailure::Liquid(e) => e,
-                limits::ParseFailure::Panic { message, seq } => {
-                    let at = seq.and_then(|seq| compiled.tags.get(seq).copied());
-                    let name = at.map(|at| prepare::tag_name(&text[at..]).to_string());
-                    let (line, column) = compiled.position(at.unwrap_or(base));
-                    return Problem {
-                        line,
-                        column,
-                        message: limits::parse_panic_message(&message, name.as_deref()),
-                        suggestion: None,
-                    };
-                }
-            };
-            {
+                limits::ParseFailure::Panic { .. } => unreachable!("handled above"),
+            })
+            .map_err(|e| {
                 let described = errors::describe(&e.to_string());
                 let first_line = compiled.position(base).0;
+                // Liquid counts in the prepared text: back to the file. A name the message is
+                // about (a filter, a tag) is pointed at in the tag holding the error.
+                let mapped = described.offset.or_else(|| {
+                    let (line, column) = described.position?;
+                    let offset = prepared_offset(&prepared.text, line, column)?;
+                    prepared.source_offset(offset)
+                });
+                let at = mapped.map(|src| {
+                    let src = src.min(text.len());
+                    let open = tag_start(&text, base, src);
+                    let tag = &text[open..];
+                    let tag = &tag[..tag.find(['\n']).unwrap_or(tag.len())];
+                    let named = described
+                        .hint
+                        .as_deref()
+                        .filter(|hint| !hint.is_empty())
+                        .and_then(|hint| tag.find(hint))
+                        .map(|i| open + i);
+                    named.unwrap_or(src)
+                });
                 let opened = described.unclosed.as_deref().and_then(|block| {
                     // An unclosed block is found at the end: point at where it opens.
                     ["{% ", "{%- ", "{%"].iter().find_map(|open| {
@@ -114,9 +186,8 @@ impl Compiled {
                             .map(|i| base + i)
                     })
                 });
-                let (line, column) = match (opened, described.position) {
-                    (Some(at), _) => compiled.position(at),
-                    (None, Some((line, column))) => (first_line + line - 1, column),
+                let (line, column) = match (opened, at) {
+                    (Some(at), _) | (None, Some(at)) => compiled.position(at),
                     (None, None) => described
                         .hint
                         .as_deref()
@@ -128,9 +199,11 @@ impl Compiled {
                     column,
                     message: described.message,
                     suggestion: described.suggestion,
+                    notes: described.notes,
                 }
-            }
-        });
+            });
+        compiled.pieces = prepared.pieces;
+        compiled.literals = prepared.literals;
         compiled
     }
 
@@ -144,11 +217,13 @@ impl Compiled {
             ascii: vec![true],
             pieces: Vec::new(),
             tags: Vec::new(),
+            literals: Vec::new(),
             template: Err(Problem {
                 line: 0,
                 column: 0,
                 message,
                 suggestion: None,
+                notes: Vec::new(),
             }),
         }
     }
@@ -195,7 +270,7 @@ type Cell = Arc<OnceLock<Option<Arc<Compiled>>>>;
 /// Every file a page may include, read and compiled on first use.
 pub struct Store {
     root: PathBuf,
-    pub language: Language,
+    pub dialect: Dialect,
     /// The files of `includes/` (paths below it), listed when the build starts.
     includes: Vec<String>,
     files: Mutex<HashMap<String, Cell>>,
@@ -204,14 +279,19 @@ pub struct Store {
 
 impl Store {
     /// `includes` are the files of the site's `includes/` folder, relative to it.
-    pub fn new(root: &Path, language: Language, includes: Vec<String>) -> Store {
+    pub fn new(root: &Path, dialect: Dialect, includes: Vec<String>) -> Store {
         Store {
             root: root.to_path_buf(),
-            language,
+            dialect,
             includes,
             files: Mutex::new(HashMap::new()),
             next_slot: AtomicU32::new(1),
         }
+    }
+
+    /// The site folder.
+    pub fn root(&self) -> &Path {
+        &self.root
     }
 
     /// The compiled file at site path `path`, or `None` when there is no such file. Each file
@@ -247,7 +327,7 @@ impl Store {
         let path = path.to_string();
         Some(match read {
             Ok(Some(bytes)) => match String::from_utf8(bytes) {
-                Ok(text) => Compiled::new(path, slot, Arc::from(text), 0, &self.language),
+                Ok(text) => Compiled::new(path, slot, Arc::from(text), 0, &self.dialect),
                 Err(_) => {
                     Compiled::unreadable(path, slot, "the file is not valid UTF-8 text".into())
                 }
@@ -267,9 +347,59 @@ impl Store {
     }
 }
 
-/// Liquid's standard tags, blocks and filters, Jekyll's array filters and `slugify`, docgen's
-/// `include` and `include_relative`, and the Jekyll URL filters and `jsonify`.
-pub fn language(config: &Config) -> Language {
+/// The Liquid docgen speaks for one site, and what its tags need to know of the site.
+pub struct Dialect {
+    pub language: Language,
+    /// The tags declared in `[include_tags]`.
+    pub include_tags: Vec<String>,
+    /// The path of `base_url`, for URLs `{% link %}` writes into raw HTML.
+    pub base_path: String,
+    /// `broken_links = "warn"`: a broken `{% link %}` is a warning.
+    pub broken_links_warn: bool,
+    /// `undefined_variables = "warn"`.
+    pub undefined_warns: bool,
+}
+
+/// The tags and blocks docgen's Liquid has built in (declared include tags come on top).
+pub const BUILTIN_TAGS: &[&str] = &[
+    "assign",
+    "break",
+    "continue",
+    "cycle",
+    "increment",
+    "decrement",
+    "include",
+    "include_relative",
+    "link",
+    prepare::OUTPUT_TAG,
+    "raw",
+    "if",
+    "unless",
+    "ifchanged",
+    "for",
+    "tablerow",
+    "comment",
+    "capture",
+    "case",
+    "highlight",
+];
+
+/// The Liquid of `config`'s site: see `language`.
+pub fn dialect(config: &Config) -> Dialect {
+    Dialect {
+        language: language(config),
+        include_tags: config.include_tags.iter().map(|(n, _)| n.clone()).collect(),
+        base_path: config.base_path.clone(),
+        broken_links_warn: config.broken_links == crate::diagnostic::Severity::Warning,
+        undefined_warns: config.undefined_variables == crate::diagnostic::Severity::Warning,
+    }
+}
+
+/// Liquid's standard tags, blocks and filters (those evaluating expressions made lenient: see
+/// `lenient`), Jekyll's array filters, `slugify` and `markdownify`, docgen's `include`,
+/// `include_relative`, `link`, `highlight` and the tags of `[include_tags]`, and the Jekyll
+/// URL filters and `jsonify`.
+fn language(config: &Config) -> Language {
     let mut language = Language::default();
     // Each is registered guarded: see `limits`.
     macro_rules! tags {
@@ -291,25 +421,31 @@ pub fn language(config: &Config) -> Language {
         })*};
     }
     tags!(
-        loops::AssignTag,
+        LenientTag(loops::AssignTag),
         stdlib::BreakTag,
         stdlib::ContinueTag,
-        stdlib::CycleTag,
+        LenientTag(stdlib::CycleTag),
         stdlib::IncrementTag,
         stdlib::DecrementTag,
         IncludeTag { relative: false },
-        IncludeTag { relative: true }
+        IncludeTag { relative: true },
+        LinkTag,
+        OutputTag
     );
+    for (name, file) in &config.include_tags {
+        tags!(DeclaredTag::new(name, file));
+    }
     blocks!(
         stdlib::RawBlock,
-        stdlib::IfBlock,
-        stdlib::UnlessBlock,
+        LenientBlock(stdlib::IfBlock),
+        LenientBlock(stdlib::UnlessBlock),
         stdlib::IfChangedBlock,
-        loops::ForBlock,
-        loops::TableRowBlock,
+        LenientBlock(loops::ForBlock),
+        LenientBlock(loops::TableRowBlock),
         stdlib::CommentBlock,
         loops::CaptureBlock,
-        stdlib::CaseBlock
+        LenientBlock(stdlib::CaseBlock),
+        HighlightBlock
     );
     filters!(
         stdlib::Abs,
@@ -368,7 +504,8 @@ pub fn language(config: &Config) -> Language {
         jekyll::Slugify,
         UrlFilter::relative(config),
         UrlFilter::absolute(config),
-        Jsonify
+        Jsonify,
+        Markdownify::new(std::sync::Arc::new(crate::highlight::Highlighter::new()))
     );
     language
 }
