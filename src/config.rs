@@ -85,9 +85,13 @@ impl Config {
     pub fn load(root: &Path, overrides: &Overrides) -> Result<Config> {
         let path = root.join(CONFIG_FILE);
         if !path.is_file() {
+            // The absolute path, so "no docgen.toml in ." never leaves the writer guessing.
+            let shown = std::fs::canonicalize(root)
+                .or_else(|_| std::path::absolute(root))
+                .unwrap_or_else(|_| root.to_path_buf());
             return Err(Error::Usage(format!(
-                "no {CONFIG_FILE} in {} — run docgen in a site folder or pass --root DIR",
-                root.display()
+                "no {CONFIG_FILE} in {} — run `docgen init` to start a site here, or pass --root DIR",
+                shown.display()
             )));
         }
         let text = fs::read_to_string(&path)?;
@@ -106,8 +110,11 @@ impl Config {
                 let (line, col) = LineIndex::new(text).position(span.start);
                 d = d.at(line, col).with_source(text, span.len());
             }
-            if e.message().contains("unknown field") {
-                d = d.with_note("site-specific values belong in the [extra] table");
+            if let Some((unknown, expected)) = unknown_field(e.message()) {
+                let suggestion = crate::links::closest(unknown, expected.iter().copied());
+                d = d
+                    .with_suggestion(suggestion.map(str::to_string))
+                    .with_note("site-specific values belong in the [extra] table");
             }
             d
         })?;
@@ -272,6 +279,15 @@ fn url_path(url: &str) -> String {
     }
 }
 
+/// The key and the valid keys of serde's "unknown field `titel`, expected one of `title`, …"
+/// (or "expected `skip`"), so a typo gets the same "did you mean" as in front matter.
+fn unknown_field(message: &str) -> Option<(&str, Vec<&str>)> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (unknown, rest) = rest.split_once('`')?;
+    let expected = rest.split('`').skip(1).step_by(2).collect();
+    Some((unknown, expected))
+}
+
 /// The 1-based line where top-level `key =` is set, or 0.
 fn key_line(text: &str, key: &str) -> u32 {
     text.lines()
@@ -332,6 +348,26 @@ mod tests {
             "{}",
             d.message
         );
+    }
+
+    #[test]
+    fn unknown_keys_get_a_suggestion_like_front_matter() {
+        let d = parse("titel = \"x\"\n").unwrap_err();
+        assert_eq!(d.suggestion.as_deref(), Some("title"));
+        assert_eq!(d.line, 1);
+        let d = parse("[external_links]\nskips = []\n").unwrap_err();
+        assert_eq!(d.suggestion.as_deref(), Some("skip"));
+        let d = parse("colour_scheme = \"dark\"\n").unwrap_err();
+        assert_eq!(d.suggestion, None);
+        assert_eq!(
+            unknown_field("unknown field `titel`, expected one of `title`, `theme`"),
+            Some(("titel", vec!["title", "theme"]))
+        );
+        assert_eq!(
+            unknown_field("unknown field `x`, expected `skip`"),
+            Some(("x", vec!["skip"]))
+        );
+        assert_eq!(unknown_field("invalid type: integer"), None);
     }
 
     #[test]

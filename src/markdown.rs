@@ -20,6 +20,8 @@ use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, LinkType, Options, Pars
 use crate::diagnostic::{Diagnostic, LineIndex, SourceLines};
 use crate::highlight::{Highlighter, escape};
 
+mod callout;
+
 /// Length in characters of `Document::excerpt`, the start of the page's text for search results.
 pub const EXCERPT_CHARS: usize = 160;
 
@@ -181,6 +183,9 @@ pub struct Document {
     pub anchors: Vec<String>,
     /// The text of the first level-1 heading.
     pub title: Option<String>,
+    /// Whether the body opens with that heading (nothing but HTML comments before it): then it
+    /// can be the page's title, printed once by the layout (see `render_body`).
+    pub starts_with_title: bool,
     /// The first `EXCERPT_CHARS` characters of the body's plain text (no headings, code blocks,
     /// images or raw HTML), cut at a word and ended with `…` when there is more.
     pub excerpt: String,
@@ -241,6 +246,8 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_WIKILINKS
+        // GitHub alerts: `> [!NOTE]` … `> [!CAUTION]` (see `callout`).
+        | Options::ENABLE_GFM
 }
 
 /// Reads the outline of the body of `file`: `text` is the whole file and the body starts at
@@ -298,6 +305,37 @@ pub fn render_html(
     hrefs: &[String],
     highlighter: &Highlighter,
 ) -> String {
+    render_body(text, body_offset, hrefs, highlighter, false).html
+}
+
+/// A rendered body, and the heading it opened with when that heading was lifted out of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Body {
+    pub html: String,
+    pub title: Option<Title>,
+}
+
+/// The opening `# heading` of a body, for the layout to print as the page's one `<h1>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Title {
+    /// Its id, so `#installation` links still land on it.
+    pub id: String,
+    /// Its inner HTML (code, emphasis and links kept), without the `#` self-link.
+    pub html: String,
+    /// The whole heading as it renders in place (`<h1 id=…>…</h1>`): `Body::html` follows it.
+    pub heading: String,
+}
+
+/// Like `render_html`; with `lift_title`, a body that starts with a level-1 heading
+/// (`Document::starts_with_title`) is rendered without it and the heading comes back as
+/// `Body::title`, so the layout prints the title once, where it prints titles.
+pub fn render_body(
+    text: &str,
+    body_offset: usize,
+    hrefs: &[String],
+    highlighter: &Highlighter,
+    lift_title: bool,
+) -> Body {
     let body = &text[body_offset..];
     let parser = Parser::new_ext(body, options()).into_offset_iter();
     let mut walker = Walker::new(Some(Output {
@@ -305,14 +343,23 @@ pub fn render_html(
         hrefs,
         highlighter,
     }));
+    walker.lift_title = lift_title;
     for (event, _) in kramdown::events(body, 0, parser, options(), 0) {
         walker.event(event, Location::nowhere);
     }
     let mut html = String::with_capacity(body.len() * 2);
     if let Some(output) = walker.output {
-        pulldown_cmark::html::push_html(&mut html, output.events.into_iter());
+        let events = callout::rewrite(output.events);
+        pulldown_cmark::html::push_html(&mut html, events.into_iter());
     }
-    html
+    let title = walker.lifted.map(|(id, inner, whole)| {
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, inner.into_iter());
+        let mut heading = String::new();
+        pulldown_cmark::html::push_html(&mut heading, whole.into_iter());
+        Title { id, html, heading }
+    });
+    Body { html, title }
 }
 
 /// What the renderer is in the middle of collecting.
@@ -358,6 +405,23 @@ struct Walker<'a, 'h> {
     /// Plain text of the body for the excerpt (scan pass); collection stops once there is
     /// enough.
     text: String,
+    /// Where the body is before its first block: `Leading::Start` until one is seen.
+    leading: Leading,
+    /// Render pass: leave an opening `# heading` out of the output, into `lifted`.
+    lift_title: bool,
+    /// The lifted heading's id, inner events and whole events (with its tag and self-link).
+    lifted: Option<(String, Vec<Event<'a>>, Vec<Event<'a>>)>,
+}
+
+/// Whether the body opens with a level-1 heading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Leading {
+    /// Nothing but HTML comments so far (`in_comment`: inside a multi-line one).
+    Start { in_comment: bool },
+    /// Inside the opening level-1 heading.
+    Title,
+    /// Past the first block.
+    Done,
 }
 
 impl<'a, 'h> Walker<'a, 'h> {
@@ -369,10 +433,42 @@ impl<'a, 'h> Walker<'a, 'h> {
             capture: None,
             open_link: None,
             text: String::new(),
+            leading: Leading::Start { in_comment: false },
+            lift_title: false,
+            lifted: None,
         }
     }
 
+    /// Follows the body's first block, for `Document::starts_with_title`.
+    fn track_leading(&mut self, event: &Event<'_>) {
+        let Leading::Start { in_comment } = self.leading else {
+            return;
+        };
+        self.leading = match event {
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            }) if !in_comment => Leading::Title,
+            Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => self.leading,
+            Event::Html(html) => {
+                let html = html.trim();
+                let opens = in_comment || html.starts_with("<!--");
+                if html.is_empty() || opens {
+                    // A comment (a licence header, an editor note) is not content.
+                    let closed = html.ends_with("-->");
+                    Leading::Start {
+                        in_comment: opens && !closed,
+                    }
+                } else {
+                    Leading::Done
+                }
+            }
+            _ => Leading::Done,
+        };
+    }
+
     fn event(&mut self, event: Event<'a>, position: impl Fn() -> Location) {
+        self.track_leading(&event);
         // Inside an image only the alt text matters; inside code only the text.
         match &mut self.capture {
             Some(Capture::Image { alt, .. }) => {
@@ -613,6 +709,20 @@ impl<'a, 'h> Walker<'a, 'h> {
         let level_number = level as u8;
         if level_number == 1 && self.doc.title.is_none() {
             self.doc.title = Some(text.clone());
+        }
+        if self.leading == Leading::Title {
+            self.leading = Leading::Done;
+            self.doc.starts_with_title = true;
+            if self.lift_title && self.output.is_some() {
+                let whole = heading_html(level_number, &id, &classes, &attrs, events.clone());
+                self.lifted = Some((id.clone(), events, whole));
+                self.doc.headings.push(Heading {
+                    level: level_number,
+                    id,
+                    text,
+                });
+                return;
+            }
         }
         if let Some(output) = &mut self.output {
             output

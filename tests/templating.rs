@@ -552,11 +552,13 @@ fn the_shipped_example_site_uses_includes_and_the_glossary() {
     assert!(box_instance.contains("in Cloud Elements"));
     assert!(
         read("elements/zendesk/zendesk-create-instance.html")
-            .contains("<blockquote class=\"markdown-alert-warning\">")
+            .contains("<div class=\"callout callout--warning\" role=\"note\">"),
+        "the built-in callout.html"
     );
     assert!(
         read("elements/gotowebinar/gotowebinar-create-instance.html")
-            .contains("<blockquote class=\"markdown-alert-note\">")
+            .contains("<div class=\"callout callout--note\" role=\"note\">"),
+        "the built-in note.html"
     );
     let config = Config::load(repo, &Overrides::default()).unwrap();
     let site = Site::load(config).unwrap();

@@ -297,6 +297,7 @@ impl Store {
     /// The compiled file at site path `path`, or `None` when there is no such file. Each file
     /// is read and parsed once, by the first page that asks.
     pub fn get(&self, path: &str) -> Option<Arc<Compiled>> {
+        let mut built_in = None;
         if let Some(rel) = path
             .strip_prefix(INCLUDES_DIR)
             .and_then(|p| p.strip_prefix('/'))
@@ -305,14 +306,34 @@ impl Store {
                 .binary_search_by(|i| i.as_str().cmp(rel))
                 .is_err()
         {
-            return None;
+            // Not in the site's includes/: the default theme's file of that name, if any.
+            built_in = Some(crate::theme::built_in_include(rel)?);
         }
         let cell: Cell = {
             let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
             Arc::clone(files.entry(path.to_string()).or_default())
         };
-        cell.get_or_init(|| self.compile(path).map(Arc::new))
-            .clone()
+        cell.get_or_init(|| match built_in {
+            Some(text) => Some(Arc::new(self.compile_built_in(path, text))),
+            None => self.compile(path).map(Arc::new),
+        })
+        .clone()
+    }
+
+    /// A built-in include: messages name it `(built-in theme) includes/<name>`, as they name
+    /// built-in templates, since the site has no such file to open.
+    fn compile_built_in(&self, path: &str, text: &'static str) -> Compiled {
+        let slot = self
+            .next_slot
+            .fetch_add(1, Ordering::Relaxed)
+            .min(prepare::MAX_SLOT + 1);
+        Compiled::new(
+            format!("(built-in theme) {path}"),
+            slot,
+            Arc::from(text),
+            0,
+            &self.dialect,
+        )
     }
 
     fn compile(&self, path: &str) -> Option<Compiled> {
@@ -341,7 +362,11 @@ impl Store {
     /// `includes/`, or the files directly in another folder.
     pub fn names_in(&self, dir: &str) -> Vec<String> {
         if dir == INCLUDES_DIR {
-            return self.includes.clone();
+            let mut names = self.includes.clone();
+            names.extend(crate::theme::built_in_include_names().map(str::to_string));
+            names.sort();
+            names.dedup();
+            return names;
         }
         source::files_in(&self.root.join(dir))
     }
