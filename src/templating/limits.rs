@@ -8,7 +8,8 @@
 //!   so that problems found later (while rendering) can point at the tag.
 //! - Every tag, block and filter is registered wrapped (`guard_tag`, `guard_block`,
 //!   `guard_filter`): rendering counts nesting through includes, include expansions, and the text
-//!   filters produce, in the page's `Budget` (kept in the runtime's registers); `loops` charges
+//!   filters produce, in the page's `Budget` (kept by this thread while it renders the page:
+//!   other tags write while holding the runtime's registers, so those cannot hold it); `loops` charges
 //!   loop iterations, assignments and captured text to the same budget, and `render` meters what
 //!   is written.
 //! - A panic inside the Liquid crates is caught (`parse`, `render`) and becomes an error that
@@ -17,17 +18,16 @@
 use std::cell::{Cell, RefCell};
 use std::io::Write;
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::{Arc, Once};
+use std::sync::Once;
 
 use liquid_core::parser::{FilterArguments, ParseFilter};
-use liquid_core::runtime::{Registers, Template};
+use liquid_core::runtime::Template;
 use liquid_core::{
     BlockReflection, Error, Filter, FilterReflection, Language, ParseBlock, ParseTag, Renderable,
     Result, Runtime, TagBlock, TagReflection, TagTokenIter, Value, ValueView,
 };
 
 use super::prepare;
-use super::store::Compiled;
 use super::tags::RenderState;
 use crate::diagnostic::Diagnostic;
 
@@ -97,10 +97,10 @@ impl Limit {
     }
 }
 
-/// A tag or block of a file: the file, and the tag's number (see `Compiled::tags`).
+/// A tag or block of a file: the file's slot, and the tag's number (see `Compiled::tags`).
 #[derive(Clone)]
 pub struct Construct {
-    pub file: Option<Arc<Compiled>>,
+    pub slot: u32,
     pub seq: usize,
     pub name: String,
 }
@@ -111,7 +111,7 @@ pub struct Tripped {
     pub at: Option<Construct>,
 }
 
-/// A page's counters, in its runtime's registers.
+/// A page's counters.
 #[derive(Default)]
 pub struct Budget {
     depth: usize,
@@ -121,59 +121,60 @@ pub struct Budget {
     tripped: Option<Tripped>,
 }
 
-/// Charges `limit`-counted work to the page's budget: `Err` once it is used up.
-fn trip(registers: &Registers, limit: Limit) -> Error {
-    let mut budget = registers.get_mut::<Budget>();
+/// Runs `f` on the budget of the page rendering on this thread.
+fn budget<T>(f: impl FnOnce(&mut Budget) -> T) -> T {
+    BUDGET.with(|b| f(&mut b.borrow_mut()))
+}
+
+/// Notes that the page reached `limit`: the error to return.
+fn trip(limit: Limit) -> Error {
     let message = limit.message(None);
-    if budget.tripped.is_none() {
-        budget.tripped = Some(Tripped { limit, at: None });
-    }
+    budget(|b| {
+        if b.tripped.is_none() {
+            b.tripped = Some(Tripped { limit, at: None });
+        }
+    });
     Error::with_msg(message)
 }
 
 /// Counts one loop iteration.
-pub fn charge_iteration(registers: &Registers) -> Result<()> {
-    let over = {
-        let mut budget = registers.get_mut::<Budget>();
-        budget.iterations += 1;
-        budget.iterations > MAX_ITERATIONS
-    };
+pub fn charge_iteration() -> Result<()> {
+    let over = budget(|b| {
+        b.iterations += 1;
+        b.iterations > MAX_ITERATIONS
+    });
     if over {
-        return Err(trip(registers, Limit::Iterations));
+        return Err(trip(Limit::Iterations));
     }
     Ok(())
 }
 
 /// Checks, before a loop starts, that it fits: `len` iterations over `written`.
-pub fn check_range(registers: &Registers, written: &str, len: u128) -> Result<()> {
+pub fn check_range(written: &str, len: u128) -> Result<()> {
     if len > u128::from(MAX_ITERATIONS) {
-        return Err(trip(
-            registers,
-            Limit::Range {
-                written: written.to_string(),
-                len,
-            },
-        ));
+        return Err(trip(Limit::Range {
+            written: written.to_string(),
+            len,
+        }));
     }
     Ok(())
 }
 
 /// Counts `bytes` of text produced.
-pub fn charge_text(registers: &Registers, bytes: usize) -> Result<()> {
-    let over = {
-        let mut budget = registers.get_mut::<Budget>();
-        budget.text = budget.text.saturating_add(bytes);
-        budget.text > MAX_TEXT
-    };
+pub fn charge_text(bytes: usize) -> Result<()> {
+    let over = budget(|b| {
+        b.text = b.text.saturating_add(bytes);
+        b.text > MAX_TEXT
+    });
     if over {
-        return Err(trip(registers, Limit::Text));
+        return Err(trip(Limit::Text));
     }
     Ok(())
 }
 
 /// Counts a value made (assigned, or returned by a filter) by its size.
-pub fn charge_value(registers: &Registers, value: &dyn ValueView) -> Result<()> {
-    charge_text(registers, size(value, MAX_TEXT + 1))
+pub fn charge_value(value: &dyn ValueView) -> Result<()> {
+    charge_text(size(value, MAX_TEXT + 1))
 }
 
 /// About how many bytes `value` holds (strings by length, each item some overhead), counted up
@@ -205,12 +206,11 @@ pub fn size(value: &dyn ValueView, cap: usize) -> usize {
 /// A writer that charges what goes through it to the page's budget.
 pub struct Metered<'a> {
     pub inner: &'a mut dyn Write,
-    pub registers: &'a Registers,
 }
 
 impl Write for Metered<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        charge_text(self.registers, buf.len()).map_err(|e| std::io::Error::other(e.to_string()))?;
+        charge_text(buf.len()).map_err(|e| std::io::Error::other(e.to_string()))?;
         self.inner.write_all(buf)?;
         Ok(buf.len())
     }
@@ -223,12 +223,23 @@ impl Write for Metered<'_> {
 thread_local! {
     /// The tags being parsed on this thread, innermost last, and how many were started: Liquid's
     /// parser calls our wrappers but hands them no position, so a tag is known by its number.
-    static PARSING: RefCell<(usize, Vec<(usize, String)>)> = const { RefCell::new((0, Vec::new())) };
+    static PARSING: RefCell<Parsing> = const { RefCell::new(Parsing { slot: 0, next: 0, open: Vec::new() }) };
+    /// The budget of the page rendering on this thread.
+    static BUDGET: RefCell<Budget> = RefCell::new(Budget::default());
     /// The constructs rendering on this thread, innermost last (left as they are by a panic).
     static RENDERING: RefCell<Vec<Construct>> = const { RefCell::new(Vec::new()) };
     /// Whether a panic here is caught (so the hook keeps quiet), and its message.
     static CATCHING: Cell<bool> = const { Cell::new(false) };
     static PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// The file being parsed on this thread (its slot), the number of the next tag, and the tags
+/// being parsed, innermost last.
+#[derive(Default)]
+struct Parsing {
+    slot: u32,
+    next: usize,
+    open: Vec<usize>,
 }
 
 /// Runs `f`, turning a panic into `Err(message)`. The panic hook, installed once, stays quiet
@@ -283,11 +294,19 @@ pub enum ParseFailure {
     },
 }
 
-/// Parses `text` with Liquid's parser, catching a panic.
-pub fn parse(text: &str, language: &Language) -> std::result::Result<Template, ParseFailure> {
+/// Parses `text`, the file in marker slot `slot`, with Liquid's parser, catching a panic.
+pub fn parse(
+    text: &str,
+    language: &Language,
+    slot: u32,
+) -> std::result::Result<Template, ParseFailure> {
     // A file may be parsed while another one renders (an include, on first use): keep the outer
     // state.
-    let outer = PARSING.with(|p| std::mem::take(&mut *p.borrow_mut()));
+    let fresh = Parsing {
+        slot,
+        ..Parsing::default()
+    };
+    let outer = PARSING.with(|p| std::mem::replace(&mut *p.borrow_mut(), fresh));
     let result = catch(|| liquid_core::parser::parse(text, language));
     let inner = PARSING.with(|p| std::mem::replace(&mut *p.borrow_mut(), outer));
     match result {
@@ -295,7 +314,7 @@ pub fn parse(text: &str, language: &Language) -> std::result::Result<Template, P
         Ok(Err(error)) => Err(ParseFailure::Liquid(error)),
         Err(message) => Err(ParseFailure::Panic {
             message,
-            seq: inner.1.last().map(|(seq, _)| *seq),
+            seq: inner.open.last().copied(),
         }),
     }
 }
@@ -307,15 +326,12 @@ pub fn render(
     runtime: &dyn Runtime,
 ) -> std::result::Result<(), Failed> {
     let outer = RENDERING.with(|r| std::mem::take(&mut *r.borrow_mut()));
-    let result = catch(|| {
-        let mut metered = Metered {
-            inner: out,
-            registers: runtime.registers(),
-        };
-        template.render_to(&mut metered, runtime)
-    });
+    let outer_budget = BUDGET.with(|b| std::mem::take(&mut *b.borrow_mut()));
+    let result = catch(|| template.render_to(&mut Metered { inner: out }, runtime));
     let inner = RENDERING.with(|r| std::mem::replace(&mut *r.borrow_mut(), outer));
-    let tripped = runtime.registers().get_mut::<Budget>().tripped.take();
+    let tripped = BUDGET
+        .with(|b| std::mem::replace(&mut *b.borrow_mut(), outer_budget))
+        .tripped;
     match (result, tripped) {
         (Ok(Ok(())), _) => Ok(()),
         (Ok(Err(_)), Some(tripped)) => Err(Failed::Limit(tripped)),
@@ -343,7 +359,10 @@ pub fn diagnostic(
     let name = tripped.at.as_ref().map(|c| c.name.as_str());
     let message = tripped.limit.message(name);
     let located = tripped.at.as_ref().and_then(|construct| {
-        let file = construct.file.as_ref()?;
+        let file = match construct.slot {
+            0 => state.page.as_ref()?,
+            slot => state.used.get(&slot)?,
+        };
         let at = *file.tags.get(construct.seq)?;
         Some((file, at))
     });
@@ -536,27 +555,28 @@ struct GuardedBlock(Box<dyn ParseBlock>);
 #[derive(Clone)]
 struct GuardedFilter(Box<dyn ParseFilter>);
 
-/// Numbers the tag about to be parsed and notes it as being parsed; `done` when it is.
-fn parsing(name: &str) -> usize {
+/// Numbers the tag about to be parsed and notes it as being parsed (`parsed` when it is): its
+/// file's slot and its number.
+fn parsing() -> (u32, usize) {
     PARSING.with(|p| {
         let mut p = p.borrow_mut();
-        let seq = p.0;
-        p.0 += 1;
-        p.1.push((seq, name.to_string()));
-        seq
+        let seq = p.next;
+        p.next += 1;
+        p.open.push(seq);
+        (p.slot, seq)
     })
 }
 
 fn parsed() {
     PARSING.with(|p| {
-        p.borrow_mut().1.pop();
+        p.borrow_mut().open.pop();
     });
 }
 
 impl ParseTag for GuardedTag {
     fn parse(&self, arguments: TagTokenIter, options: &Language) -> Result<Box<dyn Renderable>> {
         let name = self.0.reflection().tag().to_string();
-        let seq = parsing(&name);
+        let (slot, seq) = parsing();
         let inner = self.0.parse(arguments, options);
         parsed();
         // Tags that render no other template do not nest.
@@ -566,6 +586,7 @@ impl ParseTag for GuardedTag {
         ) || name == prepare::OUTPUT_TAG;
         Ok(Box::new(Guarded {
             inner: inner?,
+            slot,
             seq,
             include: name.starts_with("include"),
             nests: !leaf,
@@ -586,11 +607,12 @@ impl ParseBlock for GuardedBlock {
         options: &Language,
     ) -> Result<Box<dyn Renderable>> {
         let name = self.0.reflection().start_tag().to_string();
-        let seq = parsing(&name);
+        let (slot, seq) = parsing();
         let inner = self.0.parse(arguments, block, options);
         parsed();
         Ok(Box::new(Guarded {
             inner: inner?,
+            slot,
             seq,
             include: false,
             nests: true,
@@ -625,7 +647,7 @@ impl std::fmt::Display for MeteredFilter {
 impl Filter for MeteredFilter {
     fn evaluate(&self, input: &dyn ValueView, runtime: &dyn Runtime) -> Result<Value> {
         let value = self.0.evaluate(input, runtime)?;
-        charge_value(runtime.registers(), &value)?;
+        charge_value(&value)?;
         Ok(value)
     }
 }
@@ -634,6 +656,8 @@ impl Filter for MeteredFilter {
 #[derive(Debug)]
 struct Guarded {
     inner: Box<dyn Renderable>,
+    /// The slot of its file, and its number there.
+    slot: u32,
     seq: usize,
     name: String,
     /// `include` or `include_relative`: counted against `MAX_INCLUDES`.
@@ -644,28 +668,24 @@ struct Guarded {
 
 impl Renderable for Guarded {
     fn render_to(&self, writer: &mut dyn Write, runtime: &dyn Runtime) -> Result<()> {
-        let registers = runtime.registers();
         let construct = || Construct {
-            file: registers.get_mut::<RenderState>().current().cloned(),
+            slot: self.slot,
             seq: self.seq,
             name: self.name.clone(),
         };
-        let refused = {
-            let mut budget = registers.get_mut::<Budget>();
-            budget.depth += usize::from(self.nests);
-            if self.include {
-                budget.includes += 1;
-            }
-            if budget.depth > MAX_DEPTH {
+        let refused = budget(|b| {
+            b.depth += usize::from(self.nests);
+            b.includes += usize::from(self.include);
+            if b.depth > MAX_DEPTH {
                 Some(Limit::Depth)
-            } else if budget.includes > MAX_INCLUDES {
+            } else if b.includes > MAX_INCLUDES {
                 Some(Limit::Includes)
             } else {
                 None
             }
-        };
+        });
         let result = match refused {
-            Some(limit) => Err(trip(registers, limit)),
+            Some(limit) => Err(trip(limit)),
             None => {
                 RENDERING.with(|r| r.borrow_mut().push(construct()));
                 let result = self.inner.render_to(writer, runtime);
@@ -673,21 +693,15 @@ impl Renderable for Guarded {
                 result
             }
         };
-        let mut budget = registers.get_mut::<Budget>();
-        budget.depth -= usize::from(self.nests);
-        if result.is_err()
-            && let Some(tripped) = budget.tripped.as_mut()
-            && tripped.at.is_none()
-        {
-            drop(budget);
-            let here = construct();
-            registers
-                .get_mut::<Budget>()
-                .tripped
-                .as_mut()
-                .expect("checked above")
-                .at = Some(here);
-        }
+        budget(|b| {
+            b.depth -= usize::from(self.nests);
+            if result.is_err()
+                && let Some(tripped) = b.tripped.as_mut()
+                && tripped.at.is_none()
+            {
+                tripped.at = Some(construct());
+            }
+        });
         result
     }
 }

@@ -246,7 +246,7 @@ impl Head {
         let len = items.len();
         let first = attr(&self.offset)?.unwrap_or(0).min(len);
         let count = attr(&self.limit)?.map_or(len - first, |l| l.min(len - first));
-        limits::check_range(runtime.registers(), &self.source.to_string(), count)?;
+        limits::check_range(&self.source.to_string(), count)?;
         Ok((items, first, count))
     }
 }
@@ -309,7 +309,7 @@ impl Renderable for For {
         let parent: &dyn ValueView = parent.as_ref().map_or(&nil, |p| p.as_view());
         let length = Value::scalar(count as i64);
         for i in 0..count {
-            limits::charge_iteration(runtime.registers())?;
+            limits::charge_iteration()?;
             let at = if self.head.reversed {
                 first + count - 1 - i
             } else {
@@ -364,7 +364,7 @@ impl Renderable for TableRow {
         };
         let io = |e: std::io::Error| Error::with_msg(format!("cannot write: {e}"));
         for i in 0..count {
-            limits::charge_iteration(runtime.registers())?;
+            limits::charge_iteration()?;
             let item = items.get(first + i);
             let (col, row) = (i % cols, i / cols);
             let col_first = col == 0;
@@ -471,7 +471,7 @@ struct Assign {
 impl Renderable for Assign {
     fn render_to(&self, _writer: &mut dyn Write, runtime: &dyn Runtime) -> Result<()> {
         let value = self.value.evaluate(runtime)?;
-        limits::charge_value(runtime.registers(), value.as_view())?;
+        limits::charge_value(value.as_view())?;
         runtime.set_global(self.name.clone(), value.into_owned());
         Ok(())
     }
@@ -528,7 +528,6 @@ impl Renderable for Capture {
         self.body.render_to(
             &mut Metered {
                 inner: &mut captured,
-                registers: runtime.registers(),
             },
             runtime,
         )?;

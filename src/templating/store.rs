@@ -132,7 +132,7 @@ impl Compiled {
                 return compiled;
             }
         }
-        let parsed = limits::parse(&prepared.text, &dialect.language);
+        let parsed = limits::parse(&prepared.text, &dialect.language, slot);
         if let Err(limits::ParseFailure::Panic { message, seq }) = &parsed {
             let at = seq.and_then(|seq| compiled.tags.get(seq).copied());
             let name = at
