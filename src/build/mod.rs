@@ -241,7 +241,7 @@ impl Site {
                 assets = self.write_files(&out, &renderer, &derived, highlighter)?;
                 // Published only now, complete. A build with errors drops `out` uncommitted,
                 // which deletes what it wrote and leaves the previous output as it was.
-                Some(out.commit()?)
+                Some(out.commit_reporting(&mut diagnostics)?)
             }
             _ => None,
         };
