@@ -568,7 +568,7 @@ impl Blame<'_> {
     ) -> Option<Vec<Diagnostic>> {
         let page = self.site.page(source)?;
         let hrefs = (self.hrefs)(source)?;
-        let (i, link) = page
+        let (_, link) = page
             .doc
             .links
             .iter()
@@ -582,7 +582,6 @@ impl Blame<'_> {
             // The check stage reported it at its line already.
             return Some(Vec::new());
         }
-        let _ = i;
         let kind_note = match (link.html, link.kind) {
             (Some(attr), _) => format!("in raw HTML: <{attr}>"),
             (None, LinkKind::Image) => format!("alt text: \"{}\"", link.text),

@@ -48,6 +48,8 @@ pub fn for_each_start_tag(html: &str, mut visit: impl FnMut(&StartTag)) {
         return;
     }
     let mut tag = StartTag::default();
+    // Attributes of earlier tags, kept to reuse their strings: a page has thousands.
+    let mut spare: Vec<Attr> = Vec::new();
     let mut in_start_tag = false;
     let mut skip_value = false;
     let mut emitter = CallbackEmitter::new(
@@ -56,23 +58,28 @@ pub fn for_each_start_tag(html: &str, mut visit: impl FnMut(&StartTag)) {
                 CallbackEvent::OpenStartTag { name } => {
                     tag.name.clear();
                     tag.name.push_str(&String::from_utf8_lossy(name));
-                    tag.attrs.clear();
+                    spare.append(&mut tag.attrs);
                     in_start_tag = true;
                 }
                 CallbackEvent::AttributeName { name } if in_start_tag => {
-                    let name = String::from_utf8_lossy(name).into_owned();
+                    let name = String::from_utf8_lossy(name);
                     skip_value = tag.attrs.iter().any(|a| a.name == name);
                     if !skip_value {
-                        tag.attrs.push(Attr {
-                            name,
+                        let mut attr = spare.pop().unwrap_or_else(|| Attr {
+                            name: String::new(),
                             value: String::new(),
-                            span: span.end..span.end,
+                            span: 0..0,
                         });
+                        attr.name.clear();
+                        attr.name.push_str(&name);
+                        attr.value.clear();
+                        attr.span = span.end..span.end;
+                        tag.attrs.push(attr);
                     }
                 }
                 CallbackEvent::AttributeValue { value } if in_start_tag && !skip_value => {
                     if let Some(attr) = tag.attrs.last_mut() {
-                        attr.value = String::from_utf8_lossy(value).into_owned();
+                        attr.value.push_str(&String::from_utf8_lossy(value));
                         attr.span = span.start..span.end;
                     }
                 }

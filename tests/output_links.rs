@@ -418,3 +418,85 @@ fn the_walker_and_docgen_agree_on_planted_breakage() {
     assert!(!walked.is_empty());
     assert_eq!(walked, reported, "{}", built.diagnostics_text());
 }
+
+// ---- serve --watch ------------------------------------------------------------------------
+
+/// Headlines of a session's diagnostics and of a fresh `check` of the same site, which must agree.
+fn live_and_fresh(
+    session: &docgen::session::Session,
+    site: &TestSite,
+    highlighter: &docgen::highlight::Highlighter,
+) -> Vec<String> {
+    let live: Vec<String> = session.diagnostics().iter().map(|d| d.headline()).collect();
+    let options = docgen::check::CheckOptions {
+        root: site.root().to_path_buf(),
+        ..Default::default()
+    };
+    let fresh = docgen::check::check(&options, highlighter).unwrap();
+    let fresh: Vec<String> = fresh.build.diagnostics.iter().map(|d| d.headline()).collect();
+    assert_eq!(live, fresh, "the session agrees with a fresh check");
+    live
+}
+
+#[test]
+fn a_serve_session_keeps_the_output_check_current() {
+    use docgen::session::{Change, Session};
+    let site = TestSite::new()
+        .page("index.md", "# Home\n\n<a href=\"guide.html#setup\">the guide</a>\n")
+        .page("guide.md", "# Guide\n\n## Setup\n")
+        .page("support.md", "# Support\n")
+        .file(
+            "templates/page.html",
+            "{% extends \"base.html\" %}\n{% block footer %}<a href=\"/support.html\">Support</a>\n<img src=\"/img/badge.svg\" alt=\"\">{% endblock footer %}\n",
+        )
+        .file("static/img/badge.svg", "<svg/>");
+    let highlighter = docgen::highlight::Highlighter::new();
+    let out = tempfile::tempdir().unwrap();
+    let (mut session, first) = Session::open(
+        site.root(),
+        docgen::config::Overrides::default(),
+        out.path(),
+        &highlighter,
+    )
+    .unwrap();
+    assert!(first.diagnostics.is_empty(), "{:?}", first.diagnostics);
+
+    // A file a template links to goes: every page using it is checked again.
+    std::fs::remove_file(site.root().join("static/img/badge.svg")).unwrap();
+    session
+        .apply(&[Change::StaticFile("img/badge.svg".into())], &highlighter)
+        .unwrap();
+    assert_eq!(
+        live_and_fresh(&session, &site, &highlighter),
+        ["templates/page.html:3:11: broken image \"/img/badge.svg\""]
+    );
+
+    // A page a template links to goes.
+    std::fs::remove_file(site.root().join("content/support.md")).unwrap();
+    session
+        .apply(&[Change::Page("support.md".into())], &highlighter)
+        .unwrap();
+    assert_eq!(live_and_fresh(&session, &site, &highlighter).len(), 2);
+
+    // Both come back; then an anchor named by raw HTML goes away.
+    std::fs::write(site.root().join("static/img/badge.svg"), "<svg/>").unwrap();
+    std::fs::write(site.root().join("content/support.md"), "# Support\n").unwrap();
+    session
+        .apply(
+            &[
+                Change::StaticFile("img/badge.svg".into()),
+                Change::Page("support.md".into()),
+            ],
+            &highlighter,
+        )
+        .unwrap();
+    assert!(live_and_fresh(&session, &site, &highlighter).is_empty());
+    std::fs::write(site.root().join("content/guide.md"), "# Guide\n\n## Set up\n").unwrap();
+    session
+        .apply(&[Change::Page("guide.md".into())], &highlighter)
+        .unwrap();
+    assert_eq!(
+        live_and_fresh(&session, &site, &highlighter),
+        ["content/index.md:3:10: broken anchor \"guide.html#setup\": content/guide.md has no heading with id \"setup\" — did you mean \"guide.html#set-up\"?"]
+    );
+}
