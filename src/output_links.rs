@@ -131,34 +131,75 @@ pub struct Scanned {
     pub refs: Vec<OutRef>,
 }
 
+/// The rendered Markdown inside a page's HTML: where it is, and what the page's outline knows
+/// of it (its ids, and the URLs its links became), so that it need not be read again.
+pub struct Content<'a> {
+    pub range: Range<usize>,
+    pub ids: Vec<&'a str>,
+    /// (URL, `a href`-style label, role) of each link of the Markdown, with its resolved href.
+    pub links: Vec<(&'a str, &'static str, UrlRole)>,
+}
+
 impl Scanned {
-    /// Reads `html`, written at `site_path` by `owner`; `content` is where the page's rendered
-    /// Markdown is in it.
+    /// Reads `html`, written at `site_path` by `owner`. With `content`, the page's rendered
+    /// Markdown is not read again: its ids come from the outline, and of its links (checked at
+    /// their lines already) only those with a `#fragment` are kept, since a fragment may name an
+    /// id that only a layout writes.
     pub fn new(
         owner: Owner,
         site_path: String,
         html: &str,
-        content: Option<Range<usize>>,
+        content: Option<Content<'_>>,
         urls: &SiteUrls,
     ) -> Scanned {
         let mut ids = HashSet::new();
         let mut refs = Vec::new();
-        raw_html::for_each_start_tag(html, |tag| {
-            ids.extend(raw_html::anchor_ids(tag).map(str::to_string));
-            for r in raw_html::url_refs(tag, html) {
-                if is_external(&r.url) && urls.own_path(&r.url).is_none() {
-                    continue;
+        let mut read = |part: &str| {
+            raw_html::for_each_link_tag(part, |tag| {
+                ids.extend(raw_html::anchor_ids(tag).map(str::to_string));
+                for r in raw_html::url_refs(tag, part) {
+                    if is_external(&r.url) && urls.own_path(&r.url).is_none() {
+                        continue;
+                    }
+                    refs.push(OutRef {
+                        url: r.url,
+                        attr: r.attr,
+                        role: r.role,
+                        in_content: false,
+                    });
                 }
-                let in_content = content
-                    .as_ref()
-                    .is_some_and(|c| c.start <= r.span.start && r.span.end <= c.end);
-                refs.push(OutRef {
-                    url: r.url,
-                    attr: r.attr,
-                    role: r.role,
-                    in_content,
-                });
+            });
+        };
+        match &content {
+            Some(c) if c.range.end <= html.len() => {
+                read(&html[..c.range.start]);
+                read(&html[c.range.end..]);
             }
+            _ => read(html),
+        }
+        if let Some(c) = content {
+            ids.extend(c.ids.into_iter().map(str::to_string));
+            for (url, attr, role) in c.links {
+                if url.contains('#') && (!is_external(url) || urls.own_path(url).is_some()) {
+                    refs.push(OutRef {
+                        url: url.to_string(),
+                        attr,
+                        role,
+                        in_content: true,
+                    });
+                }
+            }
+        }
+        // A fragment of the page itself is settled now (its ids change only when it is read
+        // again); only broken ones are kept, to be reported.
+        refs.retain(|r| {
+            let Some(fragment) = r.url.strip_prefix('#') else {
+                return true;
+            };
+            let fragment = percent_decode(fragment);
+            !(fragment.is_empty()
+                || fragment.eq_ignore_ascii_case("top")
+                || ids.contains(&fragment))
         });
         Scanned {
             owner,

@@ -41,12 +41,133 @@ impl StartTag {
 
 /// Calls `visit` with every start tag of `html`, in order. Text inside `<script>`, `<style>`,
 /// `<textarea>` and the like is text, as in a browser.
-pub fn for_each_start_tag(html: &str, mut visit: impl FnMut(&StartTag)) {
+pub fn for_each_start_tag(html: &str, visit: impl FnMut(&StartTag)) {
     // Most HTML in Markdown is a closing tag or a `<br>`: skip the tokenizer when there cannot be
     // an attribute.
     if !html.contains('=') {
         return;
     }
+    tokenize(html, true, &|at| at, visit);
+}
+
+/// `for_each_start_tag` for a whole page docgen rendered, visiting only the tags that can hold a
+/// URL or an id, fast: a byte scan finds the start tags (skipping text, comments and the text
+/// of `<script>`, `<style>`, `<textarea>` and `<title>`), and the tokenizer reads just those
+/// tags, in one run. Spans are positions in `html`.
+pub fn for_each_link_tag(html: &str, visit: impl FnMut(&StartTag)) {
+    let bytes = html.as_bytes();
+    let mut buffer = String::new();
+    // (offset in `buffer`, offset in `html`) of each tag copied.
+    let mut segments: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while let Some(lt) = memchr_lt(bytes, i) {
+        i = lt + 1;
+        let rest = &bytes[lt + 1..];
+        if rest.starts_with(b"!--") {
+            i = find(bytes, lt + 4, b"-->").map_or(bytes.len(), |e| e + 3);
+            continue;
+        }
+        if !rest.first().is_some_and(u8::is_ascii_alphabetic) {
+            continue;
+        }
+        let name_end = rest
+            .iter()
+            .position(|b| b.is_ascii_whitespace() || matches!(b, b'>' | b'/'))
+            .unwrap_or(rest.len());
+        let name = &rest[..name_end];
+        let end = tag_end(bytes, lt + 1 + name_end);
+        let tag = &bytes[lt..end];
+        let wanted = URL_ATTRS
+            .iter()
+            .any(|(element, ..)| name.eq_ignore_ascii_case(element.as_bytes()))
+            || find(tag, 0, b"id").is_some()
+            || find(tag, 0, b"name").is_some();
+        if wanted && tag.contains(&b'=') {
+            segments.push((buffer.len(), lt));
+            buffer.push_str(&html[lt..end]);
+            if !buffer.ends_with('>') {
+                buffer.push('>');
+            }
+        }
+        i = end;
+        for raw in [&b"script"[..], b"style", b"textarea", b"title"] {
+            if name.eq_ignore_ascii_case(raw) {
+                // Its text is not markup: go to its end tag.
+                let mut close = Vec::with_capacity(raw.len() + 2);
+                close.extend_from_slice(b"</");
+                close.extend_from_slice(raw);
+                i = find_ignore_case(bytes, end, &close).unwrap_or(bytes.len());
+            }
+        }
+    }
+    if segments.is_empty() {
+        return;
+    }
+    let to_html = |at: usize| {
+        let n = segments.partition_point(|&(b, _)| b <= at);
+        let (b, h) = segments[n.saturating_sub(1)];
+        h + (at - b)
+    };
+    // The buffer holds start tags only, so the tokenizer must not switch to script text.
+    tokenize(&buffer, false, &to_html, visit);
+}
+
+fn memchr_lt(bytes: &[u8], from: usize) -> Option<usize> {
+    bytes
+        .get(from..)?
+        .iter()
+        .position(|&b| b == b'<')
+        .map(|p| from + p)
+}
+
+fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    bytes
+        .get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| from + p)
+}
+
+fn find_ignore_case(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    bytes
+        .get(from..)?
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+        .map(|p| from + p)
+}
+
+/// The index just past the `>` closing the start tag whose attributes start at `from`, as the
+/// tokenizer reads it: quotes matter only for a value (after `=`).
+fn tag_end(bytes: &[u8], from: usize) -> usize {
+    let mut i = from;
+    let mut after_equals = false;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'>' => return i + 1,
+            b'=' => after_equals = true,
+            b'"' | b'\'' if after_equals => {
+                let quote = bytes[i];
+                i = bytes[i + 1..]
+                    .iter()
+                    .position(|&b| b == quote)
+                    .map_or(bytes.len(), |p| i + 1 + p);
+                after_equals = false;
+            }
+            b if b.is_ascii_whitespace() => {}
+            _ => after_equals = false,
+        }
+        i += 1;
+    }
+    bytes.len()
+}
+
+/// Runs the tokenizer over `html`, visiting each start tag with spans mapped by `to_source`.
+fn tokenize(
+    html: &str,
+    switch_states: bool,
+    to_source: &dyn Fn(usize) -> usize,
+    mut visit: impl FnMut(&StartTag),
+) {
     let mut tag = StartTag::default();
     // Attributes of earlier tags, kept to reuse their strings: a page has thousands.
     let mut spare: Vec<Attr> = Vec::new();
@@ -73,14 +194,15 @@ pub fn for_each_start_tag(html: &str, mut visit: impl FnMut(&StartTag)) {
                         attr.name.clear();
                         attr.name.push_str(&name);
                         attr.value.clear();
-                        attr.span = span.end..span.end;
+                        let at = to_source(span.end);
+                        attr.span = at..at;
                         tag.attrs.push(attr);
                     }
                 }
                 CallbackEvent::AttributeValue { value } if in_start_tag && !skip_value => {
                     if let Some(attr) = tag.attrs.last_mut() {
                         attr.value.push_str(&String::from_utf8_lossy(value));
-                        attr.span = span.start..span.end;
+                        attr.span = to_source(span.start)..to_source(span.end);
                     }
                 }
                 CallbackEvent::CloseStartTag { .. } if in_start_tag => {
@@ -93,7 +215,7 @@ pub fn for_each_start_tag(html: &str, mut visit: impl FnMut(&StartTag)) {
             None
         },
     );
-    emitter.naively_switch_states(true);
+    emitter.naively_switch_states(switch_states);
     // Reading a `&str` cannot fail.
     let _ = Tokenizer::new_with_emitter(html, emitter).finish();
 }
@@ -409,6 +531,52 @@ mod tests {
     }
 
     #[test]
+    fn the_fast_scan_of_rendered_pages_finds_what_the_tokenizer_finds() {
+        let html = "<!doctype html><html><head><title>a <a href=no.html></title>\
+            <script>if (a<b) { s = '<a href=\"no2.html\">'; }</script>\
+            <link rel=stylesheet href=\"/t.css\"></head><body><!-- <a href=no3.html> -->\
+            <p title=\"x > y\" id=p1>t</p><a class=x href='/a.html?x=1&amp;y=2'>\
+            <svg viewBox=\"0 0 1 1\"><path d=\"M0 0\"/></svg><img srcset=\"a.png 1x, b.png 2x\">\
+            <STYLE>.a{background:url(<a href=no4.html>)}</STYLE><a name=old><area href=m.html>";
+        let collect = |fast: bool| {
+            let mut found = Vec::new();
+            let mut visit = |tag: &StartTag| {
+                for r in url_refs(tag, html) {
+                    found.push((r.url.clone(), html[r.span.clone()].to_string()));
+                }
+                for id in anchor_ids(tag) {
+                    found.push((format!("#{id}"), String::new()));
+                }
+            };
+            if fast {
+                for_each_link_tag(html, &mut visit);
+            } else {
+                for_each_start_tag(html, &mut visit);
+            }
+            found
+        };
+        let fast = collect(true);
+        assert_eq!(fast, collect(false));
+        let urls: Vec<&str> = fast.iter().map(|(u, _)| u.as_str()).collect();
+        assert_eq!(
+            urls,
+            [
+                "/t.css",
+                "#p1",
+                "/a.html?x=1&y=2",
+                "a.png",
+                "b.png",
+                "#old",
+                "m.html"
+            ]
+        );
+        assert_eq!(
+            fast[2].1, "/a.html?x=1&amp;y=2",
+            "spans are positions in the page"
+        );
+    }
+
+    #[test]
     fn hostile_markup_does_not_panic() {
         for html in [
             "<a href=",
@@ -417,8 +585,13 @@ mod tests {
             "<a href='x' href='y'>",
             "<<a =x href=é.html>",
             "<!-- <a href=c.html> -->",
+            "<a href='x>",
+            "<script src=x.js>",
+            "<!--",
+            "<a",
         ] {
             let _ = refs(html);
+            for_each_link_tag(html, |_| {});
         }
         assert_eq!(
             refs("<a href='x' href='y'>")[0].0,

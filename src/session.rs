@@ -233,7 +233,12 @@ impl Session {
                             if out.write(&file, html.as_bytes())? == Written::Changed {
                                 written = Some(file);
                             }
-                            scanned = Some(site.scan_page(page, &html, &context.page.content));
+                            scanned = Some(site.scan_page(
+                                page,
+                                &html,
+                                &context.page.content,
+                                &check.hrefs,
+                            ));
                         }
                         Err(d) => error = Some(d),
                     }

@@ -433,7 +433,12 @@ fn live_and_fresh(
         ..Default::default()
     };
     let fresh = docgen::check::check(&options, highlighter).unwrap();
-    let fresh: Vec<String> = fresh.build.diagnostics.iter().map(|d| d.headline()).collect();
+    let fresh: Vec<String> = fresh
+        .build
+        .diagnostics
+        .iter()
+        .map(|d| d.headline())
+        .collect();
     assert_eq!(live, fresh, "the session agrees with a fresh check");
     live
 }
@@ -491,12 +496,18 @@ fn a_serve_session_keeps_the_output_check_current() {
         )
         .unwrap();
     assert!(live_and_fresh(&session, &site, &highlighter).is_empty());
-    std::fs::write(site.root().join("content/guide.md"), "# Guide\n\n## Set up\n").unwrap();
+    std::fs::write(
+        site.root().join("content/guide.md"),
+        "# Guide\n\n## Set up\n",
+    )
+    .unwrap();
     session
         .apply(&[Change::Page("guide.md".into())], &highlighter)
         .unwrap();
     assert_eq!(
         live_and_fresh(&session, &site, &highlighter),
-        ["content/index.md:3:10: broken anchor \"guide.html#setup\": content/guide.md has no heading with id \"setup\" — did you mean \"guide.html#set-up\"?"]
+        [
+            "content/index.md:3:10: broken anchor \"guide.html#setup\": content/guide.md has no heading with id \"setup\" — did you mean \"guide.html#set-up\"?"
+        ]
     );
 }

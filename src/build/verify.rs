@@ -5,8 +5,9 @@
 use super::{Derived, FileOrigin, HOME, NOT_FOUND, SITEMAP, Site};
 use crate::error::Result;
 use crate::highlight::Highlighter;
-use crate::output_links::{CssScan, OutputCheck, Owner, Scanned, SiteUrls};
+use crate::output_links::{Content, CssScan, OutputCheck, Owner, Scanned, SiteUrls};
 use crate::page::Page;
+use crate::raw_html::UrlRole;
 use crate::render::Renderer;
 
 impl Site {
@@ -22,14 +23,36 @@ impl Site {
         check
     }
 
-    /// Reads a rendered page for the output check: (its output file, what it holds).
-    pub(crate) fn scan_page(&self, page: &Page, html: &str, content: &str) -> (String, Scanned) {
+    /// Reads a rendered page for the output check: (its output file, what it holds). `hrefs`
+    /// are the URLs its links became.
+    pub(crate) fn scan_page(
+        &self,
+        page: &Page,
+        html: &str,
+        content: &str,
+        hrefs: &[String],
+    ) -> (String, Scanned) {
         let file = crate::links::output_file_for_url(&page.url);
         // The page's Markdown is one piece of the layout's output.
-        let content = if content.is_empty() {
-            None
-        } else {
-            html.find(content).map(|at| at..at + content.len())
+        let content = match content.is_empty() {
+            true => None,
+            false => html.find(content).map(|at| Content {
+                range: at..at + content.len(),
+                ids: page.doc.anchor_ids().collect(),
+                links: page
+                    .doc
+                    .links
+                    .iter()
+                    .zip(hrefs)
+                    .map(|(link, href)| {
+                        let role = match link.kind {
+                            crate::markdown::LinkKind::Image => UrlRole::Image,
+                            _ => UrlRole::Link,
+                        };
+                        (href.as_str(), link.html.unwrap_or("a href"), role)
+                    })
+                    .collect(),
+            }),
         };
         let scanned = Scanned::new(
             Owner::Page(page.source.clone()),
