@@ -77,12 +77,9 @@ pub fn for_each_link_tag(html: &str, visit: impl FnMut(&StartTag)) {
         let name = &rest[..name_end];
         let end = tag_end(bytes, lt + 1 + name_end);
         let tag = &bytes[lt..end];
-        let wanted = URL_ATTRS
-            .iter()
-            .any(|(element, ..)| name.eq_ignore_ascii_case(element.as_bytes()))
-            || find(tag, 0, b"id").is_some()
-            || find(tag, 0, b"name").is_some();
-        if wanted && tag.contains(&b'=') {
+        // `name` makes an anchor only on `<a>`, which is read anyway (`<meta name>` is not one).
+        let wanted = is_url_element(name) || has_attr(tag, b"id");
+        if wanted {
             segments.push((buffer.len(), lt));
             buffer.push_str(&html[lt..end]);
             if !buffer.ends_with('>') {
@@ -110,6 +107,33 @@ pub fn for_each_link_tag(html: &str, visit: impl FnMut(&StartTag)) {
     };
     // The buffer holds start tags only, so the tokenizer must not switch to script text.
     tokenize(&buffer, false, &to_html, visit);
+}
+
+/// Whether a tag name is one of `URL_ATTRS`' elements.
+fn is_url_element(name: &[u8]) -> bool {
+    name.len() <= 6
+        && URL_ATTRS
+            .iter()
+            .any(|(element, ..)| name.eq_ignore_ascii_case(element.as_bytes()))
+}
+
+/// Whether the text of a start tag has an attribute `name` with a value (` name=`).
+fn has_attr(tag: &[u8], name: &[u8]) -> bool {
+    let mut from = 0;
+    while let Some(at) = find(tag, from, name) {
+        from = at + 1;
+        let before = at.checked_sub(1).map(|i| tag[i]);
+        if !before.is_some_and(|b| b.is_ascii_whitespace()) {
+            continue;
+        }
+        let after = tag[at + name.len()..]
+            .iter()
+            .find(|b| !b.is_ascii_whitespace());
+        if after == Some(&b'=') {
+            return true;
+        }
+    }
+    false
 }
 
 fn memchr_lt(bytes: &[u8], from: usize) -> Option<usize> {

@@ -241,7 +241,8 @@ fn walk(out: &Path, base_path: &str) -> BTreeSet<(String, String)> {
             for (key, value) in &tag.attributes {
                 let key = String::from_utf8_lossy(key).to_string();
                 let value = String::from_utf8_lossy(value).to_string();
-                if key == "id" || key == "name" {
+                // As browsers: any element's id, and the name of an <a>.
+                if key == "id" || (key == "name" && name == "a") {
                     page_ids.insert(value.clone());
                 }
                 let url_attr = matches!(

@@ -36,7 +36,7 @@ impl Site {
         // The page's Markdown is one piece of the layout's output.
         let content = match content.is_empty() {
             true => None,
-            false => html.find(content).map(|at| Content {
+            false => find_content(html, content).map(|at| Content {
                 range: at..at + content.len(),
                 ids: page.doc.anchor_ids().collect(),
                 links: page
@@ -134,4 +134,32 @@ impl Site {
         }
         Ok(())
     }
+}
+
+/// Where `content` is in `html`: found by its first bytes and confirmed by its last ones and its
+/// length, since a search for the whole text (tens of kilobytes) costs more than reading the
+/// page. The layout writes the content verbatim, so a match of both ends is the content.
+fn find_content(html: &str, content: &str) -> Option<usize> {
+    let mut cut = content.len().min(64);
+    while !content.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let head = &content[..cut];
+    let tail = &content.as_bytes()[content.len().saturating_sub(64)..];
+    let mut from = 0;
+    while let Some(i) = html[from..].find(head) {
+        let at = from + i;
+        if html
+            .as_bytes()
+            .get(at..at + content.len())
+            .is_some_and(|found| found.ends_with(tail))
+        {
+            return Some(at);
+        }
+        from = at + 1;
+        while !html.is_char_boundary(from) {
+            from += 1;
+        }
+    }
+    None
 }
