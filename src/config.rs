@@ -34,6 +34,12 @@ pub struct Config {
     /// Whether pages are expanded with content templating (`{{ page.x }}`, `{% include %}`)
     /// before Markdown.
     pub templating: bool,
+    /// How a use of an undefined variable (`{{ page.missing }}`) is reported: as an error (the
+    /// default) or, as Jekyll renders it, as empty text with a warning.
+    pub undefined_variables: Severity,
+    /// `[include_tags]`: custom Liquid tags (from Jekyll plugins) rendered by an include:
+    /// `icon = "icon.html"` makes `{% icon fa-check %}` render `includes/icon.html`. Sorted.
+    pub include_tags: Vec<(String, String)>,
 }
 
 /// Values given on the command line, which win over `docgen.toml`.
@@ -52,6 +58,9 @@ struct RawConfig {
     broken_links: Option<BrokenLinks>,
     elements_index: Option<String>,
     templating: Option<bool>,
+    undefined_variables: Option<BrokenLinks>,
+    #[serde(default)]
+    include_tags: std::collections::BTreeMap<String, String>,
     #[serde(default)]
     extra: toml::Table,
     external_links: Option<RawExternalLinks>,
@@ -76,9 +85,13 @@ impl Config {
     pub fn load(root: &Path, overrides: &Overrides) -> Result<Config> {
         let path = root.join(CONFIG_FILE);
         if !path.is_file() {
+            // The absolute path, so "no docgen.toml in ." never leaves the writer guessing.
+            let shown = std::fs::canonicalize(root)
+                .or_else(|_| std::path::absolute(root))
+                .unwrap_or_else(|_| root.to_path_buf());
             return Err(Error::Usage(format!(
-                "no {CONFIG_FILE} in {} — run docgen in a site folder or pass --root DIR",
-                root.display()
+                "no {CONFIG_FILE} in {} — run `docgen init` to start a site here, or pass --root DIR",
+                shown.display()
             )));
         }
         let text = fs::read_to_string(&path)?;
@@ -97,8 +110,11 @@ impl Config {
                 let (line, col) = LineIndex::new(text).position(span.start);
                 d = d.at(line, col).with_source(text, span.len());
             }
-            if e.message().contains("unknown field") {
-                d = d.with_note("site-specific values belong in the [extra] table");
+            if let Some((unknown, expected)) = unknown_field(e.message()) {
+                let suggestion = crate::links::closest(unknown, expected.iter().copied());
+                d = d
+                    .with_suggestion(suggestion.map(str::to_string))
+                    .with_note("site-specific values belong in the [extra] table");
             }
             d
         })?;
@@ -114,6 +130,7 @@ impl Config {
             None => None,
         };
         let base_path = base_url.as_deref().map(url_path).unwrap_or_default();
+        let include_tags = include_tags(text, raw.include_tags)?;
         let extra = match serde_json::to_value(&raw.extra) {
             Ok(serde_json::Value::Object(map)) => map,
             _ => serde_json::Map::new(),
@@ -133,6 +150,11 @@ impl Config {
             extra,
             external_skip: raw.external_links.map(|e| e.skip).unwrap_or_default(),
             templating: raw.templating.unwrap_or(true),
+            undefined_variables: match raw.undefined_variables {
+                Some(BrokenLinks::Warn) => Severity::Warning,
+                _ => Severity::Error,
+            },
+            include_tags,
         })
     }
 
@@ -189,6 +211,47 @@ pub fn toml_data(file: &str, text: &str) -> std::result::Result<serde_json::Valu
         .map_err(|e| Diagnostic::error("data", file, format!("cannot be used as data: {e}")))
 }
 
+/// Checks `[include_tags]`: each name a Liquid tag name that is not one of docgen's own tags,
+/// each file a relative path inside `includes/`.
+fn include_tags(
+    text: &str,
+    tags: std::collections::BTreeMap<String, String>,
+) -> std::result::Result<Vec<(String, String)>, Diagnostic> {
+    let at = |key: &str, message: String| {
+        let line = key_line(text, key);
+        let d = Diagnostic::error("config", CONFIG_FILE, message).at(line, u32::from(line > 0));
+        d.with_source(text, key.chars().count())
+    };
+    for (name, file) in &tags {
+        let valid = name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !valid {
+            return Err(at(
+                name,
+                format!("[include_tags] `{name}` is not a tag name (letters, digits and `_`)"),
+            ));
+        }
+        if crate::templating::is_builtin_tag(name) {
+            return Err(at(
+                name,
+                format!("[include_tags] `{name}` is a built-in tag and cannot be redeclared"),
+            ));
+        }
+        if crate::templating::include_path(file).is_none() {
+            return Err(at(
+                name,
+                format!(
+                    "[include_tags] `{name}`: \"{file}\" must be a file name inside includes/ (no `..`, not absolute)"
+                ),
+            ));
+        }
+    }
+    Ok(tags.into_iter().collect())
+}
+
 /// Checks a base URL is absolute http(s) and drops its trailing slash.
 fn normalize_base_url(url: &str) -> std::result::Result<String, String> {
     let url = url.trim();
@@ -214,6 +277,15 @@ fn url_path(url: &str) -> String {
         Some(i) => after_scheme[i..].trim_end_matches('/').to_string(),
         None => String::new(),
     }
+}
+
+/// The key and the valid keys of serde's "unknown field `titel`, expected one of `title`, …"
+/// (or "expected `skip`"), so a typo gets the same "did you mean" as in front matter.
+fn unknown_field(message: &str) -> Option<(&str, Vec<&str>)> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (unknown, rest) = rest.split_once('`')?;
+    let expected = rest.split('`').skip(1).step_by(2).collect();
+    Some((unknown, expected))
 }
 
 /// The 1-based line where top-level `key =` is set, or 0.
@@ -279,6 +351,26 @@ mod tests {
     }
 
     #[test]
+    fn unknown_keys_get_a_suggestion_like_front_matter() {
+        let d = parse("titel = \"x\"\n").unwrap_err();
+        assert_eq!(d.suggestion.as_deref(), Some("title"));
+        assert_eq!(d.line, 1);
+        let d = parse("[external_links]\nskips = []\n").unwrap_err();
+        assert_eq!(d.suggestion.as_deref(), Some("skip"));
+        let d = parse("colour_scheme = \"dark\"\n").unwrap_err();
+        assert_eq!(d.suggestion, None);
+        assert_eq!(
+            unknown_field("unknown field `titel`, expected one of `title`, `theme`"),
+            Some(("titel", vec!["title", "theme"]))
+        );
+        assert_eq!(
+            unknown_field("unknown field `x`, expected `skip`"),
+            Some(("x", vec!["skip"]))
+        );
+        assert_eq!(unknown_field("invalid type: integer"), None);
+    }
+
+    #[test]
     fn extra_keeps_any_value() {
         let c = parse("[extra]\nconsole = \"Cloud Elements\"\nn = 3\n").unwrap();
         assert_eq!(c.extra["console"], "Cloud Elements");
@@ -316,6 +408,54 @@ mod tests {
         let d = toml_data("data/e.toml", "a = 1\nb = \n").unwrap_err();
         assert_eq!((d.file.as_str(), d.line), ("data/e.toml", 2));
         assert!(d.message.starts_with("invalid TOML"), "{}", d.message);
+    }
+
+    #[test]
+    fn undefined_variables_are_errors_unless_lenient() {
+        assert_eq!(parse("").unwrap().undefined_variables, Severity::Error);
+        assert_eq!(
+            parse("undefined_variables = \"warn\"")
+                .unwrap()
+                .undefined_variables,
+            Severity::Warning
+        );
+        assert!(parse("undefined_variables = \"ignore\"").is_err());
+    }
+
+    #[test]
+    fn include_tags_are_checked() {
+        let c =
+            parse("[include_tags]\nicon = \"icon.html\"\nyoutube = \"media/yt.html\"\n").unwrap();
+        assert_eq!(
+            c.include_tags,
+            [
+                ("icon".to_string(), "icon.html".to_string()),
+                ("youtube".to_string(), "media/yt.html".to_string())
+            ]
+        );
+        // (docgen.toml, line, message start)
+        let cases = [
+            (
+                "[include_tags]\nif = \"x.html\"\n",
+                2,
+                "[include_tags] `if` is a built-in tag",
+            ),
+            (
+                "[include_tags]\n\"a b\" = \"x.html\"\n",
+                0,
+                "[include_tags] `a b` is not a tag name",
+            ),
+            (
+                "[include_tags]\nicon = \"../x.html\"\n",
+                2,
+                "[include_tags] `icon`: \"../x.html\" must be",
+            ),
+        ];
+        for (text, line, message) in cases {
+            let d = parse(text).unwrap_err();
+            assert!(d.message.starts_with(message), "{}", d.message);
+            assert_eq!(d.line, line, "{text}");
+        }
     }
 
     #[test]

@@ -19,6 +19,7 @@
 // add noise for no measurable gain.
 #![allow(clippy::result_large_err)]
 
+pub mod a11y;
 pub mod build;
 pub mod check;
 pub mod config;
@@ -27,6 +28,7 @@ pub mod error;
 pub mod external;
 pub mod front_matter;
 pub mod highlight;
+pub mod images;
 pub mod links;
 pub mod markdown;
 pub mod nav;

@@ -39,6 +39,41 @@ enum Command {
     New(NewCommand),
     /// Preview the site: build it into a temporary folder and serve it on this machine.
     Serve(ServeArgs),
+    /// Start a new site: docgen.toml, a home page, an elements index, one element's guides, a
+    /// guide, includes/ and data/. Never overwrites a file.
+    Init(InitArgs),
+    /// Print a shell completion script (see the README for where to put it).
+    Completions(CompletionsArgs),
+}
+
+#[derive(Args, Debug)]
+struct InitArgs {
+    /// The folder of the new site (created when missing).
+    #[arg(value_name = "DIR", default_value = ".")]
+    dir: PathBuf,
+    /// The site's title.
+    #[arg(long, value_name = "TITLE", default_value = "Documentation")]
+    title: String,
+}
+
+#[derive(Args, Debug)]
+struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_name = "SHELL")]
+    shell: clap_complete::Shell,
+}
+
+#[derive(Args, Debug)]
+struct NewPageArgs {
+    /// The page, below content/: guides/faq.md, elements/box/box-limits.md (`.md` may be left out).
+    #[arg(value_name = "PATH")]
+    path: String,
+    /// The page's title [default: from the file name].
+    #[arg(long, value_name = "TITLE")]
+    title: Option<String>,
+    /// The site folder, holding docgen.toml.
+    #[arg(long, short, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
 }
 
 #[derive(Subcommand, Debug)]
@@ -47,6 +82,9 @@ enum NewCommand {
     /// Events, Error Codes) in content/elements/KEY/, from scaffolds/element/ or the built-in
     /// templates.
     Element(NewElementArgs),
+    /// A new page, its front matter filled in from its folder: an element's heading, elementId,
+    /// layout and breadcrumbs, and the next order.
+    Page(NewPageArgs),
 }
 
 #[derive(Args, Debug)]
@@ -125,7 +163,71 @@ fn main() -> ExitCode {
         Command::Build(args) => run_build(args),
         Command::Check(args) => run_check(args),
         Command::New(NewCommand::Element(args)) => run_new_element(args),
+        Command::New(NewCommand::Page(args)) => run_new_page(args),
         Command::Serve(args) => run_serve(args),
+        Command::Init(args) => run_init(args),
+        Command::Completions(args) => {
+            use clap::CommandFactory;
+            let mut command = Cli::command();
+            clap_complete::generate(args.shell, &mut command, "docgen", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+fn run_init(args: InitArgs) -> ExitCode {
+    let printer = Printer::new(Format::Human, ColorChoice::Auto);
+    let options = scaffold::Init {
+        dir: args.dir.clone(),
+        title: args.title,
+    };
+    match scaffold::init(&options) {
+        Ok(done) => {
+            println!(
+                "Created a docgen site in {} ({} files):",
+                done.root.display(),
+                done.created.len()
+            );
+            for file in &done.created {
+                println!("  {file}");
+            }
+            if !done.kept.is_empty() {
+                println!("Kept what was already there:");
+                for file in &done.kept {
+                    println!("  {file}");
+                }
+            }
+            let cd = if args.dir == Path::new(".") {
+                String::new()
+            } else {
+                format!("cd {} && ", args.dir.display())
+            };
+            println!("Next: {cd}docgen serve --watch, then open http://127.0.0.1:1111/");
+            ExitCode::SUCCESS
+        }
+        Err(error) => exit_for(error, &printer),
+    }
+}
+
+fn run_new_page(args: NewPageArgs) -> ExitCode {
+    let printer = Printer::new(Format::Human, ColorChoice::Auto);
+    let config = match Config::load(&args.root, &Overrides::default()) {
+        Ok(config) => config,
+        Err(error) => return exit_for(error, &printer),
+    };
+    let options = scaffold::NewPage {
+        path: args.path,
+        title: args.title,
+    };
+    match scaffold::new_page(&config, &options) {
+        Ok(created) => {
+            println!("Created {}:", created.file);
+            for line in created.text.lines().filter(|l| !l.is_empty()) {
+                println!("  {line}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => exit_for(error, &printer),
     }
 }
 
@@ -203,7 +305,8 @@ fn run_build(args: BuildArgs) -> ExitCode {
 
 fn print_report(printer: &Printer, report: &BuildReport, quiet: bool) {
     let _ = printer.print(&report.diagnostics);
-    if !quiet || report.errors() > 0 {
+    // --quiet: the problems only, whether the build passed or failed (the exit code says which).
+    if !quiet {
         let _ = printer.summary(&report.summary(), report.errors() > 0);
     }
 }
@@ -308,7 +411,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
         Ok(report) => {
             let _ = printer.print(&report.build.diagnostics);
             let failed = report.errors() > 0;
-            if !args.quiet || failed {
+            if !args.quiet {
                 let _ = printer.summary(&report.summary(), failed);
             }
             ExitCode::from(u8::from(failed))

@@ -9,6 +9,8 @@
 //! Both passes walk the same events with the same `Walker`, so link numbering and heading ids
 //! always agree.
 
+mod kramdown;
+
 use std::cell::RefCell;
 use std::collections::HashSet;
 use std::ops::Range;
@@ -21,6 +23,8 @@ use pulldown_cmark::{
 use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::highlight::{Highlighter, escape};
 use crate::raw_html;
+
+mod callout;
 
 /// Length in characters of `Document::excerpt`, the start of the page's text for search results.
 pub const EXCERPT_CHARS: usize = 160;
@@ -175,6 +179,9 @@ pub struct Document {
     pub anchors: Vec<String>,
     /// The text of the first level-1 heading.
     pub title: Option<String>,
+    /// Whether the body opens with that heading (nothing but HTML comments before it): then it
+    /// can be the page's title, printed once by the layout (see `render_body`).
+    pub starts_with_title: bool,
     /// The first `EXCERPT_CHARS` characters of the body's plain text (no headings, code blocks,
     /// images or raw HTML), cut at a word and ended with `…` when there is more.
     pub excerpt: String,
@@ -235,6 +242,8 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_WIKILINKS
+        // GitHub alerts: `> [!NOTE]` … `> [!CAUTION]` (see `callout`).
+        | Options::ENABLE_GFM
 }
 
 /// Reads the outline of the body of `file`: `text` is the whole file and the body starts at
@@ -263,7 +272,7 @@ pub fn scan_located(file: &str, text: &str, body_offset: usize, locator: &dyn Lo
         let text = body.get(range.clone()).unwrap_or("");
         locator.locate(body_offset + range.start, first_line(text))
     };
-    for (event, range) in parser.into_offset_iter() {
+    for (event, range) in kramdown::events(body, 0, parser.into_offset_iter(), options(), 0) {
         walker.event(event, range, &locate);
     }
     let mut doc = walker.doc;
@@ -294,21 +303,61 @@ pub fn render_html(
     hrefs: &[String],
     highlighter: &Highlighter,
 ) -> String {
+    render_body(text, body_offset, hrefs, highlighter, false).html
+}
+
+/// A rendered body, and the heading it opened with when that heading was lifted out of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Body {
+    pub html: String,
+    pub title: Option<Title>,
+}
+
+/// The opening `# heading` of a body, for the layout to print as the page's one `<h1>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Title {
+    /// Its id, so `#installation` links still land on it.
+    pub id: String,
+    /// Its inner HTML (code, emphasis and links kept), without the `#` self-link.
+    pub html: String,
+    /// The whole heading as it renders in place (`<h1 id=…>…</h1>`): `Body::html` follows it.
+    pub heading: String,
+}
+
+/// Like `render_html`; with `lift_title`, a body that starts with a level-1 heading
+/// (`Document::starts_with_title`) is rendered without it and the heading comes back as
+/// `Body::title`, so the layout prints the title once, where it prints titles.
+pub fn render_body(
+    text: &str,
+    body_offset: usize,
+    hrefs: &[String],
+    highlighter: &Highlighter,
+    lift_title: bool,
+) -> Body {
     let body = &text[body_offset..];
-    let parser = Parser::new_ext(body, options());
+    let parser = Parser::new_ext(body, options()).into_offset_iter();
     let mut walker = Walker::new(Some(Output {
         events: Vec::new(),
         hrefs,
         highlighter,
     }));
-    for event in parser {
+    walker.lift_title = lift_title;
+    for (event, _) in kramdown::events(body, 0, parser, options(), 0) {
         walker.event(event, 0..0, &|_| Location::nowhere());
     }
     let mut html = String::with_capacity(body.len() * 2);
     if let Some(output) = walker.output {
-        pulldown_cmark::html::push_html(&mut html, output.events.into_iter());
+        let events = callout::rewrite(output.events);
+        pulldown_cmark::html::push_html(&mut html, events.into_iter());
     }
-    html
+    let title = walker.lifted.map(|(id, inner, whole)| {
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, inner.into_iter());
+        let mut heading = String::new();
+        pulldown_cmark::html::push_html(&mut heading, whole.into_iter());
+        Title { id, html, heading }
+    });
+    Body { html, title }
 }
 
 /// What the renderer is in the middle of collecting.
@@ -329,6 +378,8 @@ enum Capture<'a> {
     },
     Code {
         lang: Option<String>,
+        /// `linenos` in the info string (Jekyll's `{% highlight json linenos %}`).
+        linenos: bool,
         code: String,
     },
 }
@@ -354,6 +405,12 @@ struct Walker<'a, 'h> {
     text: String,
     /// The HTML block being read: its lines are tokenized together, since a tag may span them.
     html_block: Option<HtmlBlock>,
+    /// Where the body is before its first block: `Leading::Start` until one is seen.
+    leading: Leading,
+    /// Render pass: leave an opening `# heading` out of the output, into `lifted`.
+    lift_title: bool,
+    /// The lifted heading's id, inner events and whole events (with its tag and self-link).
+    lifted: Option<(String, Vec<Event<'a>>, Vec<Event<'a>>)>,
 }
 
 /// The text of an HTML block, and where each of its lines starts in the body.
@@ -375,6 +432,17 @@ impl HtmlBlock {
     }
 }
 
+/// Whether the body opens with a level-1 heading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Leading {
+    /// Nothing but HTML comments so far (`in_comment`: inside a multi-line one).
+    Start { in_comment: bool },
+    /// Inside the opening level-1 heading.
+    Title,
+    /// Past the first block.
+    Done,
+}
+
 impl<'a, 'h> Walker<'a, 'h> {
     fn new(output: Option<Output<'a, 'h>>) -> Self {
         Walker {
@@ -385,7 +453,37 @@ impl<'a, 'h> Walker<'a, 'h> {
             open_link: None,
             text: String::new(),
             html_block: None,
+            leading: Leading::Start { in_comment: false },
+            lift_title: false,
+            lifted: None,
         }
+    }
+    /// Follows the body's first block, for `Document::starts_with_title`.
+    fn track_leading(&mut self, event: &Event<'_>) {
+        let Leading::Start { in_comment } = self.leading else {
+            return;
+        };
+        self.leading = match event {
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            }) if !in_comment => Leading::Title,
+            Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => self.leading,
+            Event::Html(html) => {
+                let html = html.trim();
+                let opens = in_comment || html.starts_with("<!--");
+                if html.is_empty() || opens {
+                    // A comment (a licence header, an editor note) is not content.
+                    let closed = html.ends_with("-->");
+                    Leading::Start {
+                        in_comment: opens && !closed,
+                    }
+                } else {
+                    Leading::Done
+                }
+            }
+            _ => Leading::Done,
+        };
     }
 
     /// Takes one event; `range` is where it was written in the body and `locate` places a range
@@ -397,6 +495,7 @@ impl<'a, 'h> Walker<'a, 'h> {
         locate: &dyn Fn(Range<usize>) -> Location,
     ) {
         let position = || locate(range.clone());
+        self.track_leading(&event);
         // Inside an image only the alt text matters; inside code only the text.
         match &mut self.capture {
             Some(Capture::Image { alt, .. }) => {
@@ -439,6 +538,8 @@ impl<'a, 'h> Walker<'a, 'h> {
             }
             Event::End(TagEnd::Heading(_)) => self.finish_heading(),
             Event::Start(Tag::CodeBlock(kind)) => {
+                let linenos = matches!(&kind, CodeBlockKind::Fenced(info)
+                    if info.split_whitespace().skip(1).any(|word| word == "linenos"));
                 let lang = match kind {
                     CodeBlockKind::Fenced(info) => info
                         .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
@@ -449,6 +550,7 @@ impl<'a, 'h> Walker<'a, 'h> {
                 };
                 self.capture = Some(Capture::Code {
                     lang,
+                    linenos,
                     code: String::new(),
                 });
             }
@@ -686,7 +788,8 @@ impl<'a, 'h> Walker<'a, 'h> {
             return;
         }
         let mut tag = format!(
-            "<img src=\"{}\" alt=\"{}\" loading=\"lazy\"",
+            // Size and lazy loading are added with the page's other images (`images`).
+            "<img src=\"{}\" alt=\"{}\"",
             escape(self.href(link)),
             escape(&alt)
         );
@@ -698,11 +801,19 @@ impl<'a, 'h> Walker<'a, 'h> {
     }
 
     fn finish_code(&mut self) {
-        let Some(Capture::Code { lang, code }) = self.capture.take() else {
+        let Some(Capture::Code {
+            lang,
+            linenos,
+            code,
+        }) = self.capture.take()
+        else {
             return;
         };
         if let Some(output) = &mut self.output {
-            let html = output.highlighter.highlight(lang.as_deref(), &code);
+            let mut html = output.highlighter.highlight(lang.as_deref(), &code);
+            if linenos {
+                html = crate::highlight::number_lines(&html);
+            }
             output.events.push(Event::Html(html.into()));
         }
     }
@@ -730,6 +841,20 @@ impl<'a, 'h> Walker<'a, 'h> {
         let level_number = level as u8;
         if level_number == 1 && self.doc.title.is_none() {
             self.doc.title = Some(text.clone());
+        }
+        if self.leading == Leading::Title {
+            self.leading = Leading::Done;
+            self.doc.starts_with_title = true;
+            if self.lift_title && self.output.is_some() {
+                let whole = heading_html(level_number, &id, &classes, &attrs, events.clone());
+                self.lifted = Some((id.clone(), events, whole));
+                self.doc.headings.push(Heading {
+                    level: level_number,
+                    id,
+                    text,
+                });
+                return;
+            }
         }
         if let Some(output) = &mut self.output {
             output
@@ -949,10 +1074,7 @@ mod tests {
             out.contains(r#"<a href="[x.html]" title="T">a</a>"#),
             "{out}"
         );
-        assert!(
-            out.contains(r#"<img src="[i.png]" alt="alt b" loading="lazy">"#),
-            "{out}"
-        );
+        assert!(out.contains(r#"<img src="[i.png]" alt="alt b">"#), "{out}");
         assert!(
             out.contains(r#"<a href="[https://e.com]">https://e.com</a>"#),
             "{out}"
@@ -1007,11 +1129,11 @@ mod tests {
     fn code_is_highlighted_and_never_parsed_for_links() {
         let out = html("```json\n{\"a\": \"[x](y.html)\"}\n```\n\n```\nplain <b>\n```\n");
         assert!(
-            out.contains("<pre class=\"code\" data-lang=\"json\">"),
+            out.contains("<pre class=\"code\" data-lang=\"json\" tabindex=\"0\""),
             "{out}"
         );
         assert!(
-            out.contains("<pre class=\"code\"><code>plain &lt;b&gt;\n</code></pre>"),
+            out.contains("aria-label=\"Code\"><code>plain &lt;b&gt;\n</code></pre>"),
             "{out}"
         );
         assert!(doc("```md\n[x](y.html)\n```").links.is_empty());

@@ -114,6 +114,21 @@ impl Page {
         markdown::render_html(text, self.body_offset, hrefs, highlighter)
     }
 
+    /// The body's HTML as the layout shows it: when the body opens with a `# heading` that is
+    /// the page's title (no `title:`, or the same text), the heading is lifted out of the body
+    /// into `Body::title`, so the layout prints one `<h1>`. A `title:` different from the
+    /// heading keeps both.
+    pub fn render(&self, hrefs: &[String], highlighter: &Highlighter) -> markdown::Body {
+        let text = self.expanded.as_deref().unwrap_or(&self.text);
+        let lift = self.doc.starts_with_title
+            && match (&self.front.title, &self.doc.title) {
+                (None, _) => true,
+                (Some(front), Some(heading)) => same_title(front, heading),
+                (Some(_), None) => false,
+            };
+        markdown::render_body(text, self.body_offset, hrefs, highlighter, lift)
+    }
+
     /// The path shown in messages: `content/<source>`.
     pub fn file(&self) -> String {
         display_path(&self.source)
@@ -149,9 +164,19 @@ pub fn display_path(source: &str) -> String {
     format!("content/{source}")
 }
 
+/// Whether a `title:` and a heading say the same, ignoring case and spacing.
+fn same_title(a: &str, b: &str) -> bool {
+    let words = |t: &str| {
+        t.split_whitespace()
+            .map(str::to_lowercase)
+            .collect::<Vec<_>>()
+    };
+    words(a) == words(b)
+}
+
 /// `gotowebinar-create-instance.md` → `Gotowebinar create instance`; an index page takes its
 /// folder's name.
-fn title_from_file_name(source: &str) -> String {
+pub fn title_from_file_name(source: &str) -> String {
     let mut parts = source.trim_end_matches(".md").rsplit('/');
     let mut name = parts.next().unwrap_or("");
     if name == "index" {
@@ -186,6 +211,46 @@ mod tests {
         );
         assert_eq!(parse("elements/box/index.md", "text").title, "Box");
         assert_eq!(parse("index.md", "").title, "Home");
+    }
+
+    #[test]
+    fn an_opening_heading_that_is_the_title_is_lifted_out_of_the_body() {
+        let h = Highlighter::new();
+        // (text, lifted title html, body contains an h1)
+        let cases = [
+            ("# Installation\n\nText\n", Some("Installation"), false),
+            (
+                "---\ntitle: Installation\n---\n# installation\n\nText\n",
+                Some("installation"),
+                false,
+            ),
+            (
+                "---\ntitle: Installation\n---\n# Install `docgen`\n\nText\n",
+                None,
+                true,
+            ),
+            (
+                "<!-- draft -->\n# Setup *now*\n",
+                Some("Setup <em>now</em>"),
+                false,
+            ),
+            ("Intro\n\n# Later\n", None, true),
+            ("## Not a title\n", None, false),
+        ];
+        for (text, title, h1_in_body) in cases {
+            let body = parse("a.md", text).render(&[], &h);
+            assert_eq!(
+                body.title.as_ref().map(|t| t.html.as_str()),
+                title,
+                "{text}"
+            );
+            assert_eq!(
+                body.html.contains("<h1"),
+                h1_in_body,
+                "{text}: {}",
+                body.html
+            );
+        }
     }
 
     #[test]

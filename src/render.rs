@@ -39,6 +39,11 @@ pub struct PageContext<'a> {
 #[derive(Debug, Clone, Serialize)]
 pub struct PageView<'a> {
     pub title: &'a str,
+    /// The title as HTML for the page's `<h1>`: the body's opening `# heading` when it was
+    /// lifted out of `content` (its code and emphasis kept), else `title` escaped.
+    pub title_html: String,
+    /// The lifted heading's id (the `<h1>` carries it, so `#fragment` links still land).
+    pub title_id: Option<String>,
     pub seo: String,
     pub description: Option<&'a str>,
     pub heading: Option<&'a str>,
@@ -49,7 +54,11 @@ pub struct PageView<'a> {
     pub element_id: Option<&'a str>,
     pub order: Option<i64>,
     pub draft: bool,
+    /// The body's HTML, whole.
     pub content: String,
+    /// `content` without the opening heading when it was lifted into `title_html` (then the
+    /// layout prints `title_html` and `body`: one `<h1>`); else the same as `content`.
+    pub body: String,
     pub extra: &'a serde_json::Map<String, serde_json::Value>,
 }
 
@@ -321,6 +330,8 @@ mod tests {
         PageContext {
             page: PageView {
                 title: "Events",
+                title_html: "Events".into(),
+                title_id: None,
                 seo: "Events | X".into(),
                 description: None,
                 heading: Some("X"),
@@ -332,6 +343,7 @@ mod tests {
                 order: Some(2),
                 draft: false,
                 content: "<p>Hi</p>".into(),
+                body: "<p>Hi</p>".into(),
                 extra,
             },
             element: None,

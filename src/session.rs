@@ -403,6 +403,12 @@ impl Session {
                     if written == Written::Changed {
                         rebuild.written.push(path.clone());
                     }
+                    // Image sizes are read when pages render: a changed image re-renders the
+                    // pages that show it.
+                    if crate::images::is_image(path) {
+                        let href = format!("{}{site_path}", self.site.config.base_path);
+                        render.extend(self.pages_targeting(|t| t == href));
+                    }
                     if exists != known.is_ok() {
                         files_changed = true;
                         let href = format!("{}{site_path}", self.site.config.base_path);

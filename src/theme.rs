@@ -39,6 +39,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
 
 const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     (
+        "callouts.css",
+        include_bytes!("../themes/default/static/callouts.css"),
+    ),
+    (
         "favicon.svg",
         include_bytes!("../themes/default/static/favicon.svg"),
     ),
@@ -51,6 +55,33 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = &[
         include_bytes!("../themes/default/static/theme.js"),
     ),
 ];
+
+/// Includes every site can `{% include %}` (`note.html`, `callout.html`): used when the site's
+/// `includes/` folder has no file of that name, so a new site's callouts work and an old
+/// site's own versions win.
+const DEFAULT_INCLUDES: &[(&str, &str)] = &[
+    (
+        "callout.html",
+        include_str!("../themes/default/includes/callout.html"),
+    ),
+    (
+        "note.html",
+        include_str!("../themes/default/includes/note.html"),
+    ),
+];
+
+/// The built-in include `name` (a path below `includes/`), if there is one.
+pub fn built_in_include(name: &str) -> Option<&'static str> {
+    DEFAULT_INCLUDES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| *text)
+}
+
+/// The names of the built-in includes, sorted.
+pub fn built_in_include_names() -> impl Iterator<Item = &'static str> {
+    DEFAULT_INCLUDES.iter().map(|(name, _)| *name)
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TemplateFile {
@@ -182,5 +213,8 @@ mod tests {
         let statics = source::list_files(&root.join("static")).unwrap();
         let built_in: Vec<_> = DEFAULT_STATIC.iter().map(|(n, _)| n.to_string()).collect();
         assert_eq!(statics, built_in);
+        let includes = source::list_files(&root.join("includes")).unwrap();
+        let built_in: Vec<_> = built_in_include_names().map(str::to_string).collect();
+        assert_eq!(includes, built_in);
     }
 }

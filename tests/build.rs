@@ -387,7 +387,7 @@ fn headings_get_ids_and_self_links_and_code_is_highlighted_with_classes() {
     assert!(html.contains("<h2 id=\"create-an-instance\">Create an Instance<a class=\"heading-anchor\" href=\"#create-an-instance\""), "{html}");
     assert!(html.contains("<h2 id=\"create-an-instance-1\">"), "{html}");
     for lang in ["json", "toml", "typescript"] {
-        let block = between(&html, &format!("data-lang=\"{lang}\">"), "</pre>");
+        let block = between(&html, &format!("aria-label=\"Code: {lang}\">"), "</pre>");
         assert!(
             block.contains("<span class=\"hl-"),
             "{lang} is highlighted: {block}"

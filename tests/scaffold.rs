@@ -133,7 +133,7 @@ fn a_broken_template_is_reported_and_nothing_is_written() {
     };
     assert_eq!(
         problems[0].headline(),
-        "scaffolds/element/events.md:3: unknown variable element.heding — did you mean \"element.heading\"?"
+        "scaffolds/element/events.md:3:8: unknown variable element.heding — did you mean \"element.heading\"?"
     );
     assert!(!site.root().join("content/elements/box").exists());
 }

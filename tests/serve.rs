@@ -511,9 +511,9 @@ fn a_broken_config_is_shown_and_its_fix_rebuilds_everything() {
 #[test]
 fn an_include_or_data_edit_re_renders_the_pages_using_it() {
     let site = site()
-        .file("includes/note.html", "<aside>Note v1</aside>\n")
+        .file("includes/aside.html", "<aside>Note v1</aside>\n")
         .file("data/glossary.yml", "element: Glossary v1\n")
-        .page("guides/a.md", "# A\n\n{% include note.html %}\n")
+        .page("guides/a.md", "# A\n\n{% include aside.html %}\n")
         .page("guides/b.md", "# B\n\n{{ site.data.glossary.element }}\n");
     let preview = Preview::start(&site);
     assert!(preview.page("/guides/a.html").contains("Note v1"));
@@ -521,7 +521,7 @@ fn an_include_or_data_edit_re_renders_the_pages_using_it() {
     let before = preview.generation();
     save(
         site.root(),
-        "includes/note.html",
+        "includes/aside.html",
         "<aside>Note v2</aside>\n",
     );
     preview.event(before, "reload");
@@ -534,7 +534,7 @@ fn an_include_or_data_edit_re_renders_the_pages_using_it() {
 
     // A removed include: the page using it reports it.
     let before = preview.generation();
-    std::fs::remove_file(site.root().join("includes/note.html")).unwrap();
+    std::fs::remove_file(site.root().join("includes/aside.html")).unwrap();
     let event = preview.event(before, "problems");
     let overlay = event["overlay"].as_str().unwrap();
     assert!(overlay.contains("content/guides/a.md:3"), "{overlay}");

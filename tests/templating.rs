@@ -176,7 +176,7 @@ fn variables_expand_inside_code_blocks_and_raw_keeps_braces() {
         .build()
         .clean();
     let html = built.html("elements/box/index.html");
-    let code = between(&html, "<pre class=\"code\" data-lang=\"bash\">", "</pre>");
+    let code = between(&html, "<pre class=\"code\" data-lang=\"bash\"", "</pre>");
     assert!(code.contains("/elements/box/instances"), "{code}");
     assert!(code.contains("22"), "{code}");
     assert!(!code.contains("page.element"), "{code}");
@@ -220,7 +220,7 @@ fn an_unknown_variable_in_an_include_names_the_page_line_and_chain() {
             "---\ntitle: X\n---\nOne.\n\n{% include note.html content=\"Check the URL.\" %}\n",
         )
         .build();
-    built.reports("content/x.md:6 → includes/note.html:3: unknown variable include.contnet — did you mean \"include.content\"?");
+    built.reports("content/x.md:6 → includes/note.html:3:4: unknown variable include.contnet — did you mean \"include.content\"?");
     let text = built.diagnostics_text();
     assert!(text.contains("3 | {{ include.contnet }}"), "{text}");
 }
@@ -233,7 +233,7 @@ fn an_unknown_variable_in_a_page_is_reported_at_its_line() {
             "---\ntitle: X\n---\nOne.\n\nTwo {{ page.titel }}.\n",
         )
         .build();
-    built.reports("content/x.md:6: unknown variable page.titel — did you mean \"page.title\"?");
+    built.reports("content/x.md:6:8: unknown variable page.titel — did you mean \"page.title\"?");
 }
 
 #[test]
@@ -526,7 +526,7 @@ fn a_live_session_reports_template_errors_like_a_fresh_build() {
     );
     assert_eq!(
         rebuild.diagnostics[0].headline(),
-        "content/a.md:1 → includes/note.html:1: unknown variable include.contnet — did you mean \"include.content\"?"
+        "content/a.md:1 → includes/note.html:1:4: unknown variable include.contnet — did you mean \"include.content\"?"
     );
 }
 
@@ -554,11 +554,13 @@ fn the_shipped_example_site_uses_includes_and_the_glossary() {
     assert!(box_instance.contains("in Cloud Elements"));
     assert!(
         read("elements/zendesk/zendesk-create-instance.html")
-            .contains("<blockquote class=\"markdown-alert-warning\">")
+            .contains("<div class=\"callout callout--warning\" role=\"note\">"),
+        "the built-in callout.html"
     );
     assert!(
         read("elements/gotowebinar/gotowebinar-create-instance.html")
-            .contains("<blockquote class=\"markdown-alert-note\">")
+            .contains("<div class=\"callout callout--note\" role=\"note\">"),
+        "the built-in note.html"
     );
     let config = Config::load(repo, &Overrides::default()).unwrap();
     let site = Site::load(config).unwrap();

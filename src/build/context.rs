@@ -64,9 +64,18 @@ impl Site {
             .as_deref()
             .or(element.map(|e| e.heading.as_str()));
         let url = format!("{base}{}", page.url);
+        let rendered = page.render(hrefs, highlighter);
+        // Images sized, task lists and tables made accessible: on the text, not the title.
+        let body = self.finish_body(page, rendered.html);
+        let (title_html, title_id, content) = match rendered.title {
+            Some(title) => (title.html, Some(title.id), title.heading + &body),
+            None => (crate::highlight::escape(&page.title), None, body.clone()),
+        };
         PageContext {
             page: PageView {
                 title: &page.title,
+                title_html,
+                title_id,
                 seo: front.seo.clone().unwrap_or_else(|| {
                     let mut parts = vec![page.title.as_str()];
                     parts.extend(heading.filter(|h| *h != page.title));
@@ -88,7 +97,8 @@ impl Site {
                     .or(element.and_then(|e| e.element_id.as_deref())),
                 order: front.order,
                 draft: front.draft,
-                content: page.render_body(hrefs, highlighter),
+                content,
+                body,
                 extra: &front.extra,
             },
             element: element_view,

@@ -200,6 +200,8 @@ impl Site {
         let context = PageContext {
             page: PageView {
                 title,
+                title_html: crate::highlight::escape(title),
+                title_id: None,
                 seo,
                 description: None,
                 heading: None,
@@ -214,6 +216,7 @@ impl Site {
                 order: None,
                 draft: false,
                 content: String::new(),
+                body: String::new(),
                 extra: &extra,
             },
             element: None,

@@ -123,6 +123,7 @@ pub fn build(options: &BuildOptions, highlighter: &Highlighter) -> Result<BuildR
 mod check;
 mod context;
 mod generated;
+mod images;
 mod site;
 mod verify;
 
@@ -269,7 +270,7 @@ impl Site {
                 assets = self.write_files(&out, &renderer, &derived, highlighter)?;
                 // Published only now, complete. A build with errors drops `out` uncommitted,
                 // which deletes what it wrote and leaves the previous output as it was.
-                Some(out.commit()?)
+                Some(out.commit_reporting(&mut diagnostics)?)
             }
             _ => None,
         };

@@ -7,31 +7,40 @@
 //!   filesystem) and `commit` swaps it in at the end. A build that fails — content or template
 //!   errors, an I/O error, a panic — drops the `OutputDir` uncommitted, which deletes the staging
 //!   folder and leaves the previous output exactly as it was. A staging folder left by a killed
-//!   build is deleted by the next build (only folders with docgen's name pattern and marker,
-//!   whose process is gone). Files whose bytes did not change are hard-linked from the previous
-//!   output instead of written, so they keep their inode and mtime: deploy tools that sync by
-//!   mtime, and browsers, see only real changes.
+//!   build is deleted by the next build (only folders with docgen's name pattern whose process
+//!   is gone, and only what their manifest says docgen wrote). Files whose bytes did not change
+//!   are hard-linked from the previous output instead of written, so they keep their inode and
+//!   mtime: deploy tools that sync by mtime, and browsers, see only real changes.
 //! - **live** (`OutputDir::open`, for `serve`'s incremental rebuilds): files of the published
 //!   folder are replaced one at a time, each atomically (temp file + rename), so a reader sees
 //!   the old file or the new one, never half of one; files a full rebuild did not write are
 //!   removed by `remove_stale_files`.
+//!
+//! docgen never deletes what it did not write. The marker (`.docgen-output`, `manifest.rs`)
+//! lists every file a build wrote with the hash of its bytes; when the next build replaces the
+//! output, what is not listed or no longer holds the listed bytes (a deploy `.git`, a `CNAME`,
+//! an edited page) is carried over into the new output (`foreign.rs`), and a build that would
+//! overwrite such a file stops with an error instead.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result, fs};
 use crate::source;
 
-/// The file that marks a folder as docgen's output; only such folders are ever cleaned.
+mod foreign;
+mod manifest;
 mod swap;
 
+use manifest::{Hash, Manifest, hash_bytes, hash_file};
 use swap::*;
 
+/// The file that marks a folder as docgen's output and lists what docgen wrote in it; only
+/// listed files are ever deleted.
 pub const MARKER: &str = ".docgen-output";
-const MARKER_TEXT: &str =
-    "This folder is written by docgen build; its files are replaced on every build.\n";
 /// Name parts of the folders a build keeps beside the output: `<name>.docgen-staging-<pid>-<n>`
 /// while it writes, `<name>.docgen-old-<pid>-<n>` for the previous output during the swap when
 /// the filesystem cannot exchange two folders in one step.
@@ -49,9 +58,19 @@ pub enum Written {
 pub struct OutputDir {
     /// The folder the site is published to.
     target: PathBuf,
+    /// How problems name the output folder (relative to the site root when inside it).
+    shown: String,
     mode: Mode,
-    /// Live mode: what was written since `start_full`, which `remove_stale_files` keeps.
-    written: Mutex<HashSet<String>>,
+    /// What was written (since `start_full`, in live mode) and the hash of its bytes: a staged
+    /// build's manifest, and what `remove_stale_files` keeps.
+    written: Mutex<BTreeMap<String, Hash>>,
+    /// Live mode: every file this `OutputDir` wrote, so stale files are removed only while they
+    /// hold what it wrote — unless the folder is a preview's own (`State::Live`), all docgen's.
+    owned: Mutex<BTreeMap<String, Hash>>,
+    all_owned: bool,
+    /// Found while preparing, told by `commit_reporting` (abandoned folders that could not be
+    /// removed whole).
+    notes: Vec<Diagnostic>,
 }
 
 enum Mode {
@@ -74,25 +93,28 @@ impl OutputDir {
         let target = check_target(path, site_root)?;
         let (parent, name) = parent_and_name(&target)?;
         fs::create_dir_all(parent)?;
-        remove_abandoned(parent, name)?;
+        let shown = shown(&target, site_root);
+        let notes = remove_abandoned(parent, name)
+            .into_iter()
+            .map(|problem| Diagnostic::warning("output", shown.clone(), problem))
+            .collect();
+        // Created with the default mode, never the output's: a read-only output must not give
+        // a staging folder docgen cannot write or delete (its mode is applied at `commit`).
         let staging = create_unique(parent, &format!("{name}.{STAGING}"))?;
         let previous = target.is_dir().then(|| target.clone());
         let output = OutputDir {
             target,
+            shown,
             mode: Mode::Staged {
                 staging: Some(staging.clone()),
-                previous: previous.clone(),
+                previous,
             },
-            written: Mutex::new(HashSet::new()),
+            written: Mutex::new(BTreeMap::new()),
+            owned: Mutex::new(BTreeMap::new()),
+            all_owned: false,
+            notes,
         };
-        fs::write(&staging.join(MARKER), MARKER_TEXT.as_bytes())?;
-        if let Some(previous) = &previous {
-            // A web server's folder may need its group or mode: the new folder keeps them.
-            let permissions = std::fs::metadata(previous)
-                .map_err(|e| Error::io(previous, e))?
-                .permissions();
-            std::fs::set_permissions(&staging, permissions).map_err(|e| Error::io(&staging, e))?;
-        }
+        fs::write(&staging.join(MARKER), &Manifest::writing().to_bytes())?;
         Ok(output)
     }
 
@@ -101,13 +123,25 @@ impl OutputDir {
         let target = check_target(path, site_root)?;
         fs::create_dir_all(&target)?;
         let marker = target.join(MARKER);
-        if !marker.is_file() {
-            fs::write(&marker, MARKER_TEXT.as_bytes())?;
-        }
+        // A folder docgen adopts here (new, or empty) becomes a preview's own, all docgen's;
+        // a build's output stays described by its manifest.
+        let (owned, all_owned) = match Manifest::read(&target) {
+            Some(manifest) if manifest.state == manifest::State::Live => (BTreeMap::new(), true),
+            Some(manifest) => (manifest.files, false),
+            None if marker.exists() => (BTreeMap::new(), false),
+            None => {
+                fs::write(&marker, &Manifest::live().to_bytes())?;
+                (BTreeMap::new(), true)
+            }
+        };
         Ok(OutputDir {
+            shown: shown(&target, site_root),
             target,
             mode: Mode::Live,
-            written: Mutex::new(HashSet::new()),
+            written: Mutex::new(BTreeMap::new()),
+            owned: Mutex::new(owned),
+            all_owned,
+            notes: Vec::new(),
         })
     }
 
@@ -128,7 +162,7 @@ impl OutputDir {
 
     /// Writes `bytes` at `rel` (an output path like `a/b.html`), unless the file holds them.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<Written> {
-        self.record(rel);
+        self.record(rel, hash_bytes(bytes));
         match &self.mode {
             Mode::Live => {
                 let path = self.target.join(rel);
@@ -153,7 +187,7 @@ impl OutputDir {
 
     /// Copies the file `from` to `rel`, unless an identical copy is already there.
     pub fn copy(&self, rel: &str, from: &Path) -> Result<Written> {
-        self.record(rel);
+        self.record(rel, hash_file(from).map_err(|e| Error::io(from, e))?);
         match &self.mode {
             Mode::Live => {
                 let path = self.target.join(rel);
@@ -180,20 +214,15 @@ impl OutputDir {
     /// Starts writing a complete site: what is written from now on is what `remove_stale_files`
     /// keeps.
     pub fn start_full(&self) {
-        self.written
-            .lock()
-            .expect("no writer panics while holding the lock")
-            .clear();
+        lock(&self.written).clear();
     }
 
     /// Removes one output file (and its folder, when left empty). Returns whether it existed.
     pub fn remove(&self, rel: &str) -> Result<bool> {
         let dir = self.dir();
         let path = dir.join(rel);
-        self.written
-            .lock()
-            .expect("no writer panics while holding the lock")
-            .remove(rel);
+        lock(&self.written).remove(rel);
+        lock(&self.owned).remove(rel);
         if !path.is_file() {
             return Ok(false);
         }
@@ -207,26 +236,22 @@ impl OutputDir {
         Ok(true)
     }
 
-    fn record(&self, rel: &str) {
+    fn record(&self, rel: &str, hash: Hash) {
         if let Mode::Live = self.mode {
-            self.written
-                .lock()
-                .expect("no writer panics while holding the lock")
-                .insert(rel.to_string());
+            lock(&self.owned).insert(rel.to_string(), hash.clone());
         }
+        lock(&self.written).insert(rel.to_string(), hash);
     }
 
-    /// Live mode: deletes every file not written since `start_full` (the output folder is
-    /// docgen's, by its marker), then the folders left empty. Returns the files removed. A
-    /// staged build has nothing stale: its folder holds only what it wrote.
+    /// Live mode: deletes every file not written since `start_full` that this `OutputDir`
+    /// wrote and that still holds what it wrote, then the folders left empty. Returns the files
+    /// removed. A staged build has nothing stale: its folder holds only what it wrote.
     pub fn remove_stale_files(&self) -> Result<Vec<String>> {
         if let Mode::Staged { .. } = self.mode {
             return Ok(Vec::new());
         }
-        let written = self
-            .written
-            .lock()
-            .expect("no writer panics while holding the lock");
+        let written = lock(&self.written);
+        let mut owned = lock(&self.owned);
         let mut removed = Vec::new();
         let walker = walkdir::WalkDir::new(&self.target).contents_first(true);
         for entry in walker {
@@ -238,8 +263,15 @@ impl OutputDir {
             if entry.file_type().is_dir() {
                 // Fails harmlessly when the folder still has files.
                 let _ = std::fs::remove_dir(entry.path());
-            } else if !written.contains(&rel) {
+            } else if !written.contains_key(&rel)
+                && entry.file_type().is_file()
+                && (self.all_owned
+                    || owned
+                        .get(&rel)
+                        .is_some_and(|hash| hash_file(entry.path()).ok().as_ref() == Some(hash)))
+            {
                 fs::remove_file(entry.path())?;
+                owned.remove(&rel);
                 removed.push(rel);
             }
         }
@@ -247,29 +279,78 @@ impl OutputDir {
         Ok(removed)
     }
 
-    /// Publishes a staged build: its folder is exchanged with the previous output in one step
+    /// `commit_reporting`, for callers with no use for its warnings.
+    pub fn commit(self) -> Result<PathBuf> {
+        self.commit_reporting(&mut Vec::new())
+    }
+
+    /// Publishes a staged build. What the previous output holds that docgen did not write is
+    /// carried into the new one (`foreign.rs`) — or, when this build writes the same path, the
+    /// build fails and nothing changes. The new manifest is written, the new folder gets the
+    /// previous one's mode (made writable for its owner) and is exchanged with it in one step
     /// where the filesystem can (Linux `renameat2(RENAME_EXCHANGE)`), else the previous output
     /// is renamed aside, the staging folder into place, and the old one deleted — put back if
-    /// the second rename fails. Returns the output folder. Live output is already published.
-    pub fn commit(mut self) -> Result<PathBuf> {
-        let Mode::Staged { staging, .. } = &mut self.mode else {
+    /// the second rename fails. Returns the output folder; live output is already published.
+    /// Entries kept for the first time, and abandoned folders that could not be removed, are
+    /// warnings pushed to `diagnostics`.
+    pub fn commit_reporting(mut self, diagnostics: &mut Vec<Diagnostic>) -> Result<PathBuf> {
+        diagnostics.append(&mut self.notes);
+        let Mode::Staged { staging, previous } = &mut self.mode else {
             return Ok(self.target.clone());
         };
-        let staging = staging.take().expect("an OutputDir is committed once");
-        match swap(&staging, &self.target) {
+        let staging_dir = staging.clone().expect("an OutputDir is committed once");
+        let written = std::mem::take(&mut *lock(&self.written));
+        let old_manifest = previous.as_deref().and_then(Manifest::read);
+        let plan = match previous.as_deref() {
+            Some(previous) => {
+                foreign::plan(previous, &staging_dir, old_manifest.as_ref(), &written)?
+            }
+            None => foreign::Plan::default(),
+        };
+        if !plan.conflicts.is_empty() {
+            // Dropped uncommitted: the staging folder goes, the output stays as it was.
+            return Err(conflict_error(&self.shown, &plan.conflicts));
+        }
+        let kept: BTreeSet<String> = plan.moves.iter().cloned().collect();
+        let manifest = Manifest::complete(written, kept.clone());
+        write_atomic(&staging_dir.join(MARKER), &manifest.to_bytes())?;
+        if let Some(previous) = previous.as_deref() {
+            // A web server's folder may need its group or mode: the new folder keeps them, but
+            // stays writable by its owner so that the next build can replace it.
+            let permissions = writable_by_owner(
+                std::fs::metadata(previous)
+                    .map_err(|e| Error::io(previous, e))?
+                    .permissions(),
+            );
+            std::fs::set_permissions(&staging_dir, permissions)
+                .map_err(|e| Error::io(&staging_dir, e))?;
+            foreign::carry(previous, &staging_dir, &plan.moves)?;
+        }
+        match swap(&staging_dir, &self.target) {
             Ok(old) => {
+                *staging = None;
                 if let Some(old) = old {
-                    // The site is published; an old folder that cannot be deleted now is
-                    // deleted by the next build, which finds it abandoned.
-                    let _ = std::fs::remove_dir_all(old);
+                    // Only docgen's own files are left in it (the rest was carried over). An
+                    // old folder that cannot be deleted now is deleted by the next build,
+                    // which finds it abandoned.
+                    let _ = remove_tree(&old);
                 }
-                Ok(self.target.clone())
             }
             Err(error) => {
-                let _ = std::fs::remove_dir_all(&staging);
-                Err(error)
+                if let Some(previous) = previous.as_deref() {
+                    // What cannot go back stays in the staging folder, which `drop` then
+                    // empties only of what docgen wrote.
+                    foreign::bring_back(previous, &staging_dir, &plan.moves);
+                }
+                return Err(error);
             }
         }
+        let before = old_manifest.map(|m| m.kept).unwrap_or_default();
+        let new: Vec<&str> = kept.difference(&before).map(String::as_str).collect();
+        if !new.is_empty() {
+            diagnostics.push(kept_warning(&self.shown, &new));
+        }
+        Ok(self.target.clone())
     }
 
     /// The path of `rel` in the folder being written, with its parent folder created.
@@ -283,14 +364,89 @@ impl OutputDir {
 }
 
 impl Drop for OutputDir {
-    /// An uncommitted staged build (errors, an early return, a panic) leaves no trace.
+    /// An uncommitted staged build (errors, an early return, a panic) leaves no trace — of its
+    /// own: anything carried into it that could not go back stays.
     fn drop(&mut self) {
         if let Mode::Staged { staging, .. } = &mut self.mode
             && let Some(staging) = staging.take()
         {
-            let _ = std::fs::remove_dir_all(staging);
+            let _ = remove_own_folder(&staging);
         }
     }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .expect("no writer panics while holding the lock")
+}
+
+/// How messages name `target`: relative to the site root when inside it.
+fn shown(target: &Path, site_root: &Path) -> String {
+    let root = site_root
+        .canonicalize()
+        .unwrap_or_else(|_| site_root.to_path_buf());
+    match target.strip_prefix(&root) {
+        Ok(rel) if !rel.as_os_str().is_empty() => rel.display().to_string(),
+        _ => target.display().to_string(),
+    }
+}
+
+/// `permissions` with the owner's read, write and search bits set.
+fn writable_by_owner(permissions: std::fs::Permissions) -> std::fs::Permissions {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::Permissions::from_mode(permissions.mode() | 0o700)
+    }
+    #[cfg(not(unix))]
+    {
+        let mut permissions = permissions;
+        #[allow(clippy::permissions_set_readonly_false)]
+        permissions.set_readonly(false);
+        permissions
+    }
+}
+
+/// At most this many paths are named in one message.
+const NAMED: usize = 10;
+
+fn list(paths: &[&str]) -> String {
+    let mut text = paths
+        .iter()
+        .take(NAMED)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if paths.len() > NAMED {
+        text.push_str(&format!(" and {} more", paths.len() - NAMED));
+    }
+    text
+}
+
+fn conflict_error(output: &str, conflicts: &[String]) -> Error {
+    let paths: Vec<&str> = conflicts.iter().map(String::as_str).collect();
+    Error::Usage(format!(
+        "refusing to overwrite what docgen did not write in the output folder {output}: {} \
+         (not listed in its {MARKER}, or changed since docgen wrote it); move it away or delete \
+         it, then build again",
+        list(&paths)
+    ))
+}
+
+fn kept_warning(output: &str, kept: &[&str]) -> Diagnostic {
+    let (what, them) = match kept.len() {
+        1 => ("1 entry".to_string(), "it"),
+        n => (format!("{n} entries"), "them"),
+    };
+    Diagnostic::warning(
+        "output-kept",
+        output,
+        format!(
+            "kept {what} docgen did not write: {} (docgen never deletes {them}; this is said once)",
+            list(kept)
+        ),
+    )
 }
 
 /// The previous output's regular file at `rel` (never a symlink: linking one would publish the

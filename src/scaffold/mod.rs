@@ -20,6 +20,12 @@ use crate::error::{Error, Result, fs};
 use crate::front_matter;
 use crate::source;
 
+mod page;
+mod site;
+
+pub use page::{NewPage, new_page};
+pub use site::{Init, init};
+
 /// The site folder holding templates for `docgen new`.
 pub const SCAFFOLDS_DIR: &str = "scaffolds";
 
@@ -66,6 +72,40 @@ pub struct Created {
 
 /// Writes a new element's guides into `content/<under>/<key>/` of the site of `config`.
 pub fn new_element(config: &Config, options: &NewElement) -> Result<Created> {
+    let element = element_files(config, options)?;
+    let target = config.content_dir().join(&element.dir);
+    if !source::list_files(&target)?.is_empty() {
+        return Err(Error::Usage(format!(
+            "content/{}/ already exists: choose another key, or remove the folder",
+            element.dir
+        )));
+    }
+    let mut written = Vec::new();
+    for (rel, bytes) in element.files {
+        let path = target.join(&rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::write(&path, &bytes)?;
+        written.push(format!("content/{}/{rel}", element.dir));
+    }
+    written.sort();
+    Ok(Created {
+        files: written,
+        templates: element.templates,
+    })
+}
+
+/// A guide set ready to write: its folder below `content/`, and each file's path in it and bytes.
+struct ElementFiles {
+    dir: String,
+    files: Vec<(String, Vec<u8>)>,
+    /// Where the templates came from, as `Created::templates` says it.
+    templates: String,
+}
+
+/// Renders the guide set `options` asks for, writing nothing. `docgen init` writes the same set.
+fn element_files(config: &Config, options: &NewElement) -> Result<ElementFiles> {
     let key = options.key.trim();
     if key.is_empty()
         || !key
@@ -92,12 +132,6 @@ pub fn new_element(config: &Config, options: &NewElement) -> Result<Created> {
     } else {
         format!("{under}/{key}")
     };
-    let target = config.content_dir().join(&element_dir);
-    if !source::list_files(&target)?.is_empty() {
-        return Err(Error::Usage(format!(
-            "content/{element_dir}/ already exists: choose another key, or remove the folder"
-        )));
-    }
     let (mut templates, origin) = templates(&config.root)?;
     // A template without `order` gets one by its place: the Overview first, then by name.
     templates.sort_by_key(|(rel, _)| (rel != "index.md", rel.clone()));
@@ -151,18 +185,9 @@ pub fn new_element(config: &Config, options: &NewElement) -> Result<Created> {
     if !problems.is_empty() {
         return Err(Error::Config(problems));
     }
-    let mut written = Vec::new();
-    for (rel, bytes) in files {
-        let path = target.join(&rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        fs::write(&path, &bytes)?;
-        written.push(format!("content/{element_dir}/{rel}"));
-    }
-    written.sort();
-    Ok(Created {
-        files: written,
+    Ok(ElementFiles {
+        dir: element_dir,
+        files,
         templates: match origin {
             Origin::Site => format!("{SCAFFOLDS_DIR}/element/"),
             Origin::BuiltIn => "built-in templates".into(),

@@ -8,8 +8,11 @@
 //!   theme's 404 page with status 404. GET and HEAD only; the Content-Type follows the extension.
 //! - Files are read whole when the request comes; the output folder is written atomically
 //!   (`OutputDir`), so a response is the file before or after a rebuild, never half of each.
-//! - Requests are answered by a few worker threads in parallel; a live-reload poll, which waits,
-//!   gets a thread of its own so it never holds a worker.
+//! - Connections are accepted by `guard`, which enforces limits on each request (head, body,
+//!   time) before tiny_http reads it, and hands tiny_http one complete request at a time over a
+//!   private socket. Each request is answered on a thread of its own (there is at most one per
+//!   connection, and `guard::MAX_CONNECTIONS` connections), so a slow or stalled client holds
+//!   only its own thread; a live-reload poll, which waits, counts against `MAX_POLLS`.
 //!
 //! This module is the only user of tiny_http, percent-encoding and mime_guess.
 
@@ -24,6 +27,7 @@ use std::time::Duration;
 use percent_encoding::percent_decode_str;
 use tiny_http::{Header, Method, Request, Response, StatusCode};
 
+use super::guard::{self, Upstream};
 use super::reload::{self, Hub};
 use crate::error::{Error, Result};
 use crate::highlight::escape;
@@ -38,12 +42,16 @@ const POLL_WAIT: Duration = Duration::from_secs(20);
 /// At most this many polls wait at once (one per open page); more get a 503 and ask again.
 const MAX_POLLS: usize = 64;
 
-const WORKERS: usize = 4;
-
 /// A bound, not yet serving, HTTP server.
 pub struct Server {
     inner: Arc<tiny_http::Server>,
     addr: SocketAddr,
+    /// The public socket, accepted from by `guard`.
+    listener: TcpListener,
+    /// Where tiny_http listens.
+    upstream: Upstream,
+    /// The private folder of tiny_http's socket, removed with the server.
+    _private: Option<tempfile::TempDir>,
 }
 
 /// What the handlers read: the built site and the live-reload state.
@@ -56,22 +64,52 @@ pub struct Preview {
 /// A server answering requests until `stop`.
 pub struct Running {
     server: Arc<tiny_http::Server>,
-    workers: Vec<JoinHandle<()>>,
+    threads: Vec<JoinHandle<()>>,
     stopping: Arc<AtomicBool>,
     hub: Arc<Hub>,
+    addr: SocketAddr,
+    _private: Option<tempfile::TempDir>,
 }
 
-/// Listens on `addr` (port 0: any free port).
+/// Listens on `addr` (port 0: any free port), with tiny_http behind on a private socket.
 pub fn bind(addr: SocketAddr) -> Result<Server> {
     let listener = TcpListener::bind(addr).map_err(|e| bind_error(addr, e))?;
     let addr = listener
         .local_addr()
         .map_err(|e| Error::io(addr.to_string(), e))?;
-    let inner = tiny_http::Server::from_listener(listener, None)
-        .map_err(|e| Error::io(addr.to_string(), io::Error::other(e.to_string())))?;
+    let tiny_error = |e: Box<dyn std::error::Error + Send + Sync>| {
+        Error::io(addr.to_string(), io::Error::other(e.to_string()))
+    };
+    #[cfg(unix)]
+    let (inner, upstream, private) = {
+        // A folder only this user can enter (tempfile creates it 0700): nobody else can reach
+        // tiny_http around the guard.
+        let private = tempfile::Builder::new()
+            .prefix("docgen-serve-http-")
+            .tempdir()
+            .map_err(|e| Error::io(std::env::temp_dir(), e))?;
+        let path = private.path().join("http.sock");
+        let unix =
+            std::os::unix::net::UnixListener::bind(&path).map_err(|e| Error::io(&path, e))?;
+        let inner = tiny_http::Server::from_listener(unix, None).map_err(tiny_error)?;
+        (inner, Upstream::Unix(path), Some(private))
+    };
+    #[cfg(not(unix))]
+    let (inner, upstream, private) = {
+        let local = TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0))
+            .map_err(|e| Error::io("127.0.0.1:0", e))?;
+        let local_addr = local
+            .local_addr()
+            .map_err(|e| Error::io("127.0.0.1:0", e))?;
+        let inner = tiny_http::Server::from_listener(local, None).map_err(tiny_error)?;
+        (inner, Upstream::Tcp(local_addr), None)
+    };
     Ok(Server {
         inner: Arc::new(inner),
         addr,
+        listener,
+        upstream,
+        _private: private,
     })
 }
 
@@ -102,48 +140,74 @@ impl Server {
         let preview = Arc::new(preview);
         let stopping = Arc::new(AtomicBool::new(false));
         let polls = Arc::new(AtomicUsize::new(0));
-        let workers = (0..WORKERS)
-            .map(|i| {
-                let server = Arc::clone(&self.inner);
-                let preview = Arc::clone(&preview);
-                let stopping = Arc::clone(&stopping);
-                let polls = Arc::clone(&polls);
-                std::thread::Builder::new()
-                    .name(format!("http-{i}"))
-                    .spawn(move || {
-                        loop {
-                            match server.recv() {
-                                Ok(request) => handle(request, &preview, &polls),
-                                Err(_) if stopping.load(Ordering::SeqCst) => break,
-                                // A connection that failed before its request was read.
-                                Err(_) => {}
+        let accept = {
+            let stopping = Arc::clone(&stopping);
+            let (listener, upstream) = (self.listener, self.upstream);
+            std::thread::Builder::new()
+                .name("http-accept".into())
+                .spawn(move || guard::accept_loop(listener, upstream, stopping))
+                .expect("a thread starts")
+        };
+        let dispatch = {
+            let server = Arc::clone(&self.inner);
+            let preview = Arc::clone(&preview);
+            let stopping = Arc::clone(&stopping);
+            std::thread::Builder::new()
+                .name("http-dispatch".into())
+                .spawn(move || {
+                    loop {
+                        match server.recv() {
+                            Ok(request) => {
+                                let preview = Arc::clone(&preview);
+                                let polls = Arc::clone(&polls);
+                                // When no thread can be had, the request is dropped with the
+                                // closure (tiny_http answers 500).
+                                let _ = std::thread::Builder::new()
+                                    .name("http".into())
+                                    .spawn(move || handle(request, &preview, &polls));
                             }
+                            Err(_) if stopping.load(Ordering::SeqCst) => break,
+                            // A connection that failed before its request was read.
+                            Err(_) => {}
                         }
-                    })
-                    .expect("a thread starts")
-            })
-            .collect();
+                    }
+                })
+                .expect("a thread starts")
+        };
         Running {
             server: self.inner,
-            workers,
+            threads: vec![accept, dispatch],
             stopping,
             hub: Arc::clone(&preview.hub),
+            addr: self.addr,
+            _private: self._private,
         }
     }
 }
 
 impl Running {
-    /// Answers the waiting polls, lets the workers finish their requests, and stops.
+    /// Answers the waiting polls, stops accepting and dispatching, and returns. Requests being
+    /// answered finish on their own threads.
     pub fn stop(self) {
         self.stopping.store(true, Ordering::SeqCst);
         self.hub.stop();
-        for _ in &self.workers {
-            self.server.unblock();
-        }
-        for worker in self.workers {
-            let _ = worker.join();
+        self.server.unblock();
+        // Wakes the accept loop, which then sees `stopping`.
+        let _ = std::net::TcpStream::connect_timeout(&reachable(self.addr), Duration::from_secs(1));
+        for thread in self.threads {
+            let _ = thread.join();
         }
     }
+}
+
+/// `addr` with an unspecified IP (`0.0.0.0`) replaced by loopback, which it also listens on.
+fn reachable(addr: SocketAddr) -> SocketAddr {
+    let ip = match addr.ip() {
+        std::net::IpAddr::V4(ip) if ip.is_unspecified() => std::net::Ipv4Addr::LOCALHOST.into(),
+        std::net::IpAddr::V6(ip) if ip.is_unspecified() => std::net::Ipv6Addr::LOCALHOST.into(),
+        ip => ip,
+    };
+    SocketAddr::new(ip, addr.port())
 }
 
 fn handle(request: Request, preview: &Arc<Preview>, polls: &Arc<AtomicUsize>) {
@@ -163,24 +227,16 @@ fn handle(request: Request, preview: &Arc<Preview>, polls: &Arc<AtomicUsize>) {
     let _ = request.respond(response);
 }
 
-/// Answers a live-reload poll from a thread of its own: it may wait for `POLL_WAIT`.
+/// Answers a live-reload poll: it may wait for `POLL_WAIT`.
 fn poll(request: Request, query: &str, preview: &Arc<Preview>, polls: &Arc<AtomicUsize>) {
     let Some(slot) = PollSlot::take(polls) else {
         let _ = request.respond(text(503, "Too many open pages are waiting.\n"));
         return;
     };
-    let since = since(query);
-    let hub = Arc::clone(&preview.hub);
-    // When no thread can be had, the request is dropped with the closure (and the slot freed);
-    // the page asks again.
-    let _ = std::thread::Builder::new()
-        .name("poll".into())
-        .spawn(move || {
-            let message = hub.wait(since, POLL_WAIT);
-            let response = bytes(200, "application/json", message.to_json().into_bytes());
-            let _ = request.respond(response);
-            drop(slot);
-        });
+    let message = preview.hub.wait(since(query), POLL_WAIT);
+    let response = bytes(200, "application/json", message.to_json().into_bytes());
+    let _ = request.respond(response);
+    drop(slot);
 }
 
 /// One of the `MAX_POLLS` waiting polls, given back when dropped.

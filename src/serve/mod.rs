@@ -15,6 +15,7 @@
 //! a failure to run (an invalid `docgen.toml`, a theme that is gone) is shown the same way, and
 //! the site is loaded afresh on the next change.
 
+pub mod guard;
 pub mod http;
 pub mod reload;
 pub mod watch;
@@ -167,7 +168,11 @@ fn follow(
             root: &live.root,
             session: live.session.as_ref(),
         };
-        let changes = watch::changes(&live.root, &batch, &tree);
+        let mut changes = watch::changes(&live.root, &batch, &tree);
+        if live.session.is_none() && changes.is_empty() && watch::touches_site(&live.root, &batch) {
+            // Not loaded (the last rebuild failed): removing the file that broke it is a change.
+            changes = vec![Change::Config];
+        }
         if changes.is_empty() {
             continue;
         }
@@ -264,18 +269,21 @@ impl Live<'_> {
     /// a failure the session is dropped, so the next rebuild loads the site afresh.
     fn rebuild(&mut self, changes: &[Change]) -> std::result::Result<Rebuild, Failure> {
         let loading = self.session.is_none();
-        let result = panic::catch_unwind(AssertUnwindSafe(|| match &mut self.session {
-            Some(session) => session.apply(changes, self.highlighter),
-            None => Session::open(
-                &self.root,
-                self.overrides.clone(),
-                &self.output,
-                self.highlighter,
-            )
-            .map(|(session, rebuild)| {
-                self.session = Some(session);
-                rebuild
-            }),
+        let result = panic::catch_unwind(AssertUnwindSafe(|| {
+            fail_for_tests(&self.root);
+            match &mut self.session {
+                Some(session) => session.apply(changes, self.highlighter),
+                None => Session::open(
+                    &self.root,
+                    self.overrides.clone(),
+                    &self.output,
+                    self.highlighter,
+                )
+                .map(|(session, rebuild)| {
+                    self.session = Some(session);
+                    rebuild
+                }),
+            }
         }));
         let failure = match result {
             Ok(Ok(rebuild)) => {
@@ -344,6 +352,23 @@ impl Live<'_> {
         self.errors = errors;
         text
     }
+}
+
+/// Debug builds only: a rebuild panics, like a bug in docgen would, while the file named by
+/// `DOCGEN_TEST_FAIL_WHILE` exists below the site root — so tests can check that the preview
+/// recovers when the page that broke the rebuild is removed. Release builds have no such hook.
+fn fail_for_tests(root: &Path) {
+    #[cfg(debug_assertions)]
+    if let Some(rel) = std::env::var_os("DOCGEN_TEST_FAIL_WHILE")
+        && root.join(&rel).exists()
+    {
+        panic!(
+            "DOCGEN_TEST_FAIL_WHILE: {} exists",
+            Path::new(&rel).display()
+        );
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = root;
 }
 
 fn count(n: usize, one: &str, many: &str) -> String {

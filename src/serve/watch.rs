@@ -230,6 +230,18 @@ pub fn changes(root: &Path, batch: &Batch, tree: &dyn Tree) -> Vec<Change> {
     found.into_iter().collect()
 }
 
+/// Whether `batch` touched any file of the site at all. After a failed rebuild the site is not
+/// loaded, so `changes` cannot tell a removed page from a file that never mattered; any touch
+/// then loads the site afresh (the page that made the rebuild fail may be the one removed).
+pub fn touches_site(root: &Path, batch: &Batch) -> bool {
+    batch.rescan
+        || batch
+            .written
+            .iter()
+            .chain(batch.moved.iter())
+            .any(|path| classify(root, path).is_some())
+}
+
 /// What an event can mean for a build: `None` when nothing changed. Opening, reading and closing
 /// a file unchanged is nothing, and a rebuild does exactly that to every file it reads.
 pub fn happened(kind: &EventKind) -> Option<Happened> {

@@ -18,6 +18,18 @@ pub struct Described {
     pub position: Option<(u32, u32)>,
     /// For a block never closed: its name, to point at where it opens.
     pub unclosed: Option<String>,
+    /// Extra explanation (`= …` lines).
+    pub notes: Vec<String>,
+    /// The byte offset in the file, when docgen's own tags know it (see `at_offset`).
+    pub offset: Option<usize>,
+}
+
+/// The context key holding a byte offset in the file.
+const OFFSET_KEY: &str = "docgen offset";
+
+/// `error`, placed at byte `offset` of its file.
+pub fn at_offset(error: liquid_core::Error, offset: usize) -> liquid_core::Error {
+    error.context(OFFSET_KEY, offset.to_string())
 }
 
 /// Reads Liquid's error text:
@@ -51,6 +63,7 @@ pub fn describe(text: &str) -> Described {
     let headline = text.lines().next().unwrap_or("").trim();
     let mut described = Described {
         position,
+        offset: get(OFFSET_KEY).and_then(|n| n.parse().ok()),
         ..Described::default()
     };
     match headline {
@@ -101,10 +114,26 @@ pub fn describe(text: &str) -> Described {
             if let Some(requested) = get("requested") {
                 let mut available = list("available tags");
                 available.extend(list("available blocks"));
+                available.retain(|tag| *tag != super::prepare::OUTPUT_TAG);
                 described.message = format!("unknown tag `{requested}`");
                 described.suggestion =
-                    crate::links::closest(requested, available.into_iter()).map(str::to_string);
+                    crate::links::closest(requested, available.iter().copied()).map(str::to_string);
                 described.hint = Some(requested.to_string());
+                // Jekyll sites get tags from Ruby plugins: say how to render one with an include.
+                let mut declared: Vec<&str> = available
+                    .iter()
+                    .copied()
+                    .filter(|tag| !super::store::BUILTIN_TAGS.contains(tag))
+                    .collect();
+                declared.sort_unstable();
+                described.notes.push(if declared.is_empty() {
+                    "no tags are declared in [include_tags] of docgen.toml".to_string()
+                } else {
+                    format!("tags declared in [include_tags]: {}", declared.join(", "))
+                });
+                described.notes.push(format!(
+                    "to render a file of includes/ for it, declare it in docgen.toml: [include_tags] {requested} = \"{requested}.html\""
+                ));
             }
         }
     }
@@ -113,10 +142,13 @@ pub fn describe(text: &str) -> Described {
 
 /// A file that could not be parsed or read, at its line, reached through `via`.
 pub fn problem_diagnostic(file: &Compiled, problem: &Problem, via: Vec<String>) -> Diagnostic {
-    let d = Diagnostic::error("template", &file.path, problem.message.clone())
+    let mut d = Diagnostic::error("template", &file.path, problem.message.clone())
         .at(problem.line, problem.column)
         .with_suggestion(problem.suggestion.clone())
         .with_via(via);
+    for note in &problem.notes {
+        d = d.with_note(note.clone());
+    }
     d.with_source(&file.text, 1)
 }
 

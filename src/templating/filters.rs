@@ -121,7 +121,7 @@ impl ParseFilter for Jsonify {
     }
 }
 
-fn no_arguments(name: &str, mut arguments: FilterArguments) -> Result<()> {
+pub(super) fn no_arguments(name: &str, mut arguments: FilterArguments) -> Result<()> {
     if arguments.positional.next().is_some() || arguments.keyword.next().is_some() {
         return Err(Error::with_msg(format!("`{name}` takes no arguments")));
     }

@@ -17,6 +17,8 @@
 mod data;
 mod errors;
 mod filters;
+mod jekyll;
+mod lenient;
 mod prepare;
 mod runtime;
 mod source_map;
@@ -86,7 +88,7 @@ impl Templating {
         let includes = source::list_files(&config.includes_dir())?;
         let (data, diagnostics) = data::load(&config.data_dir())?;
         Ok(Templating {
-            store: Arc::new(Store::new(&config.root, store::language(config), includes)),
+            store: Arc::new(Store::new(&config.root, store::dialect(config), includes)),
             site: values::site_object(config),
             data,
             diagnostics,
@@ -105,7 +107,7 @@ impl Templating {
             0,
             Arc::from(page.text),
             page.body_offset,
-            &self.store.language,
+            &self.store.dialect,
         ));
         let template = match &compiled.template {
             Ok(template) => template,
@@ -136,20 +138,36 @@ impl Templating {
             let mut state = runtime.registers().get_mut::<RenderState>();
             state.store = Some(Arc::clone(&self.store));
             state.page = Some(Arc::clone(&compiled));
+            state.undefined_warns = self.store.dialect.undefined_warns;
         }
         let mut out = Vec::with_capacity(body.len() + body.len() / 2);
         let result = template.render_to(&mut out, &runtime);
-        let state = std::mem::take(&mut *runtime.registers().get_mut::<RenderState>());
+        let mut state = std::mem::take(&mut *runtime.registers().get_mut::<RenderState>());
         let output = String::from_utf8_lossy(&out);
         let mut dependencies = state.dependencies.clone();
         for key in data_read.borrow().iter() {
             dependencies.extend(self.data.dependencies(key));
         }
         let dependencies = dependencies.into_iter().collect();
+        let mut diagnostics = std::mem::take(&mut state.problems);
+        if state.unreported > 0 {
+            diagnostics.push(Diagnostic {
+                severity: diagnostics[0].severity,
+                ..Diagnostic::error(
+                    "undefined-variable",
+                    crate::page::display_path(page.source),
+                    format!(
+                        "{} more uses of undefined variables in this page are not listed",
+                        state.unreported
+                    ),
+                )
+            });
+        }
         if let Err(error) = result {
+            diagnostics.push(errors::render_diagnostic(&error, &state, &output));
             return Some(Expansion {
                 expanded: None,
-                diagnostics: vec![errors::render_diagnostic(&error, &state, &output)],
+                diagnostics,
                 dependencies,
             });
         }
@@ -163,7 +181,7 @@ impl Templating {
         let map = SourceMap::new(page.body_offset, &markers, files, state.instances);
         Some(Expansion {
             expanded: Some((text, map)),
-            diagnostics: Vec::new(),
+            diagnostics,
             dependencies,
         })
     }
@@ -177,13 +195,13 @@ pub fn render_text(
     text: &str,
     globals: &serde_json::Value,
 ) -> std::result::Result<String, Diagnostic> {
-    let language = store::language(config);
+    let dialect = store::dialect(config);
     let compiled = Arc::new(Compiled::new(
         file.to_string(),
         0,
         Arc::from(text),
         0,
-        &language,
+        &dialect,
     ));
     let template = match &compiled.template {
         Ok(template) => template,
@@ -199,16 +217,35 @@ pub fn render_text(
     let runtime = runtime::with_globals(&globals);
     runtime.registers().get_mut::<RenderState>().page = Some(Arc::clone(&compiled));
     let mut out = Vec::new();
-    if let Err(error) = template.render_to(&mut out, &runtime) {
-        let state = std::mem::take(&mut *runtime.registers().get_mut::<RenderState>());
+    let result = template.render_to(&mut out, &runtime);
+    let mut state = std::mem::take(&mut *runtime.registers().get_mut::<RenderState>());
+    if let Err(error) = result {
         let output = String::from_utf8_lossy(&out);
         return Err(errors::render_diagnostic(&error, &state, &output));
+    }
+    if !state.problems.is_empty() {
+        return Err(state.problems.swap_remove(0));
     }
     let output = String::from_utf8_lossy(&out);
     let (clean, _) = prepare::unmark(&output, |slot, index| {
         (slot == 0).then(|| compiled.piece_text(index)).flatten()
     });
     Ok(clean)
+}
+
+/// Whether `name` is one of the Liquid tags docgen has built in (so `[include_tags]` cannot
+/// declare it).
+pub fn is_builtin_tag(name: &str) -> bool {
+    store::BUILTIN_TAGS.contains(&name)
+        || ["else", "elsif", "when", "endhighlight"].contains(&name)
+        || name
+            .strip_prefix("end")
+            .is_some_and(|block| store::BUILTIN_TAGS.contains(&block))
+}
+
+/// The site path of `name` in `includes/`, or `None` when it would leave the folder.
+pub fn include_path(name: &str) -> Option<String> {
+    tags::resolve(false, "", name)
 }
 
 /// The pages to parse again after the file at site path `changed` (`includes/note.html`,
@@ -269,7 +306,7 @@ mod tests {
         let d = render_text(&config, "t.md", "one\n{{ element.heding }}\n", &vars).unwrap_err();
         assert_eq!(
             d.headline(),
-            "t.md:2: unknown variable element.heding — did you mean \"element.heading\"?"
+            "t.md:2:4: unknown variable element.heding — did you mean \"element.heading\"?"
         );
     }
 

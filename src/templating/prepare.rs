@@ -43,98 +43,243 @@ pub struct Piece {
 pub struct Prepared {
     pub text: String,
     pub pieces: Vec<Piece>,
+    /// From prepared byte `.0` on, the text was written at byte `.1` of the file; `.2` when it
+    /// is copied as written (so later bytes map one to one), not rewritten. Sorted.
+    pub map: Vec<(usize, usize, bool)>,
+    /// Texts tags refer to as `__docgen_literal_N` (see `literal_ref`): include parameters
+    /// with escaped quotes, the markup of declared include tags.
+    pub literals: Vec<String>,
 }
+
+impl Prepared {
+    /// Where byte `at` of the prepared text was written in the file.
+    pub fn source_offset(&self, at: usize) -> Option<usize> {
+        let i = self.map.partition_point(|&(prepared, _, _)| prepared <= at);
+        let &(prepared, src, verbatim) = self.map.get(i.checked_sub(1)?)?;
+        Some(if verbatim { src + (at - prepared) } else { src })
+    }
+}
+
+/// The name tags use for literal `n` of their file.
+pub fn literal_ref(n: usize) -> String {
+    format!("{LITERAL_PREFIX}{n}")
+}
+
+/// What `literal_ref` names start with.
+pub const LITERAL_PREFIX: &str = "__docgen_literal_";
+
+/// The tag `{{ … }}` is rewritten to (see `OutputTag`).
+pub const OUTPUT_TAG: &str = "__docgen_output";
 
 /// Prepares `source`, which starts at byte `base` of file `slot` (a page's body starts after its
 /// front matter). A file whose text already holds marker characters gets no markers.
-pub fn prepare(source: &str, base: usize, slot: u32) -> Prepared {
+/// `include_tags` are the tags declared in `[include_tags]`.
+pub fn prepare(source: &str, base: usize, slot: u32, include_tags: &[String]) -> Prepared {
     let markers = slot <= MAX_SLOT && !source.chars().any(is_marker_char);
     let mut out = Out {
         text: String::with_capacity(source.len() + source.len() / 8),
         pieces: Vec::new(),
+        map: Vec::new(),
+        literals: Vec::new(),
         slot: if markers { Some(slot) } else { None },
         base,
         captures: 0,
+        include_tags,
     };
-    let bytes = source.as_bytes();
-    let mut i = 0;
-    while i < source.len() {
-        let Some(open) = find_open(source, i) else {
-            out.plain(source, i, source.len());
-            break;
-        };
-        let Some(close) = find_close(source, open) else {
-            // Unclosed: Liquid reports it; leave the rest as it is.
-            out.plain(source, i, open);
-            out.text.push_str(&source[open..]);
-            break;
-        };
-        let left_trim = bytes.get(open + 2) == Some(&b'-');
-        let plain_end = if left_trim {
-            source[..open]
-                .trim_end_matches(is_liquid_space)
-                .len()
-                .max(i)
-        } else {
-            open
-        };
-        out.plain(source, i, plain_end);
-        out.text.push_str(&source[plain_end..open]);
-        let tag = &source[open..close];
-        let mut next = close;
-        if bytes[open + 1] == b'%' {
-            match tag_name(tag) {
-                "raw" => {
-                    out.text.push_str(tag);
-                    next = out.raw_block(source, close);
-                }
-                "comment" => {
-                    // Opaque: nothing in a comment is output.
-                    let end = find_block_end(source, close, "comment");
-                    out.text.push_str(&source[open..end]);
-                    next = end;
-                }
-                // A captured value must compare equal to what was written: no markers in it.
-                "capture" => {
-                    out.captures += 1;
-                    out.text.push_str(tag);
-                }
-                "endcapture" => {
-                    out.captures = out.captures.saturating_sub(1);
-                    out.text.push_str(tag);
-                }
-                name @ ("include" | "include_relative") => {
-                    out.text.push_str(&rewrite_include(tag, name, base + open));
-                }
-                _ => out.text.push_str(tag),
-            }
-        } else {
-            out.text.push_str(tag);
-        }
-        i = skip_trimmed(source, next, &mut out.text);
-    }
+    out.run(source, 0, source.len());
     Prepared {
         text: out.text,
         pieces: out.pieces,
+        map: out.map,
+        literals: out.literals,
     }
 }
 
-struct Out {
+struct Out<'t> {
     text: String,
     pieces: Vec<Piece>,
+    map: Vec<(usize, usize, bool)>,
+    literals: Vec<String>,
     /// `None` when this file gets no markers.
     slot: Option<u32>,
     base: usize,
     /// How many `{% capture %}` blocks are open here.
     captures: usize,
+    include_tags: &'t [String],
 }
 
-impl Out {
+impl Out<'_> {
+    /// Prepares `source[from..to]`.
+    fn run(&mut self, source: &str, from: usize, to: usize) {
+        let bytes = source.as_bytes();
+        let base = self.base;
+        let mut i = from;
+        while i < to {
+            let Some(open) = find_open(source, i).filter(|&open| open < to) else {
+                self.plain(source, i, to);
+                break;
+            };
+            let is_tag = bytes[open + 1] == b'%';
+            let name = if is_tag {
+                tag_name(&source[open..])
+            } else {
+                ""
+            };
+            let declared = self.include_tags.iter().any(|t| t == name);
+            let escapes = declared || name == "include" || name == "include_relative";
+            let Some(close) = find_close(source, open, escapes).filter(|&close| close <= to) else {
+                // Unclosed: Liquid reports it; leave the rest as it is.
+                self.plain(source, i, open);
+                self.verbatim(source, open, to);
+                break;
+            };
+            let left_trim = bytes.get(open + 2) == Some(&b'-');
+            let plain_end = if left_trim {
+                source[..open]
+                    .trim_end_matches(is_liquid_space)
+                    .len()
+                    .max(i)
+            } else {
+                open
+            };
+            self.plain(source, i, plain_end);
+            self.verbatim(source, plain_end, open);
+            let tag = &source[open..close];
+            let mut next = close;
+            if !is_tag {
+                self.output(source, open, close);
+            } else {
+                match name {
+                    "raw" => {
+                        self.verbatim(source, open, close);
+                        next = self.raw_block(source, close);
+                    }
+                    "comment" => {
+                        // Opaque: nothing in a comment is output.
+                        let end = find_block_end(source, close, "comment").min(to);
+                        self.verbatim(source, open, end);
+                        next = end;
+                    }
+                    // A captured value must compare equal to what was written: no markers in it.
+                    "capture" => {
+                        self.captures += 1;
+                        self.verbatim(source, open, close);
+                    }
+                    "endcapture" => {
+                        self.captures = self.captures.saturating_sub(1);
+                        self.verbatim(source, open, close);
+                    }
+                    "highlight" => match find_tag(source, close, "endhighlight")
+                        .filter(|&(_, end)| end <= to)
+                    {
+                        Some((end_open, end_close)) => {
+                            self.highlight(source, open, close, end_open);
+                            next = end_close;
+                        }
+                        None => self.verbatim(source, open, close),
+                    },
+                    "include" | "include_relative" | "link" => {
+                        let mut rewritten =
+                            rewrite_include(tag, name, base + open, &mut self.literals);
+                        if name == "link" && in_markdown_link(&source[..open]) {
+                            // `[text]({% link x.md %})`: the link stage resolves and checks it.
+                            let end = rewritten.len() - 2 - usize::from(rewritten.ends_with("-%}"));
+                            rewritten.insert_str(end, " 1 ");
+                        }
+                        self.generated(&rewritten, base + open);
+                    }
+                    _ if declared => {
+                        let rewritten =
+                            rewrite_declared(tag, name, base + open, &mut self.literals);
+                        self.generated(&rewritten, base + open);
+                    }
+                    _ => self.verbatim(source, open, close),
+                }
+            }
+            i = self.skip_trimmed(source, next);
+        }
+    }
+
+    /// Copies `source[start..end]` as it is.
+    fn verbatim(&mut self, source: &str, start: usize, end: usize) {
+        if start >= end {
+            return;
+        }
+        self.map.push((self.text.len(), self.base + start, true));
+        self.text.push_str(&source[start..end]);
+    }
+
+    /// Writes `text` in place of what was written at file byte `at`.
+    fn generated(&mut self, text: &str, at: usize) {
+        self.map.push((self.text.len(), at, false));
+        self.text.push_str(text);
+    }
+
+    /// `{{ expr }}` → `{% __docgen_output 812 815 expr %}` (trim marks kept; the offsets of the
+    /// tag and of the expression): the output tag
+    /// renders an undefined variable as reported empty text, where Liquid's own would stop.
+    fn output(&mut self, source: &str, open: usize, close: usize) {
+        let tag = &source[open..close];
+        let left = tag.starts_with("{{-");
+        let right = tag.len() >= 5 + usize::from(left) && tag.ends_with("-}}");
+        let inner_start = open + 2 + usize::from(left);
+        let inner_end = close - 2 - usize::from(right);
+        let start = if left { "{%-" } else { "{%" };
+        let inner = &source[inner_start..inner_end];
+        let expression = inner_start + (inner.len() - inner.trim_start().len());
+        self.generated(
+            &format!(
+                "{start} {OUTPUT_TAG} {} {} ",
+                self.base + open,
+                self.base + expression
+            ),
+            self.base + open,
+        );
+        self.verbatim(source, inner_start, inner_end);
+        self.generated(if right { " -%}" } else { " %}" }, self.base + inner_end);
+    }
+
+    /// `{% highlight json %}…{% endhighlight %}` → a fenced code block, which Markdown
+    /// highlights like any other; Liquid still expands what is inside, as in Jekyll.
+    fn highlight(&mut self, source: &str, open: usize, close: usize, end_open: usize) {
+        let tag = &source[open..close];
+        let inner = tag[2..tag.len() - 2].trim_matches('-').trim();
+        let markup = inner.strip_prefix("highlight").unwrap_or("").trim();
+        // Jekyll drops the line breaks around the code.
+        let content = &source[close..end_open];
+        let code_start = close + (content.len() - content.trim_start_matches(['\r', '\n']).len());
+        let code_end = close + content.trim_end().len();
+        let longest = content.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+        let fence = "`".repeat(longest.max(2) + 1);
+        let line_start = source[..open].rfind('\n').map_or(0, |i| i + 1);
+        let before = &source[line_start..open];
+        let indent = if before.trim().is_empty() { before } else { "" };
+        let open_fence = format!(
+            "{}{fence}{markup}\n",
+            if indent.len() == open - line_start {
+                ""
+            } else {
+                "\n"
+            }
+        );
+        self.generated(&open_fence, self.base + open);
+        self.run(source, code_start.max(close), code_end.max(code_start));
+        // What follows on the closing tag's line starts a new one.
+        let (_, end_close) =
+            find_tag(source, end_open, "endhighlight").unwrap_or((end_open, end_open));
+        let after = &source[end_close..];
+        let newline = if after.is_empty() || after.starts_with(['\n', '\r']) {
+            ""
+        } else {
+            "\n"
+        };
+        self.generated(&format!("\n{indent}{fence}{newline}"), self.base + end_open);
+    }
     /// Replaces the plain text `source[start..end]` with a marker for each of its lines (or
     /// copies it, when this file or this part gets no markers).
     fn plain(&mut self, source: &str, start: usize, end: usize) {
         let Some(slot) = self.slot.filter(|_| self.captures == 0) else {
-            self.text.push_str(&source[start..end]);
+            self.verbatim(source, start, end);
             return;
         };
         let mut at = start;
@@ -142,9 +287,10 @@ impl Out {
             let line_end = source[at..end].find('\n').map_or(end, |i| at + i + 1);
             let index = self.pieces.len() as u32;
             if index > MAX_NUMBER {
-                self.text.push_str(&source[at..end]);
+                self.verbatim(source, at, end);
                 return;
             }
+            self.generated("", self.base + at);
             push_marker(&mut self.text, SLOT_BASE + slot, index);
             self.pieces.push(Piece {
                 src: self.base + at,
@@ -157,9 +303,9 @@ impl Out {
     /// Copies a `{% raw %}` block's content (which Liquid outputs as it is) and its end tag;
     /// `start` follows the opening tag. Returns where the end tag ends.
     fn raw_block(&mut self, source: &str, start: usize) -> usize {
-        let content_start = skip_trimmed(source, start, &mut self.text);
+        let content_start = self.skip_trimmed(source, start);
         let Some((end_open, end_close)) = find_tag(source, content_start, "endraw") else {
-            self.text.push_str(&source[content_start..]);
+            self.verbatim(source, content_start, source.len());
             return source.len();
         };
         let content_end = if source.as_bytes().get(end_open + 2) == Some(&b'-') {
@@ -171,26 +317,26 @@ impl Out {
             end_open
         };
         self.plain(source, content_start, content_end);
-        self.text.push_str(&source[content_end..end_close]);
+        self.verbatim(source, content_end, end_close);
         end_close
+    }
+
+    /// After a tag ending in `-%}` or `-}}` (at `end`), the whitespace Liquid trims: copied
+    /// unmarked. Returns where the plain text resumes.
+    fn skip_trimmed(&mut self, source: &str, end: usize) -> usize {
+        if end < 3 || source.as_bytes()[end - 3] != b'-' {
+            return end;
+        }
+        let rest = &source[end..];
+        let skipped = rest.len() - rest.trim_start_matches(is_liquid_space).len();
+        self.verbatim(source, end, end + skipped);
+        end + skipped
     }
 }
 
 /// Whitespace as Liquid's grammar knows it (tabs are not).
 fn is_liquid_space(c: char) -> bool {
     matches!(c, ' ' | '\n' | '\r')
-}
-
-/// After a tag ending in `-%}` or `-}}` (at `end`), the whitespace Liquid trims: copied to
-/// `out` unmarked. Returns where the plain text resumes.
-fn skip_trimmed(source: &str, end: usize, out: &mut String) -> usize {
-    if end < 3 || source.as_bytes()[end - 3] != b'-' {
-        return end;
-    }
-    let rest = &source[end..];
-    let skipped = rest.len() - rest.trim_start_matches(is_liquid_space).len();
-    out.push_str(&rest[..skipped]);
-    end + skipped
 }
 
 /// The next `{{` or `{%` at or after `from`.
@@ -208,15 +354,19 @@ fn find_open(source: &str, from: usize) -> Option<usize> {
 }
 
 /// The end (exclusive) of the tag or expression opened at `open`: after its `%}` or `}}`,
-/// skipping quoted strings as Liquid's tokenizer does.
-fn find_close(source: &str, open: usize) -> Option<usize> {
+/// skipping quoted strings as Liquid's tokenizer does — and, with `escapes` (include tags, whose
+/// parameters Jekyll reads with `\"` escapes), escaped quotes in them.
+fn find_close(source: &str, open: usize, escapes: bool) -> Option<usize> {
     let bytes = source.as_bytes();
     let closer = if bytes[open + 1] == b'%' { b'%' } else { b'}' };
     let mut i = open + 2;
     while i < bytes.len() {
         match bytes[i] {
             quote @ (b'"' | b'\'') => {
-                i += 1 + source[i + 1..].find(quote as char)?;
+                i += 1;
+                while *bytes.get(i)? != quote {
+                    i += if escapes && bytes[i] == b'\\' { 2 } else { 1 };
+                }
             }
             b if b == closer && bytes.get(i + 1) == Some(&b'}') => return Some(i + 2),
             _ => {}
@@ -241,7 +391,7 @@ fn tag_name(tag: &str) -> &str {
 fn find_tag(source: &str, from: usize, name: &str) -> Option<(usize, usize)> {
     let mut at = from;
     while let Some(open) = find_open(source, at) {
-        let close = find_close(source, open)?;
+        let close = find_close(source, open, false)?;
         if source.as_bytes()[open + 1] == b'%' && tag_name(&source[open..close]) == name {
             return Some((open, close));
         }
@@ -257,7 +407,7 @@ fn find_block_end(source: &str, from: usize, name: &str) -> usize {
     let mut depth = 1;
     let mut at = from;
     while let Some(open) = find_open(source, at) {
-        let Some(close) = find_close(source, open) else {
+        let Some(close) = find_close(source, open, false) else {
             break;
         };
         if source.as_bytes()[open + 1] == b'%' {
@@ -277,8 +427,10 @@ fn find_block_end(source: &str, from: usize, name: &str) -> usize {
 }
 
 /// `{% include note.html a="b" %}` → `{% include "note.html" 812 a="b" %}`: the file name
-/// quoted, unless it already is, and the tag's offset `at` in its file after it.
-fn rewrite_include(tag: &str, name: &str, at: usize) -> String {
+/// quoted, unless it already is, and the tag's offset `at` in its file after it. A parameter
+/// value with escaped quotes (`content="Set the \"type\" field"`) is unescaped as Jekyll does
+/// and passed as a literal of the file (Liquid's strings know no escapes).
+fn rewrite_include(tag: &str, name: &str, at: usize, literals: &mut Vec<String>) -> String {
     let name_end = tag.find(name).map_or(0, |i| i + name.len());
     let rest = &tag[name_end..];
     let arg_start = rest.len() - rest.trim_start_matches(is_liquid_space).len();
@@ -315,8 +467,74 @@ fn rewrite_include(tag: &str, name: &str, at: usize) -> String {
         "{}{}{quoted} {at}{}",
         &tag[..name_end],
         &rest[..arg_start],
-        &args[end..]
+        unescape_parameters(&args[end..], literals)
     )
+}
+
+/// The parameters of an include tag, each quoted value holding an escaped quote replaced by a
+/// literal reference.
+fn unescape_parameters(params: &str, literals: &mut Vec<String>) -> String {
+    let bytes = params.as_bytes();
+    let mut out = String::with_capacity(params.len());
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let quote = bytes[i];
+        if quote != b'"' && quote != b'\'' {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        let mut escaped = false;
+        while j < bytes.len() && bytes[j] != quote {
+            if bytes[j] == b'\\' && bytes.get(j + 1) == Some(&quote) {
+                escaped = true;
+                j += 1;
+            }
+            j += 1;
+        }
+        if j >= bytes.len() {
+            break;
+        }
+        if escaped {
+            let value = &params[i + 1..j];
+            let quote = quote as char;
+            literals.push(value.replace(&format!("\\{quote}"), &quote.to_string()));
+            out.push_str(&params[copied..i]);
+            out.push_str(&literal_ref(literals.len() - 1));
+            copied = j + 1;
+        }
+        i = j + 1;
+    }
+    out.push_str(&params[copied..]);
+    out
+}
+
+/// `{% icon fa-check %}` (a tag declared in `[include_tags]`) → `{% icon __docgen_literal_0
+/// 812 %}`: its markup as written, for `include.markup`, and its offset.
+fn rewrite_declared(tag: &str, name: &str, at: usize, literals: &mut Vec<String>) -> String {
+    let left = tag.starts_with("{%-");
+    let right = tag.len() >= 5 + usize::from(left) && tag.ends_with("-%}");
+    let inner = &tag[2 + usize::from(left)..tag.len() - 2 - usize::from(right)];
+    let markup = inner.trim_start().strip_prefix(name).unwrap_or("").trim();
+    literals.push(markup.to_string());
+    format!(
+        "{} {name} {} {at} {}",
+        if left { "{%-" } else { "{%" },
+        literal_ref(literals.len() - 1),
+        if right { "-%}" } else { "%}" }
+    )
+}
+
+/// Whether a tag after `before` is the destination of a Markdown link (`[text](` or a
+/// reference definition `[id]: `).
+fn in_markdown_link(before: &str) -> bool {
+    let line = before.rsplit('\n').next().unwrap_or(before);
+    if line.trim_end_matches('<').ends_with("](") {
+        return true;
+    }
+    let trimmed = line.trim_start();
+    trimmed.starts_with('[') && trimmed.trim_end().ends_with("]:") && !trimmed.starts_with("[^")
 }
 
 fn push_marker(out: &mut String, first: u32, number: u32) {
@@ -416,7 +634,7 @@ mod tests {
     /// `source` (at byte `base` of its file) prepared, with the markers put back and shown as
     /// `‹slot:index›`, `‹begin n›` and `‹end›`.
     fn shown(source: &str, base: usize, slot: u32) -> String {
-        let prepared = prepare(source, base, slot);
+        let prepared = prepare(source, base, slot, &[]);
         let (clean, markers) = unmark(&prepared.text, |_, index| {
             let piece = prepared.pieces.get(index as usize)?;
             source.get(piece.src - base..piece.src - base + piece.len)
@@ -438,16 +656,21 @@ mod tests {
 
     #[test]
     fn plain_text_gets_a_marker_per_line_and_after_each_tag() {
-        let p = prepare("a {{ x }} b\nc\n", 10, 3);
+        let p = prepare("a {{ x }} b\nc\n", 10, 3, &[]);
         assert_eq!(
             shown("a {{ x }} b\nc\n", 10, 3),
-            "‹3:0›a {{ x }}‹3:1› b\n‹3:2›c\n"
+            "‹3:0›a {% __docgen_output 12 15  x  %}‹3:1› b\n‹3:2›c\n"
         );
         assert_eq!(
             p.text.chars().count(),
-            2 + 7 + 2 + 2,
+            2 + 31 + 2 + 2,
             "Liquid sees the tag and markers"
         );
+        // Every prepared byte maps back to where it was written.
+        assert_eq!(p.source_offset(0), Some(10));
+        let x = p.text.find(" x ").unwrap();
+        assert_eq!(p.source_offset(x + 1), Some(15));
+        assert_eq!(p.source_offset(p.text.find("%}").unwrap()), Some(17));
         assert_eq!(
             p.pieces,
             [
@@ -472,7 +695,7 @@ mod tests {
             ),
             (
                 "{% capture c %}one\ntwo{% endcapture %}{{ c }}",
-                "{% capture c %}one\ntwo{% endcapture %}{{ c }}",
+                "{% capture c %}one\ntwo{% endcapture %}{% __docgen_output 38 41  c  %}",
             ),
             (
                 "{% capture c %}{% include a/b.md %}{% endcapture %}.",
@@ -507,12 +730,64 @@ mod tests {
             ("{% include x.md%}", "{% include \"x.md\" 0%}"),
         ];
         for (source, expected) in cases {
-            assert_eq!(prepare(source, 0, 0).text, expected, "{source:?}");
+            assert_eq!(prepare(source, 0, 0, &[]).text, expected, "{source:?}");
         }
         assert!(
-            prepare("ab\n{% include n.html %}", 100, 0)
+            prepare("ab\n{% include n.html %}", 100, 0, &[])
                 .text
                 .contains("\"n.html\" 103 ")
+        );
+    }
+
+    #[test]
+    fn escaped_quotes_and_declared_tags_become_literals() {
+        let tags = ["icon".to_string()];
+        // (source, prepared, literals)
+        let cases: [(&str, &str, &[&str]); 5] = [
+            (
+                r#"{% include note.html content="Set the \"type\" field" %}"#,
+                r#"{% include "note.html" 0 content=__docgen_literal_0 %}"#,
+                &[r#"Set the "type" field"#],
+            ),
+            (
+                r#"{% include n.html a='it\'s' b="plain" c=page.x %}"#,
+                r#"{% include "n.html" 0 a=__docgen_literal_0 b="plain" c=page.x %}"#,
+                &["it's"],
+            ),
+            (
+                "{% icon fa-check-square-o %}",
+                "{% icon __docgen_literal_0 0 %}",
+                &["fa-check-square-o"],
+            ),
+            (
+                "{%- icon  https://x.example.com/a?b=1 -%}",
+                "{%- icon __docgen_literal_0 0 -%}",
+                &["https://x.example.com/a?b=1"],
+            ),
+            (
+                "[Box]({% link elements/box/index.md %})",
+                "‹0:0›[Box]({% link \"elements/box/index.md\" 6  1 %}‹0:1›)",
+                &[],
+            ),
+        ];
+        for (source, expected, literals) in cases {
+            let prepared = prepare(source, 0, 0, &tags);
+            let shown = if source.starts_with('[') {
+                shown(source, 0, 0)
+            } else {
+                prepared.text.clone()
+            };
+            assert_eq!(shown, expected, "{source:?}");
+            assert_eq!(prepared.literals, literals, "{source:?}");
+        }
+    }
+
+    #[test]
+    fn highlight_blocks_become_fences() {
+        let source = "{% highlight json linenos %}\n{\"a\": \"```\"}\n{% endhighlight %}\n";
+        assert_eq!(
+            shown(source, 0, 0),
+            "````json linenos\n‹0:0›{\"a\": \"```\"}\n````‹0:1›\n"
         );
     }
 
@@ -541,8 +816,14 @@ mod tests {
     #[test]
     fn files_holding_marker_characters_get_no_markers() {
         let source = format!("a{}b {{{{ x }}}}", char::from_u32(NUMBER_BASE).unwrap());
-        let p = prepare(&source, 0, 0);
+        let p = prepare(&source, 0, 0, &[]);
         assert!(p.pieces.is_empty());
-        assert_eq!(p.text, source);
+        assert_eq!(
+            p.text,
+            format!(
+                "a{}b {{% __docgen_output 7 10  x  %}}",
+                char::from_u32(NUMBER_BASE).unwrap()
+            )
+        );
     }
 }

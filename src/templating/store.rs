@@ -11,6 +11,8 @@ use liquid_core::runtime::Template;
 use liquid_lib::{jekyll, stdlib};
 
 use super::filters::{Jsonify, UrlFilter};
+use super::jekyll::{DeclaredTag, HighlightBlock, LinkTag, Markdownify};
+use super::lenient::{LenientBlock, LenientTag, OutputTag};
 use super::prepare::{self, Piece};
 use super::tags::IncludeTag;
 use super::{INCLUDES_DIR, errors};
@@ -24,6 +26,40 @@ pub struct Problem {
     pub column: u32,
     pub message: String,
     pub suggestion: Option<String>,
+    pub notes: Vec<String>,
+}
+
+/// The byte offset of 1-based `line` and `column` (in characters) of `text`.
+fn prepared_offset(text: &str, line: u32, column: u32) -> Option<usize> {
+    let start = if line <= 1 {
+        0
+    } else {
+        text.match_indices('\n').nth(line as usize - 2)?.0 + 1
+    };
+    let rest = &text[start..];
+    let within = rest
+        .char_indices()
+        .nth(column.saturating_sub(1) as usize)
+        .map_or(rest.len(), |(i, _)| i);
+    Some(start + within)
+}
+
+/// The start of the `{{ … }}` or `{% … %}` holding byte `at` of `text` (whose templated part
+/// starts at `base`), or `at` itself when it is in no tag.
+fn tag_start(text: &str, base: usize, at: usize) -> usize {
+    let at = at.min(text.len());
+    let before = &text[base.min(at)..at];
+    let open = before
+        .rfind("{%")
+        .into_iter()
+        .chain(before.rfind("{{"))
+        .max()
+        .map(|i| base + i);
+    match open {
+        // Only when that tag has not closed before `at`.
+        Some(open) if !text[open..at].contains("%}") && !text[open + 2..at].contains("}}") => open,
+        _ => at,
+    }
 }
 
 /// One file ready to render: a page's body, or an include.
@@ -38,6 +74,8 @@ pub struct Compiled {
     /// Byte offset of each line's start.
     lines: Vec<usize>,
     pub pieces: Vec<Piece>,
+    /// Texts its tags refer to by number (see `prepare::literal_ref`).
+    pub literals: Vec<String>,
     pub template: Result<Template, Problem>,
 }
 
@@ -48,30 +86,52 @@ impl Compiled {
         slot: u32,
         text: Arc<str>,
         base: usize,
-        language: &Language,
+        dialect: &Dialect,
     ) -> Compiled {
         let lines = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
-        let prepared = prepare::prepare(&text[base..], base, slot);
+        let prepared = prepare::prepare(&text[base..], base, slot, &dialect.include_tags);
         let mut compiled = Compiled {
             path,
             slot,
             text: Arc::clone(&text),
             lines,
-            pieces: prepared.pieces,
+            pieces: Vec::new(),
+            literals: Vec::new(),
             template: Err(Problem {
                 line: 0,
                 column: 0,
                 message: String::new(),
                 suggestion: None,
+                notes: Vec::new(),
             }),
         };
-        compiled.template = liquid_core::parser::parse(&prepared.text, language)
+        compiled.template = liquid_core::parser::parse(&prepared.text, &dialect.language)
             .map(Template::new)
             .map_err(|e| {
                 let described = errors::describe(&e.to_string());
                 let first_line = compiled.position(base).0;
+                // Liquid counts in the prepared text: back to the file. A name the message is
+                // about (a filter, a tag) is pointed at in the tag holding the error.
+                let mapped = described.offset.or_else(|| {
+                    let (line, column) = described.position?;
+                    let offset = prepared_offset(&prepared.text, line, column)?;
+                    prepared.source_offset(offset)
+                });
+                let at = mapped.map(|src| {
+                    let src = src.min(text.len());
+                    let open = tag_start(&text, base, src);
+                    let tag = &text[open..];
+                    let tag = &tag[..tag.find(['\n']).unwrap_or(tag.len())];
+                    let named = described
+                        .hint
+                        .as_deref()
+                        .filter(|hint| !hint.is_empty())
+                        .and_then(|hint| tag.find(hint))
+                        .map(|i| open + i);
+                    named.unwrap_or(src)
+                });
                 let opened = described.unclosed.as_deref().and_then(|block| {
                     // An unclosed block is found at the end: point at where it opens.
                     ["{% ", "{%- ", "{%"].iter().find_map(|open| {
@@ -80,9 +140,8 @@ impl Compiled {
                             .map(|i| base + i)
                     })
                 });
-                let (line, column) = match (opened, described.position) {
-                    (Some(at), _) => compiled.position(at),
-                    (None, Some((line, column))) => (first_line + line - 1, column),
+                let (line, column) = match (opened, at) {
+                    (Some(at), _) | (None, Some(at)) => compiled.position(at),
                     (None, None) => described
                         .hint
                         .as_deref()
@@ -94,8 +153,11 @@ impl Compiled {
                     column,
                     message: described.message,
                     suggestion: described.suggestion,
+                    notes: described.notes,
                 }
             });
+        compiled.pieces = prepared.pieces;
+        compiled.literals = prepared.literals;
         compiled
     }
 
@@ -107,11 +169,13 @@ impl Compiled {
             text: Arc::from(""),
             lines: vec![0],
             pieces: Vec::new(),
+            literals: Vec::new(),
             template: Err(Problem {
                 line: 0,
                 column: 0,
                 message,
                 suggestion: None,
+                notes: Vec::new(),
             }),
         }
     }
@@ -155,7 +219,7 @@ type Cell = Arc<OnceLock<Option<Arc<Compiled>>>>;
 /// Every file a page may include, read and compiled on first use.
 pub struct Store {
     root: PathBuf,
-    pub language: Language,
+    pub dialect: Dialect,
     /// The files of `includes/` (paths below it), listed when the build starts.
     includes: Vec<String>,
     files: Mutex<HashMap<String, Cell>>,
@@ -164,19 +228,25 @@ pub struct Store {
 
 impl Store {
     /// `includes` are the files of the site's `includes/` folder, relative to it.
-    pub fn new(root: &Path, language: Language, includes: Vec<String>) -> Store {
+    pub fn new(root: &Path, dialect: Dialect, includes: Vec<String>) -> Store {
         Store {
             root: root.to_path_buf(),
-            language,
+            dialect,
             includes,
             files: Mutex::new(HashMap::new()),
             next_slot: AtomicU32::new(1),
         }
     }
 
+    /// The site folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
     /// The compiled file at site path `path`, or `None` when there is no such file. Each file
     /// is read and parsed once, by the first page that asks.
     pub fn get(&self, path: &str) -> Option<Arc<Compiled>> {
+        let mut built_in = None;
         if let Some(rel) = path
             .strip_prefix(INCLUDES_DIR)
             .and_then(|p| p.strip_prefix('/'))
@@ -185,14 +255,34 @@ impl Store {
                 .binary_search_by(|i| i.as_str().cmp(rel))
                 .is_err()
         {
-            return None;
+            // Not in the site's includes/: the default theme's file of that name, if any.
+            built_in = Some(crate::theme::built_in_include(rel)?);
         }
         let cell: Cell = {
             let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
             Arc::clone(files.entry(path.to_string()).or_default())
         };
-        cell.get_or_init(|| self.compile(path).map(Arc::new))
-            .clone()
+        cell.get_or_init(|| match built_in {
+            Some(text) => Some(Arc::new(self.compile_built_in(path, text))),
+            None => self.compile(path).map(Arc::new),
+        })
+        .clone()
+    }
+
+    /// A built-in include: messages name it `(built-in theme) includes/<name>`, as they name
+    /// built-in templates, since the site has no such file to open.
+    fn compile_built_in(&self, path: &str, text: &'static str) -> Compiled {
+        let slot = self
+            .next_slot
+            .fetch_add(1, Ordering::Relaxed)
+            .min(prepare::MAX_SLOT + 1);
+        Compiled::new(
+            format!("(built-in theme) {path}"),
+            slot,
+            Arc::from(text),
+            0,
+            &self.dialect,
+        )
     }
 
     fn compile(&self, path: &str) -> Option<Compiled> {
@@ -207,7 +297,7 @@ impl Store {
         let path = path.to_string();
         Some(match read {
             Ok(Some(bytes)) => match String::from_utf8(bytes) {
-                Ok(text) => Compiled::new(path, slot, Arc::from(text), 0, &self.language),
+                Ok(text) => Compiled::new(path, slot, Arc::from(text), 0, &self.dialect),
                 Err(_) => {
                     Compiled::unreadable(path, slot, "the file is not valid UTF-8 text".into())
                 }
@@ -221,15 +311,69 @@ impl Store {
     /// `includes/`, or the files directly in another folder.
     pub fn names_in(&self, dir: &str) -> Vec<String> {
         if dir == INCLUDES_DIR {
-            return self.includes.clone();
+            let mut names = self.includes.clone();
+            names.extend(crate::theme::built_in_include_names().map(str::to_string));
+            names.sort();
+            names.dedup();
+            return names;
         }
         source::files_in(&self.root.join(dir))
     }
 }
 
-/// Liquid's standard tags, blocks and filters, Jekyll's array filters and `slugify`, docgen's
-/// `include` and `include_relative`, and the Jekyll URL filters and `jsonify`.
-pub fn language(config: &Config) -> Language {
+/// The Liquid docgen speaks for one site, and what its tags need to know of the site.
+pub struct Dialect {
+    pub language: Language,
+    /// The tags declared in `[include_tags]`.
+    pub include_tags: Vec<String>,
+    /// The path of `base_url`, for URLs `{% link %}` writes into raw HTML.
+    pub base_path: String,
+    /// `broken_links = "warn"`: a broken `{% link %}` is a warning.
+    pub broken_links_warn: bool,
+    /// `undefined_variables = "warn"`.
+    pub undefined_warns: bool,
+}
+
+/// The tags and blocks docgen's Liquid has built in (declared include tags come on top).
+pub const BUILTIN_TAGS: &[&str] = &[
+    "assign",
+    "break",
+    "continue",
+    "cycle",
+    "increment",
+    "decrement",
+    "include",
+    "include_relative",
+    "link",
+    prepare::OUTPUT_TAG,
+    "raw",
+    "if",
+    "unless",
+    "ifchanged",
+    "for",
+    "tablerow",
+    "comment",
+    "capture",
+    "case",
+    "highlight",
+];
+
+/// The Liquid of `config`'s site: see `language`.
+pub fn dialect(config: &Config) -> Dialect {
+    Dialect {
+        language: language(config),
+        include_tags: config.include_tags.iter().map(|(n, _)| n.clone()).collect(),
+        base_path: config.base_path.clone(),
+        broken_links_warn: config.broken_links == crate::diagnostic::Severity::Warning,
+        undefined_warns: config.undefined_variables == crate::diagnostic::Severity::Warning,
+    }
+}
+
+/// Liquid's standard tags, blocks and filters (those evaluating expressions made lenient: see
+/// `lenient`), Jekyll's array filters, `slugify` and `markdownify`, docgen's `include`,
+/// `include_relative`, `link`, `highlight` and the tags of `[include_tags]`, and the Jekyll
+/// URL filters and `jsonify`.
+fn language(config: &Config) -> Language {
     let mut language = Language::default();
     macro_rules! tags {
         ($($tag:expr),*) => {$({
@@ -250,25 +394,31 @@ pub fn language(config: &Config) -> Language {
         })*};
     }
     tags!(
-        stdlib::AssignTag,
+        LenientTag(stdlib::AssignTag),
         stdlib::BreakTag,
         stdlib::ContinueTag,
-        stdlib::CycleTag,
+        LenientTag(stdlib::CycleTag),
         stdlib::IncrementTag,
         stdlib::DecrementTag,
         IncludeTag { relative: false },
-        IncludeTag { relative: true }
+        IncludeTag { relative: true },
+        LinkTag,
+        OutputTag
     );
+    for (name, file) in &config.include_tags {
+        tags!(DeclaredTag::new(name, file));
+    }
     blocks!(
         stdlib::RawBlock,
-        stdlib::IfBlock,
-        stdlib::UnlessBlock,
+        LenientBlock(stdlib::IfBlock),
+        LenientBlock(stdlib::UnlessBlock),
         stdlib::IfChangedBlock,
-        stdlib::ForBlock,
-        stdlib::TableRowBlock,
+        LenientBlock(stdlib::ForBlock),
+        LenientBlock(stdlib::TableRowBlock),
         stdlib::CommentBlock,
         stdlib::CaptureBlock,
-        stdlib::CaseBlock
+        LenientBlock(stdlib::CaseBlock),
+        HighlightBlock
     );
     filters!(
         stdlib::Abs,
@@ -327,7 +477,8 @@ pub fn language(config: &Config) -> Language {
         jekyll::Slugify,
         UrlFilter::relative(config),
         UrlFilter::absolute(config),
-        Jsonify
+        Jsonify,
+        Markdownify::new(std::sync::Arc::new(crate::highlight::Highlighter::new()))
     );
     language
 }

@@ -8,7 +8,7 @@
 //! cycles and error locations, the dependencies a page gains), kept in the runtime's registers
 //! as a `RenderState`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Write;
 use std::sync::Arc;
 
@@ -21,10 +21,12 @@ use liquid_core::{
 };
 
 use super::INCLUDES_DIR;
-use super::prepare;
+use super::lenient::{self, Lenient};
+use super::prepare::{self, LITERAL_PREFIX};
 use super::runtime::Layer;
 use super::store::{Compiled, Problem, Store};
 use super::values::Fields;
+use crate::diagnostic::Diagnostic;
 
 /// The tag; `relative` for `include_relative`.
 #[derive(Debug, Clone, Copy)]
@@ -94,10 +96,11 @@ impl ParseTag for IncludeTag {
                 .expect_next("\"=\" is expected after a parameter name")?
                 .expect_str("=")
                 .into_result_custom_msg("\"=\" is expected after a parameter name")?;
-            let value = arguments
-                .expect_next("a value is expected")?
-                .expect_value()
-                .into_result()?;
+            let token = arguments.expect_next("a value is expected")?;
+            let value = match literal_number(token.as_str()) {
+                Some(n) => Param::Literal(n),
+                None => Param::Value(token.expect_value().into_result()?),
+            };
             params.push((KString::from_string(key), value));
             next = arguments.next();
         }
@@ -121,13 +124,44 @@ enum Name {
     Built(Template),
 }
 
+/// `__docgen_literal_3` → 3.
+pub fn literal_number(token: &str) -> Option<usize> {
+    token.strip_prefix(LITERAL_PREFIX)?.parse().ok()
+}
+
+/// An include parameter's value.
 #[derive(Debug)]
-struct Include {
+pub enum Param {
+    Value(Expression),
+    /// A literal of the file holding the tag (a value with escaped quotes, a tag's markup).
+    Literal(usize),
+    /// That literal split on whitespace (`include.args` of a declared tag).
+    Words(usize),
+}
+
+#[derive(Debug)]
+pub struct Include {
     relative: bool,
     name: Name,
     /// The tag's byte offset in its file.
     at: usize,
-    params: Vec<(KString, Expression)>,
+    params: Vec<(KString, Param)>,
+}
+
+impl Include {
+    /// A tag declared in `[include_tags]`, at offset `at`, rendering `includes/<file>` with
+    /// `include.markup` (literal `markup` of its file) and `include.args`.
+    pub fn declared(file: &str, at: usize, markup: usize) -> Include {
+        Include {
+            relative: false,
+            name: Name::Fixed(file.to_string()),
+            at,
+            params: vec![
+                (KString::from_static("markup"), Param::Literal(markup)),
+                (KString::from_static("args"), Param::Words(markup)),
+            ],
+        }
+    }
 }
 
 /// What rendering one page keeps track of (in the runtime's registers).
@@ -146,6 +180,17 @@ pub struct RenderState {
     pub dependencies: BTreeSet<String>,
     /// Why an include tag failed; other errors are Liquid's own.
     pub failure: Option<Failure>,
+    /// Whether an undefined variable is a warning (`undefined_variables = "warn"`), not an error.
+    pub undefined_warns: bool,
+    /// Problems that do not stop rendering: undefined variables, broken `{% link %}`s.
+    pub problems: Vec<Diagnostic>,
+    /// The places already reported (file slot, offset, include chain): a use inside a loop or
+    /// an include rendered many times is reported once.
+    pub reported: HashSet<(u32, usize, Vec<String>)>,
+    /// Undefined-variable uses beyond `lenient::MAX_REPORTED`.
+    pub unreported: usize,
+    /// The last tag of each file (by slot) whose place is known.
+    pub cursor: HashMap<u32, usize>,
 }
 
 pub struct Frame {
@@ -245,9 +290,11 @@ fn io_error(e: std::io::Error) -> Error {
 
 impl Renderable for Include {
     fn render_to(&self, writer: &mut dyn Write, runtime: &dyn Runtime) -> Result<()> {
+        lenient::reached(runtime, self.at);
+        let lenient = Lenient::new(runtime, Some(self.at), true);
         let name = match &self.name {
             Name::Fixed(name) => name.clone(),
-            Name::Built(template) => template.render(runtime)?,
+            Name::Built(template) => template.render(&lenient)?,
         };
         let (store, current, parent) = {
             let state = runtime.registers().get_mut::<RenderState>();
@@ -310,10 +357,22 @@ impl Renderable for Include {
                 return Err(fail(runtime, failure(kind)));
             }
         };
+        let literal = |n: usize| current.literals.get(n).map_or("", String::as_str);
         let values = self
             .params
             .iter()
-            .map(|(_, value)| value.evaluate(runtime))
+            .map(|(_, value)| {
+                Ok(match value {
+                    Param::Value(expression) => expression.evaluate(&lenient)?.into_owned(),
+                    Param::Literal(n) => liquid_core::Value::scalar(literal(*n).to_string()),
+                    Param::Words(n) => liquid_core::Value::Array(
+                        literal(*n)
+                            .split_whitespace()
+                            .map(|w| liquid_core::Value::scalar(w.to_string()))
+                            .collect(),
+                    ),
+                })
+            })
             .collect::<Result<Vec<_>>>()?;
         let instance = {
             let mut state = runtime.registers().get_mut::<RenderState>();

@@ -1,0 +1,464 @@
+//! The kramdown constructs Jekyll-era guides use, read from pulldown-cmark's events before both
+//! Markdown passes (so they agree on every link and heading):
+//!
+//! - `markdown="1"`, `"block"` or `"span"` on an HTML element — typically a callout include,
+//!   `<div markdown="span" class="alert">**Note:** {{include.content}}</div>` — renders its
+//!   content as Markdown (`span`: inline only, no paragraph) and drops the attribute;
+//! - a heading ending in `{…}` that is not an attribute list — `### PUT /instances/{id}` —
+//!   keeps that text. pulldown-cmark takes any trailing braces as attributes; only `{#id}`,
+//!   `{.class}`, `{key=value}` (and mixes) and kramdown's `{: …}` are.
+
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+
+/// How deep `markdown="1"` elements may nest inside each other.
+const MAX_DEPTH: usize = 8;
+
+type Events<'a> = Vec<(Event<'a>, Range<usize>)>;
+
+/// The events of `text` (which starts at byte `base` of the body) from `parsed`, with kramdown's
+/// constructs applied; ranges are in the body.
+pub fn events<'a>(
+    text: &'a str,
+    base: usize,
+    parsed: impl Iterator<Item = (Event<'a>, Range<usize>)>,
+    options: Options,
+    depth: usize,
+) -> Events<'a> {
+    let mut out: Events<'a> = Vec::new();
+    // The HTML block being read, and its events as pulldown-cmark gave them.
+    let mut html_block: Option<(Range<usize>, Events<'a>)> = None;
+    // The heading being read: where its start event is in `out`, and where its text ends.
+    let mut heading: Option<(usize, Range<usize>, usize)> = None;
+    for (event, range) in parsed {
+        if let Some((block, events)) = &mut html_block {
+            let end = matches!(event, Event::End(TagEnd::HtmlBlock));
+            events.push((event, shift(&range, base)));
+            if end {
+                let (block, events) = (block.clone(), std::mem::take(events));
+                html_block = None;
+                out.extend(html(text, block, events, base, options, depth));
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::HtmlBlock) => {
+                html_block = Some((range.clone(), vec![(event, shift(&range, base))]));
+                continue;
+            }
+            Event::Start(Tag::Heading { .. }) => {
+                heading = Some((out.len(), range.clone(), range.start));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((start, whole, inner_end)) = heading.take() {
+                    heading_attributes(text, &mut out, start, whole, inner_end, base);
+                }
+            }
+            Event::InlineHtml(ref inline) if markdown_attribute(inline).is_some() => {
+                // Inline content is Markdown already: only the attribute goes.
+                let cleaned = without_markdown_attribute(inline);
+                out.push((Event::InlineHtml(cleaned.into()), shift(&range, base)));
+                continue;
+            }
+            _ => {
+                if let Some((_, _, inner_end)) = &mut heading {
+                    *inner_end = (*inner_end).max(range.end);
+                }
+            }
+        }
+        out.push((event, shift(&range, base)));
+    }
+    out
+}
+
+fn shift(range: &Range<usize>, base: usize) -> Range<usize> {
+    range.start + base..range.end + base
+}
+
+/// Decides what a heading's trailing `{…}` is. `out[start]` is its start event, `whole` its
+/// range in `text` and `inner_end` where its last inline event ends.
+fn heading_attributes<'a>(
+    text: &'a str,
+    out: &mut Events<'a>,
+    start: usize,
+    whole: Range<usize>,
+    inner_end: usize,
+    base: usize,
+) {
+    let Some((Event::Start(Tag::Heading { level, .. }), _)) = out.get(start) else {
+        return;
+    };
+    let level = *level;
+    let source = &text[whole.clone()];
+    let line = source.lines().next().unwrap_or("").trim_end();
+    let line_start = whole.start;
+    let Some(open) = line.ends_with('}').then(|| line.rfind('{')).flatten() else {
+        return;
+    };
+    if inner_end > line_start + open {
+        // The braces are part of the text (escaped, or not at the end): not attributes.
+        return;
+    }
+    let content = &line[open + 1..line.len() - 1];
+    let (id, classes, attrs) = match parse_attributes(content) {
+        Some(parsed) => parsed,
+        None => {
+            // Text, as written: `{id}` in `PUT /instances/{id}`.
+            let from = if inner_end > line_start {
+                inner_end
+            } else {
+                line_start + open
+            };
+            let suffix = &text[from..line_start + line.len()];
+            out[start].0 = Event::Start(Tag::Heading {
+                level,
+                id: None,
+                classes: Vec::new(),
+                attrs: Vec::new(),
+            });
+            let at = from + base..line_start + line.len() + base;
+            out.push((Event::Text(CowStr::Borrowed(suffix)), at));
+            return;
+        }
+    };
+    out[start].0 = Event::Start(Tag::Heading {
+        level,
+        id: id.map(CowStr::from),
+        classes: classes.into_iter().map(CowStr::from).collect(),
+        attrs: attrs
+            .into_iter()
+            .map(|(k, v)| (CowStr::from(k), v.map(CowStr::from)))
+            .collect(),
+    });
+}
+
+type Attributes = (Option<String>, Vec<String>, Vec<(String, Option<String>)>);
+
+/// `#id .class key=value` (optionally after kramdown's `:`), or `None` when `content` is not
+/// an attribute list.
+fn parse_attributes(content: &str) -> Option<Attributes> {
+    let content = content.trim();
+    let (kramdown, content) = match content.strip_prefix(':') {
+        Some(rest) => (true, rest.trim()),
+        None => (false, content),
+    };
+    let mut id = None;
+    let mut classes = Vec::new();
+    let mut attrs = Vec::new();
+    for token in split_tokens(content)? {
+        if let Some(name) = token.strip_prefix('#').filter(|n| !n.is_empty()) {
+            id = Some(name.to_string());
+        } else if let Some(name) = token.strip_prefix('.').filter(|n| !n.is_empty()) {
+            classes.push(name.to_string());
+        } else if let Some((key, value)) = token.split_once('=').filter(|(k, _)| !k.is_empty()) {
+            let value = value.trim_matches(|c| c == '"' || c == '\'');
+            attrs.push((key.to_string(), Some(value.to_string())));
+        } else {
+            return None;
+        }
+    }
+    // `{}` is text; `{:}` is an (empty) kramdown list.
+    if id.is_none() && classes.is_empty() && attrs.is_empty() && !kramdown {
+        return None;
+    }
+    Some((id, classes, attrs))
+}
+
+/// `a b="c d" e` → `a`, `b="c d"`, `e`; `None` when a quote is never closed.
+fn split_tokens(content: &str) -> Option<Vec<&str>> {
+    let mut tokens = Vec::new();
+    let mut start = None;
+    let mut quote = None;
+    for (i, c) in content.char_indices() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c.is_whitespace() => {
+                if let Some(s) = start.take() {
+                    tokens.push(&content[s..i]);
+                }
+            }
+            None => {
+                if c == '"' || c == '\'' {
+                    quote = Some(c);
+                }
+                start.get_or_insert(i);
+            }
+        }
+    }
+    if quote.is_some() {
+        return None;
+    }
+    if let Some(s) = start {
+        tokens.push(&content[s..]);
+    }
+    Some(tokens)
+}
+
+/// The events of the HTML block at `block` (in `text`; `original` are pulldown-cmark's): as they
+/// are, unless it holds an element with a `markdown` attribute, whose content is then Markdown.
+fn html<'a>(
+    text: &'a str,
+    block: Range<usize>,
+    original: Events<'a>,
+    base: usize,
+    options: Options,
+    depth: usize,
+) -> Events<'a> {
+    if depth >= MAX_DEPTH || next_markdown_element(text, block.start, block.end).is_none() {
+        return original;
+    }
+    let mut out: Events<'a> = Vec::new();
+    let mut pos = block.start;
+    while let Some(element) = next_markdown_element(text, pos, block.end) {
+        let tag = &text[element.open.clone()];
+        let mut before = text[pos..element.open.start].to_string();
+        before.push_str(&without_markdown_attribute(tag));
+        out.push((
+            Event::Html(before.into()),
+            pos + base..element.open.end + base,
+        ));
+        let close = close_tag(text, element.open.end, block.end, &element.name);
+        let inner_end = close.unwrap_or(block.end);
+        let inner = &text[element.open.end..inner_end];
+        if element.mode != Mode::None {
+            let parsed = Parser::new_ext(inner, options).into_offset_iter();
+            let mut nested = events(inner, base + element.open.end, parsed, options, depth + 1);
+            if element.mode == Mode::Span {
+                nested = unwrap_paragraph(nested);
+            }
+            out.extend(nested);
+        } else {
+            out.push((
+                Event::Html(CowStr::Borrowed(inner)),
+                element.open.end + base..inner_end + base,
+            ));
+        }
+        pos = inner_end;
+    }
+    if pos < block.end {
+        out.push((
+            Event::Html(CowStr::Borrowed(&text[pos..block.end])),
+            pos + base..block.end + base,
+        ));
+    }
+    out
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// `markdown="0"`: HTML as written.
+    None,
+    Block,
+    Span,
+}
+
+struct Element {
+    /// The start tag.
+    open: Range<usize>,
+    name: String,
+    mode: Mode,
+}
+
+/// The next start tag in `text[from..to]` with a `markdown` attribute.
+fn next_markdown_element(text: &str, from: usize, to: usize) -> Option<Element> {
+    let mut at = from;
+    while let Some(i) = text[at..to].find('<') {
+        let start = at + i;
+        let rest = &text[start + 1..to];
+        let name_len = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+            .unwrap_or(rest.len());
+        if name_len == 0 || !rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            at = start + 1;
+            continue;
+        }
+        let end = tag_end(text, start + 1 + name_len, to)?;
+        let tag = &text[start..end];
+        if let Some(mode) = markdown_attribute(tag) {
+            return Some(Element {
+                open: start..end,
+                name: rest[..name_len].to_ascii_lowercase(),
+                mode,
+            });
+        }
+        at = end;
+    }
+    None
+}
+
+/// Where the tag whose attributes start at `from` ends (after its `>`), quotes respected.
+fn tag_end(text: &str, from: usize, to: usize) -> Option<usize> {
+    let mut quote = None;
+    for (i, c) in text[from..to].char_indices() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c == '>' => return Some(from + i + 1),
+            None => {}
+        }
+    }
+    None
+}
+
+/// The `markdown` attribute of a start tag, if it has one.
+fn markdown_attribute(tag: &str) -> Option<Mode> {
+    let (_, value) = find_markdown_attribute(tag)?;
+    Some(match value.to_ascii_lowercase().as_str() {
+        "0" => Mode::None,
+        "span" => Mode::Span,
+        _ => Mode::Block,
+    })
+}
+
+/// The byte range of ` markdown="…"` in `tag`, and its value.
+fn find_markdown_attribute(tag: &str) -> Option<(Range<usize>, &str)> {
+    let lower = tag.to_ascii_lowercase();
+    let mut at = 0;
+    while let Some(i) = lower[at..].find("markdown") {
+        let start = at + i;
+        at = start + "markdown".len();
+        let preceded = tag[..start].ends_with(char::is_whitespace);
+        let rest = tag[at..].trim_start();
+        if !preceded || !rest.starts_with('=') {
+            continue;
+        }
+        let value_start = tag.len() - rest.len() + 1;
+        let value_part = tag[value_start..].trim_start();
+        let value_start = tag.len() - value_part.len();
+        let (value, end) = match value_part.chars().next() {
+            Some(q @ ('"' | '\'')) => {
+                let close = value_part[1..].find(q)? + 1;
+                (&value_part[1..close], value_start + close + 1)
+            }
+            _ => {
+                let len = value_part
+                    .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+                    .unwrap_or(value_part.len());
+                (&value_part[..len], value_start + len)
+            }
+        };
+        let space = tag[..start].len() - tag[..start].trim_end().len();
+        return Some((start - space..end, value));
+    }
+    None
+}
+
+fn without_markdown_attribute(tag: &str) -> String {
+    match find_markdown_attribute(tag) {
+        Some((range, _)) => format!("{}{}", &tag[..range.start], &tag[range.end..]),
+        None => tag.to_string(),
+    }
+}
+
+/// The start of the `</name>` closing the element whose content starts at `from`, nested
+/// elements of the same name counted.
+fn close_tag(text: &str, from: usize, to: usize, name: &str) -> Option<usize> {
+    let lower = text[from..to].to_ascii_lowercase();
+    let open = format!("<{name}");
+    let close = format!("</{name}");
+    let mut depth = 1;
+    let mut at = 0;
+    loop {
+        let next_open = lower[at..].find(&open).map(|i| at + i);
+        let next_close = lower[at..].find(&close).map(|i| at + i)?;
+        match next_open {
+            Some(o) if o < next_close => {
+                let after = lower[o + open.len()..].chars().next();
+                if after.is_some_and(|c| c.is_whitespace() || c == '>' || c == '/') {
+                    depth += 1;
+                }
+                at = o + open.len();
+            }
+            _ => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(from + next_close);
+                }
+                at = next_close + close.len();
+            }
+        }
+    }
+}
+
+/// The events of one paragraph without the paragraph (`markdown="span"`); anything else as it is.
+fn unwrap_paragraph(events: Events<'_>) -> Events<'_> {
+    let first = matches!(events.first(), Some((Event::Start(Tag::Paragraph), _)));
+    let last = matches!(events.last(), Some((Event::End(TagEnd::Paragraph), _)));
+    let paragraphs = events
+        .iter()
+        .filter(|(e, _)| matches!(e, Event::Start(Tag::Paragraph)))
+        .count();
+    if first && last && paragraphs == 1 {
+        let len = events.len();
+        return events.into_iter().skip(1).take(len - 2).collect();
+    }
+    events
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_attribute_syntax_is_an_attribute_list() {
+        // (inside the braces, is it an attribute list)
+        let cases = [
+            ("#id", true),
+            (".class", true),
+            ("#id .a .b key=value", true),
+            ("key=\"a b\"", true),
+            (": #id", true),
+            (":#id .c", true),
+            (":", true),
+            ("id", false),
+            ("name", false),
+            ("id name", false),
+            ("", false),
+            ("#", false),
+            ("#id extra", false),
+            ("key=\"open", false),
+        ];
+        for (content, attribute) in cases {
+            assert_eq!(
+                parse_attributes(content).is_some(),
+                attribute,
+                "{content:?}"
+            );
+        }
+        assert_eq!(
+            parse_attributes(":#bar .c k='v w'"),
+            Some((
+                Some("bar".to_string()),
+                vec!["c".to_string()],
+                vec![("k".to_string(), Some("v w".to_string()))]
+            ))
+        );
+    }
+
+    #[test]
+    fn markdown_attributes_are_found_and_dropped() {
+        let tag = "<div markdown=\"span\" class=\"alert\">";
+        assert_eq!(markdown_attribute(tag), Some(Mode::Span));
+        assert_eq!(without_markdown_attribute(tag), "<div class=\"alert\">");
+        assert_eq!(markdown_attribute("<div markdown=1>"), Some(Mode::Block));
+        assert_eq!(
+            markdown_attribute("<div class='x' markdown='block'>"),
+            Some(Mode::Block)
+        );
+        assert_eq!(markdown_attribute("<div markdown=\"0\">"), Some(Mode::None));
+        assert_eq!(markdown_attribute("<div data-markdown=\"1\">"), None);
+        assert_eq!(markdown_attribute("<div title=\"markdown\">"), None);
+        assert_eq!(without_markdown_attribute("<p markdown=1>"), "<p>");
+    }
+
+    #[test]
+    fn close_tags_count_nested_elements() {
+        let text = "<div><div>a</div></div>rest";
+        assert_eq!(close_tag(text, 5, text.len(), "div"), Some(17));
+        assert_eq!(close_tag("x</divx", 0, 7, "div"), Some(1));
+        assert_eq!(close_tag("no close", 0, 8, "div"), None);
+    }
+}

@@ -1,0 +1,612 @@
+//! The preview's front door: every connection is accepted here and guarded before tiny_http
+//! reads a byte of it, because tiny_http 0.12 has no limits of its own (it buffers a request
+//! line until CRLF however long, allocates whatever `Content-Length` claims when it skips a
+//! body, and has no timeouts).
+//!
+//! tiny_http listens on a private socket (a Unix socket in a folder only this user can enter;
+//! loopback TCP where there are none). Each public connection gets one thread here, which, for
+//! each request in turn:
+//! 1. reads the request head with a deadline and within limits (`Limits`), parsing it with
+//!    httparse: a request line over 8 KiB is a 414, a head over 32 KiB or 64 headers a 431, a
+//!    head not complete in 10 s a 408, a malformed one a 400 — each answered here and the
+//!    connection closed, so memory per connection stays under ~50 KiB;
+//! 2. refuses request bodies over 16 KiB (the preview takes none) with a 413 before reading
+//!    them, and chunked ones with a 411; a smaller body must arrive within the deadline;
+//! 3. hands tiny_http the request — the head rewritten canonically (CRLF line ends, no
+//!    `Expect`), then the body — only once it is complete, so tiny_http never waits on a slow
+//!    client;
+//! 4. relays tiny_http's response back, by its `Content-Length`, with a write timeout, before it
+//!    reads the next request: one request at a time per connection, so a client that pipelines
+//!    or stops reading holds only its own connection.
+//!
+//! Accepted sockets get `TCP_NODELAY` (a keep-alive response otherwise waits ~40 ms for the
+//! delayed ACK of its previous segment). At most `MAX_CONNECTIONS` are served at once; more get
+//! a 503.
+
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// What a client may send, and how long it may take.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub request_line: usize,
+    pub head: usize,
+    pub headers: usize,
+    pub body: u64,
+    /// From the first byte of a request to the end of its body.
+    pub request_time: Duration,
+    /// How long a kept-alive connection may wait for its next request.
+    pub idle: Duration,
+    /// How long one write to the client may block (a client that stops reading).
+    pub write: Duration,
+    /// How long tiny_http may take to answer (a live-reload poll waits up to 20 s).
+    pub response: Duration,
+}
+
+pub const LIMITS: Limits = Limits {
+    request_line: 8 * 1024,
+    head: 32 * 1024,
+    headers: 64,
+    body: 16 * 1024,
+    request_time: Duration::from_secs(10),
+    idle: Duration::from_secs(30),
+    write: Duration::from_secs(10),
+    response: Duration::from_secs(60),
+};
+
+/// Connections served at once; each costs one thread here and one in tiny_http.
+pub const MAX_CONNECTIONS: usize = 128;
+
+/// Where tiny_http listens, reachable only from this process's user.
+#[derive(Debug, Clone)]
+pub enum Upstream {
+    #[cfg(unix)]
+    Unix(PathBuf),
+    Tcp(SocketAddr),
+}
+
+/// A connection to tiny_http.
+trait Stream: Read + Write + Send {
+    fn close(&self);
+}
+
+#[cfg(unix)]
+impl Stream for std::os::unix::net::UnixStream {
+    fn close(&self) {
+        let _ = self.shutdown(Shutdown::Both);
+    }
+}
+
+impl Stream for TcpStream {
+    fn close(&self) {
+        let _ = self.shutdown(Shutdown::Both);
+    }
+}
+
+impl Upstream {
+    fn connect(&self, limits: &Limits) -> io::Result<Box<dyn Stream>> {
+        let stream: Box<dyn Stream> = match self {
+            #[cfg(unix)]
+            Upstream::Unix(path) => {
+                let stream = std::os::unix::net::UnixStream::connect(path)?;
+                stream.set_read_timeout(Some(limits.response))?;
+                stream.set_write_timeout(Some(limits.response))?;
+                Box::new(stream)
+            }
+            Upstream::Tcp(addr) => {
+                let stream = TcpStream::connect(addr)?;
+                stream.set_nodelay(true)?;
+                stream.set_read_timeout(Some(limits.response))?;
+                stream.set_write_timeout(Some(limits.response))?;
+                Box::new(stream)
+            }
+        };
+        Ok(stream)
+    }
+}
+
+/// Accepts connections on `listener` until `stopping` (then one more connection, to wake it),
+/// each served on a thread of its own.
+pub fn accept_loop(listener: TcpListener, upstream: Upstream, stopping: Arc<AtomicBool>) {
+    let open = Arc::new(AtomicUsize::new(0));
+    for client in listener.incoming() {
+        if stopping.load(Ordering::SeqCst) {
+            break;
+        }
+        let Ok(client) = client else {
+            // Out of file descriptors, or a connection reset before it was accepted: the
+            // listener itself is fine.
+            std::thread::sleep(Duration::from_millis(10));
+            continue;
+        };
+        let Some(slot) = Slot::take(&open, MAX_CONNECTIONS) else {
+            // Answered without reading anything: this thread must get back to accepting.
+            let _ = client.set_write_timeout(Some(Duration::from_millis(200)));
+            let _ = (&client).write_all(&refusal_bytes(503, "Too many connections; try again.\n"));
+            continue;
+        };
+        let upstream = upstream.clone();
+        let spawned = std::thread::Builder::new()
+            .name("http-conn".into())
+            .spawn(move || {
+                serve_connection(client, &upstream, &LIMITS);
+                drop(slot);
+            });
+        // No thread to be had: the connection is dropped (closed) with the closure.
+        let _ = spawned;
+    }
+}
+
+/// One of the connections being served, given back when dropped.
+struct Slot(Arc<AtomicUsize>);
+
+impl Slot {
+    fn take(open: &Arc<AtomicUsize>, max: usize) -> Option<Slot> {
+        if open.fetch_add(1, Ordering::SeqCst) >= max {
+            open.fetch_sub(1, Ordering::SeqCst);
+            return None;
+        }
+        Some(Slot(Arc::clone(open)))
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// A request head read and checked, ready for tiny_http.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Head {
+    /// Bytes of the head as received (what to drop from the buffer).
+    pub len: usize,
+    /// The head as tiny_http gets it.
+    pub canonical: Vec<u8>,
+    pub head_method: bool,
+    pub body: u64,
+    pub expect_continue: bool,
+    /// The connection ends after this request (`Connection: close`, or HTTP/1.0 without
+    /// keep-alive).
+    pub close: bool,
+}
+
+/// Why a request is answered here, and the connection closed.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Refusal {
+    pub status: u16,
+    pub message: &'static str,
+}
+
+const fn refuse(status: u16, message: &'static str) -> Refusal {
+    Refusal { status, message }
+}
+
+/// Checks the request head at the start of `buf`: `Ok(None)` when more bytes are needed.
+pub fn parse_head(buf: &[u8], limits: &Limits) -> Result<Option<Head>, Refusal> {
+    let line_end = buf
+        .iter()
+        .take(limits.request_line + 1)
+        .position(|&b| b == b'\n');
+    if line_end.is_none() && buf.len() > limits.request_line {
+        return Err(refuse(414, "The request line is too long.\n"));
+    }
+    let mut headers = vec![httparse::EMPTY_HEADER; limits.headers];
+    let mut request = httparse::Request::new(&mut headers);
+    let len = match request.parse(buf) {
+        Ok(httparse::Status::Complete(len)) if len > limits.head => {
+            return Err(refuse(431, "The request head is too large.\n"));
+        }
+        Ok(httparse::Status::Complete(len)) => len,
+        Ok(httparse::Status::Partial) if buf.len() > limits.head => {
+            return Err(refuse(431, "The request head is too large.\n"));
+        }
+        Ok(httparse::Status::Partial) => return Ok(None),
+        Err(httparse::Error::TooManyHeaders) => {
+            return Err(refuse(431, "The request has too many headers.\n"));
+        }
+        Err(_) => return Err(refuse(400, "The request is malformed.\n")),
+    };
+    let (Some(method), Some(path), Some(version)) = (request.method, request.path, request.version)
+    else {
+        return Err(refuse(400, "The request is malformed.\n"));
+    };
+    let mut head = Head {
+        len,
+        canonical: Vec::with_capacity(len),
+        head_method: method == "HEAD",
+        body: 0,
+        expect_continue: false,
+        close: version == 0,
+    };
+    head.canonical
+        .extend_from_slice(format!("{method} {path} HTTP/1.{version}\r\n").as_bytes());
+    let mut lengths = 0;
+    for header in request.headers.iter() {
+        let name = header.name;
+        if name.eq_ignore_ascii_case("Transfer-Encoding") {
+            return Err(refuse(
+                411,
+                "Send a Content-Length; chunked bodies are not taken.\n",
+            ));
+        }
+        if name.eq_ignore_ascii_case("Content-Length") {
+            lengths += 1;
+            head.body = std::str::from_utf8(header.value)
+                .ok()
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .ok_or(refuse(400, "The Content-Length is not a number.\n"))?;
+        }
+        if name.eq_ignore_ascii_case("Expect") {
+            // Answered here; tiny_http gets the body without having to ask.
+            head.expect_continue = header.value.eq_ignore_ascii_case(b"100-continue");
+            if !head.expect_continue {
+                return Err(refuse(417, "Only `Expect: 100-continue` is understood.\n"));
+            }
+            continue;
+        }
+        if name.eq_ignore_ascii_case("Connection") {
+            let value = String::from_utf8_lossy(header.value).to_ascii_lowercase();
+            if value.contains("close") {
+                head.close = true;
+            } else if value.contains("keep-alive") {
+                head.close = false;
+            }
+        }
+        head.canonical.extend_from_slice(name.as_bytes());
+        head.canonical.extend_from_slice(b": ");
+        head.canonical.extend_from_slice(header.value);
+        head.canonical.extend_from_slice(b"\r\n");
+    }
+    if lengths > 1 {
+        return Err(refuse(
+            400,
+            "The request has more than one Content-Length.\n",
+        ));
+    }
+    if head.body > limits.body {
+        return Err(refuse(413, "Request bodies are not taken here.\n"));
+    }
+    head.canonical.extend_from_slice(b"\r\n");
+    Ok(Some(head))
+}
+
+/// Serves one client connection: guarded requests to tiny_http, its responses back.
+fn serve_connection(client: TcpStream, upstream: &Upstream, limits: &Limits) {
+    let _ = client.set_nodelay(true);
+    let _ = client.set_write_timeout(Some(limits.write));
+    let mut client = client;
+    let mut buf: Vec<u8> = Vec::with_capacity(4096);
+    let mut inner: Option<Box<dyn Stream>> = None;
+    loop {
+        // The head: the first byte may take `idle`, the whole request `request_time`.
+        let mut deadline = None;
+        let head = loop {
+            if !buf.is_empty() {
+                deadline.get_or_insert_with(|| Instant::now() + limits.request_time);
+                match parse_head(&buf, limits) {
+                    Ok(Some(head)) => break head,
+                    Ok(None) => {}
+                    Err(refusal) => {
+                        return reject(&client, &mut buf, refusal.status, refusal.message);
+                    }
+                }
+            }
+            let wait = match deadline {
+                Some(deadline) => deadline.saturating_duration_since(Instant::now()),
+                None => limits.idle,
+            };
+            match read_some(&mut client, &mut buf, wait) {
+                Ok(true) => {}
+                // The client is done (or idle too long) between requests: close quietly.
+                Ok(false) | Err(_) if deadline.is_none() => return,
+                Ok(false) => return,
+                Err(_) => {
+                    return reject(
+                        &client,
+                        &mut buf,
+                        408,
+                        "The request took too long to arrive.\n",
+                    );
+                }
+            }
+        };
+        let deadline = deadline.unwrap_or_else(|| Instant::now() + limits.request_time);
+        let whole = head.len + head.body as usize;
+        if head.expect_continue
+            && head.body > 0
+            && buf.len() < whole
+            && client.write_all(b"HTTP/1.1 100 Continue\r\n\r\n").is_err()
+        {
+            return;
+        }
+        while buf.len() < whole {
+            let wait = deadline.saturating_duration_since(Instant::now());
+            match read_some(&mut client, &mut buf, wait) {
+                Ok(true) => {}
+                Ok(false) => return,
+                Err(_) => {
+                    return reject(&client, &mut buf, 408, "The request body took too long.\n");
+                }
+            }
+        }
+        // Hand it over; a connection tiny_http closed is opened again once.
+        let mut sent = false;
+        for _ in 0..2 {
+            let stream = match &mut inner {
+                Some(stream) => stream,
+                None => match upstream.connect(limits) {
+                    Ok(stream) => inner.insert(stream),
+                    Err(_) => break,
+                },
+            };
+            let forwarded = stream
+                .write_all(&head.canonical)
+                .and_then(|()| stream.write_all(&buf[head.len..whole]))
+                .and_then(|()| stream.flush());
+            if forwarded.is_ok() {
+                sent = true;
+                break;
+            }
+            inner = None;
+        }
+        let Some(stream) = inner.as_mut().filter(|_| sent) else {
+            return reject(&client, &mut buf, 503, "The preview is not answering.\n");
+        };
+        buf.drain(..whole);
+        match relay(stream.as_mut(), &mut client, head.head_method) {
+            Ok(Relayed::KeepAlive) if !head.close => {}
+            Ok(_) | Err(_) => {
+                if let Some(stream) = inner.take() {
+                    stream.close();
+                }
+                let _ = client.shutdown(Shutdown::Both);
+                return;
+            }
+        }
+    }
+}
+
+/// Reads what `from` has into `buf`, waiting at most `wait` (at least 1 ms). `Ok(false)` at the
+/// end of the stream; an error on a timeout.
+fn read_some(from: &mut TcpStream, buf: &mut Vec<u8>, wait: Duration) -> io::Result<bool> {
+    if wait.is_zero() {
+        return Err(io::ErrorKind::TimedOut.into());
+    }
+    from.set_read_timeout(Some(wait.max(Duration::from_millis(1))))?;
+    let mut chunk = [0; 8192];
+    loop {
+        match from.read(&mut chunk) {
+            Ok(0) => return Ok(false),
+            Ok(n) => {
+                buf.extend_from_slice(&chunk[..n]);
+                return Ok(true);
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// How a relayed response ended.
+#[derive(Debug, PartialEq, Eq)]
+enum Relayed {
+    /// By its length: the connection can carry another request.
+    KeepAlive,
+    /// By the end of tiny_http's stream (no length, or `Connection: close`).
+    Closed,
+}
+
+/// Copies one response from tiny_http to the client.
+fn relay(from: &mut dyn Stream, to: &mut TcpStream, head_method: bool) -> io::Result<Relayed> {
+    let mut buf = Vec::with_capacity(8192);
+    let mut chunk = vec![0; 64 * 1024];
+    let (head_len, body, close) = loop {
+        let n = from.read(&mut chunk)?;
+        if n == 0 {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        let mut headers = [httparse::EMPTY_HEADER; 64];
+        let mut response = httparse::Response::new(&mut headers);
+        match response.parse(&buf) {
+            Ok(httparse::Status::Complete(len)) => {
+                let code = response.code.unwrap_or(500);
+                let mut length = None;
+                let mut close = false;
+                for header in response.headers.iter() {
+                    if header.name.eq_ignore_ascii_case("Content-Length") {
+                        length = std::str::from_utf8(header.value)
+                            .ok()
+                            .and_then(|v| v.trim().parse::<u64>().ok());
+                    } else if header.name.eq_ignore_ascii_case("Connection") {
+                        close |= header.value.eq_ignore_ascii_case(b"close");
+                    }
+                }
+                let bodiless = head_method || code < 200 || code == 204 || code == 304;
+                let body = if bodiless { Some(0) } else { length };
+                break (len, body, close);
+            }
+            Ok(httparse::Status::Partial) if buf.len() <= 64 * 1024 => {}
+            _ => return Err(io::ErrorKind::InvalidData.into()),
+        }
+    };
+    match body {
+        Some(body) => {
+            let whole = head_len as u64 + body;
+            let now = (buf.len() as u64).min(whole) as usize;
+            to.write_all(&buf[..now])?;
+            let mut left = whole - now as u64;
+            while left > 0 {
+                let want = chunk.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+                let n = from.read(&mut chunk[..want])?;
+                if n == 0 {
+                    return Err(io::ErrorKind::UnexpectedEof.into());
+                }
+                to.write_all(&chunk[..n])?;
+                left -= n as u64;
+            }
+            to.flush()?;
+            Ok(if close {
+                Relayed::Closed
+            } else {
+                Relayed::KeepAlive
+            })
+        }
+        None => {
+            to.write_all(&buf)?;
+            loop {
+                let n = from.read(&mut chunk)?;
+                if n == 0 {
+                    return Ok(Relayed::Closed);
+                }
+                to.write_all(&chunk[..n])?;
+            }
+        }
+    }
+}
+
+/// Answers `status` with `message` and closes the connection. What the client is still sending
+/// is read and dropped for a moment first (at most 1 MiB or 1 s), so that closing does not reset
+/// the connection before the client has read the answer.
+fn reject(client: &TcpStream, buf: &mut Vec<u8>, status: u16, message: &str) {
+    buf.clear();
+    buf.shrink_to(4096);
+    let mut client = client;
+    if client.write_all(&refusal_bytes(status, message)).is_err() {
+        return;
+    }
+    let _ = client.flush();
+    let _ = client.shutdown(Shutdown::Write);
+    let until = Instant::now() + Duration::from_secs(1);
+    let mut drained = 0;
+    let mut chunk = [0; 8192];
+    while drained < 1024 * 1024 {
+        let wait = until.saturating_duration_since(Instant::now());
+        if wait.is_zero()
+            || client
+                .set_read_timeout(Some(wait.min(Duration::from_millis(200))))
+                .is_err()
+        {
+            break;
+        }
+        match client.read(&mut chunk) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => drained += n,
+        }
+    }
+}
+
+/// A complete `status` response carrying `message`, closing the connection.
+fn refusal_bytes(status: u16, message: &str) -> Vec<u8> {
+    let reason = match status {
+        400 => "Bad Request",
+        408 => "Request Timeout",
+        411 => "Length Required",
+        413 => "Content Too Large",
+        414 => "URI Too Long",
+        417 => "Expectation Failed",
+        431 => "Request Header Fields Too Large",
+        503 => "Service Unavailable",
+        _ => "Error",
+    };
+    format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: text/plain; charset=utf-8\r\n\
+         Content-Length: {}\r\nConnection: close\r\nCache-Control: no-store\r\n\r\n{message}",
+        message.len()
+    )
+    .into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Option<Head>, Refusal> {
+        parse_head(text.as_bytes(), &LIMITS)
+    }
+
+    #[test]
+    fn a_head_is_checked_and_rewritten_for_tiny_http() {
+        let head =
+            parse("GET /a.html HTTP/1.1\nHost: x\nExpect: 100-continue\nContent-Length: 3\n\nabc")
+                .unwrap()
+                .unwrap();
+        assert_eq!(
+            String::from_utf8(head.canonical).unwrap(),
+            "GET /a.html HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\n"
+        );
+        assert_eq!((head.len, head.body), (69, 3));
+        assert!(head.expect_continue && !head.close && !head.head_method);
+
+        let head = parse("HEAD / HTTP/1.0\r\n\r\n").unwrap().unwrap();
+        assert!(head.head_method && head.close, "HTTP/1.0 closes");
+        let head = parse("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+            .unwrap()
+            .unwrap();
+        assert!(!head.close);
+        let head = parse("GET / HTTP/1.1\r\nConnection: close\r\n\r\n")
+            .unwrap()
+            .unwrap();
+        assert!(head.close);
+        assert_eq!(
+            parse("GET / HTTP/1.1\r\nHost: x\r\n"),
+            Ok(None),
+            "not complete yet"
+        );
+        assert_eq!(parse("GET /aaaa"), Ok(None));
+    }
+
+    #[test]
+    fn heads_over_the_limits_are_refused_before_they_are_read_whole() {
+        let status = |text: &str| parse(text).err().map(|r| r.status);
+        let long_line = format!("GET /{} HTTP/1.1\r\n\r\n", "a".repeat(9000));
+        assert_eq!(status(&long_line), Some(414));
+        assert_eq!(
+            status(&"a".repeat(8 * 1024 + 1)),
+            Some(414),
+            "no line end yet"
+        );
+        let many = format!("GET / HTTP/1.1\r\n{}\r\n", "X-A: b\r\n".repeat(65));
+        assert_eq!(status(&many), Some(431));
+        let big = format!(
+            "GET / HTTP/1.1\r\n{}",
+            format!("X-A: {}\r\n", "b".repeat(4000)).repeat(9)
+        );
+        assert_eq!(status(&big), Some(431), "too large even before it ends");
+        assert_eq!(
+            status("GET / HTTP/1.1\r\nContent-Length: 99999999999999\r\n\r\n"),
+            Some(413)
+        );
+        assert_eq!(
+            status("GET / HTTP/1.1\r\nContent-Length: 16385\r\n\r\n"),
+            Some(413)
+        );
+        assert_eq!(
+            status("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"),
+            Some(411)
+        );
+        assert_eq!(
+            status("GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"),
+            Some(400)
+        );
+        assert_eq!(
+            status("GET / HTTP/1.1\r\nContent-Length: -1\r\n\r\n"),
+            Some(400)
+        );
+        assert_eq!(status("GET / HTTP/1.1\r\nExpect: magic\r\n\r\n"), Some(417));
+        assert_eq!(status("GET\0 / HTTP/1.1\r\n\r\n"), Some(400));
+        assert_eq!(status("GET / HTTP/2.0\r\n\r\n"), Some(400));
+        assert_eq!(
+            parse("GET / HTTP/1.1\r\nContent-Length: 16384\r\n\r\n")
+                .unwrap()
+                .unwrap()
+                .body,
+            16384
+        );
+    }
+}

@@ -1,0 +1,338 @@
+//! Jekyll-era guide sites build unchanged: lenient undefined variables (every use reported in
+//! one run, at its place), include parameters with escaped quotes, custom tags declared as
+//! includes, `{% highlight %}`, `{% link %}`, `markdownify`, Liquid syntax errors at their
+//! place, and the kramdown constructs guides use (`markdown="span"` callouts, headings ending in
+//! `{id}`).
+
+mod common;
+
+use common::{TestSite, between};
+
+/// The callout include nearly every Jekyll documentation theme ships.
+const NOTE: &str = "<div markdown=\"span\" class=\"alert alert-info\" role=\"alert\"><i class=\"fa fa-info-circle\"></i> <b>Note:</b> {{include.content}}</div>\n";
+
+/// A guide site as Jekyll left it: callout includes, a shared section using page variables,
+/// a plugin tag, data, `{% highlight %}`, `{% link %}`, raw HTML and kramdown habits, and the
+/// content defects Jekyll renders without a word (undefined variables, in the page and in an
+/// include). `undefined` is the `undefined_variables` setting, if any.
+fn jekyll_site(undefined: Option<&str>) -> TestSite {
+    let setting = undefined.map_or(String::new(), |mode| {
+        format!("undefined_variables = \"{mode}\"\n")
+    });
+    TestSite::new()
+        .file(
+            "docgen.toml",
+            &format!(
+                "title = \"Element Guides\"\nbase_url = \"https://docs.example.com/docs\"\n{setting}\n[include_tags]\nicon = \"icon.html\"\n"
+            ),
+        )
+        .file("templates/page.html", "{{ page.content | safe }}")
+        .file("includes/note.html", NOTE)
+        .file(
+            "includes/important.html",
+            "<div class=\"alert alert-warning\">{{ include.content | markdownify }}</div>\n",
+        )
+        .file(
+            "includes/icon.html",
+            "<i class=\"fa {{ include.markup }}\" data-args=\"{{ include.args | size }}\"></i>",
+        )
+        .file(
+            "includes/callback.md",
+            "Set the callback URL to `https://{{ page.hubDomain }}/callback?key={{ page.key }}`.\n",
+        )
+        .file("data/elements.yml", "box:\n  name: Box\n  id: 22\n")
+        .page(
+            "elements/box/index.md",
+            "---\nheading: Box\ntitle: Overview\nelementKey: box\n---\n\
+             # {{ site.data.elements.box.name }} API\n\
+             \n\
+             {% include note.html content=\"Set the \\\"type\\\" field to \\\"oauth2\\\" and don't quote it.\" %}\n\
+             \n\
+             {% icon fa-check-square-o %} Supported.\n\
+             \n\
+             {% highlight json %}\n\
+             {\"id\": {{ site.data.elements.box.id }}, \"key\": \"{{ page.elementKey }}\"}\n\
+             {% endhighlight %}\n\
+             \n\
+             See [Events]({% link elements/box/events.md %}) and <a href=\"{% link elements/box/events.md %}\">the events</a>.\n\
+             \n\
+             ### PUT /instances/{id}\n\
+             \n\
+             ### Get {name} {#get-name}\n\
+             \n\
+             {% include important.html content=\"Use **OAuth 2**.\" %}\n",
+        )
+        .page(
+            "elements/box/events.md",
+            "---\nheading: Box\ntitle: Events\n---\n\
+             Element {{ page.elementID }}: `\"id\": {{ page.elementID }}`.\n\
+             \n\
+             {% include callback.md %}\n\
+             \n\
+             {% if page.mode == \"poll\" %}Polling{% endif %} {{ page.missing | default: \"webhooks\" }}\n",
+        )
+}
+
+/// Every undefined variable of the fixture, at its place, through the include chain.
+/// (Sorted as docgen prints them: by file, the page's own first.)
+const UNDEFINED: &[&str] = &[
+    "content/elements/box/events.md:5:12: unknown variable page.elementID",
+    "content/elements/box/events.md:5:41: unknown variable page.elementID",
+    "content/elements/box/events.md:9:7: unknown variable page.mode",
+    "content/elements/box/events.md:7 → includes/callback.md:1:37: unknown variable page.hubDomain",
+    "content/elements/box/events.md:7 → includes/callback.md:1:71: unknown variable page.key",
+];
+
+#[test]
+fn by_default_every_undefined_variable_is_an_error_in_one_run() {
+    let built = jekyll_site(None).build();
+    let problems: Vec<String> = built
+        .report
+        .diagnostics
+        .iter()
+        .map(|d| format!("{} {}", d.severity.as_str(), d.headline()))
+        .collect();
+    let expected: Vec<String> = UNDEFINED.iter().map(|h| format!("error {h}")).collect();
+    assert_eq!(problems, expected, "{}", built.diagnostics_text());
+    assert!(
+        !built.exists("elements/box/events.html"),
+        "nothing is written"
+    );
+    let text = built.diagnostics_text();
+    assert!(
+        text.contains("1 | Set the callback URL to `https://{{ page.hubDomain }}/callback?key={{ page.key }}`.\n  |                                     ^^^^^^^^^^^^^^"),
+        "{text}"
+    );
+}
+
+#[test]
+fn with_undefined_variables_warn_the_site_builds_and_each_use_is_a_warning() {
+    let site = jekyll_site(Some("warn"));
+    let run = site.run(&["build", "--quiet"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for headline in UNDEFINED {
+        assert!(
+            run.stderr.contains(&format!("warning: {headline}\n")),
+            "`{headline}` in:\n{}",
+            run.stderr
+        );
+    }
+    assert_eq!(
+        run.stderr.matches("warning:").count(),
+        UNDEFINED.len(),
+        "{}",
+        run.stderr
+    );
+    // Rendered as empty text, as Jekyll does; `default` still applies.
+    let events = std::fs::read_to_string(site.output().join("elements/box/events.html")).unwrap();
+    assert!(
+        events.contains("Element : <code>\"id\": </code>."),
+        "{events}"
+    );
+    assert!(
+        events.contains("<code>https:///callback?key=</code>"),
+        "{events}"
+    );
+    assert!(events.contains("<p>webhooks</p>"), "{events}");
+    assert!(!events.contains("Polling"), "{events}");
+}
+
+#[test]
+fn jekyll_liquid_and_kramdown_render_as_jekyll_does() {
+    let built = jekyll_site(Some("warn")).build();
+    let html = built.html("elements/box/index.html");
+    // Data, and escaped quotes in an include parameter, inside a markdown="span" callout: its
+    // content is Markdown, the attribute is gone.
+    assert!(html.contains("<h1 id=\"box-api\">Box API"), "{html}");
+    assert!(
+        html.contains("<div class=\"alert alert-info\" role=\"alert\"><i class=\"fa fa-info-circle\"></i> <b>Note:</b> Set the “type” field to “oauth2” and don’t quote it.</div>"),
+        "{html}"
+    );
+    assert!(!html.contains("markdown="), "{html}");
+    // A declared tag renders its include with include.markup and include.args.
+    assert!(
+        html.contains("<i class=\"fa fa-check-square-o\" data-args=\"1\"></i> Supported."),
+        "{html}"
+    );
+    // {% highlight %} is highlighted like a fenced block, Liquid expanded inside.
+    let code = between(&html, "<pre class=\"code\" data-lang=\"json\"", "</pre>");
+    assert!(code.contains("22"), "{code}");
+    assert!(code.contains("box"), "{code}");
+    assert!(code.contains("hl-"), "highlighted: {code}");
+    // {% link %}: resolved like a link, in Markdown and in raw HTML.
+    assert!(
+        html.contains("See <a href=\"/docs/elements/box/events.html\">Events</a> and <a href=\"/docs/elements/box/events.html\">the events</a>."),
+        "{html}"
+    );
+    // Headings ending in {id} keep it; {#id} is still an attribute.
+    assert!(
+        html.contains("<h3 id=\"put-instancesid\">PUT /instances/{id}"),
+        "{html}"
+    );
+    assert!(html.contains("<h3 id=\"get-name\">Get {name}"), "{html}");
+    // markdownify
+    assert!(
+        html.contains(
+            "<div class=\"alert alert-warning\"><p>Use <strong>OAuth 2</strong>.</p>\n</div>"
+        ),
+        "{html}"
+    );
+}
+
+#[test]
+fn an_undeclared_tag_is_a_located_error_saying_how_to_declare_it() {
+    let built = TestSite::new()
+        .file("templates/page.html", "{{ page.content | safe }}")
+        .page(
+            "guide.md",
+            "---\ntitle: Guide\n---\nIntro.\n\n{% icon fa-check %} Supported.\n",
+        )
+        .build();
+    built.reports("content/guide.md:6:4: unknown tag `icon`");
+    let text = built.diagnostics_text();
+    assert!(
+        text.contains("= no tags are declared in [include_tags] of docgen.toml"),
+        "{text}"
+    );
+    assert!(
+        text.contains("= to render a file of includes/ for it, declare it in docgen.toml: [include_tags] icon = \"icon.html\""),
+        "{text}"
+    );
+    let built = TestSite::new()
+        .file(
+            "docgen.toml",
+            "title = \"T\"\n[include_tags]\nicon = \"icon.html\"\nyoutube = \"youtube.html\"\n",
+        )
+        .file(
+            "includes/icon.html",
+            "<i class=\"fa {{ include.markup }}\"></i>",
+        )
+        .file(
+            "includes/youtube.html",
+            "<iframe src=\"{{ include.args[0] }}\"></iframe>",
+        )
+        .page("guide.md", "Intro.\n\n{% iconn fa-check %}\n")
+        .build();
+    built.reports("content/guide.md:3:4: unknown tag `iconn` — did you mean \"icon\"?");
+    assert!(
+        built
+            .diagnostics_text()
+            .contains("= tags declared in [include_tags]: icon, youtube"),
+        "{}",
+        built.diagnostics_text()
+    );
+}
+
+#[test]
+fn liquid_syntax_errors_point_at_the_line_and_column_written() {
+    // Long lines of text and many tags above the error: Liquid's own positions count in the
+    // prepared text; docgen's are in the file.
+    let mut body = String::from("---\ntitle: Long\n---\n");
+    for i in 0..20 {
+        body.push_str(&format!(
+            "Line {i} has {{{{ page.title }}}} and a long run of prose, {} to make it wide.\n",
+            "words ".repeat(12)
+        ));
+    }
+    body.push_str("Here {% if page.title = \"x\" %}bad{% endif %}\n");
+    let built = TestSite::new()
+        .file("templates/page.html", "{{ page.content | safe }}")
+        .page("long.md", &body)
+        .build();
+    let headlines = built.headlines();
+    assert_eq!(headlines.len(), 1, "{headlines:?}");
+    assert!(
+        headlines[0].starts_with("content/long.md:24:"),
+        "{headlines:?}"
+    );
+    let text = built.diagnostics_text();
+    assert!(
+        text.contains("24 | Here {% if page.title = \"x\" %}bad{% endif %}"),
+        "{text}"
+    );
+    // An expression: at the character Liquid stopped at.
+    let built = TestSite::new()
+        .file("templates/page.html", "{{ page.content | safe }}")
+        .page(
+            "x.md",
+            "---\ntitle: X\n---\nOne {{ page.title }}.\n\nTwo {{ page.title page }}.\n",
+        )
+        .build();
+    let headlines = built.headlines();
+    assert_eq!(headlines.len(), 1, "{headlines:?}");
+    assert!(headlines[0].starts_with("content/x.md:6:"), "{headlines:?}");
+}
+
+#[test]
+fn a_broken_link_tag_is_reported_where_it_was_written() {
+    let built = TestSite::new()
+        .file("templates/page.html", "{{ page.content | safe }}")
+        .page("elements/box/events.md", "# Events\n")
+        .page(
+            "elements/box/index.md",
+            "# Box\n\nSee [events]({% link elements/box/event.md %}).\n\n<a href=\"{% link elements/box/evnts.md %}\">events</a>\n",
+        )
+        .build();
+    built.reports("content/elements/box/index.md:3:5: broken link \"@/elements/box/event.md\" — did you mean \"@/elements/box/events.md\"?");
+    built.reports("content/elements/box/index.md:5:10: broken link: {% link elements/box/evnts.md %} — no file content/elements/box/evnts.md — did you mean \"elements/box/events.md\"?");
+}
+
+#[test]
+fn include_tags_in_docgen_toml_are_checked() {
+    let run = TestSite::new()
+        .file(
+            "docgen.toml",
+            "title = \"T\"\n\n[include_tags]\nraw = \"raw.html\"\n",
+        )
+        .page("index.md", "# Home\n")
+        .run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("error: docgen.toml:4:1: [include_tags] `raw` is a built-in tag and cannot be redeclared"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn highlight_blocks_are_code_blocks_whatever_their_shape() {
+    let built = TestSite::new()
+        .file("templates/page.html", "{{ page.content | safe }}")
+        .page(
+            "code.md",
+            "---\ntitle: Code\nkey: box\n---\n\
+             {% highlight bash linenos %}\ncurl https://{{ page.key }}.example.com\necho done\n{% endhighlight %}\n\
+             \n\
+             - In a list:\n\n  {% highlight json %}\n  {\"a\": \"```\"}\n  {% endhighlight %}\n\
+             \n\
+             Inline {% highlight text %}one line{% endhighlight %} after.\n",
+        )
+        .build()
+        .clean();
+    let html = built.html("code.html");
+    assert!(
+        html.contains("<pre class=\"code linenos\" data-lang=\"bash\""),
+        "{html}"
+    );
+    assert_eq!(
+        html.matches("<span class=\"lineno\"></span>").count(),
+        2,
+        "{html}"
+    );
+    assert!(html.contains("box.example.com"), "{html}");
+    // Inside a list item, with backticks in the code.
+    let list = between(&html, "<li>", "</li>");
+    assert!(
+        list.contains("<pre class=\"code\" data-lang=\"json\""),
+        "{list}"
+    );
+    assert!(list.contains("```"), "{list}");
+    assert!(
+        html.contains("<code class=\"language-text\">one line\n</code></pre>"),
+        "{html}"
+    );
+    let built = TestSite::new()
+        .page("x.md", "One.\n\n{% highlight json %}\n{}\n")
+        .build();
+    built.reports("content/x.md:3:1: `{% highlight %}` is never closed: add `{% endhighlight %}`");
+}
