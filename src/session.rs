@@ -233,12 +233,8 @@ impl Session {
                             if out.write(&file, html.as_bytes())? == Written::Changed {
                                 written = Some(file);
                             }
-                            scanned = Some(site.scan_page(
-                                page,
-                                &html,
-                                &context.page.content,
-                                &check.hrefs,
-                            ));
+                            scanned =
+                                Some(site.scan_page(page, &html, &context.page.body, &check.hrefs));
                         }
                         Err(d) => error = Some(d),
                     }

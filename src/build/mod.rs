@@ -210,7 +210,7 @@ impl Site {
                             out.write(&links::output_file_for_url(&page.url), html.as_bytes())?;
                         }
                         // Read for the output check while the page is at hand.
-                        let scanned = self.scan_page(page, &html, &context.page.content, hrefs);
+                        let scanned = self.scan_page(page, &html, &context.page.body, hrefs);
                         Ok((None, Some(scanned)))
                     }
                     Err(d) => Ok((Some(d), None)),

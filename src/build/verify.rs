@@ -33,7 +33,8 @@ impl Site {
         hrefs: &[String],
     ) -> (String, Scanned) {
         let file = crate::links::output_file_for_url(&page.url);
-        // The page's Markdown is one piece of the layout's output.
+        // The page's Markdown (its body, after a title the layout prints as the h1) is one
+        // piece of the layout's output.
         let content = match content.is_empty() {
             true => None,
             false => find_content(html, content).map(|at| Content {
