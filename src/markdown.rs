@@ -252,6 +252,45 @@ pub fn scan(file: &str, text: &str, body_offset: usize) -> Document {
     scan_located(file, text, body_offset, &Plain(LineIndex::new(text)))
 }
 
+/// The locator of a text that is the file itself.
+pub fn plain(text: &str) -> impl Locate + '_ {
+    Plain(LineIndex::new(text))
+}
+
+/// Reads the outline of an HTML page's body (an `.html` file with front matter): the body is
+/// one raw HTML block, walked like the raw HTML of a Markdown page (its ids are anchors).
+pub fn scan_raw_html(text: &str, body_offset: usize, locator: &dyn Locate) -> Document {
+    let body = &text[body_offset..];
+    let mut walker = Walker::new(None);
+    let locate = |range: Range<usize>| {
+        let text = body.get(range.clone()).unwrap_or("");
+        locator.locate(body_offset + range.start, first_line(text))
+    };
+    walker.event(Event::Html(body.into()), 0..body.len(), &locate);
+    walker.doc
+}
+
+/// The HTML of an HTML page's body: its raw HTML, through the same walk as `scan_raw_html`.
+pub fn render_raw_html(
+    text: &str,
+    body_offset: usize,
+    hrefs: &[String],
+    highlighter: &Highlighter,
+) -> String {
+    let body = &text[body_offset..];
+    let mut walker = Walker::new(Some(Output {
+        events: Vec::new(),
+        hrefs,
+        highlighter,
+    }));
+    walker.event(Event::Html(body.into()), 0..0, &|_| Location::nowhere());
+    let mut html = String::with_capacity(body.len());
+    if let Some(output) = walker.output {
+        pulldown_cmark::html::push_html(&mut html, output.events.into_iter());
+    }
+    html
+}
+
 /// Reads the outline of `text` (the body starts at `body_offset`), placing links and problems
 /// with `locator`: for a page expanded by content templating, `text` is the expanded text and
 /// the locator maps it back to the page and its includes. `file` is the page's path.

@@ -27,7 +27,7 @@ pub fn scan_content(dir: &Path) -> Result<ContentTree> {
     for rel in list_files(dir)? {
         if is_partial(&rel) {
             tree.partials.push(rel);
-        } else if is_page(&rel) {
+        } else if is_page(&rel) || is_html_page(dir, &rel) {
             tree.pages.push(rel);
         } else {
             tree.assets.push(rel);
@@ -93,6 +93,23 @@ pub fn files_in(dir: &Path) -> Vec<String> {
 
 pub fn is_page(rel: &str) -> bool {
     rel.ends_with(".md")
+}
+
+/// Whether a content file is an HTML page: an `.html` file that starts with front matter, as
+/// in Jekyll (Liquid expanded, rendered through its layout). Other `.html` files are copied.
+pub fn is_html_page(dir: &Path, rel: &str) -> bool {
+    use std::io::Read;
+    if !rel.ends_with(".html") {
+        return false;
+    }
+    let mut start = [0u8; 8];
+    let Ok(mut file) = std::fs::File::open(dir.join(rel)) else {
+        return false;
+    };
+    let n = file.read(&mut start).unwrap_or(0);
+    let start = &start[..n];
+    let start = start.strip_prefix("\u{feff}".as_bytes()).unwrap_or(start);
+    start.starts_with(b"---\n") || start.starts_with(b"---\r\n")
 }
 
 /// Whether a content file lies below an `includes/` folder.

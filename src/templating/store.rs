@@ -140,7 +140,23 @@ impl Compiled {
                             .map(|i| base + i)
                     })
                 });
-                let (line, column) = match (opened, at) {
+                let mut described = described;
+                let mut at = at;
+                if let Some(open) = prepared.unclosed {
+                    // `{{ page.title` (or a tag whose quote never closes) swallows the rest.
+                    let what = if text[open..].starts_with("{{") {
+                        "}}"
+                    } else {
+                        "%}"
+                    };
+                    described.message = format!(
+                        "`{}` is never closed: add `{what}` (or close a quote in it)",
+                        &text[open..open + 2]
+                    );
+                    described.suggestion = None;
+                    at = Some(open);
+                }
+                let (line, column) = match (opened.filter(|_| prepared.unclosed.is_none()), at) {
                     (Some(at), _) | (None, Some(at)) => compiled.position(at),
                     (None, None) => described
                         .hint
