@@ -12,7 +12,7 @@
 mod kramdown;
 
 use std::cell::RefCell;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -20,7 +20,7 @@ use pulldown_cmark::{
     CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
 };
 
-use crate::diagnostic::{Diagnostic, LineIndex};
+use crate::diagnostic::{Diagnostic, LineIndex, SourceLines};
 use crate::highlight::{Highlighter, escape};
 use crate::raw_html;
 
@@ -70,6 +70,16 @@ impl Link {
             self.origin.as_deref(),
             page_text,
         )
+    }
+
+    /// `place`, with the page's text indexed once for all its links' diagnostics.
+    pub fn place_in(&self, d: Diagnostic, page: &SourceLines<'_>) -> Diagnostic {
+        match &self.origin {
+            Some(_) => self.place(d, page.text()),
+            None => d
+                .at(self.line, self.column)
+                .with_source_lines(page, self.len as usize),
+        }
     }
 }
 
@@ -295,7 +305,9 @@ pub fn render_raw_html(
 /// with `locator`: for a page expanded by content templating, `text` is the expanded text and
 /// the locator maps it back to the page and its includes. `file` is the page's path.
 pub fn scan_located(file: &str, text: &str, body_offset: usize, locator: &dyn Locate) -> Document {
-    let body = &text[body_offset..];
+    // kramdown's block attribute lines (`{: .table}`) blanked, offsets kept.
+    let blanked = kramdown::blank_block_attributes(&text[body_offset..]);
+    let body = blanked.as_deref().unwrap_or(&text[body_offset..]);
     let undefined_references = RefCell::new(Vec::new());
     let callback = |broken: pulldown_cmark::BrokenLink<'_>| {
         if broken.link_type == LinkType::Reference {
@@ -373,7 +385,9 @@ pub fn render_body(
     highlighter: &Highlighter,
     lift_title: bool,
 ) -> Body {
-    let body = &text[body_offset..];
+    // kramdown's block attribute lines (`{: .table}`) blanked, offsets kept.
+    let blanked = kramdown::blank_block_attributes(&text[body_offset..]);
+    let body = blanked.as_deref().unwrap_or(&text[body_offset..]);
     let parser = Parser::new_ext(body, options()).into_offset_iter();
     let mut walker = Walker::new(Some(Output {
         events: Vec::new(),
@@ -435,7 +449,7 @@ struct Walker<'a, 'h> {
     doc: Document,
     /// `None` in the scan pass.
     output: Option<Output<'a, 'h>>,
-    used_ids: HashSet<String>,
+    used_ids: UsedIds,
     capture: Option<Capture<'a>>,
     /// The link being read (its index in `doc.links`), to collect its text.
     open_link: Option<usize>,
@@ -487,7 +501,7 @@ impl<'a, 'h> Walker<'a, 'h> {
         Walker {
             doc: Document::default(),
             output,
-            used_ids: HashSet::new(),
+            used_ids: UsedIds::default(),
             capture: None,
             open_link: None,
             text: String::new(),
@@ -993,16 +1007,34 @@ pub fn slugify(text: &str) -> String {
     slug
 }
 
+/// The heading ids a page has given, and for each base the next suffix to try: 10,000 headings
+/// with one title must not try `-1`, `-2`… from the start each time.
+#[derive(Default)]
+struct UsedIds {
+    used: HashSet<String>,
+    next: HashMap<String, usize>,
+}
+
+impl UsedIds {
+    fn insert(&mut self, id: String) {
+        self.used.insert(id);
+    }
+}
+
 /// `base`, or `base-1`, `base-2`… when taken.
-fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
+fn unique_id(base: &str, ids: &mut UsedIds) -> String {
     let base = if base.is_empty() { "section" } else { base };
-    let mut id = base.to_string();
-    let mut n = 0;
-    while used.contains(&id) {
+    let mut n = ids.next.get(base).copied().unwrap_or(0);
+    let mut id = match n {
+        0 => base.to_string(),
+        n => format!("{base}-{n}"),
+    };
+    while ids.used.contains(&id) {
         n += 1;
         id = format!("{base}-{n}");
     }
-    used.insert(id.clone());
+    ids.next.insert(base.to_string(), n + 1);
+    ids.used.insert(id.clone());
     id
 }
 

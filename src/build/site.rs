@@ -48,15 +48,18 @@ impl Site {
     pub fn load(config: Config) -> Result<Site> {
         let mut watch = Stopwatch::start();
         let content_dir = config.content_dir();
-        let tree = source::scan_content(&content_dir)?;
-        let static_files = source::list_files(&config.static_dir())?;
-        let theme = Theme::load(&config)?;
+        let mut tree = source::scan_content(&content_dir)?;
+        let statics = source::list_site_files(&config.root, &config.static_dir())?;
+        let static_files = statics.files;
+        let mut theme = Theme::load(&config)?;
         let templating = match config.templating {
             true => Some(Templating::load(&config)?),
             false => None,
         };
         watch.lap("scan");
-        let mut diagnostics = Vec::new();
+        let mut diagnostics = std::mem::take(&mut tree.diagnostics);
+        diagnostics.extend(statics.diagnostics);
+        diagnostics.append(&mut theme.diagnostics);
         if let Some(templating) = &templating {
             diagnostics.extend(templating.diagnostics.iter().cloned());
         }

@@ -350,7 +350,7 @@ fn is_liquid_space(c: char) -> bool {
 }
 
 /// The next `{{` or `{%` at or after `from`.
-fn find_open(source: &str, from: usize) -> Option<usize> {
+pub(super) fn find_open(source: &str, from: usize) -> Option<usize> {
     let bytes = source.as_bytes();
     let mut at = from;
     while let Some(i) = source[at..].find('{') {
@@ -366,7 +366,7 @@ fn find_open(source: &str, from: usize) -> Option<usize> {
 /// The end (exclusive) of the tag or expression opened at `open`: after its `%}` or `}}`,
 /// skipping quoted strings as Liquid's tokenizer does — and, with `escapes` (include tags, whose
 /// parameters Jekyll reads with `\"` escapes), escaped quotes in them.
-fn find_close(source: &str, open: usize, escapes: bool) -> Option<usize> {
+pub(super) fn find_close(source: &str, open: usize, escapes: bool) -> Option<usize> {
     let bytes = source.as_bytes();
     let closer = if bytes[open + 1] == b'%' { b'%' } else { b'}' };
     let mut i = open + 2;
@@ -387,7 +387,7 @@ fn find_close(source: &str, open: usize, escapes: bool) -> Option<usize> {
 }
 
 /// The name of the tag `{%- name … %}`.
-fn tag_name(tag: &str) -> &str {
+pub(super) fn tag_name(tag: &str) -> &str {
     let inner = tag[2..]
         .trim_start_matches('-')
         .trim_start_matches(is_liquid_space);
@@ -398,7 +398,7 @@ fn tag_name(tag: &str) -> &str {
 }
 
 /// The first tag named `name` at or after `from`: its start and end.
-fn find_tag(source: &str, from: usize, name: &str) -> Option<(usize, usize)> {
+pub(super) fn find_tag(source: &str, from: usize, name: &str) -> Option<(usize, usize)> {
     let mut at = from;
     while let Some(open) = find_open(source, at) {
         let close = find_close(source, open, false)?;
