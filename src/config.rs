@@ -40,6 +40,20 @@ pub struct Config {
     /// `[include_tags]`: custom Liquid tags (from Jekyll plugins) rendered by an include:
     /// `icon = "icon.html"` makes `{% icon fa-check %}` render `includes/icon.html`. Sorted.
     pub include_tags: Vec<(String, String)>,
+    /// `[[nav]]`: the header navigation and the order of top sections, when the site sets them.
+    pub nav: Vec<NavItem>,
+}
+
+/// One `[[nav]]` entry: a link of the header navigation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NavItem {
+    pub title: String,
+    /// As written: a section folder (`/guides/`), a page (`@/guides/ceql.md`, `/faq.html`) or
+    /// an external URL.
+    pub url: String,
+    /// Where `url` is written in docgen.toml, for messages.
+    pub line: u32,
+    pub column: u32,
 }
 
 /// Values given on the command line, which win over `docgen.toml`.
@@ -64,6 +78,15 @@ struct RawConfig {
     #[serde(default)]
     extra: toml::Table,
     external_links: Option<RawExternalLinks>,
+    #[serde(default)]
+    nav: Vec<RawNavItem>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNavItem {
+    title: String,
+    url: toml::Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -155,6 +178,19 @@ impl Config {
                 _ => Severity::Error,
             },
             include_tags,
+            nav: raw
+                .nav
+                .into_iter()
+                .map(|item| {
+                    let (line, column) = LineIndex::new(text).position(item.url.span().start);
+                    NavItem {
+                        title: item.title,
+                        url: item.url.into_inner(),
+                        line,
+                        column,
+                    }
+                })
+                .collect(),
         })
     }
 

@@ -38,6 +38,7 @@ pub mod redirect;
 pub mod render;
 pub mod scaffold;
 pub mod search;
+pub mod sections;
 pub mod serve;
 pub mod session;
 pub mod source;

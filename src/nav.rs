@@ -2,12 +2,13 @@
 //! are elements, each element's guides in sidebar order, previous/next, breadcrumbs — and the
 //! warnings when an element's guides disagree. Pure: no I/O.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
 use crate::page::Page;
+use crate::sections::Sections;
 
 /// A folder of guides about one API connector.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,6 +57,8 @@ pub struct Navigation {
     positions: HashMap<String, (usize, usize)>,
     /// Warnings about each element folder's guides.
     warnings: BTreeMap<String, Vec<Diagnostic>>,
+    /// The folders of pages outside elements (`sections.rs`).
+    pub sections: Sections,
 }
 
 impl Navigation {
@@ -70,7 +73,22 @@ impl Navigation {
             nav.set_element(dir, &pages);
         }
         nav.reorder();
+        nav.sections = Sections::build(pages, &nav, drafts);
         nav
+    }
+
+    /// Recomputes the sections after pages changed (and `update_dir` ran for their folders).
+    /// Returns the pages whose section navigation changed: every page of each top section
+    /// that changed, before and after.
+    pub fn update_sections(&mut self, pages: &[Page], drafts: bool) -> BTreeSet<String> {
+        let new = Sections::build(pages, self, drafts);
+        let mut affected = BTreeSet::new();
+        for top in self.sections.changed_tops(&new) {
+            affected.extend(self.sections.pages_of_top(&top).iter().cloned());
+            affected.extend(new.pages_of_top(&top).iter().cloned());
+        }
+        self.sections = new;
+        affected
     }
 
     /// Recomputes the element of folder `dir` from its published `pages` (after one of them
@@ -300,13 +318,15 @@ pub struct Trail<'a> {
     pub is_home: bool,
     /// The `parent` label and the resolved `breadcrumbs` target.
     pub parent: Option<(String, String)>,
+    /// The sections above a page outside elements, top first: (title, URL).
+    pub sections: Vec<(String, String)>,
     /// The element's heading and URL, when the page belongs to one.
     pub element: Option<(&'a str, String)>,
     pub is_overview: bool,
     pub title: &'a str,
 }
 
-/// Home › parent › element › page. The Overview of an element ends at the element.
+/// Home › parent › sections › element › page. The Overview of an element ends at the element.
 pub fn breadcrumbs(trail: Trail<'_>) -> Vec<Crumb> {
     if trail.is_home {
         return Vec::new();
@@ -317,7 +337,14 @@ pub fn breadcrumbs(trail: Trail<'_>) -> Vec<Crumb> {
     }];
     if let Some((label, url)) = trail.parent
         && url != trail.home_url
+        && !trail.sections.iter().any(|(_, section)| *section == url)
     {
+        crumbs.push(Crumb {
+            label,
+            url: Some(url),
+        });
+    }
+    for (label, url) in trail.sections {
         crumbs.push(Crumb {
             label,
             url: Some(url),
@@ -531,6 +558,7 @@ Body
                 home_url: "/",
                 is_home: false,
                 parent: Some(("Back to Element Guides".into(), "/elements.html".into())),
+                sections: Vec::new(),
                 element: element.then(|| ("GoToWebinar", "/elements/gtw/".to_string())),
                 is_overview,
                 title: "Events",
@@ -559,6 +587,24 @@ Body
         assert_eq!(
             crumbs(false, false),
             ["Home=/", "Back to Element Guides=/elements.html", "Events="]
+        );
+        let in_sections = breadcrumbs(Trail {
+            home_url: "/",
+            is_home: false,
+            parent: Some(("Guides".into(), "/guides/".into())),
+            sections: vec![
+                ("Guides".into(), "/guides/".into()),
+                ("Advanced".into(), "/guides/advanced/".into()),
+            ],
+            element: None,
+            is_overview: false,
+            title: "Paging",
+        });
+        let labels: Vec<_> = in_sections.iter().map(|c| c.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            ["Home", "Guides", "Advanced", "Paging"],
+            "a parent that is a section is not repeated"
         );
     }
 }

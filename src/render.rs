@@ -24,6 +24,46 @@ pub struct SiteContext {
     pub elements_nav_url: String,
     pub extra: serde_json::Map<String, serde_json::Value>,
     pub generator: String,
+    /// The header navigation: `[[nav]]` of docgen.toml, else the elements index, the pages in
+    /// `content/` and the top sections.
+    pub nav: Vec<HeaderLink>,
+}
+
+/// One link of the header navigation (`site.nav`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HeaderLink {
+    pub title: String,
+    pub url: String,
+    /// The folder of the top section it leads to, so a layout can mark it on that section's
+    /// pages (`section.dir`).
+    pub section: Option<String>,
+    /// Whether it leads to the elements index, which element pages belong to.
+    pub elements: bool,
+}
+
+/// `section`: the sidebar of a page outside elements — its top section and that section's
+/// pages and sub-sections, the sub-sections on the way to the page expanded.
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionView {
+    pub title: String,
+    pub url: String,
+    /// The top section's folder below `content/`.
+    pub dir: String,
+    /// Whether the page is the top section's index page.
+    pub current: bool,
+    pub entries: Vec<SectionEntry>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionEntry {
+    pub title: String,
+    pub url: String,
+    /// The page itself (or, for a sub-section, its index page).
+    pub current: bool,
+    pub is_section: bool,
+    /// A sub-section holding the page: its `children` are listed.
+    pub open: bool,
+    pub children: Vec<SectionEntry>,
 }
 
 /// Everything a layout sees for one page besides `site`.
@@ -34,6 +74,7 @@ pub struct PageContext<'a> {
     pub nav: NavView,
     pub breadcrumbs: Vec<Crumb>,
     pub toc: Vec<TocEntry>,
+    pub section: Option<SectionView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -205,6 +246,7 @@ impl Renderer {
         context.insert("nav", &ctx.nav);
         context.insert("breadcrumbs", &ctx.breadcrumbs);
         context.insert("toc", &ctx.toc);
+        context.insert("section", &ctx.section);
         let name = format!("{layout}.html");
         self.tera.render(&name, &context).map_err(|error| {
             let (_, diagnostic) = template_diagnostics(&error, &self.origins)
@@ -350,6 +392,7 @@ mod tests {
             nav: NavView::default(),
             breadcrumbs: Vec::new(),
             toc: Vec::new(),
+            section: None,
         }
     }
 
@@ -363,6 +406,7 @@ mod tests {
             elements_nav_url: "/elements-nav.json".into(),
             extra: serde_json::Map::new(),
             generator: "docgen".into(),
+            nav: Vec::new(),
         }
     }
 

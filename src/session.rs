@@ -4,7 +4,8 @@
 //! - an edited page re-renders itself;
 //! - when its title, `order`, `heading`, `elementId` or draft state changes, its element's
 //!   sidebar changes: every guide of the element re-renders (and layouts listing all elements,
-//!   when the element list changes);
+//!   when the element list changes); for a page outside elements, every page of its top
+//!   section re-renders (their section sidebar), and every page when the header changes;
 //! - when a page or file appears, disappears or changes its title or anchors, the pages whose
 //!   links depend on it are checked again (those linking to it, by path or by `[[title]]`, and
 //!   those with broken links), and re-rendered when their output changes;
@@ -540,6 +541,12 @@ impl Session {
             }
             render.extend(sources);
         }
+        // Pages outside elements: a title, order or page that came or went changes the sidebar
+        // of every page of its top section.
+        let Site {
+            pages, nav, config, ..
+        } = &mut self.site;
+        render.extend(nav.update_sections(pages, config.drafts));
         let mut derived_diagnostics = Vec::new();
         let derived = Derived::new(&self.site, &mut derived_diagnostics);
         if derived != self.derived {
@@ -713,6 +720,7 @@ impl Derived {
                 elements_nav_url: String::new(),
                 extra: serde_json::Map::new(),
                 generator: String::new(),
+                nav: Vec::new(),
             },
             summaries: Vec::new(),
             elements: HashMap::new(),

@@ -40,44 +40,30 @@ const SIZES: &[&str] = &["1366x900", "390x844"];
 /// `/__report` arrives on `reports`.
 struct Server {
     server: Arc<tiny_http::Server>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    threads: Vec<std::thread::JoinHandle<()>>,
     port: u16,
     reports: mpsc::Receiver<String>,
 }
+
+/// Requests are answered by a few threads, so one slow response never holds up the others.
+const SERVER_THREADS: usize = 4;
 
 impl Server {
     fn start(root: PathBuf) -> Server {
         let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("a loopback port"));
         let port = server.server_addr().to_ip().expect("an IP address").port();
-        let serving = Arc::clone(&server);
         let (sender, reports) = mpsc::channel();
-        let thread = std::thread::spawn(move || {
-            for mut request in serving.incoming_requests() {
-                let path = request
-                    .url()
-                    .split(['?', '#'])
-                    .next()
-                    .unwrap_or("/")
-                    .to_string();
-                if path == "/__report" {
-                    let mut body = String::new();
-                    let _ = request.as_reader().read_to_string(&mut body);
-                    let _ = sender.send(body);
-                    let _ = request.respond(tiny_http::Response::empty(204));
-                    continue;
-                }
-                let (status, bytes, kind) = respond(&root, &path);
-                let content_type =
-                    tiny_http::Header::from_bytes(&b"Content-Type"[..], kind.as_bytes()).unwrap();
-                let response = tiny_http::Response::from_data(bytes)
-                    .with_status_code(status)
-                    .with_header(content_type);
-                let _ = request.respond(response);
-            }
-        });
+        let threads = (0..SERVER_THREADS)
+            .map(|_| {
+                let serving = Arc::clone(&server);
+                let sender = sender.clone();
+                let root = root.clone();
+                std::thread::spawn(move || serve(&serving, &root, &sender))
+            })
+            .collect();
         Server {
             server,
-            thread: Some(thread),
+            threads,
             port,
             reports,
         }
@@ -86,10 +72,39 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        self.server.unblock();
-        if let Some(thread) = self.thread.take() {
+        for _ in &self.threads {
+            self.server.unblock();
+        }
+        for thread in self.threads.drain(..) {
             let _ = thread.join();
         }
+    }
+}
+
+/// Answers requests until the server is unblocked: the site's files, the driver and axe-core;
+/// what is posted to `/__report` goes to `sender`.
+fn serve(server: &tiny_http::Server, root: &Path, sender: &mpsc::Sender<String>) {
+    for mut request in server.incoming_requests() {
+        let path = request
+            .url()
+            .split(['?', '#'])
+            .next()
+            .unwrap_or("/")
+            .to_string();
+        if path == "/__report" {
+            let mut body = String::new();
+            let _ = request.as_reader().read_to_string(&mut body);
+            let _ = sender.send(body);
+            let _ = request.respond(tiny_http::Response::empty(204));
+            continue;
+        }
+        let (status, bytes, kind) = respond(root, &path);
+        let content_type =
+            tiny_http::Header::from_bytes(&b"Content-Type"[..], kind.as_bytes()).unwrap();
+        let response = tiny_http::Response::from_data(bytes)
+            .with_status_code(status)
+            .with_header(content_type);
+        let _ = request.respond(response);
     }
 }
 
@@ -150,7 +165,7 @@ fn run_axe(chromium: &Path, server: &Server, scheme: &str) -> String {
         .arg(format!("--user-data-dir={}", profile.path().join("profile").display()))
         .arg(url)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(profile.path().join("stderr.txt")).unwrap())
         .spawn()
         .expect("chromium starts");
     // The driver reports after each page: an axe run takes a second on an idle machine, and
@@ -169,11 +184,20 @@ fn run_axe(chromium: &Path, server: &Server, scheme: &str) -> String {
             Err(_) => break Err(report),
         }
     };
+    let exited = child.try_wait().ok().flatten();
     let _ = child.kill();
     let _ = child.wait();
     match outcome {
         Ok(report) => report,
-        Err(report) => panic!("the driver stopped reporting in {scheme}; so far:\n{report}"),
+        Err(report) => {
+            let stderr =
+                std::fs::read_to_string(profile.path().join("stderr.txt")).unwrap_or_default();
+            let tail: Vec<&str> = stderr.lines().rev().take(30).collect();
+            panic!(
+                "the driver stopped reporting in {scheme} (chromium exited: {exited:?}); so far:\n{report}\nchromium's stderr, last lines first:\n{}",
+                tail.join("\n")
+            )
+        }
     }
 }
 

@@ -304,7 +304,7 @@ fn a_docgen_toml_typo_gets_a_suggestion() {
         run.stderr,
         "error: docgen.toml:1:1: unknown field `titel`, expected one of `title`, `base_url`, `theme`, \
          `broken_links`, `elements_index`, `templating`, `undefined_variables`, `include_tags`, `extra`, \
-         `external_links` — did you mean \"title\"?\n  \
+         `external_links`, `nav` — did you mean \"title\"?\n  \
          |\n1 | titel = \"Docs\"\n  | ^^^^^\n  = site-specific values belong in the [extra] table\n"
     );
 }

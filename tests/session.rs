@@ -83,6 +83,8 @@ impl Live {
             Change::Config
         } else if rel.starts_with("templates/") || rel.starts_with("themes/") {
             Change::Theme
+        } else if rel.starts_with("includes/") || rel.starts_with("data/") {
+            Change::Templating(rel.to_string())
         } else if let Some(path) = rel.strip_prefix("content/") {
             if path.ends_with(".md") {
                 Change::Page(path.to_string())
@@ -425,6 +427,36 @@ fn the_generated_home_page_follows_content_index_md() {
     assert!(
         !live.html("index.html").contains("Welcome home"),
         "docgen's home is back"
+    );
+    live.matches_a_fresh_build();
+}
+
+#[test]
+fn a_sites_own_note_html_replaces_the_built_in_one_and_back() {
+    let site = element_site().page(
+        "guides/a.md",
+        "# A\n\n{% include note.html content=\"Mind the URL.\" %}\n",
+    );
+    let (mut live, first) = Live::open(site);
+    assert!(first.diagnostics.is_empty(), "{:?}", first.diagnostics);
+    assert!(
+        live.html("guides/a.html")
+            .contains("<div class=\"callout callout--note\" role=\"note\">")
+    );
+    let rebuild = live.write(
+        "includes/note.html",
+        "<aside class=\"mine\">{{ include.content }}</aside>\n",
+    );
+    assert_eq!(rebuild.rendered, 1, "only the page using it");
+    assert!(
+        live.html("guides/a.html")
+            .contains("<aside class=\"mine\">Mind the URL.</aside>")
+    );
+    live.matches_a_fresh_build();
+    live.delete("includes/note.html");
+    assert!(
+        live.html("guides/a.html")
+            .contains("<div class=\"callout callout--note\" role=\"note\">")
     );
     live.matches_a_fresh_build();
 }

@@ -50,11 +50,26 @@ impl Site {
             title: g.title.clone(),
             url: format!("{base}{}", g.url),
         };
+        let (mut prev, mut next) = (prev.map(nav_link), next.map(nav_link));
+        // A page outside elements: its section's sidebar, crumbs and neighbours.
+        let (section, section_crumbs) = match element {
+            Some(_) => (None, Vec::new()),
+            None => {
+                let (p, n) = self.nav.sections.prev_next(&page.source);
+                let link = |n: crate::sections::Neighbour| NavLink {
+                    title: n.title,
+                    url: format!("{base}{}", n.url),
+                };
+                (prev, next) = (p.map(link), n.map(link));
+                (self.section_view(page), self.section_crumbs(page))
+            }
+        };
         let parent = self.parent_crumb(page, derived);
         let breadcrumbs = nav::breadcrumbs(Trail {
             home_url: &derived.site.home_url,
             is_home: page.source == "index.md",
             parent,
+            sections: section_crumbs,
             element: element.map(|e| (e.heading.as_str(), derived.elements[&e.dir].url.clone())),
             is_overview: element.is_some_and(|e| e.overview.as_deref() == Some(&page.source)),
             title: &page.title,
@@ -102,12 +117,10 @@ impl Site {
                 extra: &front.extra,
             },
             element: element_view,
-            nav: NavView {
-                prev: prev.map(nav_link),
-                next: next.map(nav_link),
-            },
+            nav: NavView { prev, next },
             breadcrumbs,
             toc: page.doc.toc(),
+            section,
         }
     }
 
@@ -202,6 +215,7 @@ impl Derived {
             ));
         }
         let elements_index = site.elements_index.clone();
+        let header_nav = site.header_nav(elements_index.as_deref(), diagnostics);
         // `content/index.md`, or the home page docgen generates without one.
         let home = "/";
         Derived {
@@ -215,6 +229,7 @@ impl Derived {
                 elements_nav_url: format!("{base}/{ELEMENTS_NAV}"),
                 extra: config.extra.clone(),
                 generator: format!("docgen {}", env!("CARGO_PKG_VERSION")),
+                nav: header_nav,
             },
             summaries,
             elements,

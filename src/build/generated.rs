@@ -223,6 +223,7 @@ impl Site {
             nav: NavView::default(),
             breadcrumbs,
             toc: Vec::new(),
+            section: None,
         };
         renderer.render(layout, &context, &format!("the generated {file}"))
     }

@@ -124,6 +124,7 @@ mod check;
 mod context;
 mod generated;
 mod images;
+mod sections;
 mod site;
 
 pub(crate) use check::PageCheck;
