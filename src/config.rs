@@ -247,6 +247,17 @@ pub fn toml_data(file: &str, text: &str) -> std::result::Result<serde_json::Valu
         .map_err(|e| Diagnostic::error("data", file, format!("cannot be used as data: {e}")))
 }
 
+/// `table` as the TOML table `[name]` (its sub-tables as `[name.x]`), for the `docgen.toml`
+/// that `docgen import jekyll` writes. JSON's null has no TOML form: leave it out.
+pub fn toml_table_text(
+    name: &str,
+    table: &serde_json::Map<String, serde_json::Value>,
+) -> std::result::Result<String, String> {
+    let mut outer = serde_json::Map::new();
+    outer.insert(name.to_string(), serde_json::Value::Object(table.clone()));
+    toml::to_string(&outer).map_err(|e| e.to_string())
+}
+
 /// Checks `[include_tags]`: each name a Liquid tag name that is not one of docgen's own tags,
 /// each file a relative path inside `includes/`.
 fn include_tags(

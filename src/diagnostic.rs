@@ -4,9 +4,11 @@
 use std::fmt;
 
 mod print;
+mod snippet;
 
 use print::Styles;
 pub use print::{ColorChoice, Format, Printer, github_file_prefix};
+pub use snippet::SourceLines;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -47,7 +49,10 @@ pub struct Diagnostic {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Snippet {
+    /// The line, or a window of it around the problem (with `…` where it was cut).
     pub text: String,
+    /// Characters of `text` before the problem.
+    pub caret: u32,
     pub underline: u32,
 }
 
@@ -100,20 +105,19 @@ impl Diagnostic {
         self
     }
 
-    /// Attaches the source line `self.line` of `source`, underlining `len` characters from the column.
+    /// Attaches the source line `self.line` of `source` (a window of it, when it is long),
+    /// underlining `len` characters from the column.
     pub fn with_source(mut self, source: &str, len: usize) -> Self {
-        if self.line == 0 {
-            return self;
+        if let Some(snippet) = snippet::of(source, self.line, self.column, len) {
+            self.snippet = Some(snippet);
         }
-        if let Some(text) = source.lines().nth(self.line as usize - 1) {
-            let available = text
-                .chars()
-                .count()
-                .saturating_sub(self.column.max(1) as usize - 1);
-            self.snippet = Some(Snippet {
-                text: text.to_string(),
-                underline: len.clamp(1, available.max(1)) as u32,
-            });
+        self
+    }
+
+    /// Like `with_source`, with the text indexed once for many diagnostics.
+    pub fn with_source_lines(mut self, lines: &SourceLines<'_>, len: usize) -> Self {
+        if let Some(snippet) = lines.snippet(self.line, self.column, len) {
+            self.snippet = Some(snippet);
         }
         self
     }
@@ -178,7 +182,7 @@ impl Diagnostic {
             let lead: String = snippet
                 .text
                 .chars()
-                .take(self.column.max(1) as usize - 1)
+                .take(snippet.caret as usize)
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
             writeln!(f, "{gutter}{pad} |{gutter:#}")?;
@@ -208,14 +212,22 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
 pub struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<usize>,
+    /// Whether each line is plain ASCII (its columns are byte offsets): a line may hold
+    /// 100,000 links, and counting characters from its start for each would be quadratic.
+    ascii: Vec<bool>,
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
-        let starts = std::iter::once(0)
+        let starts: Vec<usize> = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
-        LineIndex { text, starts }
+        let ascii = line_is_ascii(text, &starts);
+        LineIndex {
+            text,
+            starts,
+            ascii,
+        }
     }
 
     /// Line and column of `offset`; both 1-based.
@@ -223,12 +235,27 @@ impl<'a> LineIndex<'a> {
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         let start = self.starts[line];
         let end = offset.min(self.text.len());
-        let column = self
-            .text
-            .get(start..end)
-            .map_or(1, |s| s.chars().count() + 1);
+        let column = if self.ascii[line] {
+            end.saturating_sub(start) + 1
+        } else {
+            self.text
+                .get(start..end)
+                .map_or(1, |s| s.chars().count() + 1)
+        };
         (line as u32 + 1, column as u32)
     }
+}
+
+/// For each line (starting at `starts`), whether it is plain ASCII.
+pub fn line_is_ascii(text: &str, starts: &[usize]) -> Vec<bool> {
+    starts
+        .iter()
+        .enumerate()
+        .map(|(n, &s)| {
+            let end = starts.get(n + 1).copied().unwrap_or(text.len());
+            text.as_bytes()[s..end].is_ascii()
+        })
+        .collect()
 }
 
 #[cfg(test)]

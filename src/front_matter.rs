@@ -23,6 +23,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "order",
     "sitemap",
     "draft",
+    "published",
     "logo",
     "templating",
     "redirect_from",
@@ -48,7 +49,10 @@ pub struct FrontMatter {
     pub order: Option<i64>,
     /// `false` leaves the page out of sitemap.xml.
     pub sitemap: bool,
+    /// `true` keeps the page out of the site unless drafts are built (`--drafts`).
     pub draft: bool,
+    /// `published: false`, Jekyll's way to say `draft: true` (which it sets too).
+    pub unpublished: bool,
     /// Image shown for the element on the elements index, relative to the page.
     pub logo: Option<String>,
     /// `false` leaves `{{ }}` and `{% %}` in the page as they are (no content templating).
@@ -65,6 +69,16 @@ impl FrontMatter {
     /// The line a key was set on (0 when it was not set).
     pub fn line_of(&self, key: &str) -> u32 {
         self.lines.get(key).copied().unwrap_or(0)
+    }
+
+    /// The setting that keeps the page out of the site, as written, or `None` when it is
+    /// published.
+    pub fn draft_setting(&self) -> Option<&'static str> {
+        match (self.unpublished, self.draft) {
+            (true, _) => Some("published: false"),
+            (false, true) => Some("draft: true"),
+            (false, false) => None,
+        }
     }
 }
 
@@ -248,7 +262,14 @@ fn read_yaml(
                 _ => invalid("true or false"),
             },
             "draft" => match &value {
-                Yaml::Bool(b) => front.draft = *b,
+                Yaml::Bool(b) => front.draft |= *b,
+                _ => invalid("true or false"),
+            },
+            "published" => match &value {
+                Yaml::Bool(b) => {
+                    front.unpublished = !*b;
+                    front.draft |= !*b;
+                }
                 _ => invalid("true or false"),
             },
             "templating" => match &value {

@@ -11,6 +11,8 @@
 //! | render | `render`, `search` (the site-wide search index) |
 //! | write  | `output` |
 //!
+//! `import` (`docgen import jekyll`) writes a new site from a Jekyll one, then checks it.
+//!
 //! Problems in content are `diagnostic::Diagnostic` values collected across the whole run and
 //! printed by `diagnostic::Printer` (human, JSON lines or GitHub annotations);
 //! `error::Error` is only for failures that stop a build from running at all.
@@ -29,6 +31,7 @@ pub mod external;
 pub mod front_matter;
 pub mod highlight;
 pub mod images;
+pub mod import;
 pub mod links;
 pub mod markdown;
 pub mod nav;

@@ -37,6 +37,9 @@ enum Command {
     /// Start new content from the site's templates.
     #[command(subcommand)]
     New(NewCommand),
+    /// Turn a site made for another generator into a docgen site.
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// Preview the site: build it into a temporary folder and serve it on this machine.
     Serve(ServeArgs),
     /// Start a new site: docgen.toml, a home page, an elements index, one element's guides, a
@@ -85,6 +88,26 @@ enum NewCommand {
     /// A new page, its front matter filled in from its folder: an element's heading, elementId,
     /// layout and breadcrumbs, and the next order.
     Page(NewPageArgs),
+}
+
+#[derive(Subcommand, Debug)]
+enum ImportCommand {
+    /// A Jekyll site: _config.yml → docgen.toml, pages → content/, _includes → includes/,
+    /// _data → data/, other files → static/, a template for each layout the pages use. SRC is
+    /// only read. Prints a migration report.
+    Jekyll(ImportJekyllArgs),
+}
+
+#[derive(Args, Debug)]
+struct ImportJekyllArgs {
+    /// The Jekyll site (the folder holding _config.yml).
+    src: PathBuf,
+    /// Where to write the docgen site [default: SRC-docgen, beside SRC].
+    dest: Option<PathBuf>,
+    /// Import into a DEST that already holds files: updates what an earlier import wrote,
+    /// keeps every file you changed or added, deletes nothing.
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Args, Debug)]
@@ -163,6 +186,7 @@ fn main() -> ExitCode {
         Command::Build(args) => run_build(args),
         Command::Check(args) => run_check(args),
         Command::New(NewCommand::Element(args)) => run_new_element(args),
+        Command::Import(ImportCommand::Jekyll(args)) => run_import_jekyll(args),
         Command::New(NewCommand::Page(args)) => run_new_page(args),
         Command::Serve(args) => run_serve(args),
         Command::Init(args) => run_init(args),
@@ -253,6 +277,29 @@ fn run_new_element(args: NewElementArgs) -> ExitCode {
             for file in &created.files {
                 println!("  {file}");
             }
+            ExitCode::SUCCESS
+        }
+        Err(error) => exit_for(error, &printer),
+    }
+}
+
+fn run_import_jekyll(args: ImportJekyllArgs) -> ExitCode {
+    let printer = Printer::new(Format::Human, ColorChoice::Auto);
+    let options = docgen::import::ImportOptions {
+        src: args.src,
+        dest: args.dest,
+        force: args.force,
+    };
+    match docgen::import::jekyll(&options, &Highlighter::new()) {
+        Ok(imported) => {
+            // The errors stop the build: list them; the warnings are counted in the report.
+            let errors: Vec<_> = imported
+                .diagnostics
+                .into_iter()
+                .filter(|d| d.is_error())
+                .collect();
+            let _ = printer.print(&errors);
+            print!("{}", imported.report);
             ExitCode::SUCCESS
         }
         Err(error) => exit_for(error, &printer),

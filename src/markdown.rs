@@ -12,12 +12,12 @@
 mod kramdown;
 
 use std::cell::RefCell;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
-use crate::diagnostic::{Diagnostic, LineIndex};
+use crate::diagnostic::{Diagnostic, LineIndex, SourceLines};
 use crate::highlight::{Highlighter, escape};
 
 mod callout;
@@ -64,6 +64,16 @@ impl Link {
             self.origin.as_deref(),
             page_text,
         )
+    }
+
+    /// `place`, with the page's text indexed once for all its links' diagnostics.
+    pub fn place_in(&self, d: Diagnostic, page: &SourceLines<'_>) -> Diagnostic {
+        match &self.origin {
+            Some(_) => self.place(d, page.text()),
+            None => d
+                .at(self.line, self.column)
+                .with_source_lines(page, self.len as usize),
+        }
     }
 }
 
@@ -246,6 +256,43 @@ pub fn scan(file: &str, text: &str, body_offset: usize) -> Document {
     scan_located(file, text, body_offset, &Plain(LineIndex::new(text)))
 }
 
+/// The locator of a text that is the file itself.
+pub fn plain(text: &str) -> impl Locate + '_ {
+    Plain(LineIndex::new(text))
+}
+
+/// Reads the outline of an HTML page's body (an `.html` file with front matter): the body is
+/// one raw HTML block, walked like the raw HTML of a Markdown page (its ids are anchors).
+pub fn scan_raw_html(text: &str, body_offset: usize, locator: &dyn Locate) -> Document {
+    let body = &text[body_offset..];
+    let mut walker = Walker::new(None);
+    walker.event(Event::Html(body.into()), || {
+        locator.locate(body_offset, first_line(body))
+    });
+    walker.doc
+}
+
+/// The HTML of an HTML page's body: its raw HTML, through the same walk as `scan_raw_html`.
+pub fn render_raw_html(
+    text: &str,
+    body_offset: usize,
+    hrefs: &[String],
+    highlighter: &Highlighter,
+) -> String {
+    let body = &text[body_offset..];
+    let mut walker = Walker::new(Some(Output {
+        events: Vec::new(),
+        hrefs,
+        highlighter,
+    }));
+    walker.event(Event::Html(body.into()), Location::nowhere);
+    let mut html = String::with_capacity(body.len());
+    if let Some(output) = walker.output {
+        pulldown_cmark::html::push_html(&mut html, output.events.into_iter());
+    }
+    html
+}
+
 /// Reads the outline of `text` (the body starts at `body_offset`), placing links and problems
 /// with `locator`: for a page expanded by content templating, `text` is the expanded text and
 /// the locator maps it back to the page and its includes. `file` is the page's path.
@@ -388,7 +435,7 @@ struct Walker<'a, 'h> {
     doc: Document,
     /// `None` in the scan pass.
     output: Option<Output<'a, 'h>>,
-    used_ids: HashSet<String>,
+    used_ids: UsedIds,
     capture: Option<Capture<'a>>,
     /// The link being read (its index in `doc.links`), to collect its text.
     open_link: Option<usize>,
@@ -419,7 +466,7 @@ impl<'a, 'h> Walker<'a, 'h> {
         Walker {
             doc: Document::default(),
             output,
-            used_ids: HashSet::new(),
+            used_ids: UsedIds::default(),
             capture: None,
             open_link: None,
             text: String::new(),
@@ -801,16 +848,34 @@ pub fn slugify(text: &str) -> String {
     slug
 }
 
+/// The heading ids a page has given, and for each base the next suffix to try: 10,000 headings
+/// with one title must not try `-1`, `-2`… from the start each time.
+#[derive(Default)]
+struct UsedIds {
+    used: HashSet<String>,
+    next: HashMap<String, usize>,
+}
+
+impl UsedIds {
+    fn insert(&mut self, id: String) {
+        self.used.insert(id);
+    }
+}
+
 /// `base`, or `base-1`, `base-2`… when taken.
-fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
+fn unique_id(base: &str, ids: &mut UsedIds) -> String {
     let base = if base.is_empty() { "section" } else { base };
-    let mut id = base.to_string();
-    let mut n = 0;
-    while used.contains(&id) {
+    let mut n = ids.next.get(base).copied().unwrap_or(0);
+    let mut id = match n {
+        0 => base.to_string(),
+        n => format!("{base}-{n}"),
+    };
+    while ids.used.contains(&id) {
         n += 1;
         id = format!("{base}-{n}");
     }
-    used.insert(id.clone());
+    ids.next.insert(base.to_string(), n + 1);
+    ids.used.insert(id.clone());
     id
 }
 

@@ -62,6 +62,8 @@ impl Page {
         let front = parsed.front;
         let body_offset = parsed.body_offset;
         let url = links::url_for_source(source);
+        // An HTML page (a `.html` file with front matter) is not Markdown.
+        let html = is_html(source);
         let expansion = templating.and_then(|t| {
             t.expand(PageSource {
                 source,
@@ -79,14 +81,14 @@ impl Page {
                 dependencies = expansion.dependencies;
                 match expansion.expanded {
                     Some((text, map)) => {
-                        let doc = markdown::scan_located(&file, &text, body_offset, &map);
+                        let doc = scan(&file, &text, body_offset, &map, html);
                         expanded = Some(text);
                         doc
                     }
-                    None => markdown::scan(&file, &text, body_offset),
+                    None => scan(&file, &text, body_offset, &markdown::plain(&text), html),
                 }
             }
-            None => markdown::scan(&file, &text, body_offset),
+            None => scan(&file, &text, body_offset, &markdown::plain(&text), html),
         };
         diagnostics.append(&mut doc.diagnostics);
         let title = front
@@ -111,7 +113,10 @@ impl Page {
     /// The body's HTML, with link `i` pointing at `hrefs[i]`.
     pub fn render_body(&self, hrefs: &[String], highlighter: &Highlighter) -> String {
         let text = self.expanded.as_deref().unwrap_or(&self.text);
-        markdown::render_html(text, self.body_offset, hrefs, highlighter)
+        match is_html(&self.source) {
+            true => markdown::render_raw_html(text, self.body_offset, hrefs, highlighter),
+            false => markdown::render_html(text, self.body_offset, hrefs, highlighter),
+        }
     }
 
     /// The body's HTML as the layout shows it: when the body opens with a `# heading` that is
@@ -120,6 +125,13 @@ impl Page {
     /// heading keeps both.
     pub fn render(&self, hrefs: &[String], highlighter: &Highlighter) -> markdown::Body {
         let text = self.expanded.as_deref().unwrap_or(&self.text);
+        if is_html(&self.source) {
+            // An HTML page is written as it is: no Markdown, no heading lifted out.
+            return markdown::Body {
+                html: markdown::render_raw_html(text, self.body_offset, hrefs, highlighter),
+                title: None,
+            };
+        }
         let lift = self.doc.starts_with_title
             && match (&self.front.title, &self.doc.title) {
                 (None, _) => true,
@@ -140,7 +152,8 @@ impl Page {
     }
 
     pub fn is_index(&self) -> bool {
-        self.source == "index.md" || self.source.ends_with("/index.md")
+        let name = self.source.rsplit('/').next().unwrap_or(&self.source);
+        name == "index.md" || name == "index.html"
     }
 
     /// The layout to render with; `page` when none is given.
@@ -155,8 +168,27 @@ impl Page {
             title: self.title.clone(),
             element,
             anchors: self.doc.anchor_ids().map(str::to_string).collect(),
-            draft: self.front.draft,
+            draft: self.front.draft_setting(),
         }
+    }
+}
+
+/// Whether a page's source is an HTML page rather than Markdown.
+fn is_html(source: &str) -> bool {
+    source.ends_with(".html")
+}
+
+/// The outline of a page's body: Markdown, or for an HTML page its raw HTML.
+fn scan(
+    file: &str,
+    text: &str,
+    body_offset: usize,
+    locator: &dyn markdown::Locate,
+    html: bool,
+) -> Document {
+    match html {
+        true => markdown::scan_raw_html(text, body_offset, locator),
+        false => markdown::scan_located(file, text, body_offset, locator),
     }
 }
 
@@ -177,7 +209,10 @@ fn same_title(a: &str, b: &str) -> bool {
 /// `gotowebinar-create-instance.md` → `Gotowebinar create instance`; an index page takes its
 /// folder's name.
 pub fn title_from_file_name(source: &str) -> String {
-    let mut parts = source.trim_end_matches(".md").rsplit('/');
+    let stem = source
+        .strip_suffix(".md")
+        .or_else(|| source.strip_suffix(".html"));
+    let mut parts = stem.unwrap_or(source).rsplit('/');
     let mut name = parts.next().unwrap_or("");
     if name == "index" {
         name = parts.next().unwrap_or("Home");

@@ -2,8 +2,10 @@
 //! it used to be published at (`/old/page.html`, `/old/folder/`, as Jekyll's redirect_from plugin
 //! writes them); each becomes a small HTML page at that path that sends readers (meta refresh,
 //! a link, and a script that keeps the `#fragment`) and search engines (canonical link,
-//! `noindex`) to the page. Pure: `plan` checks every path and finds the collisions, `html`
-//! writes one redirect page; `build` puts them in the output.
+//! `noindex`) to the page. Pure: `plan` maps every path to its file as jekyll-redirect-from
+//! does and leaves out, with a warning naming both, a redirect whose place is taken (a redirect
+//! never replaces a page or a file); `html` writes one redirect page; `build` puts them in the
+//! output.
 
 use std::collections::BTreeMap;
 
@@ -34,13 +36,20 @@ impl Redirect {
     }
 }
 
-/// The redirects of `pages` (the published pages, sorted by source) and the problems found:
-/// a path that is not site-absolute, and a path whose file is already written by a page, by
-/// one of `files` (output path → what writes it, e.g. `static/x.html`), or by an earlier
-/// redirect. Redirects with problems are left out.
+/// The redirects of `pages` (the published pages, sorted by source) and the problems found.
+///
+/// As jekyll-redirect-from writes them: a path without its leading slash is taken from the
+/// site root (with a warning), an extensionless path gets `.html`, a path ending in `/` gets
+/// `index.html`. A redirect never replaces anything: when its file is already written by a
+/// page, by one of `files` (output path → what writes it, e.g. `static/x.html`), or by a
+/// redirect of an earlier page (in source order), or when it would be a file where `folders`
+/// says there is a folder (folder → the first file written below it) or the reverse, the
+/// redirect is left out with a warning naming both. A path that is no site path at all is an
+/// error.
 pub fn plan(
     pages: &[&Page],
     files: impl Fn(&str) -> Option<String>,
+    folders: impl Fn(&str) -> Option<String>,
 ) -> (Vec<Redirect>, Vec<Diagnostic>) {
     if pages.iter().all(|p| p.front.redirect_from.is_empty()) {
         return (Vec::new(), Vec::new());
@@ -49,54 +58,112 @@ pub fn plan(
         .iter()
         .map(|p| (links::output_file_for_url(&p.url), *p))
         .collect();
+    // What the redirects planned so far write: their files, and the folders holding them.
     let mut claimed: BTreeMap<String, (&Page, &str)> = BTreeMap::new();
+    let mut claimed_folders: BTreeMap<String, (&Page, &str)> = BTreeMap::new();
     let mut redirects = Vec::new();
     let mut diagnostics = Vec::new();
     for page in pages {
         let line = page.front.line_of("redirect_from");
-        let error = |message: String| {
-            Diagnostic::error("redirect", page.file(), message)
-                .at(line, u32::from(line > 0))
+        let place = |d: Diagnostic| {
+            d.at(line, u32::from(line > 0))
                 .with_source(&page.text, "redirect_from".len())
         };
-        for from in &page.front.redirect_from {
-            let file = match output_file(from) {
+        for written in &page.front.redirect_from {
+            let file = match output_file(written) {
                 Ok(file) => file,
                 Err(why) => {
-                    diagnostics.push(error(format!("redirect_from \"{from}\" {why}")));
+                    diagnostics.push(place(Diagnostic::error(
+                        "redirect",
+                        page.file(),
+                        format!("redirect_from \"{written}\" {why}"),
+                    )));
                     continue;
                 }
             };
-            let collision = if let Some(other) = page_files.get(&file) {
+            let from = site_path(written);
+            if !written.starts_with('/') {
+                diagnostics.push(
+                    place(Diagnostic::warning(
+                        "redirect",
+                        page.file(),
+                        format!(
+                            "redirect_from \"{written}\" does not start with /: it is taken from the site root, as jekyll-redirect-from does"
+                        ),
+                    ))
+                    .with_suggestion(Some(from.clone())),
+                );
+            }
+            let redirect_of = |other: &Page, other_from: &str| {
+                format!(
+                    "the redirect_from \"{other_from}\" of {}:{}",
+                    other.file(),
+                    other.front.line_of("redirect_from")
+                )
+            };
+            let taken = if let Some(other) = page_files.get(&file) {
                 if other.source == page.source {
-                    Some("is this page's own URL".to_string())
+                    Some(("it is this page's own address".to_string(), None))
                 } else {
-                    Some(format!("collides with the page {}", other.file()))
+                    Some((format!("the page {} is there", other.file()), None))
                 }
             } else if let Some(writer) = files(&file) {
-                Some(format!("collides with {writer}, also written to {file}"))
+                Some((format!("{writer} is there"), None))
             } else if let Some((other, other_from)) = claimed.get(&file) {
                 if other.source == page.source {
                     continue; // the same path twice on one page
                 }
-                Some(format!(
-                    "is also claimed by {}:{} (redirect_from \"{other_from}\")",
-                    other.file(),
-                    other.front.line_of("redirect_from")
+                Some((
+                    format!("{} claims it first", redirect_of(other, other_from)),
+                    Some("the first page in path order keeps the address"),
+                ))
+            } else if let Some(below) = folders(&file) {
+                Some((
+                    format!("{file} is a folder: {below} is written below it"),
+                    None,
+                ))
+            } else if let Some((other, other_from)) = claimed_folders.get(&file) {
+                Some((
+                    format!(
+                        "{file} is a folder: {} writes below it",
+                        redirect_of(other, other_from)
+                    ),
+                    None,
                 ))
             } else {
-                None
+                parent_folders(&file).find_map(|folder| {
+                    let writer = page_files
+                        .get(folder)
+                        .map(|p| format!("the page {}", p.file()))
+                        .or_else(|| files(folder))
+                        .or_else(|| claimed.get(folder).map(|(o, f)| redirect_of(o, f)))?;
+                    Some((
+                        format!("{folder} is a file, not a folder: {writer} writes it"),
+                        None,
+                    ))
+                })
             };
-            if let Some(collision) = collision {
-                diagnostics.push(
-                    error(format!("redirect_from \"{from}\" {collision}"))
-                        .with_note("a redirect needs an address no page or file uses"),
-                );
+            if let Some((why, note)) = taken {
+                let mut d = place(Diagnostic::warning(
+                    "redirect",
+                    page.file(),
+                    format!("redirect_from \"{written}\" is not written to {file}: {why}"),
+                ))
+                .with_note("a redirect never replaces a page or a file");
+                if let Some(note) = note {
+                    d = d.with_note(note);
+                }
+                diagnostics.push(d);
                 continue;
             }
-            claimed.insert(file.clone(), (page, from));
+            for folder in parent_folders(&file) {
+                claimed_folders
+                    .entry(folder.to_string())
+                    .or_insert((page, written));
+            }
+            claimed.insert(file.clone(), (page, written));
             redirects.push(Redirect {
-                from: from.clone(),
+                from,
                 file,
                 source: page.source.clone(),
                 title: page.title.clone(),
@@ -107,18 +174,30 @@ pub fn plan(
     (redirects, diagnostics)
 }
 
-/// The output file for a redirect path: `/a/b.html` → `a/b.html`, `/a/` → `a/index.html`, and
-/// (as Jekyll does) `/a/b` → the extensionless file `a/b`. `Err` says why the path is refused.
+/// The folders holding an output file, nearest last: `a/b/c.html` → `a`, `a/b`.
+fn parent_folders(file: &str) -> impl Iterator<Item = &str> {
+    file.match_indices('/').map(move |(i, _)| &file[..i])
+}
+
+/// A redirect path as a site path: with its leading slash.
+fn site_path(from: &str) -> String {
+    match from.starts_with('/') {
+        true => from.to_string(),
+        false => format!("/{from}"),
+    }
+}
+
+/// The output file for a redirect path, as jekyll-redirect-from writes it: `/a/b.html` →
+/// `a/b.html`, `/a/` → `a/index.html`, `/a/b` → `a/b.html`; a path without its leading slash
+/// is taken from the site root. `Err` says why the path is refused.
 pub fn output_file(from: &str) -> Result<String, &'static str> {
     if links::is_external(from) {
         return Err("must be a site path like /old/page.html, not a URL");
     }
-    let Some(path) = from.strip_prefix('/') else {
-        return Err("must be a site-absolute path: start it with /");
-    };
     if from.contains(['?', '#', '\\']) || from.chars().any(char::is_control) {
         return Err("must be a plain path, without ?query, #fragment or backslashes");
     }
+    let path = from.strip_prefix('/').unwrap_or(from);
     if path.is_empty() {
         return Err("is the site's home page");
     }
@@ -131,7 +210,15 @@ pub fn output_file(from: &str) -> Result<String, &'static str> {
     {
         return Err("must not contain empty, . or .. segments");
     }
-    Ok(links::output_file_for_url(from))
+    if segments.iter().any(|s| s.len() > 250) {
+        return Err("has a name longer than a file system allows (250 bytes)");
+    }
+    let file = links::output_file_for_url(&site_path(from));
+    let name = file.rsplit('/').next().unwrap_or(&file);
+    Ok(match name.contains('.') {
+        true => file,
+        false => format!("{file}.html"),
+    })
 }
 
 /// The redirect page for `redirect` in a site configured by `config`: its links honour the
@@ -171,11 +258,10 @@ mod tests {
             ("/old.html", Ok("old.html")),
             ("/a/b/page.html", Ok("a/b/page.html")),
             ("/a/folder/", Ok("a/folder/index.html")),
-            ("/a/extensionless", Ok("a/extensionless")),
-            (
-                "old.html",
-                Err("must be a site-absolute path: start it with /"),
-            ),
+            ("/a/extensionless", Ok("a/extensionless.html")),
+            ("/docs/v1.2", Ok("docs/v1.2")),
+            ("old.html", Ok("old.html")),
+            ("docs/guide/", Ok("docs/guide/index.html")),
             (
                 "https://example.com/old.html",
                 Err("must be a site path like /old/page.html, not a URL"),
@@ -204,18 +290,28 @@ mod tests {
     }
 
     #[test]
-    fn collisions_name_both_sources_and_keep_the_first_claim() {
+    fn a_redirect_never_replaces_a_page_a_file_or_an_earlier_redirect() {
         let a = page(
             "a.md",
-            "redirect_from: [/old.html, /a.html, /b.html, /old.html]\n",
+            "redirect_from: [/old.html, /a.html, /b.html, /old.html, /docs/tutorial, /x/]\n",
         );
         let b = page(
             "b.md",
-            "redirect_from:\n  - /old.html\n  - /robots.txt\n  - /new/\n",
+            "redirect_from:\n  - /old.html\n  - /robots.txt\n  - new/\n  - /docs\n  - /x/index.html/deep/\n",
         );
-        let files = BTreeMap::from([("robots.txt".to_string(), "the generated robots.txt".into())]);
-        let files: BTreeMap<String, String> = files;
-        let (redirects, diagnostics) = plan(&[&a, &b], |path| files.get(path).cloned());
+        let files = BTreeMap::from([(
+            "robots.txt".to_string(),
+            "the generated robots.txt".to_string(),
+        )]);
+        let folders = BTreeMap::from([(
+            "docs".to_string(),
+            "content/docs/tutorial/index.md".to_string(),
+        )]);
+        let (redirects, diagnostics) = plan(
+            &[&a, &b],
+            |path| files.get(path).cloned(),
+            |path| folders.get(path).cloned(),
+        );
         let planned: Vec<_> = redirects
             .iter()
             .map(|r| (r.from.as_str(), r.file.as_str(), r.to.as_str()))
@@ -224,17 +320,50 @@ mod tests {
             planned,
             [
                 ("/old.html", "old.html", "/a.html"),
-                ("/new/", "new/index.html", "/b.html")
+                ("/docs/tutorial", "docs/tutorial.html", "/a.html"),
+                ("/x/", "x/index.html", "/a.html"),
+                ("/new/", "new/index.html", "/b.html"),
+                ("/docs", "docs.html", "/b.html"),
             ]
         );
         let headlines: Vec<String> = diagnostics.iter().map(Diagnostic::headline).collect();
         assert_eq!(
             headlines,
             [
-                "content/a.md:3:1: redirect_from \"/a.html\" is this page's own URL",
-                "content/a.md:3:1: redirect_from \"/b.html\" collides with the page content/b.md",
-                "content/b.md:3:1: redirect_from \"/old.html\" is also claimed by content/a.md:3 (redirect_from \"/old.html\")",
-                "content/b.md:3:1: redirect_from \"/robots.txt\" collides with the generated robots.txt, also written to robots.txt",
+                "content/a.md:3:1: redirect_from \"/a.html\" is not written to a.html: it is this page's own address",
+                "content/a.md:3:1: redirect_from \"/b.html\" is not written to b.html: the page content/b.md is there",
+                "content/b.md:3:1: redirect_from \"/old.html\" is not written to old.html: the redirect_from \"/old.html\" of content/a.md:3 claims it first",
+                "content/b.md:3:1: redirect_from \"/robots.txt\" is not written to robots.txt: the generated robots.txt is there",
+                "content/b.md:3:1: redirect_from \"new/\" does not start with /: it is taken from the site root, as jekyll-redirect-from does — did you mean \"/new/\"?",
+                "content/b.md:3:1: redirect_from \"/x/index.html/deep/\" is not written to x/index.html/deep/index.html: x/index.html is a file, not a folder: the redirect_from \"/x/\" of content/a.md:3 writes it",
+            ]
+        );
+        assert!(diagnostics.iter().all(|d| !d.is_error()));
+    }
+
+    #[test]
+    fn a_redirect_where_a_folder_is_or_a_folder_where_a_file_is_is_left_out() {
+        let a = page("a.md", "redirect_from: [/docs/tutorial.html/, /guides]\n");
+        let folders = BTreeMap::from([(
+            "guides.html".to_string(),
+            "static/guides.html/x.png".to_string(),
+        )]);
+        let files = BTreeMap::from([(
+            "docs/tutorial.html".to_string(),
+            "static/docs/tutorial.html".to_string(),
+        )]);
+        let (redirects, diagnostics) = plan(
+            &[&a],
+            |path| files.get(path).cloned(),
+            |path| folders.get(path).cloned(),
+        );
+        assert!(redirects.is_empty(), "{redirects:?}");
+        let headlines: Vec<String> = diagnostics.iter().map(Diagnostic::headline).collect();
+        assert_eq!(
+            headlines,
+            [
+                "content/a.md:3:1: redirect_from \"/docs/tutorial.html/\" is not written to docs/tutorial.html/index.html: docs/tutorial.html is a file, not a folder: static/docs/tutorial.html writes it",
+                "content/a.md:3:1: redirect_from \"/guides\" is not written to guides.html: guides.html is a folder: static/guides.html/x.png is written below it",
             ]
         );
     }

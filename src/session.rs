@@ -143,7 +143,13 @@ impl Session {
     /// Applies what changed on disk and re-renders what depends on it.
     pub fn apply(&mut self, changes: &[Change], highlighter: &Highlighter) -> Result<Rebuild> {
         let started = Instant::now();
-        let mut rebuild = if changes.contains(&Change::Config) {
+        // An `.html` file of content/ is a page or a file by its first line, which an edit can
+        // change: when it is or was a page, the site is loaded again.
+        let html_page = changes.iter().any(|c| {
+            matches!(c, Change::ContentFile(p) if self.site.page(p).is_some()
+                || source::is_html_page(&self.site.config.content_dir(), p))
+        });
+        let mut rebuild = if changes.contains(&Change::Config) || html_page {
             let config = Config::load(&self.root, &self.overrides)?;
             self.site = Site::load(config)?;
             self.reload_templates();

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
+use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result, fs};
 
 /// What `content/` holds: Markdown pages, every other file (images, downloads) as assets, and
@@ -16,18 +17,25 @@ pub struct ContentTree {
     pub assets: Vec<String>,
     /// Files below a folder named `includes`: neither pages nor copied to the output.
     pub partials: Vec<String>,
+    /// Symlinks not followed (see `list_site_files`).
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// The folder name that marks files next to pages as include files.
 pub const PARTIALS_DIR: &str = "includes";
 
-/// Lists `content/` (which may be missing: an empty site is still a site).
+/// Lists `content/` (which may be missing: an empty site is still a site); the site is the
+/// folder holding it.
 pub fn scan_content(dir: &Path) -> Result<ContentTree> {
-    let mut tree = ContentTree::default();
-    for rel in list_files(dir)? {
+    let listing = list_site_files(dir.parent().unwrap_or(dir), dir)?;
+    let mut tree = ContentTree {
+        diagnostics: listing.diagnostics,
+        ..ContentTree::default()
+    };
+    for rel in listing.files {
         if is_partial(&rel) {
             tree.partials.push(rel);
-        } else if is_page(&rel) {
+        } else if is_page(&rel) || is_html_page(dir, &rel) {
             tree.pages.push(rel);
         } else {
             tree.assets.push(rel);
@@ -36,29 +44,105 @@ pub fn scan_content(dir: &Path) -> Result<ContentTree> {
     Ok(tree)
 }
 
-/// Every file below `dir`, relative and sorted; hidden and editor-temporary files are skipped.
+/// Every file below `dir`, relative and sorted; hidden and editor-temporary files are skipped,
+/// and so are symlinks that lead out of `dir` (see `list_site_files`).
 pub fn list_files(dir: &Path) -> Result<Vec<String>> {
+    Ok(list_site_files(dir, dir)?.files)
+}
+
+/// The files of a folder of the site, and what was wrong with its symlinks.
+#[derive(Debug, Default)]
+pub struct Listing {
+    pub files: Vec<String>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Every file below `dir` (a folder of the site at `root`), relative to `dir` and sorted; hidden
+/// and editor-temporary files are skipped. Symlinks are followed only where they resolve inside
+/// the site (or inside `dir`'s own real folder, for a theme shared from elsewhere): anyone can put
+/// `static/passwd -> /etc/passwd` in a pull request, and it must not be published. Each link not
+/// followed is a warning naming it and its target; a link to a folder holding it (a loop) or to
+/// nothing is reported and skipped, and the rest of the folder is still listed.
+pub fn list_site_files(root: &Path, dir: &Path) -> Result<Listing> {
+    let mut listing = Listing::default();
     if !dir.is_dir() {
-        return Ok(Vec::new());
+        return Ok(listing);
     }
-    let mut files = Vec::new();
-    let walker = WalkDir::new(dir)
-        .follow_links(true)
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
-    for entry in walker {
-        let entry = entry.map_err(|e| {
-            let path = e
+    let bounds: Vec<PathBuf> = [root, dir]
+        .iter()
+        .filter_map(|p| p.canonicalize().ok())
+        .collect();
+    let shown = |path: &Path| relative(root, path);
+    let target_of = |path: &Path| {
+        std::fs::read_link(path).map_or_else(|_| "?".to_string(), |t| t.display().to_string())
+    };
+    let mut walker = WalkDir::new(dir).follow_links(true).into_iter();
+    while let Some(entry) = walker.next() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
+                if let Some(ancestor) = e.loop_ancestor() {
+                    listing.diagnostics.push(Diagnostic::error(
+                        "symlink",
+                        shown(&path),
+                        format!(
+                            "symlink loop: the link to {} leads back to {}, which holds it; not followed",
+                            target_of(&path),
+                            shown(ancestor)
+                        ),
+                    ));
+                    continue;
+                }
+                let is_link = path
+                    .symlink_metadata()
+                    .is_ok_and(|m| m.file_type().is_symlink());
+                if is_link && !path.exists() {
+                    listing.diagnostics.push(Diagnostic::warning(
+                        "symlink",
+                        shown(&path),
+                        format!("broken symlink: {} does not exist", target_of(&path)),
+                    ));
+                    continue;
+                }
+                return Err(Error::io(path, e.into()));
+            }
+        };
+        let skip = |walker: &mut walkdir::IntoIter| {
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+        };
+        if entry.depth() > 0 && is_ignored(&entry.file_name().to_string_lossy()) {
+            skip(&mut walker);
+            continue;
+        }
+        if entry.depth() > 0 && entry.path_is_symlink() {
+            let inside = entry
                 .path()
-                .map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
-            Error::io(path, e.into())
-        })?;
+                .canonicalize()
+                .is_ok_and(|target| bounds.iter().any(|b| target.starts_with(b)));
+            if !inside {
+                listing.diagnostics.push(Diagnostic::warning(
+                    "symlink",
+                    shown(entry.path()),
+                    format!(
+                        "symlink to {} leads outside the site folder; not followed",
+                        target_of(entry.path())
+                    ),
+                ));
+                skip(&mut walker);
+                continue;
+            }
+        }
         if entry.file_type().is_file() {
-            files.push(relative(dir, entry.path()));
+            listing.files.push(relative(dir, entry.path()));
         }
     }
-    files.sort();
-    Ok(files)
+    listing.files.sort();
+    Ok(listing)
 }
 
 /// Reads one content file.
@@ -66,9 +150,16 @@ pub fn read(dir: &Path, rel: &str) -> Result<Vec<u8>> {
     fs::read(&dir.join(rel))
 }
 
-/// Reads one file, or `None` when there is no such file.
+/// Reads one file of the site at `dir`, or `None` when there is no such file. A symlink that
+/// leads out of the site is not read.
 pub fn read_if_exists(dir: &Path, rel: &str) -> Result<Option<Vec<u8>>> {
     let path = dir.join(rel);
+    if let (Ok(target), Ok(root)) = (path.canonicalize(), dir.canonicalize())
+        && !target.starts_with(&root)
+    {
+        let message = format!("it leads outside the site folder, to {}", target.display());
+        return Err(Error::io(path, std::io::Error::other(message)));
+    }
     match std::fs::read(&path) {
         Ok(bytes) => Ok(Some(bytes)),
         Err(_) if !path.is_file() => Ok(None),
@@ -93,6 +184,23 @@ pub fn files_in(dir: &Path) -> Vec<String> {
 
 pub fn is_page(rel: &str) -> bool {
     rel.ends_with(".md")
+}
+
+/// Whether a content file is an HTML page: an `.html` file that starts with front matter, as
+/// in Jekyll (Liquid expanded, rendered through its layout). Other `.html` files are copied.
+pub fn is_html_page(dir: &Path, rel: &str) -> bool {
+    use std::io::Read;
+    if !rel.ends_with(".html") {
+        return false;
+    }
+    let mut start = [0u8; 8];
+    let Ok(mut file) = std::fs::File::open(dir.join(rel)) else {
+        return false;
+    };
+    let n = file.read(&mut start).unwrap_or(0);
+    let start = &start[..n];
+    let start = start.strip_prefix("\u{feff}".as_bytes()).unwrap_or(start);
+    start.starts_with(b"---\n") || start.starts_with(b"---\r\n")
 }
 
 /// Whether a content file lies below an `includes/` folder.

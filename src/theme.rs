@@ -109,6 +109,8 @@ pub struct ThemeFile {
 pub struct Theme {
     pub templates: Vec<TemplateFile>,
     pub static_files: Vec<ThemeFile>,
+    /// Symlinks in the theme's folders not followed (see `source::list_site_files`).
+    pub diagnostics: Vec<crate::diagnostic::Diagnostic>,
 }
 
 impl Theme {
@@ -136,6 +138,7 @@ impl Theme {
             })
             .collect();
         let theme_rel = format!("themes/{}", config.theme);
+        let mut diagnostics = Vec::new();
         for (dir, shown) in [
             (
                 theme_dir.join("templates"),
@@ -143,7 +146,9 @@ impl Theme {
             ),
             (config.templates_dir(), "templates".to_string()),
         ] {
-            for name in source::list_files(&dir)? {
+            let listing = source::list_site_files(&config.root, &dir)?;
+            diagnostics.extend(listing.diagnostics);
+            for name in listing.files {
                 let text = fs::read_to_string(&dir.join(&name))?;
                 let origin = format!("{shown}/{name}");
                 templates.insert(name.clone(), TemplateFile { name, text, origin });
@@ -162,7 +167,9 @@ impl Theme {
             })
             .collect();
         let static_dir = theme_dir.join("static");
-        for path in source::list_files(&static_dir)? {
+        let listing = source::list_site_files(&config.root, &static_dir)?;
+        diagnostics.extend(listing.diagnostics);
+        for path in listing.files {
             let file = static_dir.join(&path);
             static_files.insert(
                 path.clone(),
@@ -175,6 +182,7 @@ impl Theme {
         Ok(Theme {
             templates: templates.into_values().collect(),
             static_files: static_files.into_values().collect(),
+            diagnostics,
         })
     }
 }

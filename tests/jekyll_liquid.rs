@@ -336,3 +336,47 @@ fn highlight_blocks_are_code_blocks_whatever_their_shape() {
         .build();
     built.reports("content/x.md:3:1: `{% highlight %}` is never closed: add `{% endhighlight %}`");
 }
+
+#[test]
+fn hostile_kramdown_renders_without_losing_text() {
+    let built = TestSite::new()
+        .file("templates/page.html", "{{ page.content | safe }}")
+        .page(
+            "html.md",
+            "# Odd HTML\n\n\
+             <div markdown=\"1\" class=\"outer\">\n<div markdown=\"span\">*inner* <div markdown=1>deep</div></div>\n**never closed**\n\n\
+             <span markdown=\"1\">*inline* kept</span>\n\n<p markdown='0'>*raw*</p>\n\n\
+             ## {}\n\n## Trailing {\n\n## Escaped \\{id}\n\n## Braces {a b=\"c}\n\n## Kramdown {:#kd .x}\n",
+        )
+        .build()
+        .clean();
+    let html = built.html("html.html");
+    assert!(html.contains("<div class=\"outer\">"), "{html}");
+    assert!(html.contains("<em>inner</em>"), "{html}");
+    assert!(html.contains("<strong>never closed</strong>"), "{html}");
+    assert!(html.contains("<span><em>inline</em> kept</span>"), "{html}");
+    assert!(html.contains("<p>*raw*</p>"), "{html}");
+    assert!(!html.contains("markdown="), "{html}");
+    assert!(html.contains(">{}<a"), "{html}");
+    assert!(html.contains(">Trailing {<a"), "{html}");
+    assert!(html.contains(">Escaped {id}<a"), "{html}");
+    assert!(html.contains(">Braces {a b=\"c}<a"), "{html}");
+    assert!(
+        html.contains("<h2 id=\"kd\" class=\"x\">Kramdown<a"),
+        "{html}"
+    );
+}
+
+#[test]
+fn liquid_that_never_closes_is_reported_where_it_opens() {
+    let built = TestSite::new()
+        .file("includes/note.html", NOTE)
+        .page(
+            "tag.md",
+            "# Tag\n\n{% if page.title == \"x %}\ny\n{% endif %}\n",
+        )
+        .page("open.md", "# Open\n\nText {{ page.title\n")
+        .build();
+    built.reports("content/tag.md:3:1: `{%` is never closed: add `%}` (or close a quote in it)");
+    built.reports("content/open.md:3:6: `{{` is never closed: add `}}` (or close a quote in it)");
+}

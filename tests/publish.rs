@@ -260,7 +260,10 @@ fn redirect_from_writes_pages_at_the_old_urls() {
             .html("guides/legacy/index.html")
             .contains("url=/docs/guides/new.html")
     );
-    assert!(built.exists("extensionless"), "as Jekyll writes it");
+    assert!(
+        built.exists("extensionless.html") && !built.exists("extensionless"),
+        "as jekyll-redirect-from writes it"
+    );
     let sitemap = built.html("sitemap.xml");
     assert!(
         !sitemap.contains("old") && !sitemap.contains("legacy"),
@@ -288,20 +291,48 @@ fn redirect_from_writes_pages_at_the_old_urls() {
 }
 
 #[test]
-fn redirects_that_collide_or_are_not_site_paths_are_errors() {
+fn a_redirect_never_replaces_a_page_or_file_and_the_first_claim_wins() {
     let built = TestSite::new()
         .page("a.md", "---\ntitle: A\nredirect_from: [/b.html, /img/x.png, /shared.html]\n---\n")
-        .page("b.md", "# B\n")
+        .page("b.md", "# B\n\n[old](/shared.html)\n")
         .page("c.md", "---\ntitle: C\nredirect_from:\n  - /shared.html\n  - old/c.html\n  - /sitemap.xml\n---\n")
         .bytes("content/img/x.png", b"png")
         .build();
-    built
-        .reports("content/a.md:3:1: redirect_from \"/b.html\" collides with the page content/b.md")
-        .reports("content/a.md:3:1: redirect_from \"/img/x.png\" collides with content/img/x.png, also written to img/x.png")
-        .reports("content/c.md:3:1: redirect_from \"/shared.html\" is also claimed by content/a.md:3 (redirect_from \"/shared.html\")")
-        .reports("content/c.md:3:1: redirect_from \"old/c.html\" must be a site-absolute path: start it with /")
-        .reports("content/c.md:3:1: redirect_from \"/sitemap.xml\" collides with the generated sitemap.xml, also written to sitemap.xml");
-    assert_eq!(built.report.errors(), 5, "{}", built.diagnostics_text());
+    assert_eq!(
+        built.headlines(),
+        [
+            "content/a.md:3:1: redirect_from \"/b.html\" is not written to b.html: the page content/b.md is there",
+            "content/a.md:3:1: redirect_from \"/img/x.png\" is not written to img/x.png: content/img/x.png is there",
+            "content/b.md:3:1: link \"/shared.html\" is an old address (redirect_from) of content/a.md — did you mean \"@/a.md\"?",
+            "content/c.md:3:1: redirect_from \"/shared.html\" is not written to shared.html: the redirect_from \"/shared.html\" of content/a.md:3 claims it first",
+            "content/c.md:3:1: redirect_from \"/sitemap.xml\" is not written to sitemap.xml: the generated sitemap.xml is there",
+            "content/c.md:3:1: redirect_from \"old/c.html\" does not start with /: it is taken from the site root, as jekyll-redirect-from does — did you mean \"/old/c.html\"?",
+        ]
+    );
+    assert_eq!(built.report.errors(), 0, "{}", built.diagnostics_text());
+    assert!(built.html("b.html").contains("<h1"), "the page wins");
+    assert_eq!(built.html("img/x.png"), "png", "the file wins");
+    assert!(built.html("sitemap.xml").starts_with("<?xml"));
+    assert!(
+        built.html("shared.html").contains("url=/a.html"),
+        "the first claim wins"
+    );
+    assert!(built.html("old/c.html").contains("url=/c.html"));
+}
+
+#[test]
+fn redirect_paths_that_are_not_site_paths_are_errors() {
+    let built = TestSite::new()
+        .page("a.md", "---\ntitle: A\nredirect_from:\n  - https://old.example.com/a.html\n  - /x/../a.html\n  - /old.html?x=1\n---\n")
+        .build();
+    assert_eq!(
+        built.headlines(),
+        [
+            "content/a.md:3:1: redirect_from \"/old.html?x=1\" must be a plain path, without ?query, #fragment or backslashes",
+            "content/a.md:3:1: redirect_from \"/x/../a.html\" must not contain empty, . or .. segments",
+            "content/a.md:3:1: redirect_from \"https://old.example.com/a.html\" must be a site path like /old/page.html, not a URL",
+        ]
+    );
     assert!(!built.exists("a.html"), "nothing is published");
 }
 

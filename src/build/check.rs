@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::Site;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Severity, SourceLines};
 use crate::links;
 use crate::markdown::LinkKind;
 use crate::page::Page;
@@ -19,6 +19,9 @@ impl Site {
         let mut broken = false;
         let file = page.file();
         let severity = self.config.broken_links;
+        // Indexed on the first problem, once for all of them.
+        let lines = std::cell::OnceCell::new();
+        let lines = || lines.get_or_init(|| SourceLines::new(&page.text));
         let hrefs = page
             .doc
             .links
@@ -32,14 +35,19 @@ impl Site {
                     Ok(resolved) => {
                         targets.insert(resolved.target().to_string());
                         if let Some(old) = &resolved.redirect {
-                            diagnostics
-                                .push(redirect_link_warning(&file, page, link, old, &resolved));
+                            diagnostics.push(redirect_link_warning(
+                                &file,
+                                lines(),
+                                link,
+                                old,
+                                &resolved,
+                            ));
                         }
                         resolved.href
                     }
                     Err(failure) => {
                         broken = true;
-                        diagnostics.push(link_diagnostic(&file, page, link, failure, severity));
+                        diagnostics.push(link_diagnostic(&file, lines(), link, failure, severity));
                         link.dest.clone()
                     }
                 }
@@ -111,7 +119,7 @@ pub(crate) struct PageCheck {
 /// goes straight to the page, but the source should say so.
 fn redirect_link_warning(
     file: &str,
-    page: &Page,
+    page: &SourceLines<'_>,
     link: &crate::markdown::Link,
     old: &str,
     resolved: &links::Resolved,
@@ -131,13 +139,13 @@ fn redirect_link_warning(
         "@/{source}{}",
         links::fragment_of(&link.dest)
     )))
-    .with_source(&page.text, link.len as usize)
+    .with_source_lines(page, link.len as usize)
 }
 
 /// The diagnostic for a link that does not resolve.
 fn link_diagnostic(
     file: &str,
-    page: &Page,
+    page: &SourceLines<'_>,
     link: &crate::markdown::Link,
     failure: links::Broken,
     severity: Severity,
@@ -155,5 +163,5 @@ fn link_diagnostic(
     }
     d.notes.extend(failure.notes);
     // In the page, or in the include that holds the link.
-    link.place(d, &page.text)
+    link.place_in(d, page)
 }

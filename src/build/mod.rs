@@ -121,6 +121,7 @@ pub fn build(options: &BuildOptions, highlighter: &Highlighter) -> Result<BuildR
 }
 
 mod check;
+mod conflicts;
 mod context;
 mod generated;
 mod images;

@@ -48,15 +48,18 @@ impl Site {
     pub fn load(config: Config) -> Result<Site> {
         let mut watch = Stopwatch::start();
         let content_dir = config.content_dir();
-        let tree = source::scan_content(&content_dir)?;
-        let static_files = source::list_files(&config.static_dir())?;
-        let theme = Theme::load(&config)?;
+        let mut tree = source::scan_content(&content_dir)?;
+        let statics = source::list_site_files(&config.root, &config.static_dir())?;
+        let static_files = statics.files;
+        let mut theme = Theme::load(&config)?;
         let templating = match config.templating {
             true => Some(Templating::load(&config)?),
             false => None,
         };
         watch.lap("scan");
-        let mut diagnostics = Vec::new();
+        let mut diagnostics = std::mem::take(&mut tree.diagnostics);
+        diagnostics.extend(statics.diagnostics);
+        diagnostics.append(&mut theme.diagnostics);
         if let Some(templating) = &templating {
             diagnostics.extend(templating.diagnostics.iter().cloned());
         }
@@ -185,7 +188,18 @@ impl Site {
         let files = self.files_without_redirects();
         let pages: Vec<&Page> = self.published().collect();
         let describe = |path: &str| files.get(path).map(|origin| origin.describe(path));
-        let (redirects, diagnostics) = crate::redirect::plan(&pages, describe);
+        // Built only when a redirect needs it.
+        let folders = std::cell::OnceCell::new();
+        let folder = |path: &str| {
+            folders
+                .get_or_init(|| {
+                    let written = self.written_files(&files);
+                    super::conflicts::folders(written.keys().map(String::as_str))
+                })
+                .get(path)
+                .cloned()
+        };
+        let (redirects, diagnostics) = crate::redirect::plan(&pages, describe, folder);
         let mut files = files;
         for redirect in redirects {
             files.insert(redirect.file.clone(), FileOrigin::Redirect(redirect));
@@ -231,11 +245,30 @@ impl Site {
         files
     }
 
-    /// Two sources that would write the same output file, and invalid or colliding redirects.
+    /// Two sources that would write the same output file, a file where another source needs a
+    /// folder, and invalid or colliding redirects.
     pub(crate) fn collisions(&self) -> Vec<Diagnostic> {
         let mut diagnostics = self.source_collisions();
+        let written = self.written_files(&self.files_without_redirects());
+        diagnostics.extend(super::conflicts::check(&written));
         diagnostics.extend(self.files_and_redirects().1);
         diagnostics
+    }
+
+    /// Every output file but the redirects → what writes it (for messages): the published
+    /// pages, then `files`.
+    fn written_files(&self, files: &BTreeMap<String, FileOrigin>) -> BTreeMap<String, String> {
+        let mut written: BTreeMap<String, String> = files
+            .iter()
+            .map(|(path, origin)| (path.clone(), origin.describe(path)))
+            .collect();
+        for page in self.published() {
+            written.insert(
+                links::output_file_for_url(&page.url),
+                format!("the page {}", page.file()),
+            );
+        }
+        written
     }
 
     /// The redirect pages to write (output path → origin).

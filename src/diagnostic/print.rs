@@ -142,9 +142,16 @@ impl Printer {
                     ColorChoice::Never => anstream::ColorChoice::Never,
                 };
                 let mut err = anstream::AutoStream::new(io::stderr().lock(), choice);
+                // stderr is unbuffered: write in chunks, not a few bytes at a time.
+                let mut chunk = String::new();
                 for d in diagnostics {
-                    err.write_all(d.to_human(true).as_bytes())?;
+                    chunk.push_str(&d.to_human(true));
+                    if chunk.len() >= 1 << 16 {
+                        err.write_all(chunk.as_bytes())?;
+                        chunk.clear();
+                    }
                 }
+                err.write_all(chunk.as_bytes())?;
                 err.flush()
             }
             Format::Json | Format::Github => {

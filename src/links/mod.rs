@@ -23,7 +23,9 @@ pub struct IndexedPage {
     /// The element folder the page belongs to, if any.
     pub element: Option<String>,
     pub anchors: HashSet<String>,
-    pub draft: bool,
+    /// The front matter that keeps it out of the site (`draft: true`, `published: false`),
+    /// or `None` when it is published.
+    pub draft: Option<&'static str>,
 }
 
 /// Where a resolved link goes.
@@ -364,12 +366,15 @@ impl LinkIndex {
 
     fn check_draft(&self, source: &str, dest: &str) -> Result<(), Broken> {
         match self.pages.get(source) {
-            Some(page) if page.draft && !self.drafts_built => {
+            Some(IndexedPage {
+                draft: Some(setting),
+                ..
+            }) if !self.drafts_built => {
                 let mut broken = Broken::new(format!(
                     "link \"{dest}\" goes to a draft page, which is not published"
                 ));
                 broken.notes.push(format!(
-                    "content/{source} has `draft: true`; build with --drafts to include it"
+                    "content/{source} has `{setting}`; build with --drafts to include it"
                 ));
                 Err(broken)
             }
@@ -552,7 +557,7 @@ mod tests {
             title: title.into(),
             element: element.map(str::to_string),
             anchors: anchors.iter().map(|a| a.to_string()).collect(),
-            draft: false,
+            draft: None,
         }
     }
 
@@ -907,7 +912,7 @@ mod tests {
     fn links_to_unpublished_drafts_are_broken() {
         let mut index = site("");
         let mut draft = page("guides/wip.md", "Work in Progress", None, &[]);
-        draft.draft = true;
+        draft.draft = Some("draft: true");
         index.insert_page(draft.clone());
         let broken = index
             .resolve("index.md", LinkKind::Link, "guides/wip.html")

@@ -1,9 +1,13 @@
 //! Link and URL paths as strings: where a source is published, how a link as written splits
 //! into path, query and fragment, joining and relativizing folders, percent-encoding. Pure.
 
-/// The site path a source is published at: `a/b.md` → `/a/b.html`, `a/index.md` → `/a/`.
+/// The site path a source is published at: `a/b.md` → `/a/b.html`, `a/index.md` → `/a/`
+/// (and the same for an HTML page, `a/b.html`).
 pub fn url_for_source(source: &str) -> String {
-    let without = source.strip_suffix(".md").unwrap_or(source);
+    let without = source
+        .strip_suffix(".md")
+        .or_else(|| source.strip_suffix(".html"))
+        .unwrap_or(source);
     match without.strip_suffix("index") {
         Some(dir) if dir.is_empty() || dir.ends_with('/') => format!("/{dir}"),
         _ => format!("/{without}.html"),
@@ -36,7 +40,9 @@ pub fn url_dir(url: &str) -> &str {
 
 pub(super) fn stem(source: &str) -> &str {
     let name = source.rsplit('/').next().unwrap_or(source);
-    name.strip_suffix(".md").unwrap_or(name)
+    name.strip_suffix(".md")
+        .or_else(|| name.strip_suffix(".html"))
+        .unwrap_or(name)
 }
 
 /// Links with a scheme (`https:`, `mailto:`, `data:`…) or a host (`//cdn…`) leave the site.

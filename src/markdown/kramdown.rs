@@ -101,7 +101,21 @@ fn heading_attributes<'a>(
         return;
     }
     let content = &line[open + 1..line.len() - 1];
-    let (id, classes, attrs) = match parse_attributes(content) {
+    // `\{id}`: pulldown-cmark takes escaped braces as attributes too, leaving the backslash.
+    let escaped = line[..open].ends_with('\\');
+    if escaped && out.len() > start + 1 {
+        if let Some((Event::Text(last), _)) = out.last_mut() {
+            if let Some(kept) = last.strip_suffix('\\') {
+                *last = CowStr::from(kept.to_string());
+            }
+        }
+    }
+    let parsed = if escaped {
+        None
+    } else {
+        parse_attributes(content)
+    };
+    let (id, classes, attrs) = match parsed {
         Some(parsed) => parsed,
         None => {
             // Text, as written: `{id}` in `PUT /instances/{id}`.
@@ -236,6 +250,24 @@ fn html<'a>(
             ));
         }
         pos = inner_end;
+        if close.is_some() && depth < MAX_DEPTH {
+            // As in kramdown, the element ends at its close tag: the rest of that line is
+            // HTML, the lines after it Markdown again (CommonMark would keep them in the block).
+            let close_end = tag_end(text, inner_end, block.end).unwrap_or(block.end);
+            let line_end = text[close_end..block.end]
+                .find('\n')
+                .map_or(block.end, |i| close_end + i + 1);
+            let rest = &text[line_end..block.end];
+            if !rest.trim().is_empty() && next_markdown_element(text, pos, line_end).is_none() {
+                out.push((
+                    Event::Html(CowStr::Borrowed(&text[pos..line_end])),
+                    pos + base..line_end + base,
+                ));
+                let parsed = Parser::new_ext(rest, options).into_offset_iter();
+                out.extend(events(rest, base + line_end, parsed, options, depth + 1));
+                return out;
+            }
+        }
     }
     if pos < block.end {
         out.push((

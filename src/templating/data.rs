@@ -33,8 +33,10 @@ impl Data {
 /// Reads every data file below `dir` (the site's `data/`; it may be missing).
 pub fn load(dir: &Path) -> Result<(Data, Vec<Diagnostic>)> {
     let mut data = Data::default();
-    let mut diagnostics = Vec::new();
-    for rel in source::list_files(dir)? {
+    // The site is the folder holding `data/`.
+    let listing = source::list_site_files(dir.parent().unwrap_or(dir), dir)?;
+    let mut diagnostics = listing.diagnostics;
+    for rel in listing.files {
         let file = format!("{DATA_DIR}/{rel}");
         let Some((stem, extension)) = rel.rsplit_once('.') else {
             diagnostics.push(unsupported(&file));

@@ -19,6 +19,8 @@ mod errors;
 mod filters;
 mod jekyll;
 mod lenient;
+mod limits;
+mod loops;
 mod prepare;
 mod runtime;
 mod source_map;
@@ -30,7 +32,6 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use liquid_core::runtime::Renderable;
 use liquid_core::{Runtime, ValueView};
 
 use crate::config::Config;
@@ -85,8 +86,10 @@ impl Templating {
     /// Lists `includes/` and reads `data/` of the site at `config.root`. Included files are
     /// read when a page first asks for them; after one changes, load a new `Templating`.
     pub fn load(config: &Config) -> Result<Templating> {
-        let includes = source::list_files(&config.includes_dir())?;
-        let (data, diagnostics) = data::load(&config.data_dir())?;
+        let includes = source::list_site_files(&config.root, &config.includes_dir())?;
+        let (data, mut diagnostics) = data::load(&config.data_dir())?;
+        diagnostics.extend(includes.diagnostics);
+        let includes = includes.files;
         Ok(Templating {
             store: Arc::new(Store::new(&config.root, store::dialect(config), includes)),
             site: values::site_object(config),
@@ -141,7 +144,7 @@ impl Templating {
             state.undefined_warns = self.store.dialect.undefined_warns;
         }
         let mut out = Vec::with_capacity(body.len() + body.len() / 2);
-        let result = template.render_to(&mut out, &runtime);
+        let result = limits::render(template, &mut out, &runtime);
         let mut state = std::mem::take(&mut *runtime.registers().get_mut::<RenderState>());
         let output = String::from_utf8_lossy(&out);
         let mut dependencies = state.dependencies.clone();
@@ -163,8 +166,8 @@ impl Templating {
                 )
             });
         }
-        if let Err(error) = result {
-            diagnostics.push(errors::render_diagnostic(&error, &state, &output));
+        if let Err(failed) = result {
+            diagnostics.push(limits::failure_diagnostic(failed, &state, &output));
             return Some(Expansion {
                 expanded: None,
                 diagnostics,
@@ -217,11 +220,11 @@ pub fn render_text(
     let runtime = runtime::with_globals(&globals);
     runtime.registers().get_mut::<RenderState>().page = Some(Arc::clone(&compiled));
     let mut out = Vec::new();
-    let result = template.render_to(&mut out, &runtime);
+    let result = limits::render(template, &mut out, &runtime);
     let mut state = std::mem::take(&mut *runtime.registers().get_mut::<RenderState>());
-    if let Err(error) = result {
+    if let Err(failed) = result {
         let output = String::from_utf8_lossy(&out);
-        return Err(errors::render_diagnostic(&error, &state, &output));
+        return Err(limits::failure_diagnostic(failed, &state, &output));
     }
     if !state.problems.is_empty() {
         return Err(state.problems.swap_remove(0));

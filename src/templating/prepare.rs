@@ -49,6 +49,9 @@ pub struct Prepared {
     /// Texts tags refer to as `__docgen_literal_N` (see `literal_ref`): include parameters
     /// with escaped quotes, the markup of declared include tags.
     pub literals: Vec<String>,
+    /// The file offset of a `{{` or `{%` that is never closed (Liquid's own message for it
+    /// points elsewhere).
+    pub unclosed: Option<usize>,
 }
 
 impl Prepared {
@@ -85,6 +88,7 @@ pub fn prepare(source: &str, base: usize, slot: u32, include_tags: &[String]) ->
         base,
         captures: 0,
         include_tags,
+        unclosed: None,
     };
     out.run(source, 0, source.len());
     Prepared {
@@ -92,6 +96,7 @@ pub fn prepare(source: &str, base: usize, slot: u32, include_tags: &[String]) ->
         pieces: out.pieces,
         map: out.map,
         literals: out.literals,
+        unclosed: out.unclosed,
     }
 }
 
@@ -106,6 +111,7 @@ struct Out<'t> {
     /// How many `{% capture %}` blocks are open here.
     captures: usize,
     include_tags: &'t [String],
+    unclosed: Option<usize>,
 }
 
 impl Out<'_> {
@@ -127,8 +133,12 @@ impl Out<'_> {
             };
             let declared = self.include_tags.iter().any(|t| t == name);
             let escapes = declared || name == "include" || name == "include_relative";
-            let Some(close) = find_close(source, open, escapes).filter(|&close| close <= to) else {
+            // A quote escaped at its end (`"C:\"`) is Liquid's to read, as in Jekyll.
+            let close = find_close(source, open, escapes)
+                .or_else(|| find_close(source, open, false).filter(|_| escapes));
+            let Some(close) = close.filter(|&close| close <= to) else {
                 // Unclosed: Liquid reports it; leave the rest as it is.
+                self.unclosed.get_or_insert(self.base + open);
                 self.plain(source, i, open);
                 self.verbatim(source, open, to);
                 break;
@@ -340,7 +350,7 @@ fn is_liquid_space(c: char) -> bool {
 }
 
 /// The next `{{` or `{%` at or after `from`.
-fn find_open(source: &str, from: usize) -> Option<usize> {
+pub(super) fn find_open(source: &str, from: usize) -> Option<usize> {
     let bytes = source.as_bytes();
     let mut at = from;
     while let Some(i) = source[at..].find('{') {
@@ -356,7 +366,7 @@ fn find_open(source: &str, from: usize) -> Option<usize> {
 /// The end (exclusive) of the tag or expression opened at `open`: after its `%}` or `}}`,
 /// skipping quoted strings as Liquid's tokenizer does — and, with `escapes` (include tags, whose
 /// parameters Jekyll reads with `\"` escapes), escaped quotes in them.
-fn find_close(source: &str, open: usize, escapes: bool) -> Option<usize> {
+pub(super) fn find_close(source: &str, open: usize, escapes: bool) -> Option<usize> {
     let bytes = source.as_bytes();
     let closer = if bytes[open + 1] == b'%' { b'%' } else { b'}' };
     let mut i = open + 2;
@@ -377,7 +387,7 @@ fn find_close(source: &str, open: usize, escapes: bool) -> Option<usize> {
 }
 
 /// The name of the tag `{%- name … %}`.
-fn tag_name(tag: &str) -> &str {
+pub(super) fn tag_name(tag: &str) -> &str {
     let inner = tag[2..]
         .trim_start_matches('-')
         .trim_start_matches(is_liquid_space);
@@ -388,7 +398,7 @@ fn tag_name(tag: &str) -> &str {
 }
 
 /// The first tag named `name` at or after `from`: its start and end.
-fn find_tag(source: &str, from: usize, name: &str) -> Option<(usize, usize)> {
+pub(super) fn find_tag(source: &str, from: usize, name: &str) -> Option<(usize, usize)> {
     let mut at = from;
     while let Some(open) = find_open(source, at) {
         let close = find_close(source, open, false)?;

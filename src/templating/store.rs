@@ -15,7 +15,7 @@ use super::jekyll::{DeclaredTag, HighlightBlock, LinkTag, Markdownify};
 use super::lenient::{LenientBlock, LenientTag, OutputTag};
 use super::prepare::{self, Piece};
 use super::tags::IncludeTag;
-use super::{INCLUDES_DIR, errors};
+use super::{INCLUDES_DIR, errors, limits, loops};
 use crate::config::Config;
 use crate::source;
 
@@ -73,7 +73,11 @@ pub struct Compiled {
     pub text: Arc<str>,
     /// Byte offset of each line's start.
     lines: Vec<usize>,
+    /// Whether each line is plain ASCII (its columns are byte offsets).
+    ascii: Vec<bool>,
     pub pieces: Vec<Piece>,
+    /// Byte offset of each tag Liquid parses, in the order it parses them (`limits::scan`).
+    pub tags: Vec<usize>,
     /// Texts its tags refer to by number (see `prepare::literal_ref`).
     pub literals: Vec<String>,
     pub template: Result<Template, Problem>,
@@ -88,16 +92,19 @@ impl Compiled {
         base: usize,
         dialect: &Dialect,
     ) -> Compiled {
-        let lines = std::iter::once(0)
+        let lines: Vec<usize> = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
+        let ascii = crate::diagnostic::line_is_ascii(&text, &lines);
         let prepared = prepare::prepare(&text[base..], base, slot, &dialect.include_tags);
         let mut compiled = Compiled {
             path,
             slot,
             text: Arc::clone(&text),
             lines,
+            ascii,
             pieces: Vec::new(),
+            tags: Vec::new(),
             literals: Vec::new(),
             template: Err(Problem {
                 line: 0,
@@ -107,8 +114,47 @@ impl Compiled {
                 notes: Vec::new(),
             }),
         };
-        compiled.template = liquid_core::parser::parse(&prepared.text, &dialect.language)
-            .map(Template::new)
+        // Limits first: Liquid's parser recurses on nesting, and may panic.
+        let at_source = |at: usize| prepared.source_offset(at).unwrap_or(base);
+        match limits::scan(&prepared.text, &dialect.language) {
+            Ok(tags) => compiled.tags = tags.into_iter().map(at_source).collect(),
+            Err(problem) => {
+                let (line, column) = compiled.position(at_source(problem.at));
+                compiled.template = Err(Problem {
+                    line,
+                    column,
+                    message: problem.message,
+                    suggestion: None,
+                    notes: Vec::new(),
+                });
+                compiled.pieces = prepared.pieces;
+                compiled.literals = prepared.literals;
+                return compiled;
+            }
+        }
+        let parsed = limits::parse(&prepared.text, &dialect.language, slot);
+        if let Err(limits::ParseFailure::Panic { message, seq }) = &parsed {
+            let at = seq.and_then(|seq| compiled.tags.get(seq).copied());
+            let name = at
+                .filter(|&at| text[at..].starts_with("{%"))
+                .map(|at| prepare::tag_name(&text[at..]).to_string());
+            let (line, column) = compiled.position(at.unwrap_or(base));
+            compiled.template = Err(Problem {
+                line,
+                column,
+                message: limits::parse_panic_message(message, name.as_deref()),
+                suggestion: None,
+                notes: Vec::new(),
+            });
+            compiled.pieces = prepared.pieces;
+            compiled.literals = prepared.literals;
+            return compiled;
+        }
+        compiled.template = parsed
+            .map_err(|failure| match failure {
+                limits::ParseFailure::Liquid(e) => e,
+                limits::ParseFailure::Panic { .. } => unreachable!("handled above"),
+            })
             .map_err(|e| {
                 let described = errors::describe(&e.to_string());
                 let first_line = compiled.position(base).0;
@@ -140,7 +186,23 @@ impl Compiled {
                             .map(|i| base + i)
                     })
                 });
-                let (line, column) = match (opened, at) {
+                let mut described = described;
+                let mut at = at;
+                if let Some(open) = prepared.unclosed {
+                    // `{{ page.title` (or a tag whose quote never closes) swallows the rest.
+                    let what = if text[open..].starts_with("{{") {
+                        "}}"
+                    } else {
+                        "%}"
+                    };
+                    described.message = format!(
+                        "`{}` is never closed: add `{what}` (or close a quote in it)",
+                        &text[open..open + 2]
+                    );
+                    described.suggestion = None;
+                    at = Some(open);
+                }
+                let (line, column) = match (opened.filter(|_| prepared.unclosed.is_none()), at) {
                     (Some(at), _) | (None, Some(at)) => compiled.position(at),
                     (None, None) => described
                         .hint
@@ -168,7 +230,9 @@ impl Compiled {
             slot,
             text: Arc::from(""),
             lines: vec![0],
+            ascii: vec![true],
             pieces: Vec::new(),
+            tags: Vec::new(),
             literals: Vec::new(),
             template: Err(Problem {
                 line: 0,
@@ -185,10 +249,13 @@ impl Compiled {
         let offset = offset.min(self.text.len());
         let line = self.lines.partition_point(|&s| s <= offset) - 1;
         let start = self.lines[line];
-        let column = self
-            .text
-            .get(start..offset)
-            .map_or(1, |s| s.chars().count() + 1);
+        let column = if self.ascii[line] {
+            offset - start + 1
+        } else {
+            self.text
+                .get(start..offset)
+                .map_or(1, |s| s.chars().count() + 1)
+        };
         (line as u32 + 1, column as u32)
     }
 
@@ -375,26 +442,27 @@ pub fn dialect(config: &Config) -> Dialect {
 /// URL filters and `jsonify`.
 fn language(config: &Config) -> Language {
     let mut language = Language::default();
+    // Each is registered guarded: see `limits`.
     macro_rules! tags {
         ($($tag:expr),*) => {$({
-            let tag: Box<dyn liquid_core::ParseTag> = Box::new($tag);
+            let tag = limits::guard_tag(Box::new($tag));
             language.tags.register(tag.reflection().tag().to_string(), tag);
         })*};
     }
     macro_rules! blocks {
         ($($block:expr),*) => {$({
-            let block: Box<dyn liquid_core::ParseBlock> = Box::new($block);
+            let block = limits::guard_block(Box::new($block));
             language.blocks.register(block.reflection().start_tag().to_string(), block);
         })*};
     }
     macro_rules! filters {
         ($($filter:expr),*) => {$({
-            let filter: Box<dyn liquid_core::ParseFilter> = Box::new($filter);
+            let filter = limits::guard_filter(Box::new($filter));
             language.filters.register(filter.reflection().name().to_string(), filter);
         })*};
     }
     tags!(
-        LenientTag(stdlib::AssignTag),
+        LenientTag(loops::AssignTag),
         stdlib::BreakTag,
         stdlib::ContinueTag,
         LenientTag(stdlib::CycleTag),
@@ -413,10 +481,10 @@ fn language(config: &Config) -> Language {
         LenientBlock(stdlib::IfBlock),
         LenientBlock(stdlib::UnlessBlock),
         stdlib::IfChangedBlock,
-        LenientBlock(stdlib::ForBlock),
-        LenientBlock(stdlib::TableRowBlock),
+        LenientBlock(loops::ForBlock),
+        LenientBlock(loops::TableRowBlock),
         stdlib::CommentBlock,
-        stdlib::CaptureBlock,
+        loops::CaptureBlock,
         LenientBlock(stdlib::CaseBlock),
         HighlightBlock
     );

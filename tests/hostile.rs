@@ -1,0 +1,485 @@
+//! Hostile and careless input: each page here once crashed docgen, overflowed its stack, asked
+//! for gigabytes or ran for minutes. Each must end in a located error (or a clean build) with
+//! the rest of the site still checked. The binary runs as a child process that is killed after
+//! a generous time, which only catches hangs: speed is measured by benchmarks, not here.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::TestSite;
+
+/// Long enough for a debug build on a loaded machine; only a hang gets near it.
+const HANG: Duration = Duration::from_secs(120);
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `docgen args…` in `root`, killing it if it hangs.
+fn run(root: &Path, args: &[&str]) -> Run {
+    let out = tempfile::tempfile().unwrap();
+    let err = tempfile::tempfile().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_docgen"))
+        .args(args)
+        .current_dir(root)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::from(out.try_clone().unwrap()))
+        .stderr(Stdio::from(err.try_clone().unwrap()))
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + HANG;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("docgen {args:?} hung: killed after {HANG:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let read = |mut file: std::fs::File| {
+        use std::io::Seek;
+        file.rewind().unwrap();
+        let mut text = String::new();
+        file.read_to_string(&mut text).unwrap();
+        text
+    };
+    Run {
+        code: status.code(),
+        stdout: read(out),
+        stderr: read(err),
+    }
+}
+
+/// A site with one hostile page `body` and one good page holding a broken link, so that every
+/// run shows the rest of the site was still checked.
+fn site(body: &str) -> TestSite {
+    TestSite::new()
+        .page("index.md", &format!("---\ntitle: Home\n---\n{body}"))
+        .page(
+            "guide.md",
+            "---\ntitle: Guide\n---\n# Guide\n\nSee [the home page](hom.md).\n",
+        )
+}
+
+/// `docgen check`: the exit code must be 1, the stderr must hold `headline` as an error, and the
+/// good page's broken link must be reported too.
+fn check_fails_with(site: &TestSite, headline: &str) -> Run {
+    let run = run(site.root(), &["check"]);
+    assert_eq!(run.code, Some(1), "stderr:\n{}", run.stderr);
+    assert!(
+        run.stderr
+            .lines()
+            .any(|l| l == format!("error: {headline}")),
+        "expected `error: {headline}` in:\n{}",
+        run.stderr.chars().take(4000).collect::<String>()
+    );
+    assert!(
+        run.stderr
+            .contains("error: content/guide.md:6:5: broken link \"hom.md\""),
+        "the rest of the site is checked: {}",
+        run.stderr.chars().take(4000).collect::<String>()
+    );
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    run
+}
+
+#[test]
+fn a_block_left_open_in_a_comment_is_an_error_not_a_panic() {
+    check_fails_with(
+        &site("text\n{% comment %}{% if x %}"),
+        "content/index.md:5:14: `{% if %}` inside `{% comment %}` is never closed: add \
+         `{% endif %}` (Liquid reads the tags in a comment)",
+    );
+}
+
+#[test]
+fn an_include_followed_by_an_unclosed_string_is_an_error() {
+    check_fails_with(
+        &site("{%include o t=\"\" %}{{\"%}\n").file("includes/o", "o"),
+        "content/index.md:4:20: `{{` is never closed: add `}}` (or close a quote in it)",
+    );
+}
+
+#[test]
+fn deep_nesting_stops_before_the_stack_does() {
+    // One block per line: the 101st opens on line 104.
+    let fors = format!(
+        "{}x\n{}",
+        "{% for i in (1..1) %}\n".repeat(1000),
+        "{% endfor %}".repeat(1000)
+    );
+    check_fails_with(
+        &site(&fors),
+        "content/index.md:104:1: `{% for %}` nests too deep: blocks may nest at most 100 deep",
+    );
+    let ifs = format!(
+        "{}x\n{}",
+        "{% if true %}\n".repeat(5000),
+        "{% endif %}".repeat(5000)
+    );
+    check_fails_with(
+        &site(&ifs),
+        "content/index.md:104:1: `{% if %}` nests too deep: blocks may nest at most 100 deep",
+    );
+    let condition = format!("{{% if a{} %}}x{{% endif %}}", " and a".repeat(50_000));
+    check_fails_with(
+        &site(&condition),
+        "content/index.md:4:1: `{% if %}` chains more than 100 `and`/`or` conditions",
+    );
+    let index = format!("{{{{ a{}0{} }}}}", "[a".repeat(10_000), "]".repeat(10_000));
+    check_fails_with(
+        &site(&index),
+        "content/index.md:4:1: `[…]` indexes nest more than 100 deep",
+    );
+}
+
+#[test]
+fn includes_nesting_deep_stop_at_the_same_depth() {
+    // Each include holds an `if` around the next: two levels each.
+    let mut site = site("{% include c0.html %}\n");
+    for i in 0..80 {
+        site = site.file(
+            &format!("includes/c{i}.html"),
+            &format!(
+                "{{% if true %}}{{% include c{}.html %}}{{% endif %}}",
+                i + 1
+            ),
+        );
+    }
+    let run = check_fails_with(
+        &site.file("includes/c80.html", "end"),
+        "content/index.md:4 → includes/c0.html:1 → includes/c1.html:1 → includes/c2.html:1 → \
+         includes/c3.html:1 → includes/c4.html:1 → includes/c5.html:1 → includes/c6.html:1 → \
+         includes/c7.html:1 → includes/c8.html:1 → includes/c9.html:1 → includes/c10.html:1 → \
+         includes/c11.html:1 → includes/c12.html:1 → includes/c13.html:1 → includes/c14.html:1 → \
+         includes/c15.html:1 → includes/c16.html:1 → includes/c17.html:1 → includes/c18.html:1 → \
+         includes/c19.html:1 → includes/c20.html:1 → includes/c21.html:1 → includes/c22.html:1 → \
+         includes/c23.html:1 → includes/c24.html:1 → includes/c25.html:1 → includes/c26.html:1 → \
+         includes/c27.html:1 → includes/c28.html:1 → includes/c29.html:1 → includes/c30.html:1 → \
+         includes/c31.html:1 → includes/c32.html:1 → includes/c33.html:1 → includes/c34.html:1 → \
+         includes/c35.html:1 → includes/c36.html:1 → includes/c37.html:1 → includes/c38.html:1 → \
+         includes/c39.html:1 → includes/c40.html:1 → includes/c41.html:1 → includes/c42.html:1 → \
+         includes/c43.html:1 → includes/c44.html:1 → includes/c45.html:1 → includes/c46.html:1 → \
+         includes/c47.html:1 → includes/c48.html:1 → includes/c49.html:1:14: `{% include %}` nests \
+         too deep: blocks and includes may nest at most 100 deep",
+    );
+    assert!(run.stderr.contains("Checked 2 pages"), "{}", run.stderr);
+}
+
+#[test]
+fn huge_ranges_are_refused_before_they_are_built() {
+    check_fails_with(
+        &site("a\n{% for i in (1..9999999999999) %}x{% endfor %}\n"),
+        "content/index.md:5:1: `{% for %}` over (1..9999999999999) would run 9999999999999 \
+         times: a page may run at most 1000000 loop iterations in all",
+    );
+    check_fails_with(
+        &site("{% for i in (1..100000000) %}{{ i }}{% endfor %}\n"),
+        "content/index.md:4:1: `{% for %}` over (1..100000000) would run 100000000 times: a \
+         page may run at most 1000000 loop iterations in all",
+    );
+    check_fails_with(
+        &site("{% tablerow i in (1..100000000) cols:0 %}{{ i }}{% endtablerow %}\n"),
+        "content/index.md:4:1: `{% tablerow %}` over (1..100000000) would run 100000000 times: \
+         a page may run at most 1000000 loop iterations in all",
+    );
+}
+
+#[test]
+fn nested_loops_stop_at_the_iteration_limit() {
+    check_fails_with(
+        &site(
+            "{% for a in (1..1000) %}\n{% for b in (1..1000) %}\n{% for c in (1..1000) %}\
+             {% endfor %}{% endfor %}{% endfor %}\n",
+        ),
+        "content/index.md:5:1: `{% for %}` stopped: a page may run at most 1000000 loop \
+         iterations in all",
+    );
+}
+
+#[test]
+fn doubling_text_stops_at_the_size_limit() {
+    let doublings = "{% assign s = s | append: s %}\n".repeat(40);
+    check_fails_with(
+        &site(&format!(
+            "{{% assign s = \"ab\" %}}\n{doublings}{{{{ s | size }}}}\n"
+        )),
+        "content/index.md:27:1: templating produces more than 50 MB of text here (in \
+         `{% assign %}`): a page may produce at most that much (output, captures, assignments \
+         and filter results together)",
+    );
+    let captures = "{% capture s %}{{ s }}{{ s }}{% endcapture %}\n".repeat(40);
+    check_fails_with(
+        &site(&format!("{{% assign s = \"ab\" %}}\n{captures}")),
+        "content/index.md:28:23: templating produces more than 50 MB of text here (in \
+         `{{ … }}`): a page may produce at most that much (output, captures, assignments \
+         and filter results together)",
+    );
+}
+
+#[test]
+fn an_include_fan_out_stops_at_the_include_limit() {
+    let mut site = site("{% include a0.html %}\n");
+    for i in 0..30 {
+        site = site.file(
+            &format!("includes/a{i}.html"),
+            &format!(
+                "{{% include a{n}.html %}}{{% include a{n}.html %}}",
+                n = i + 1
+            ),
+        );
+    }
+    let site = site.file("includes/a30.html", "x");
+    let chain: String = (0..29)
+        .map(|i| format!(" → includes/a{i}.html:1"))
+        .collect();
+    check_fails_with(
+        &site,
+        &format!(
+            "content/index.md:4{chain}:23: `{{% include %}}` stopped: a page may expand at most \
+             10000 includes"
+        ),
+    );
+}
+
+#[test]
+fn pages_at_the_limits_still_build() {
+    let site = TestSite::new().page(
+        "index.md",
+        &format!(
+            "---\ntitle: Home\n---\n{}{{{{ i }}}}{}\n\n{{% for i in (1..999000) %}}{{% endfor %}}done\n",
+            "{% for i in (1..1) %}".repeat(100),
+            "{% endfor %}".repeat(100)
+        ),
+    );
+    let run = run(site.root(), &["build"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stdout.starts_with("Built 1 page"), "{}", run.stdout);
+    let html = std::fs::read_to_string(site.root().join("public/index.html")).unwrap();
+    assert!(html.contains("<p>1</p>\n<p>done</p>"), "{html}");
+}
+
+#[test]
+fn ten_thousand_identical_headings_get_unique_ids() {
+    let site = TestSite::new().page(
+        "index.md",
+        &format!("---\ntitle: Home\n---\n{}", "## Same\n\n".repeat(10_000)),
+    );
+    let run = run(site.root(), &["build"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let html = std::fs::read_to_string(site.root().join("public/index.html")).unwrap();
+    assert!(html.contains("<h2 id=\"same\">"));
+    assert!(html.contains("<h2 id=\"same-9999\">"));
+    assert!(!html.contains("same-10000"));
+}
+
+#[test]
+fn a_hundred_thousand_links_on_one_line_resolve() {
+    let line = "[home](index.md) ".repeat(100_000);
+    let site = TestSite::new()
+        .page("index.md", &format!("---\ntitle: Home\n---\n{line}\n"))
+        .page(
+            "other.md",
+            "---\ntitle: Other\n---\nBack [home](index.md).\n",
+        );
+    let run = run(site.root(), &["check"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+}
+
+#[test]
+fn broken_links_on_one_long_line_quote_a_window_of_it() {
+    for count in [10_000, 100_000] {
+        let line = "[a](nope.html) ".repeat(count);
+        let site = TestSite::new().page("index.md", &format!("---\ntitle: Home\n---\n{line}\n"));
+        let run = run(site.root(), &["check"]);
+        assert_eq!(run.code, Some(1));
+        let headlines = run
+            .stderr
+            .lines()
+            .filter(|l| l.starts_with("error: content/index.md:4:"))
+            .count();
+        assert_eq!(headlines, count);
+        // The 5,000th: column 74,986, quoted as a window with the caret under its link.
+        let at = run
+            .stderr
+            .find("error: content/index.md:4:74986: broken link \"nope.html\"\n")
+            .expect("the 5,000th link's error");
+        let block: Vec<&str> = run.stderr[at..].lines().take(5).collect();
+        let quoted = block[2].strip_prefix("4 | ").unwrap();
+        let caret = block[3].strip_prefix("  | ").unwrap();
+        assert!(quoted.chars().count() < 400, "{quoted}");
+        assert!(quoted.starts_with('…') && quoted.ends_with('…'), "{quoted}");
+        let column = caret.find('^').unwrap();
+        assert_eq!(caret.trim(), "^".repeat(14));
+        assert_eq!(
+            quoted.chars().skip(column).take(14).collect::<String>(),
+            "[a](nope.html)"
+        );
+        assert_eq!(block[4], "  = link text: \"a\"");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_out_of_the_site_are_not_published() {
+    use std::os::unix::fs::symlink;
+    let site = TestSite::new()
+        .page(
+            "index.md",
+            "---\ntitle: Home\n---\n# Home\n\n[shared](shared.md)\n",
+        )
+        .page(
+            "docs/x/index.md",
+            "---\ntitle: X\n---\n# X\n\n[x](nope.md)\n",
+        )
+        .file("notes/shared.md", "---\ntitle: Shared\n---\n# Shared\n")
+        .file("notes/logo.txt", "logo")
+        .file("secret/key.txt", "secret");
+    let root = site.root();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("passwd"), "root:x:0:0").unwrap();
+    let passwd = outside.path().join("passwd");
+    for dir in ["static", "includes", "data"] {
+        std::fs::create_dir_all(root.join(dir)).unwrap();
+    }
+    symlink(&passwd, root.join("static/passwd")).unwrap();
+    symlink(outside.path(), root.join("content/outside")).unwrap();
+    symlink(&passwd, root.join("includes/note.html")).unwrap();
+    symlink(&passwd, root.join("data/users.yml")).unwrap();
+    // Inside the site: followed.
+    symlink("../notes/shared.md", root.join("content/shared.md")).unwrap();
+    symlink("../notes/logo.txt", root.join("static/logo.txt")).unwrap();
+    // A loop.
+    symlink("..", root.join("content/docs/x/loop")).unwrap();
+
+    let run = run(root, &["build"]);
+    let shown = passwd.display().to_string();
+    let outside = outside.path().display().to_string();
+    let expected = [
+        "error: content/docs/x/index.md:6:1: broken link \"nope.md\" — did you mean \"index.md\"?"
+            .to_string(),
+        "error: content/docs/x/loop: symlink loop: the link to .. leads back to content/docs, \
+         which holds it; not followed"
+            .to_string(),
+        format!(
+            "warning: content/outside: symlink to {outside} leads outside the site folder; not \
+             followed"
+        ),
+        format!(
+            "warning: data/users.yml: symlink to {shown} leads outside the site folder; not followed"
+        ),
+        format!(
+            "warning: includes/note.html: symlink to {shown} leads outside the site folder; not \
+             followed"
+        ),
+        format!(
+            "warning: static/passwd: symlink to {shown} leads outside the site folder; not followed"
+        ),
+    ];
+    let problems: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error:") || l.starts_with("warning:"))
+        .collect();
+    assert_eq!(problems, expected, "{}", run.stderr);
+    assert_eq!(run.code, Some(1));
+
+    // Fixed, the site builds: inside links work, nothing from outside is published.
+    std::fs::remove_file(root.join("content/docs/x/loop")).unwrap();
+    std::fs::write(
+        root.join("content/docs/x/index.md"),
+        "---\ntitle: X\n---\n# X\n",
+    )
+    .unwrap();
+    let run = run_ok(root);
+    assert!(run.stderr.contains("static/passwd"), "{}", run.stderr);
+    let out = root.join("public");
+    assert!(out.join("shared.html").exists());
+    assert_eq!(
+        std::fs::read_to_string(out.join("logo.txt")).unwrap(),
+        "logo"
+    );
+    assert!(!out.join("passwd").exists());
+    assert!(!out.join("outside").exists());
+}
+
+fn run_ok(root: &Path) -> Run {
+    let run = run(root, &["build"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    run
+}
+
+/// `docgen serve` on a site whose page nests 4,000 loops: the page shows the error, and the
+/// server keeps answering.
+#[test]
+fn the_preview_server_survives_hostile_templates() {
+    let deep = format!(
+        "{}x{}",
+        "{% for i in (1..1) %}".repeat(4000),
+        "{% endfor %}".repeat(4000)
+    );
+    let site = TestSite::new()
+        .page("index.md", "---\ntitle: Home\n---\n# Home\n")
+        .page("deep.md", &format!("---\ntitle: Deep\n---\n{deep}\n"))
+        .page(
+            "range.md",
+            "---\ntitle: Range\n---\n{% for i in (1..9999999999999) %}x{% endfor %}\n",
+        );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_docgen"))
+        .args(["serve", "--port", "0"])
+        .current_dir(site.root())
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(|l| l.ok()) {
+            let _ = tx.send(line);
+        }
+    });
+    let port: u16 = loop {
+        let line = rx
+            .recv_timeout(HANG)
+            .expect("docgen serve says where it serves");
+        if let Some(rest) = line.strip_prefix("Serving http://127.0.0.1:") {
+            break rest.trim_end_matches('/').parse().unwrap();
+        }
+    };
+    let get = |path: &str| -> String {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream.set_read_timeout(Some(HANG)).unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        response
+    };
+    let home = get("/");
+    assert!(home.starts_with("HTTP/1.1 200"), "{home}");
+    assert!(home.contains("docgen-overlay"), "{home}");
+    assert!(
+        home.contains("`{% for %}` nests too deep: blocks may nest at most 100 deep"),
+        "{home}"
+    );
+    assert!(home.contains("over (1..9999999999999) would run 9999999999999 times"));
+    assert!(get("/").starts_with("HTTP/1.1 200"), "still answering");
+    assert!(child.try_wait().unwrap().is_none(), "the server is alive");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
