@@ -297,7 +297,9 @@ pub fn render_raw_html(
 /// with `locator`: for a page expanded by content templating, `text` is the expanded text and
 /// the locator maps it back to the page and its includes. `file` is the page's path.
 pub fn scan_located(file: &str, text: &str, body_offset: usize, locator: &dyn Locate) -> Document {
-    let body = &text[body_offset..];
+    // kramdown's block attribute lines (`{: .table}`) blanked, offsets kept.
+    let blanked = kramdown::blank_block_attributes(&text[body_offset..]);
+    let body = blanked.as_deref().unwrap_or(&text[body_offset..]);
     let undefined_references = RefCell::new(Vec::new());
     let callback = |broken: pulldown_cmark::BrokenLink<'_>| {
         if broken.link_type == LinkType::Reference {
@@ -373,7 +375,9 @@ pub fn render_body(
     highlighter: &Highlighter,
     lift_title: bool,
 ) -> Body {
-    let body = &text[body_offset..];
+    // kramdown's block attribute lines (`{: .table}`) blanked, offsets kept.
+    let blanked = kramdown::blank_block_attributes(&text[body_offset..]);
+    let body = blanked.as_deref().unwrap_or(&text[body_offset..]);
     let parser = Parser::new_ext(body, options()).into_offset_iter();
     let mut walker = Walker::new(Some(Output {
         events: Vec::new(),

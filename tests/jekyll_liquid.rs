@@ -60,7 +60,9 @@ fn jekyll_site(undefined: Option<&str>) -> TestSite {
              \n\
              ### Get {name} {#get-name}\n\
              \n\
-             {% include important.html content=\"Use **OAuth 2**.\" %}\n",
+             {% include important.html content=\"Use **OAuth 2**.\" %}\n\
+             \n\
+             | Field | Type |\n|---|---|\n| id | integer |\n{: .table .table-striped}\n",
         )
         .page(
             "elements/box/events.md",
@@ -170,6 +172,10 @@ fn jekyll_liquid_and_kramdown_render_as_jekyll_does() {
         "{html}"
     );
     assert!(html.contains("<h3 id=\"get-name\">Get {name}"), "{html}");
+    // A kramdown block attribute line under a table is not a row, nor shown.
+    let table = between(&html, "<table", "</table>");
+    assert_eq!(table.matches("<tr>").count(), 2, "{table}");
+    assert!(!html.contains("{:"), "{html}");
     // markdownify
     assert!(
         html.contains(

@@ -6,7 +6,9 @@
 //!   content as Markdown (`span`: inline only, no paragraph) and drops the attribute;
 //! - a heading ending in `{…}` that is not an attribute list — `### PUT /instances/{id}` —
 //!   keeps that text. pulldown-cmark takes any trailing braces as attributes; only `{#id}`,
-//!   `{.class}`, `{key=value}` (and mixes) and kramdown's `{: …}` are.
+//!   `{.class}`, `{key=value}` (and mixes) and kramdown's `{: …}` are;
+//! - a line holding only a kramdown block attribute list (`{: .table .table-striped}` under a
+//!   table, `{:toc}`) is never shown: CommonMark would read it as a table row or a paragraph.
 
 use std::ops::Range;
 
@@ -16,6 +18,51 @@ use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 const MAX_DEPTH: usize = 8;
 
 type Events<'a> = Vec<(Event<'a>, Range<usize>)>;
+
+/// `body` with every line that holds only a kramdown block attribute list (`{: …}`, outside
+/// fenced code) turned into spaces, so byte offsets stay; `None` when there is none.
+pub fn blank_block_attributes(body: &str) -> Option<String> {
+    if !body.contains("{:") {
+        return None;
+    }
+    let mut out: Option<String> = None;
+    let mut fence: Option<(char, usize)> = None;
+    let mut at = 0;
+    for line in body.split_inclusive('\n') {
+        let start = at;
+        at += line.len();
+        let content = line.trim_end_matches(['\n', '\r']);
+        let indent = content.len() - content.trim_start_matches(' ').len();
+        let trimmed = content.trim();
+        if indent < 4 {
+            let marker = trimmed.chars().next().filter(|c| *c == '`' || *c == '~');
+            if let Some(c) = marker {
+                let run = trimmed.chars().take_while(|x| *x == c).count();
+                match fence {
+                    None if run >= 3 => {
+                        fence = Some((c, run));
+                        continue;
+                    }
+                    Some((open, len)) if open == c && run >= len && trimmed.len() == run => {
+                        fence = None;
+                        continue;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let attribute_list = trimmed.starts_with("{:")
+            && trimmed.ends_with('}')
+            && !trimmed.starts_with("{::")
+            && trimmed[1..].find(['{', '}']) == Some(trimmed.len() - 2);
+        if fence.is_none() && indent < 4 && attribute_list {
+            let out = out.get_or_insert_with(|| body.to_string());
+            let blank = " ".repeat(content.len());
+            out.replace_range(start..start + content.len(), &blank);
+        }
+    }
+    out
+}
 
 /// The events of `text` (which starts at byte `base` of the body) from `parsed`, with kramdown's
 /// constructs applied; ranges are in the body.
@@ -468,6 +515,20 @@ mod tests {
                 vec![("k".to_string(), Some("v w".to_string()))]
             ))
         );
+    }
+
+    #[test]
+    fn block_attribute_lines_are_blanked_outside_code() {
+        let body =
+            "| a |\n|---|\n| 1 |\n{: .table}\n\n```\n{: kept}\n```\n  {:toc}\n{:: comment}\n";
+        let blanked = blank_block_attributes(body).unwrap();
+        assert_eq!(blanked.len(), body.len());
+        assert_eq!(
+            blanked,
+            "| a |\n|---|\n| 1 |\n          \n\n```\n{: kept}\n```\n        \n{:: comment}\n"
+        );
+        assert_eq!(blank_block_attributes("no lists {: here} inline\n"), None);
+        assert_eq!(blank_block_attributes("plain"), None);
     }
 
     #[test]
