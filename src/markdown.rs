@@ -13,12 +13,16 @@ mod kramdown;
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 use std::sync::Arc;
 
-use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
 
 use crate::diagnostic::{Diagnostic, LineIndex, SourceLines};
 use crate::highlight::{Highlighter, escape};
+use crate::raw_html;
 
 mod callout;
 
@@ -49,6 +53,8 @@ pub struct Link {
     pub len: u32,
     /// The file the link was written in, when it is not the page itself.
     pub origin: Option<Arc<Origin>>,
+    /// For a URL written in raw HTML, its element and attribute (`a href`, `img srcset`).
+    pub html: Option<&'static str>,
 }
 
 impl Link {
@@ -266,9 +272,11 @@ pub fn plain(text: &str) -> impl Locate + '_ {
 pub fn scan_raw_html(text: &str, body_offset: usize, locator: &dyn Locate) -> Document {
     let body = &text[body_offset..];
     let mut walker = Walker::new(None);
-    walker.event(Event::Html(body.into()), || {
-        locator.locate(body_offset, first_line(body))
-    });
+    let locate = |range: Range<usize>| {
+        let text = body.get(range.clone()).unwrap_or("");
+        locator.locate(body_offset + range.start, first_line(text))
+    };
+    walker.event(Event::Html(body.into()), 0..body.len(), &locate);
     walker.doc
 }
 
@@ -285,7 +293,7 @@ pub fn render_raw_html(
         hrefs,
         highlighter,
     }));
-    walker.event(Event::Html(body.into()), Location::nowhere);
+    walker.event(Event::Html(body.into()), 0..0, &|_| Location::nowhere());
     let mut html = String::with_capacity(body.len());
     if let Some(output) = walker.output {
         pulldown_cmark::html::push_html(&mut html, output.events.into_iter());
@@ -311,10 +319,12 @@ pub fn scan_located(file: &str, text: &str, body_offset: usize, locator: &dyn Lo
     };
     let parser = Parser::new_with_broken_link_callback(body, options(), Some(callback));
     let mut walker = Walker::new(None);
+    let locate = |range: Range<usize>| {
+        let text = body.get(range.clone()).unwrap_or("");
+        locator.locate(body_offset + range.start, first_line(text))
+    };
     for (event, range) in kramdown::events(body, 0, parser.into_offset_iter(), options(), 0) {
-        let position =
-            || locator.locate(body_offset + range.start, first_line(&body[range.clone()]));
-        walker.event(event, position);
+        walker.event(event, range, &locate);
     }
     let mut doc = walker.doc;
     doc.excerpt = excerpt(&walker.text, EXCERPT_CHARS);
@@ -386,7 +396,7 @@ pub fn render_body(
     }));
     walker.lift_title = lift_title;
     for (event, _) in kramdown::events(body, 0, parser, options(), 0) {
-        walker.event(event, Location::nowhere);
+        walker.event(event, 0..0, &|_| Location::nowhere());
     }
     let mut html = String::with_capacity(body.len() * 2);
     if let Some(output) = walker.output {
@@ -446,12 +456,33 @@ struct Walker<'a, 'h> {
     /// Plain text of the body for the excerpt (scan pass); collection stops once there is
     /// enough.
     text: String,
+    /// The HTML block being read: its lines are tokenized together, since a tag may span them.
+    html_block: Option<HtmlBlock>,
     /// Where the body is before its first block: `Leading::Start` until one is seen.
     leading: Leading,
     /// Render pass: leave an opening `# heading` out of the output, into `lifted`.
     lift_title: bool,
     /// The lifted heading's id, inner events and whole events (with its tag and self-link).
     lifted: Option<(String, Vec<Event<'a>>, Vec<Event<'a>>)>,
+}
+
+/// The text of an HTML block, and where each of its lines starts in the body.
+#[derive(Default)]
+struct HtmlBlock {
+    text: String,
+    /// (offset in `text`, offset in the body), one per line event.
+    lines: Vec<(usize, usize)>,
+}
+
+impl HtmlBlock {
+    /// The body offset of `offset` in `text`.
+    fn to_body(&self, offset: usize) -> usize {
+        let i = self.lines.partition_point(|&(at, _)| at <= offset);
+        match i.checked_sub(1).map(|i| self.lines[i]) {
+            Some((at, body)) => body + (offset - at),
+            None => offset,
+        }
+    }
 }
 
 /// Whether the body opens with a level-1 heading.
@@ -474,12 +505,12 @@ impl<'a, 'h> Walker<'a, 'h> {
             capture: None,
             open_link: None,
             text: String::new(),
+            html_block: None,
             leading: Leading::Start { in_comment: false },
             lift_title: false,
             lifted: None,
         }
     }
-
     /// Follows the body's first block, for `Document::starts_with_title`.
     fn track_leading(&mut self, event: &Event<'_>) {
         let Leading::Start { in_comment } = self.leading else {
@@ -508,7 +539,15 @@ impl<'a, 'h> Walker<'a, 'h> {
         };
     }
 
-    fn event(&mut self, event: Event<'a>, position: impl Fn() -> Location) {
+    /// Takes one event; `range` is where it was written in the body and `locate` places a range
+    /// of the body (the scan pass's positions; the render pass needs none).
+    fn event(
+        &mut self,
+        event: Event<'a>,
+        range: Range<usize>,
+        locate: &dyn Fn(Range<usize>) -> Location,
+    ) {
+        let position = || locate(range.clone());
         self.track_leading(&event);
         // Inside an image only the alt text matters; inside code only the text.
         match &mut self.capture {
@@ -612,9 +651,30 @@ impl<'a, 'h> Walker<'a, 'h> {
                 self.doc.anchors.push(name.to_string());
                 self.emit(event);
             }
-            Event::Html(ref html) | Event::InlineHtml(ref html) => {
-                collect_html_ids(html, &mut self.doc.anchors);
+            Event::Start(Tag::HtmlBlock) => {
+                self.html_block = Some(HtmlBlock::default());
                 self.emit(event);
+            }
+            Event::Html(html) if self.html_block.is_some() => {
+                if let Some(block) = &mut self.html_block {
+                    block.lines.push((block.text.len(), range.start));
+                    block.text.push_str(&html);
+                }
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some(block) = self.html_block.take() {
+                    let html = self.raw_html(&block.text, &|at| block.to_body(at), locate);
+                    self.emit(Event::Html(html.unwrap_or(block.text).into()));
+                }
+                self.emit(event);
+            }
+            Event::Html(html) => {
+                let html = self.html_at(html, range.start, locate);
+                self.emit(Event::Html(html));
+            }
+            Event::InlineHtml(html) => {
+                let html = self.html_at(html, range.start, locate);
+                self.emit(Event::InlineHtml(html));
             }
             Event::Text(ref text) | Event::Code(ref text) => {
                 self.add_text(text);
@@ -634,6 +694,89 @@ impl<'a, 'h> Walker<'a, 'h> {
             }
             _ => self.emit(event),
         }
+    }
+
+    /// Raw HTML written at `start` in the body, with its URLs resolved in the render pass.
+    fn html_at(
+        &mut self,
+        html: CowStr<'a>,
+        start: usize,
+        locate: &dyn Fn(Range<usize>) -> Location,
+    ) -> CowStr<'a> {
+        match self.raw_html(&html, &|at| start + at, locate) {
+            Some(rewritten) => rewritten.into(),
+            None => html,
+        }
+    }
+
+    /// Reads the URLs and ids of a piece of raw HTML (`to_body` maps its offsets to the body):
+    /// each URL becomes a link of the page, located at its attribute value. In the render pass,
+    /// returns the HTML with every URL replaced by the link's href, when any changed.
+    fn raw_html(
+        &mut self,
+        html: &str,
+        to_body: &dyn Fn(usize) -> usize,
+        locate: &dyn Fn(Range<usize>) -> Location,
+    ) -> Option<String> {
+        let mut refs: Vec<(raw_html::UrlRef, Option<String>)> = Vec::new();
+        let anchors = &mut self.doc.anchors;
+        raw_html::for_each_start_tag(html, |tag| {
+            anchors.extend(raw_html::anchor_ids(tag).map(str::to_string));
+            for r in raw_html::url_refs(tag, html) {
+                let srcset = r
+                    .candidate
+                    .and_then(|_| tag.attr(r.attr.rsplit(' ').next().unwrap_or("")))
+                    .map(|a| a.value.clone());
+                refs.push((r, srcset));
+            }
+        });
+        if refs.is_empty() {
+            return None;
+        }
+        let mut edits: Vec<raw_html::Edit> = Vec::new();
+        // The hrefs of the `srcset` being rebuilt: (its value span, its value, the hrefs).
+        let mut srcset: Option<(Range<usize>, String, Vec<String>)> = None;
+        for (r, srcset_value) in refs {
+            let kind = match r.role {
+                raw_html::UrlRole::Image => LinkKind::Image,
+                raw_html::UrlRole::Link => LinkKind::Link,
+            };
+            let at = if self.output.is_some() {
+                Location::nowhere()
+            } else {
+                let mut at = locate(to_body(r.span.start)..to_body(r.span.end));
+                at.len = at.len.min(r.url.chars().count() as u32).max(1);
+                at
+            };
+            let link = self.add_link(kind, r.url.clone(), at);
+            self.doc.links[link].html = Some(r.attr);
+            if self.output.is_none() {
+                continue;
+            }
+            let href = self.href(link).to_string();
+            match srcset_value {
+                Some(value) => {
+                    if srcset
+                        .as_ref()
+                        .is_some_and(|(span, _, _)| *span != r.value_span)
+                        && let Some(done) = srcset.take()
+                    {
+                        edits.extend(srcset_edit(done));
+                    }
+                    srcset
+                        .get_or_insert_with(|| (r.value_span.clone(), value, Vec::new()))
+                        .2
+                        .push(href);
+                }
+                None if href != r.url => edits.push(raw_html::Edit {
+                    span: r.value_span,
+                    value: href,
+                }),
+                None => {}
+            }
+        }
+        edits.extend(srcset.and_then(srcset_edit));
+        (!edits.is_empty()).then(|| raw_html::apply_edits(html, edits))
     }
 
     /// The URL of link `i`; the link as written when the caller gave none.
@@ -684,6 +827,7 @@ impl<'a, 'h> Walker<'a, 'h> {
             column: at.column,
             len: at.len,
             origin: at.origin,
+            html: None,
         });
         self.doc.links.len() - 1
     }
@@ -776,6 +920,17 @@ impl<'a, 'h> Walker<'a, 'h> {
             text,
         });
     }
+}
+
+/// The edit rewriting a `srcset` to its candidates' hrefs, when any changed.
+fn srcset_edit(
+    (span, value, hrefs): (Range<usize>, String, Vec<String>),
+) -> Option<raw_html::Edit> {
+    let rewritten = raw_html::rewrite_srcset(&value, &hrefs);
+    (rewritten != value).then_some(raw_html::Edit {
+        span,
+        value: rewritten,
+    })
 }
 
 /// A heading's events wrapped in its tag, with its id and a self-link.
@@ -881,23 +1036,6 @@ fn unique_id(base: &str, ids: &mut UsedIds) -> String {
     ids.next.insert(base.to_string(), n + 1);
     ids.used.insert(id.clone());
     id
-}
-
-/// Adds the values of `id="…"` and `name="…"` attributes found in raw HTML.
-fn collect_html_ids(html: &str, anchors: &mut Vec<String>) {
-    for attr in [" id=", " name="] {
-        let mut rest = html;
-        while let Some(i) = rest.find(attr) {
-            rest = &rest[i + attr.len()..];
-            let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else {
-                continue;
-            };
-            if let Some(end) = rest[1..].find(quote) {
-                anchors.push(rest[1..1 + end].to_string());
-                rest = &rest[1 + end..];
-            }
-        }
-    }
 }
 
 #[cfg(test)]

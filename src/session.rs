@@ -65,6 +65,10 @@ pub struct Rebuild {
     /// The problems of the whole site after the rebuild.
     pub diagnostics: Vec<Diagnostic>,
     pub elapsed: Duration,
+    /// Output files of the pages rendered (read for the output check).
+    scanned: Vec<String>,
+    /// Whether the ids of a rendered page changed (or a page's output went).
+    ids_changed: bool,
 }
 
 impl Rebuild {
@@ -99,6 +103,8 @@ pub struct Session {
     search: BTreeMap<String, crate::search::PageRecord>,
     /// The search index files last written, so those a rebuild no longer makes are removed.
     search_files: BTreeSet<String>,
+    /// Every written HTML file and stylesheet read, with its broken URLs (`output_links`).
+    output_check: crate::output_links::OutputCheck,
     out: OutputDir,
 }
 
@@ -127,6 +133,7 @@ impl Session {
             collisions: Vec::new(),
             search: BTreeMap::new(),
             search_files: BTreeSet::new(),
+            output_check: Default::default(),
             out,
         };
         let mut rebuild = session.render_all(highlighter)?;
@@ -159,6 +166,11 @@ impl Session {
             self.render_all(highlighter)?
         } else if changes.contains(&Change::Theme) {
             self.site.theme = Theme::load(&self.site.config)?;
+            self.site
+                .index
+                .set_template_anchors(crate::output_links::template_anchors(
+                    &self.site.theme.templates,
+                ));
             self.reload_templates();
             self.render_all(highlighter)?
         } else {
@@ -186,12 +198,20 @@ impl Session {
         let sources: Vec<String> = self.site.published().map(|p| p.source.clone()).collect();
         self.checks.clear();
         self.render_errors.clear();
+        self.output_check = self.site.output_check();
         let mut rebuild = self.render_pages(&sources, highlighter)?;
         self.site
             .write_files(&self.out, &self.renderer, &self.derived, highlighter)?;
         let (records, files) = self.site.write_search(&self.out)?;
         self.search = records;
         self.search_files = files.into_iter().map(|(path, _)| path).collect();
+        self.site.scan_generated(
+            &mut self.output_check,
+            &self.renderer,
+            &self.derived,
+            highlighter,
+        )?;
+        self.output_check.verify_all();
         rebuild.removed = self.out.remove_stale_files()?;
         self.collisions = self.site.collisions();
         rebuild.full = true;
@@ -212,6 +232,7 @@ impl Session {
                 let check = site.check_page(page, renderer);
                 let mut error = None;
                 let mut written = None;
+                let mut scanned = None;
                 if renderer.has_layout(page.layout()) {
                     let context = site.page_context(page, &check.hrefs, derived, highlighter);
                     match renderer.render(page.layout(), &context, &page.file()) {
@@ -220,6 +241,8 @@ impl Session {
                             if out.write(&file, html.as_bytes())? == Written::Changed {
                                 written = Some(file);
                             }
+                            scanned =
+                                Some(site.scan_page(page, &html, &context.page.body, &check.hrefs));
                         }
                         Err(d) => error = Some(d),
                     }
@@ -229,6 +252,7 @@ impl Session {
                     check,
                     error,
                     written,
+                    scanned,
                 })
             })
             .collect();
@@ -239,8 +263,20 @@ impl Session {
                 check,
                 error,
                 written,
+                scanned,
             } = result?;
             rebuild.rendered += 1;
+            match scanned {
+                Some((file, scanned)) => {
+                    rebuild.ids_changed |= self.output_check.insert_page(file.clone(), scanned);
+                    rebuild.scanned.push(file);
+                }
+                None => {
+                    // A page whose layout failed is not written.
+                    let file = links::output_file_for_url(&url_for_source(&source));
+                    rebuild.ids_changed |= self.output_check.remove_file(&file);
+                }
+            }
             rebuild.written.extend(written);
             self.checks.insert(source.clone(), check);
             match error {
@@ -427,8 +463,44 @@ impl Session {
         let pages = self.render_pages(&render, highlighter)?;
         rebuild.rendered = pages.rendered;
         rebuild.written.extend(pages.written);
+        let structure_changed = files_changed
+            || old_redirects.is_some()
+            || changes
+                .iter()
+                .any(|c| matches!(c, Change::ContentFile(_) | Change::StaticFile(_)));
+        if structure_changed || pages.ids_changed {
+            // Files or ids came or went: whatever links to them is checked again.
+            self.refresh_output_files(highlighter)?;
+            self.output_check.verify_all();
+        } else {
+            self.output_check
+                .verify(pages.scanned.iter().map(String::as_str));
+        }
         rebuild.diagnostics = self.diagnostics();
         Ok(rebuild)
+    }
+
+    /// Brings the output check's files up to date after files or pages came or went: the
+    /// published pages' outputs, every other file, the generated and redirect pages and the
+    /// stylesheets read again.
+    fn refresh_output_files(&mut self, highlighter: &Highlighter) -> Result<()> {
+        let mut check = self.site.output_check();
+        let published: std::collections::HashSet<String> = self
+            .site
+            .published()
+            .map(|p| links::output_file_for_url(&p.url))
+            .collect();
+        for (file, scanned) in std::mem::take(&mut self.output_check).into_pages() {
+            if matches!(scanned.owner, crate::output_links::Owner::Page(_))
+                && published.contains(&file)
+            {
+                check.insert_page(file, scanned);
+            }
+        }
+        self.site
+            .scan_generated(&mut check, &self.renderer, &self.derived, highlighter)?;
+        self.output_check = check;
+        Ok(())
     }
 
     /// The changes with those to content templating's files turned into the pages to parse
@@ -724,10 +796,27 @@ impl Session {
                     .flat_map(|c| c.diagnostics.iter().cloned()),
             )
             .chain(self.render_errors.values().cloned())
+            .chain(self.output_diagnostics())
             .collect();
         diagnostic::sort(&mut all);
         all.dedup();
         all
+    }
+}
+
+impl Session {
+    /// The broken URLs of the written output, blamed where they were written.
+    fn output_diagnostics(&self) -> Vec<Diagnostic> {
+        if self.output_check.is_clean() {
+            return Vec::new();
+        }
+        let hrefs_of = |source: &str| self.checks.get(source).map(|c| c.hrefs.as_slice());
+        self.output_check.report(&crate::output_links::Blame {
+            templates: &self.site.theme.templates,
+            site: &self.site,
+            hrefs: &hrefs_of,
+            severity: self.site.config.broken_links,
+        })
     }
 }
 
@@ -739,6 +828,8 @@ struct Rendered {
     error: Option<Diagnostic>,
     /// Its output file, when the bytes changed.
     written: Option<String>,
+    /// Its output file, read for the output check.
+    scanned: Option<(String, crate::output_links::Scanned)>,
 }
 
 /// What the navigation reads from a page.

@@ -60,14 +60,15 @@ fn local_images_get_their_size_and_all_but_the_first_load_lazily() {
         .map(|(at, _)| &html[at..at + html[at..].find('>').unwrap() + 1])
         .filter(|tag| !tag.contains("brand__mark"))
         .collect();
+    // Raw HTML's URLs are rewritten to their final URL (with the base path) like Markdown's.
     assert_eq!(
         images,
         [
             r#"<img src="/docs/elements/box/img/console.png" alt="The console" width="640" height="400">"#,
             r#"<img src="/docs/elements/shared/flow.svg" alt="Flow" title="The flow" width="760" height="300" loading="lazy">"#,
-            r#"<img src="img/console.png" width="320" alt="Small" height="200" loading="lazy">"#,
-            r#"<img src="img/my%20form.png" alt="Form" width="300" height="150" loading="lazy">"#,
-            r#"<img src="/images/logo.svg" alt="" class="logo" width="48" height="48" loading="lazy"/>"#,
+            r#"<img src="/docs/elements/box/img/console.png" width="320" alt="Small" height="200" loading="lazy">"#,
+            r#"<img src="/docs/elements/box/img/my%20form.png" alt="Form" width="300" height="150" loading="lazy">"#,
+            r#"<img src="/docs/images/logo.svg" alt="" class="logo" width="48" height="48" loading="lazy"/>"#,
             r#"<img src="https://cdn.example.com/x.png" alt="Remote" loading="lazy">"#,
         ]
     );

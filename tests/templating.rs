@@ -428,6 +428,8 @@ fn a_page_without_braces_is_left_to_markdown() {
 fn jekyll_url_filters_and_jsonify() {
     let built = site()
         .file("data/box.yml", "b: 2\na: 1\n")
+        // The link below is checked like any other: its page must exist.
+        .page("elements.md", "# Elements\n")
         .page(
             "x.md",
             "<a href=\"{{ '/elements.html' | relative_url }}\">x</a> {{ 'guides/' | absolute_url }}\n\n`{{ site.data.box | jsonify }}`\n",

@@ -31,7 +31,12 @@ impl Site {
                     let name = link.dest.split('#').next().unwrap_or("");
                     titles.insert(name.trim().to_lowercase());
                 }
-                match self.index.resolve(&page.source, link.kind, &link.dest) {
+                let resolved = match link.html {
+                    // Raw HTML is read as the browser reads it.
+                    Some(_) => self.index.resolve_html(&page.source, link.kind, &link.dest),
+                    None => self.index.resolve(&page.source, link.kind, &link.dest),
+                };
+                match resolved {
                     Ok(resolved) => {
                         targets.insert(resolved.target().to_string());
                         if let Some(old) = &resolved.redirect {
@@ -153,7 +158,9 @@ fn link_diagnostic(
     let mut d =
         Diagnostic::error("broken-link", file, failure.message).with_suggestion(failure.suggestion);
     d.severity = severity;
-    if link.kind != LinkKind::Title && !link.text.is_empty() {
+    if let Some(attr) = link.html {
+        d = d.with_note(format!("in raw HTML: <{attr}>"));
+    } else if link.kind != LinkKind::Title && !link.text.is_empty() {
         let what = if link.kind == LinkKind::Image {
             "alt text"
         } else {

@@ -126,6 +126,7 @@ mod generated;
 mod images;
 mod sections;
 mod site;
+mod verify;
 
 pub(crate) use check::PageCheck;
 pub(crate) use context::{Derived, find_elements_index};
@@ -192,12 +193,16 @@ impl Site {
             Some(path) if !has_errors => Some(OutputDir::stage(path, &self.config.root)?),
             _ => None,
         };
-        let rendered: Vec<Result<Option<Diagnostic>>> = pages
+        type Outcome = (
+            Option<Diagnostic>,
+            Option<(String, crate::output_links::Scanned)>,
+        );
+        let rendered: Vec<Result<Outcome>> = pages
             .par_iter()
             .zip(hrefs.par_iter())
             .map(|(page, hrefs)| {
                 if !renderer.has_layout(page.layout()) {
-                    return Ok(None);
+                    return Ok((None, None));
                 }
                 let context = self.page_context(page, hrefs, &derived, highlighter);
                 match renderer.render(page.layout(), &context, &page.file()) {
@@ -205,16 +210,23 @@ impl Site {
                         if let Some(out) = &out {
                             out.write(&links::output_file_for_url(&page.url), html.as_bytes())?;
                         }
-                        Ok(None)
+                        // Read for the output check while the page is at hand.
+                        let scanned = self.scan_page(page, &html, &context.page.body, hrefs);
+                        Ok((None, Some(scanned)))
                     }
-                    Err(d) => Ok(Some(d)),
+                    Err(d) => Ok((Some(d), None)),
                 }
             })
             .collect();
+        let mut output_check = self.output_check();
         let mut template_errors: HashMap<(String, u32, u32, String), (Diagnostic, usize)> =
             HashMap::new();
         for result in rendered {
-            if let Some(d) = result? {
+            let (error, scanned) = result?;
+            if let Some((file, scanned)) = scanned {
+                output_check.insert_page(file, scanned);
+            }
+            if let Some(d) = error {
                 // A broken layout fails every page that uses it: say so once.
                 template_errors
                     .entry((d.file.clone(), d.line, d.column, d.message.clone()))
@@ -229,6 +241,23 @@ impl Site {
                 .1 += 1;
         }
         watch.lap("render");
+        self.scan_generated(&mut output_check, &renderer, &derived, highlighter)?;
+        output_check.verify_all();
+        if !output_check.is_clean() {
+            let sources: HashMap<&str, &[String]> = pages
+                .iter()
+                .zip(&hrefs)
+                .map(|(p, h)| (p.source.as_str(), h.as_slice()))
+                .collect();
+            let hrefs_of = |source: &str| sources.get(source).copied();
+            diagnostics.extend(output_check.report(&crate::output_links::Blame {
+                templates: &self.theme.templates,
+                site: self,
+                hrefs: &hrefs_of,
+                severity: self.config.broken_links,
+            }));
+        }
+        watch.lap("verify");
         for (_, (mut d, count)) in template_errors {
             if count > 1 {
                 d = d.with_note(format!("and {} other pages", count - 1));

@@ -109,6 +109,7 @@ impl Site {
         for page in &self.pages {
             index.insert_page(page.indexed(nav.element_dir(&page.source)));
         }
+        index.set_template_anchors(crate::output_links::template_anchors(&self.theme.templates));
         for (path, origin) in self.output_files() {
             if let FileOrigin::Redirect(redirect) = origin {
                 redirect.register(&mut index);

@@ -11,7 +11,8 @@ mod paths;
 
 use paths::*;
 pub use paths::{
-    fragment_of, is_external, output_file_for_url, relative_path, url_dir, url_for_source,
+    fragment_of, is_external, join_clamped, output_file_for_url, percent_decode, relative_path,
+    url_dir, url_for_source,
 };
 
 /// What the index knows about one page.
@@ -88,6 +89,8 @@ pub struct LinkIndex {
     files: BTreeSet<String>,
     /// Old site paths of pages (`redirect_from`) → their sources.
     redirects: HashMap<String, String>,
+    /// Ids that the site's templates write as literals (`<main id="main">`).
+    template_anchors: HashSet<String>,
 }
 
 impl LinkIndex {
@@ -145,6 +148,11 @@ impl LinkIndex {
         self.redirects.insert(site_path, source);
     }
 
+    /// Sets the ids the templates write into pages (they count as anchors of every page).
+    pub fn set_template_anchors(&mut self, anchors: HashSet<String>) {
+        self.template_anchors = anchors;
+    }
+
     /// Forgets every redirect (before registering the current ones again).
     pub fn clear_redirects(&mut self) {
         self.redirects.clear();
@@ -165,6 +173,22 @@ impl LinkIndex {
 
     /// Resolves `dest`, written in the page `from` (a source path), to the URL it must become.
     pub fn resolve(&self, from: &str, kind: LinkKind, dest: &str) -> Result<Resolved, Broken> {
+        self.resolve_with(from, kind, dest, false)
+    }
+
+    /// `resolve` for a URL written in raw HTML, read as a browser reads it (RFC 3986): `..`
+    /// above the site's root stays at the root, so `/../img/x.png` is `/img/x.png`.
+    pub fn resolve_html(&self, from: &str, kind: LinkKind, dest: &str) -> Result<Resolved, Broken> {
+        self.resolve_with(from, kind, dest, true)
+    }
+
+    fn resolve_with(
+        &self,
+        from: &str,
+        kind: LinkKind,
+        dest: &str,
+        browser: bool,
+    ) -> Result<Resolved, Broken> {
         let dest = dest.trim();
         if dest.is_empty() {
             return Err(Broken::new("empty link target".into()));
@@ -199,6 +223,16 @@ impl LinkIndex {
         let style = PathStyle::of(&path);
         let candidates: Vec<String> = match style {
             PathStyle::Content => vec![format!("/{}", path.trim_start_matches("@/"))],
+            PathStyle::Absolute if browser && has_dot_segments(&path) => {
+                let path = join_clamped("/", &path);
+                let mut c = Vec::new();
+                if let Some(stripped) = strip_base(&path, &self.base_path) {
+                    c.push(stripped);
+                }
+                c.push(path);
+                c
+            }
+            PathStyle::Relative if browser => vec![join_clamped(url_dir(&from_url), &path)],
             PathStyle::Absolute => {
                 let mut c = Vec::new();
                 if let Some(stripped) = strip_base(&path, &self.base_path) {
@@ -390,7 +424,12 @@ impl LinkIndex {
         let Some(page) = self.pages.get(source) else {
             return Ok(());
         };
-        if page.anchors.contains(&fragment) {
+        // `#top` needs no element (browsers scroll to the top); template ids are on every page
+        // (the rendered output's check sees whether this page's layout really writes one).
+        if page.anchors.contains(&fragment)
+            || self.template_anchors.contains(&fragment)
+            || fragment.eq_ignore_ascii_case("top")
+        {
             return Ok(());
         }
         let suggestion = closest(&fragment, page.anchors.iter().map(String::as_str)).map(|a| {

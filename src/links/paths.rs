@@ -123,6 +123,34 @@ pub(super) fn join(dir: &str, relative: &str) -> Option<String> {
     Some(joined)
 }
 
+/// Joins a relative path to a folder as a browser does (RFC 3986 remove_dot_segments): `..` at
+/// the root stays at the root. An absolute `relative` starts from the root.
+pub fn join_clamped(dir: &str, relative: &str) -> String {
+    let dir = if relative.starts_with('/') { "/" } else { dir };
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    let segments: Vec<&str> = relative.split('/').collect();
+    for segment in &segments {
+        match *segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    let ends_as_folder = matches!(segments.last(), Some(&"") | Some(&".") | Some(&".."));
+    let mut joined = format!("/{}", parts.join("/"));
+    if ends_as_folder && !joined.ends_with('/') {
+        joined.push('/');
+    }
+    joined
+}
+
+/// Whether a path has `.` or `..` segments.
+pub(super) fn has_dot_segments(path: &str) -> bool {
+    path.split('/').any(|s| s == "." || s == "..")
+}
+
 /// The relative path from folder `from_dir` (`/a/b/`) to site path `to` (`/a/c/d.html` →
 /// `../c/d.html`).
 pub fn relative_path(from_dir: &str, to: &str) -> String {
@@ -156,7 +184,7 @@ pub(super) fn encode_path(path: &str) -> String {
     out
 }
 
-pub(super) fn percent_decode(text: &str) -> String {
+pub fn percent_decode(text: &str) -> String {
     if !text.contains('%') {
         return text.to_string();
     }
