@@ -220,23 +220,8 @@ fn default_dest(src: &Path) -> PathBuf {
 /// SRC is never written: DEST must not be SRC or inside it, nor hold it.
 fn refuse_overlap(src: &Path, dest: &Path) -> Result<()> {
     let src = fs::canonicalize(src)?;
-    let dest_abs = std::path::absolute(dest).map_err(|e| Error::io(dest, e))?;
-    // The nearest existing folder of DEST, resolved, with the rest appended.
-    let mut existing = dest_abs.as_path();
-    let mut rest = Vec::new();
-    while !existing.exists() {
-        match (existing.parent(), existing.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name.to_os_string());
-                existing = parent;
-            }
-            _ => break,
-        }
-    }
-    let mut resolved = fs::canonicalize(existing)?;
-    for name in rest.iter().rev() {
-        resolved.push(name);
-    }
+    // DEST may not exist yet: resolve its nearest existing folder, then the rest.
+    let resolved = crate::output::absolute(dest)?;
     if resolved.starts_with(&src) {
         return Err(Error::Usage(format!(
             "{} is inside the Jekyll site {}: docgen import never writes into the site it reads — choose a DEST outside it",

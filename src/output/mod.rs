@@ -617,7 +617,7 @@ fn same_file_content(existing: &Path, source: &Path) -> Result<bool> {
 }
 
 /// `path` made absolute without requiring it to exist (its existing ancestor is canonicalized).
-fn absolute(path: &Path) -> Result<PathBuf> {
+pub(crate) fn absolute(path: &Path) -> Result<PathBuf> {
     let path = if path.is_absolute() {
         path.to_path_buf()
     } else {
