@@ -686,10 +686,7 @@ mod tests {
         assert_eq!(p.source_offset(p.text.find("%}").unwrap()), Some(17));
         assert_eq!(
             p.pieces,
-            [
-                Piece { src: 10, len: 2 },
-                Piece { src: 19, len: 5 }
-            ]
+            [Piece { src: 10, len: 2 }, Piece { src: 19, len: 5 }]
         );
     }
 
