@@ -163,7 +163,10 @@ impl Session {
             matches!(c, Change::ContentFile(p) if self.site.page(p).is_some()
                 || source::is_html_page(&self.site.config.content_dir(), p))
         });
-        let mut rebuild = if changes.contains(&Change::Config) || html_page {
+        // A theme change re-renders the pages as loaded: mixed with other changes (which the
+        // watcher folds into `Config`, but any caller may pass), the site is loaded again too.
+        let theme_and_more = changes.contains(&Change::Theme) && changes.len() > 1;
+        let mut rebuild = if changes.contains(&Change::Config) || html_page || theme_and_more {
             let config = Config::load(&self.root, &self.overrides)?;
             self.site = Site::load(config)?;
             self.reload_templates();
@@ -235,6 +238,8 @@ impl Session {
         let results: Vec<Result<Rendered>> = sources
             .par_iter()
             .filter_map(|source| site.page(source))
+            // A page that just became a draft may still be listed by its element's old guides.
+            .filter(|page| site.is_published(&page.source))
             .map(|page| {
                 let check = site.check_page(page, renderer);
                 let mut error = None;
@@ -359,6 +364,9 @@ impl Session {
                         }
                     }
                     if !self.site.is_published(source) {
+                        // A draft is neither checked nor rendered: its problems go with it.
+                        self.checks.remove(source);
+                        self.render_errors.remove(source);
                         let file = links::output_file_for_url(&url_for_source(source));
                         // A file that collided with the page gets its output folder slot back.
                         if let Some(origin) = self.site.output_files().remove(&file) {
