@@ -166,25 +166,63 @@ impl Session {
         // A theme change re-renders the pages as loaded: mixed with other changes (which the
         // watcher folds into `Config`, but any caller may pass), the site is loaded again too.
         let theme_and_more = changes.contains(&Change::Theme) && changes.len() > 1;
-        let mut rebuild = if changes.contains(&Change::Config) || html_page || theme_and_more {
-            let config = Config::load(&self.root, &self.overrides)?;
-            self.site = Site::load(config)?;
-            self.reload_templates();
-            self.render_all(highlighter)?
-        } else if changes.contains(&Change::Theme) {
-            self.site.theme = Theme::load(&self.site.config)?;
-            self.site
-                .index
-                .set_template_anchors(crate::output_links::template_anchors(
-                    &self.site.theme.templates,
-                ));
-            self.reload_templates();
-            self.render_all(highlighter)?
-        } else {
-            self.apply_content(changes, highlighter)?
-        };
+        // A symlink is followed only inside the site: whether one is, or a path below one,
+        // is the listing's to say, so a change that touches one (or a path the listing
+        // refused) loads the site again.
+        let symlink = changes.iter().any(|c| self.touches_symlink(c));
+        let mut rebuild =
+            if changes.contains(&Change::Config) || html_page || theme_and_more || symlink {
+                let config = Config::load(&self.root, &self.overrides)?;
+                self.site = Site::load(config)?;
+                self.reload_templates();
+                self.render_all(highlighter)?
+            } else if changes.contains(&Change::Theme) {
+                self.site.theme = Theme::load(&self.site.config)?;
+                self.site
+                    .index
+                    .set_template_anchors(crate::output_links::template_anchors(
+                        &self.site.theme.templates,
+                    ));
+                self.reload_templates();
+                self.render_all(highlighter)?
+            } else {
+                self.apply_content(changes, highlighter)?
+            };
         rebuild.elapsed = started.elapsed();
         Ok(rebuild)
+    }
+
+    /// Whether `change` is to a path of `content/` or `static/` that is, or lies below, a
+    /// symlink, or that the listing reported (a link not followed, now changed or gone).
+    fn touches_symlink(&self, change: &Change) -> bool {
+        let config = &self.site.config;
+        let (dir, path) = match change {
+            Change::Page(p) | Change::ContentFile(p) => (config.content_dir(), p),
+            Change::StaticFile(p) => (config.static_dir(), p),
+            _ => return false,
+        };
+        let shown = source::relative(&config.root, &dir.join(path));
+        if self
+            .site
+            .listing
+            .iter()
+            .any(|d| shown == d.file || shown.starts_with(&format!("{}/", d.file)))
+        {
+            return true;
+        }
+        let mut at = dir.join(path);
+        while at != dir {
+            if at
+                .symlink_metadata()
+                .is_ok_and(|m| m.file_type().is_symlink())
+            {
+                return true;
+            }
+            if !at.pop() {
+                break;
+            }
+        }
+        false
     }
 
     fn reload_templates(&mut self) {
@@ -809,6 +847,8 @@ impl Session {
                     .iter()
                     .flat_map(|t| t.diagnostics.iter().cloned()),
             )
+            .chain(self.site.listing.iter().cloned())
+            .chain(self.site.theme.diagnostics.iter().cloned())
             .chain(self.collisions.iter().cloned())
             .chain(self.global.iter().cloned())
             .chain(

@@ -618,7 +618,6 @@ fn a_template_and_a_page_changed_in_one_burst_are_both_applied() {
 
 #[cfg(unix)]
 #[test]
-#[ignore = "drift: the session neither reports a symlink out of the site nor skips one added while serving (#12 engine)"]
 fn a_symlink_out_of_the_site_is_never_published_by_the_session() {
     // Anyone can put `static/passwd -> /etc/passwd` in a pull request: `build` warns and skips
     // it, and so must the preview, whether the link was there at the start or came later.
