@@ -304,7 +304,7 @@ impl JekyllConfig {
         let mut merged = Map::new();
         let mut winner: Option<&FrontDefault> = None;
         for set in &self.defaults {
-            if !set.kind.as_deref().is_none_or(|k| k == "pages") || !scope_matches(&set.path, rel) {
+            if set.kind.as_deref().is_some_and(|k| k != "pages") || !scope_matches(&set.path, rel) {
                 continue;
             }
             let precedes = winner.is_none_or(|old| match set.path.len().cmp(&old.path.len()) {
