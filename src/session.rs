@@ -20,7 +20,9 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::build::{Derived, ELEMENTS_NAV, HOME, NOT_FOUND, PageCheck, SITEMAP, Site};
+pub use crate::change::Change;
 use crate::config::{Config, Overrides};
+use crate::deps::{self, Reach};
 use crate::diagnostic::{self, Diagnostic};
 use crate::error::Result;
 use crate::highlight::Highlighter;
@@ -31,25 +33,6 @@ use crate::render::Renderer;
 use crate::source;
 use crate::templating::{self, Templating};
 use crate::theme::Theme;
-
-/// One thing that changed on disk, as the watcher reports it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Change {
-    /// A Markdown file below `content/` was created, modified or deleted (path below `content/`).
-    Page(String),
-    /// Another file below `content/` (path below `content/`).
-    ContentFile(String),
-    /// A file below `static/` (path below `static/`).
-    StaticFile(String),
-    /// A file of content templating: below `includes/` or `data/` (its path from the site
-    /// root: `includes/note.html`, `data/glossary.yml`). A file below a folder named
-    /// `includes` inside `content/` may come as `Page` or `ContentFile`: it is treated as this.
-    Templating(String),
-    /// A template or theme file.
-    Theme,
-    /// `docgen.toml`.
-    Config,
-}
 
 /// What one rebuild did.
 #[derive(Debug, Clone, Default)]
@@ -153,28 +136,36 @@ impl Session {
     /// Applies what changed on disk and re-renders what depends on it.
     pub fn apply(&mut self, changes: &[Change], highlighter: &Highlighter) -> Result<Rebuild> {
         let started = Instant::now();
-        // An `.html` file of content/ is a page or a file by its first line, which an edit can
-        // change: when it is or was a page, the site is loaded again.
-        let html_page = changes.iter().any(|c| {
-            matches!(c, Change::ContentFile(p) if self.site.page(p).is_some()
-                || source::is_html_page(&self.site.config.content_dir(), p))
-        });
-        let mut rebuild = if changes.contains(&Change::Config) || html_page {
-            let config = Config::load(&self.root, &self.overrides)?;
-            self.site = Site::load(config)?;
-            self.reload_templates();
-            self.render_all(highlighter)?
-        } else if changes.contains(&Change::Theme) {
-            self.site.theme = Theme::load(&self.site.config)?;
-            self.site
-                .index
-                .set_template_anchors(crate::output_links::template_anchors(
-                    &self.site.theme.templates,
-                ));
-            self.reload_templates();
-            self.render_all(highlighter)?
-        } else {
-            self.apply_content(changes, highlighter)?
+        // The furthest any change reaches decides the rebuild.
+        let reach = changes
+            .iter()
+            .map(|change| {
+                // An `.html` file of content/ is a page or a file by its first line, which an
+                // edit can change.
+                let html_page = matches!(change, Change::ContentFile(p) if self.site.page(p).is_some()
+                    || source::is_html_page(&self.site.config.content_dir(), p));
+                deps::reach(change, html_page)
+            })
+            .max()
+            .unwrap_or(Reach::Content);
+        let mut rebuild = match reach {
+            Reach::Site => {
+                let config = Config::load(&self.root, &self.overrides)?;
+                self.site = Site::load(config)?;
+                self.reload_templates();
+                self.render_all(highlighter)?
+            }
+            Reach::Theme => {
+                self.site.theme = Theme::load(&self.site.config)?;
+                self.site
+                    .index
+                    .set_template_anchors(crate::output_links::template_anchors(
+                        &self.site.theme.templates,
+                    ));
+                self.reload_templates();
+                self.render_all(highlighter)?
+            }
+            Reach::Content => self.apply_content(changes, highlighter)?,
         };
         rebuild.elapsed = started.elapsed();
         Ok(rebuild)
@@ -307,36 +298,27 @@ impl Session {
                 Change::Page(source) => {
                     let old = self.site.take_page(source);
                     let new = self.site.read_page(source)?;
-                    let (old_key, new_key) = (old.as_ref().map(nav_key), new.as_ref().map(nav_key));
-                    if old_key != new_key {
+                    let effects = deps::page(old.as_ref(), new.as_ref());
+                    if effects.navigation {
                         nav_dirs.insert(page_dir(source).to_string());
                     }
-                    let index_key = |p: &Page| {
-                        (
-                            p.front.layout.clone(),
-                            p.front.breadcrumbs.clone(),
-                            p.front.draft,
-                        )
-                    };
-                    elements_index_inputs |=
-                        old.as_ref().map(index_key) != new.as_ref().map(index_key);
-                    files_changed |= old.is_none()
-                        || new.is_none()
-                        || old.as_ref().map(|p| (p.front.sitemap, p.front.draft))
-                            != new.as_ref().map(|p| (p.front.sitemap, p.front.draft));
-                    if old.as_ref().map(identity) != new.as_ref().map(identity) {
+                    elements_index_inputs |= effects.elements_index;
+                    files_changed |= effects.file_plan;
+                    if effects.linking_pages {
                         recheck.extend(self.dependents(source, old.as_ref(), new.as_ref()));
                     }
-                    search_pages.insert(source.clone());
-                    for page in [&old, &new].into_iter().flatten() {
-                        if !page.front.redirect_from.is_empty() {
-                            old_redirects.get_or_insert_default().extend(
-                                page.front
-                                    .redirect_from
-                                    .iter()
-                                    .filter_map(|from| crate::redirect::output_file(from).ok()),
-                            );
-                        }
+                    if effects.search {
+                        search_pages.insert(source.clone());
+                    }
+                    if effects.redirects {
+                        // The redirect pages both versions claimed: those no page claims now
+                        // are removed.
+                        let claimed = [&old, &new]
+                            .into_iter()
+                            .flatten()
+                            .flat_map(|page| &page.front.redirect_from)
+                            .filter_map(|from| crate::redirect::output_file(from).ok());
+                        old_redirects.get_or_insert_default().extend(claimed);
                     }
                     self.site.index.remove_page(source);
                     match new {
@@ -407,13 +389,12 @@ impl Session {
                     if written == Written::Changed {
                         rebuild.written.push(path.clone());
                     }
-                    // Image sizes are read when pages render: a changed image re-renders the
-                    // pages that show it.
-                    if crate::images::is_image(path) {
+                    let effects = deps::file(path, known.is_ok(), exists);
+                    if effects.image_pages {
                         let href = format!("{}{site_path}", self.site.config.base_path);
                         render.extend(self.pages_targeting(|t| t == href));
                     }
-                    if exists != known.is_ok() {
+                    if effects.presence {
                         files_changed = true;
                         let href = format!("{}{site_path}", self.site.config.base_path);
                         recheck.extend(self.broken_pages());
@@ -830,29 +811,6 @@ struct Rendered {
     written: Option<String>,
     /// Its output file, read for the output check.
     scanned: Option<(String, crate::output_links::Scanned)>,
-}
-
-/// What the navigation reads from a page.
-fn nav_key(page: &Page) -> impl PartialEq + use<> {
-    let f = &page.front;
-    (
-        page.title.clone(),
-        f.heading.clone(),
-        f.element_id.clone(),
-        f.order,
-        f.draft,
-        f.logo.clone(),
-        f.description.clone(),
-        f.breadcrumbs.clone(),
-        f.layout.clone(),
-    )
-}
-
-/// What links to a page can depend on.
-fn identity(page: &Page) -> impl PartialEq + use<> {
-    let mut anchors: Vec<String> = page.doc.anchor_ids().map(str::to_string).collect();
-    anchors.sort();
-    (page.title.clone(), page.front.draft, anchors)
 }
 
 fn page_dir(source: &str) -> &str {
