@@ -175,33 +175,29 @@ fn anchors(page: &Page) -> Vec<&str> {
 fn front_matter(old: &FrontMatter, new: &FrontMatter, has_redirects: bool) -> Effects {
     let FrontMatter {
         heading,
-        seo,
-        title,
+        // Only the page itself shows these: `<title>`, the parent crumb's label, the template
+        // context, whether its body is expanded, and where its diagnostics point.
+        seo: _,
+        parent: _,
+        extra: _,
+        templating: _,
+        lines: _,
+        // Read through `Page::title` (see `edited`).
+        title: _,
+        // `published: false` sets `draft`, whose change is what matters (below).
+        unpublished: _,
         description,
         layout,
         breadcrumbs,
-        parent,
         element_id,
         order,
         sitemap,
         search,
         draft,
-        unpublished,
         logo,
-        templating,
         redirect_from,
-        extra,
-        lines,
     } = old;
     let mut effects = Effects::default();
-    // Only the page itself shows these: `<title>`, the parent crumb's label, the template
-    // context, whether its body is expanded, and where its diagnostics point.
-    let _ = (seo == &new.seo, parent == &new.parent, extra == &new.extra);
-    let _ = (templating == &new.templating, lines == &new.lines);
-    // `published: false` sets `draft`, whose change is what matters (below).
-    let _ = unpublished == &new.unpublished;
-    // The front-matter title is read through `Page::title` (see `edited`).
-    let _ = title == &new.title;
     if heading != &new.heading || element_id != &new.element_id || order != &new.order {
         // The element's name, id and the guides' order: its sidebar and the element list;
         // the heading is searched in every guide's entry.
@@ -297,7 +293,7 @@ mod tests {
 
     #[test]
     fn each_front_matter_field_has_its_effects() {
-        let all = vec![
+        let all = [
             "navigation",
             "linking_pages",
             "file_plan",
