@@ -102,7 +102,10 @@ impl Session {
         let started = Instant::now();
         let config = Config::load(root, &overrides)?;
         let site = Site::load(config)?;
-        let out = OutputDir::open(output, root)?;
+        // The first build is written like `build`'s, into a staging folder swapped in whole
+        // (`go_live`): plain writes instead of a temp file and a rename per file, and a reader
+        // of the folder sees the previous site or this one.
+        let out = OutputDir::stage(output, root)?;
         let (renderer, template_diagnostics) = Renderer::new(&site.theme.templates);
         let mut session = Session {
             root: root.to_path_buf(),
@@ -120,6 +123,12 @@ impl Session {
             out,
         };
         let mut rebuild = session.render_all(highlighter)?;
+        let mut notes = Vec::new();
+        session.out.go_live(&mut notes)?;
+        if !notes.is_empty() {
+            rebuild.diagnostics.extend(notes);
+            diagnostic::sort(&mut rebuild.diagnostics);
+        }
         rebuild.elapsed = started.elapsed();
         Ok((session, rebuild))
     }
