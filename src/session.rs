@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::build::{Derived, ELEMENTS_NAV, HOME, NOT_FOUND, PageCheck, SITEMAP, Site};
+use crate::build::{Derived, ELEMENTS_NAV, HOME, NOT_FOUND, PageCheck, RenderWith, SITEMAP, Site};
 pub use crate::change::Change;
 use crate::config::{Config, Overrides};
 use crate::deps::{self, Reach};
@@ -80,8 +80,10 @@ pub struct Session {
     /// Why the pages docgen generates (404, the home page) fail to render, as `build` checks
     /// them; recomputed when what they show (the site data, which of them are made) may change.
     generated_errors: Vec<Diagnostic>,
-    /// Problems of the templates and of the derived site data.
-    global: Vec<Diagnostic>,
+    /// Problems of the templates.
+    template_diagnostics: Vec<Diagnostic>,
+    /// Problems found deriving the site data (`Derived::new`).
+    derived_diagnostics: Vec<Diagnostic>,
     /// Output files claimed by two sources; recomputed when files come or go.
     collisions: Vec<Diagnostic>,
     /// Each published page's search record, by source, so an edit re-reads only the pages it
@@ -109,17 +111,19 @@ impl Session {
         // (`go_live`): plain writes instead of a temp file and a rename per file, and a reader
         // of the folder sees the previous site or this one.
         let out = OutputDir::stage(output, root)?;
-        let (renderer, template_diagnostics) = Renderer::new(&site.theme.templates);
+        let (mut renderer, template_diagnostics) = Renderer::new(&site.theme.templates);
+        let (derived, derived_diagnostics) = derive(&site, &mut renderer);
         let mut session = Session {
             root: root.to_path_buf(),
             overrides,
             site,
             renderer,
-            derived: Derived::empty(),
+            derived,
             checks: HashMap::new(),
             render_errors: HashMap::new(),
             generated_errors: Vec::new(),
-            global: template_diagnostics,
+            template_diagnostics,
+            derived_diagnostics,
             collisions: Vec::new(),
             search: BTreeMap::new(),
             search_files: BTreeSet::new(),
@@ -187,18 +191,13 @@ impl Session {
     fn reload_templates(&mut self) {
         let (renderer, diagnostics) = Renderer::new(&self.site.theme.templates);
         self.renderer = renderer;
-        self.global = diagnostics;
+        self.template_diagnostics = diagnostics;
+        (self.derived, self.derived_diagnostics) = derive(&self.site, &mut self.renderer);
     }
 
     /// Checks and renders every page and writes every file.
     fn render_all(&mut self, highlighter: &Highlighter) -> Result<Rebuild> {
         self.out.start_full();
-        let mut derived_diagnostics = Vec::new();
-        self.derived = Derived::new(&self.site, &mut derived_diagnostics);
-        self.global.retain(|d| d.code == "template");
-        self.global.extend(derived_diagnostics);
-        self.renderer
-            .set_site(&self.derived.site, &self.derived.summaries);
         let sources: Vec<String> = self.site.published().map(|p| p.source.clone()).collect();
         self.checks.clear();
         self.render_errors.clear();
@@ -229,51 +228,24 @@ impl Session {
     /// Checks, renders and writes the given published pages (in parallel).
     fn render_pages(&mut self, sources: &[String], highlighter: &Highlighter) -> Result<Rebuild> {
         let site = &self.site;
-        let renderer = &self.renderer;
-        let derived = &self.derived;
-        let out = &self.out;
-        let results: Vec<Result<Rendered>> = sources
+        let pages: Vec<&Page> = sources.iter().filter_map(|s| site.page(s)).collect();
+        let checks: Vec<PageCheck> = pages
             .par_iter()
-            .filter_map(|source| site.page(source))
-            .map(|page| {
-                let check = site.check_page(page, renderer);
-                let mut error = None;
-                let mut written = None;
-                let mut scanned = None;
-                if renderer.has_layout(page.layout()) {
-                    let context = site.page_context(page, &check.hrefs, derived, highlighter);
-                    match renderer.render(page.layout(), &context, &page.file()) {
-                        Ok(html) => {
-                            let file = links::output_file_for_url(&page.url);
-                            if out.write(&file, html.as_bytes())? == Written::Changed {
-                                written = Some(file);
-                            }
-                            scanned =
-                                Some(site.scan_page(page, &html, &context.page.body, &check.hrefs));
-                        }
-                        Err(d) => error = Some(d),
-                    }
-                }
-                Ok(Rendered {
-                    source: page.source.clone(),
-                    check,
-                    error,
-                    written,
-                    scanned,
-                })
-            })
+            .map(|page| site.check_page(page, &self.renderer))
             .collect();
+        let with = RenderWith {
+            renderer: &self.renderer,
+            derived: &self.derived,
+            highlighter,
+            out: Some(&self.out),
+        };
+        let both: Vec<(&Page, &PageCheck)> = pages.iter().copied().zip(&checks).collect();
+        let rendered = site.render_pages(&both, &with)?;
+        let sources: Vec<String> = pages.iter().map(|p| p.source.clone()).collect();
         let mut rebuild = Rebuild::default();
-        for result in results {
-            let Rendered {
-                source,
-                check,
-                error,
-                written,
-                scanned,
-            } = result?;
+        for ((source, check), page) in sources.into_iter().zip(checks).zip(rendered) {
             rebuild.rendered += 1;
-            match scanned {
+            match page.scanned {
                 Some((file, scanned)) => {
                     rebuild.ids_changed |= self.output_check.insert_page(file.clone(), scanned);
                     rebuild.scanned.push(file);
@@ -284,9 +256,9 @@ impl Session {
                     rebuild.ids_changed |= self.output_check.remove_file(&file);
                 }
             }
-            rebuild.written.extend(written);
+            rebuild.written.extend(page.written);
             self.checks.insert(source.clone(), check);
-            match error {
+            match page.error {
                 Some(d) => self.render_errors.insert(source, d),
                 None => self.render_errors.remove(&source),
             };
@@ -689,8 +661,7 @@ impl Session {
             let site_changed = derived.site != self.derived.site;
             let list_changed = derived.summaries != self.derived.summaries;
             self.derived = derived;
-            self.global.retain(|d| d.code == "template");
-            self.global.extend(derived_diagnostics);
+            self.derived_diagnostics = derived_diagnostics;
             self.renderer
                 .set_site(&self.derived.site, &self.derived.summaries);
             if site_changed {
@@ -792,7 +763,8 @@ impl Session {
                     .flat_map(|t| t.diagnostics.iter().cloned()),
             )
             .chain(self.collisions.iter().cloned())
-            .chain(self.global.iter().cloned())
+            .chain(self.template_diagnostics.iter().cloned())
+            .chain(self.derived_diagnostics.iter().cloned())
             .chain(
                 self.checks
                     .values()
@@ -836,40 +808,14 @@ impl Session {
     }
 }
 
-/// The outcome of rendering one page.
-struct Rendered {
-    source: String,
-    check: PageCheck,
-    /// Why its layout failed.
-    error: Option<Diagnostic>,
-    /// Its output file, when the bytes changed.
-    written: Option<String>,
-    /// Its output file, read for the output check.
-    scanned: Option<(String, crate::output_links::Scanned)>,
-}
-
 fn page_dir(source: &str) -> &str {
     source.rsplit_once('/').map_or("", |(dir, _)| dir)
 }
 
-impl Derived {
-    /// Placeholder until the first full render computes the real values.
-    fn empty() -> Derived {
-        Derived {
-            site: crate::render::SiteContext {
-                title: String::new(),
-                base_url: None,
-                base_path: String::new(),
-                home_url: "/".into(),
-                elements_url: None,
-                elements_nav_url: String::new(),
-                search_url: None,
-                extra: serde_json::Map::new(),
-                generator: String::new(),
-                nav: Vec::new(),
-            },
-            summaries: Vec::new(),
-            elements: HashMap::new(),
-        }
-    }
+/// The site data every page shares, and the problems found making it, handed to the templates.
+fn derive(site: &Site, renderer: &mut Renderer) -> (Derived, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let derived = Derived::new(site, &mut diagnostics);
+    renderer.set_site(&derived.site, &derived.summaries);
+    (derived, diagnostics)
 }
