@@ -23,17 +23,28 @@ pub enum Reach {
     Site,
 }
 
-/// How far `change` reaches. An `.html` file of `content/` that is or was a page (`html_page`:
-/// a page by its first line, which an edit can change) reloads the site.
-pub fn reach(change: &Change, html_page: bool) -> Reach {
+/// How far `change` reaches. `reloads`: the site's listing must be made again for it — an
+/// `.html` file of `content/` that is or was a page (a page by its first line, which an edit can
+/// change), or a path through a symlink (followed only inside the site, which the listing
+/// decides).
+pub fn reach(change: &Change, reloads: bool) -> Reach {
     match change {
         Change::Config => Reach::Site,
         Change::Theme => Reach::Theme,
-        Change::ContentFile(_) if html_page => Reach::Site,
+        Change::Page(_) | Change::ContentFile(_) | Change::StaticFile(_) if reloads => Reach::Site,
         Change::Page(_)
         | Change::ContentFile(_)
         | Change::StaticFile(_)
         | Change::Templating(_) => Reach::Content,
+    }
+}
+
+/// How far a batch of changes reaches: its furthest change's reach — but a theme change
+/// re-renders the pages as loaded, so mixed with other changes the site is loaded again too.
+pub fn batch(reaches: &[Reach]) -> Reach {
+    match reaches.iter().copied().max() {
+        Some(Reach::Theme) if reaches.len() > 1 => Reach::Site,
+        furthest => furthest.unwrap_or(Reach::Content),
     }
 }
 
@@ -492,6 +503,8 @@ mod tests {
             (Change::Page("a.md".into()), false, Reach::Content),
             (Change::ContentFile("a.html".into()), true, Reach::Site),
             (Change::ContentFile("a.png".into()), false, Reach::Content),
+            (Change::Page("linked/a.md".into()), true, Reach::Site),
+            (Change::StaticFile("linked.css".into()), true, Reach::Site),
             (Change::StaticFile("site.css".into()), false, Reach::Content),
             (
                 Change::Templating("includes/note.html".into()),

@@ -153,19 +153,18 @@ impl Session {
     /// Applies what changed on disk and re-renders what depends on it.
     pub fn apply(&mut self, changes: &[Change], highlighter: &Highlighter) -> Result<Rebuild> {
         let started = Instant::now();
-        // The furthest any change reaches decides the rebuild.
-        let reach = changes
+        let reaches: Vec<Reach> = changes
             .iter()
             .map(|change| {
                 // An `.html` file of content/ is a page or a file by its first line, which an
-                // edit can change.
+                // edit can change. A symlink is followed only inside the site: whether one is,
+                // or a path below one, is the listing's to say.
                 let html_page = matches!(change, Change::ContentFile(p) if self.site.page(p).is_some()
                     || source::is_html_page(&self.site.config.content_dir(), p));
-                deps::reach(change, html_page)
+                deps::reach(change, html_page || self.touches_symlink(change))
             })
-            .max()
-            .unwrap_or(Reach::Content);
-        let mut rebuild = match reach {
+            .collect();
+        let mut rebuild = match deps::batch(&reaches) {
             Reach::Site => {
                 let config = Config::load(&self.root, &self.overrides)?;
                 self.site = Site::load(config)?;
@@ -186,6 +185,39 @@ impl Session {
         };
         rebuild.elapsed = started.elapsed();
         Ok(rebuild)
+    }
+
+    /// Whether `change` is to a path of `content/` or `static/` that is, or lies below, a
+    /// symlink, or that the listing reported (a link not followed, now changed or gone).
+    fn touches_symlink(&self, change: &Change) -> bool {
+        let config = &self.site.config;
+        let (dir, path) = match change {
+            Change::Page(p) | Change::ContentFile(p) => (config.content_dir(), p),
+            Change::StaticFile(p) => (config.static_dir(), p),
+            _ => return false,
+        };
+        let shown = source::relative(&config.root, &dir.join(path));
+        if self
+            .site
+            .listing
+            .iter()
+            .any(|d| shown == d.file || shown.starts_with(&format!("{}/", d.file)))
+        {
+            return true;
+        }
+        let mut at = dir.join(path);
+        while at != dir {
+            if at
+                .symlink_metadata()
+                .is_ok_and(|m| m.file_type().is_symlink())
+            {
+                return true;
+            }
+            if !at.pop() {
+                break;
+            }
+        }
+        false
     }
 
     fn reload_templates(&mut self) {
@@ -228,7 +260,12 @@ impl Session {
     /// Checks, renders and writes the given published pages (in parallel).
     fn render_pages(&mut self, sources: &[String], highlighter: &Highlighter) -> Result<Rebuild> {
         let site = &self.site;
-        let pages: Vec<&Page> = sources.iter().filter_map(|s| site.page(s)).collect();
+        // A page that just became a draft may still be listed by its element's old guides.
+        let pages: Vec<&Page> = sources
+            .iter()
+            .filter_map(|s| site.page(s))
+            .filter(|page| site.is_published(&page.source))
+            .collect();
         let checks: Vec<PageCheck> = pages
             .par_iter()
             .map(|page| site.check_page(page, &self.renderer))
@@ -322,6 +359,9 @@ impl Session {
                         }
                     }
                     if !self.site.is_published(source) {
+                        // A draft is neither checked nor rendered: its problems go with it.
+                        self.checks.remove(source);
+                        self.render_errors.remove(source);
                         let file = links::output_file_for_url(&url_for_source(source));
                         // A file that collided with the page gets its output folder slot back.
                         if let Some(origin) = self.site.output_files().remove(&file) {
@@ -762,6 +802,8 @@ impl Session {
                     .iter()
                     .flat_map(|t| t.diagnostics.iter().cloned()),
             )
+            .chain(self.site.listing.iter().cloned())
+            .chain(self.site.theme.diagnostics.iter().cloned())
             .chain(self.collisions.iter().cloned())
             .chain(self.template_diagnostics.iter().cloned())
             .chain(self.derived_diagnostics.iter().cloned())
