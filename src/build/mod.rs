@@ -132,7 +132,7 @@ pub(crate) use check::PageCheck;
 pub(crate) use context::{Derived, find_elements_index};
 pub(crate) use pages::RenderWith;
 pub(crate) use site::FileOrigin;
-pub use site::Site;
+pub use site::{Loaded, Site};
 
 /// The warning of a site without `base_url` (after the command line's `--base-url`).
 pub(crate) fn base_url_warning(config: &Config) -> Option<Diagnostic> {
