@@ -137,7 +137,7 @@ impl Config {
                 d = d.at(line, col).with_source(text, span.len());
             }
             if let Some((unknown, expected)) = unknown_field(e.message()) {
-                let suggestion = crate::links::closest(unknown, expected.iter().copied());
+                let suggestion = crate::suggest::closest(unknown, expected.iter().copied());
                 d = d
                     .with_suggestion(suggestion.map(str::to_string))
                     .with_note("site-specific values belong in the [extra] table");

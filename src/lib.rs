@@ -47,5 +47,6 @@ pub mod sections;
 pub mod serve;
 pub mod session;
 pub mod source;
+pub mod suggest;
 pub mod templating;
 pub mod theme;

@@ -534,7 +534,8 @@ impl OutputCheck {
                     .filter(|f| f.starts_with(dir) && !f[dir.len()..].contains('/'))
                     .map(String::as_str)
                     .collect();
-                let found = links::closest(path.trim_start_matches('/'), nearby.into_iter())?;
+                let found =
+                    crate::suggest::closest(path.trim_start_matches('/'), nearby.into_iter())?;
                 let absolute = format!("/{found}");
                 Some(if url.starts_with('/') || url.contains("://") {
                     format!("{}{absolute}", self.urls.base_path)
@@ -544,7 +545,7 @@ impl OutputCheck {
             }
             Problem::Anchor { file, fragment } => {
                 let ids = &self.pages.get(file)?.ids;
-                let found = links::closest(fragment, ids.iter().map(String::as_str))?;
+                let found = crate::suggest::closest(fragment, ids.iter().map(String::as_str))?;
                 let prefix = &url[..url.find('#').unwrap_or(url.len())];
                 Some(format!("{prefix}#{found}"))
             }

@@ -372,8 +372,9 @@ impl LinkIndex {
                 .values()
                 .filter(|p| element.is_some() && p.element.as_deref() == element)
                 .map(|p| p.title.as_str());
-            let suggestion = closest(name, titles)
-                .or_else(|| closest(name, self.pages.values().map(|p| p.title.as_str())));
+            let suggestion = crate::suggest::closest(name, titles).or_else(|| {
+                crate::suggest::closest(name, self.pages.values().map(|p| p.title.as_str()))
+            });
             return Err(Broken::new(format!(
                 "broken title link \"[[{dest}]]\": no page has that title or file name"
             ))
@@ -432,10 +433,11 @@ impl LinkIndex {
         {
             return Ok(());
         }
-        let suggestion = closest(&fragment, page.anchors.iter().map(String::as_str)).map(|a| {
-            let prefix = &dest[..dest.find('#').unwrap_or(dest.len())];
-            format!("{prefix}#{a}")
-        });
+        let suggestion =
+            crate::suggest::closest(&fragment, page.anchors.iter().map(String::as_str)).map(|a| {
+                let prefix = &dest[..dest.find('#').unwrap_or(dest.len())];
+                format!("{prefix}#{a}")
+            });
         Err(Broken::new(format!(
             "broken anchor \"{dest}\": content/{source} has no heading with id \"{fragment}\""
         ))
@@ -510,7 +512,7 @@ impl LinkIndex {
                     .cloned(),
             )
             .collect::<Vec<_>>();
-        if let Some(found) = closest(wanted, nearby.iter().map(String::as_str)) {
+        if let Some(found) = crate::suggest::closest(wanted, nearby.iter().map(String::as_str)) {
             return Some(found.to_string());
         }
         let everything: Vec<String> = self
@@ -523,7 +525,7 @@ impl LinkIndex {
                 self.files.iter().cloned().collect()
             })
             .collect();
-        closest(wanted, everything.iter().map(String::as_str)).map(str::to_string)
+        crate::suggest::closest(wanted, everything.iter().map(String::as_str)).map(str::to_string)
     }
 }
 
@@ -563,27 +565,6 @@ fn remove_from(map: &mut HashMap<String, BTreeSet<String>>, key: &str, source: &
             map.remove(key);
         }
     }
-}
-
-/// The candidate closest to `wanted` by edit distance, if it is close enough to be a typo.
-pub fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (wanted.chars().count() / 3).max(2);
-    let wanted_lower = wanted.to_lowercase();
-    candidates
-        .map(|c| {
-            let lower = c.to_lowercase();
-            // A name cut short (`#base` for `#base-url`) counts as just close enough.
-            if wanted.len() >= 3 && lower.starts_with(&wanted_lower) {
-                return (limit, c);
-            }
-            if c.len().abs_diff(wanted.len()) > limit {
-                return (usize::MAX, c);
-            }
-            (strsim::levenshtein(&wanted_lower, &lower), c)
-        })
-        .filter(|&(d, _)| d <= limit)
-        .min()
-        .map(|(_, c)| c)
 }
 
 #[cfg(test)]
