@@ -37,7 +37,10 @@ fn limit_of(chars: usize) -> usize {
 
 /// The candidate nearest to `wanted` under the policy, if any is close enough.
 pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    Candidates::new(candidates).closest(wanted)
+    let list: Vec<&'a str> = candidates.into_iter().collect();
+    Candidates::new(list.iter().copied())
+        .closest_index(wanted)
+        .map(|i| list[i])
 }
 
 /// Up to `n` candidates ordered by distance to `wanted` (then by the tie rule), however far:
@@ -47,31 +50,39 @@ pub fn ranked<'a>(
     candidates: impl IntoIterator<Item = &'a str>,
     n: usize,
 ) -> Vec<&'a str> {
-    let wanted = Name::new(wanted);
-    let mut scored: Vec<(usize, Name<'a>)> = candidates
-        .into_iter()
-        .map(|c| {
-            let c = Name::new(c);
+    let wanted = Name::new(wanted, 0);
+    let list: Vec<&'a str> = candidates.into_iter().collect();
+    let mut scored: Vec<(usize, Name)> = list
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let c = Name::new(c, i);
             (distance(&wanted.lower, &c.lower), c)
         })
         .collect();
-    scored.sort_by(|a, b| (a.0, &a.1.lower, a.1.text).cmp(&(b.0, &b.1.lower, b.1.text)));
+    scored.sort_by(|a, b| (a.0, &a.1.lower, &a.1.text).cmp(&(b.0, &b.1.lower, &b.1.text)));
     scored.dedup_by(|a, b| a.1.text == b.1.text);
-    scored.into_iter().take(n).map(|(_, c)| c.text).collect()
+    scored
+        .into_iter()
+        .take(n)
+        .map(|(_, c)| list[c.index])
+        .collect()
 }
 
 /// A name prepared for comparison: lowercased, its length in characters and a 64-bit set of
 /// the letters it holds.
 #[derive(Debug, Clone)]
-struct Name<'a> {
-    text: &'a str,
+struct Name {
+    text: String,
     lower: String,
     chars: usize,
     letters: u64,
+    /// Its place among the candidates as given.
+    index: usize,
 }
 
-impl<'a> Name<'a> {
-    fn new(text: &'a str) -> Self {
+impl Name {
+    fn new(text: &str, index: usize) -> Self {
         let lower = text.to_lowercase();
         let mut letters = 0u64;
         let mut chars = 0;
@@ -80,32 +91,37 @@ impl<'a> Name<'a> {
             chars += 1;
         }
         Name {
-            text,
+            text: text.to_string(),
             lower,
             chars,
             letters,
+            index,
         }
     }
 }
 
 /// A set of names to suggest from, prepared once for many questions.
 #[derive(Debug, Clone, Default)]
-pub struct Candidates<'a> {
+pub struct Candidates {
     /// Sorted by length in characters, then by the tie rule.
-    names: Vec<Name<'a>>,
+    names: Vec<Name>,
     /// Indexes into `names`, sorted by lowercase name: the names starting with a prefix are a
     /// range of it.
     by_lower: Vec<usize>,
 }
 
-impl<'a> Candidates<'a> {
-    pub fn new(candidates: impl IntoIterator<Item = &'a str>) -> Self {
-        let mut names: Vec<Name<'a>> = candidates.into_iter().map(Name::new).collect();
-        names.sort_by(|a, b| (a.chars, &a.lower, a.text).cmp(&(b.chars, &b.lower, b.text)));
+impl Candidates {
+    pub fn new<S: AsRef<str>>(candidates: impl IntoIterator<Item = S>) -> Self {
+        let mut names: Vec<Name> = candidates
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| Name::new(c.as_ref(), i))
+            .collect();
+        names.sort_by(|a, b| (a.chars, &a.lower, &a.text).cmp(&(b.chars, &b.lower, &b.text)));
         names.dedup_by(|a, b| a.text == b.text);
         let mut by_lower: Vec<usize> = (0..names.len()).collect();
         by_lower.sort_by(|&a, &b| {
-            (&names[a].lower, names[a].text).cmp(&(&names[b].lower, names[b].text))
+            (&names[a].lower, &names[a].text).cmp(&(&names[b].lower, &names[b].text))
         });
         Candidates { names, by_lower }
     }
@@ -115,10 +131,19 @@ impl<'a> Candidates<'a> {
     }
 
     /// The name nearest to `wanted` under the policy, if any is close enough.
-    pub fn closest(&self, wanted: &str) -> Option<&'a str> {
-        let wanted = Name::new(wanted);
+    pub fn closest(&self, wanted: &str) -> Option<&str> {
+        self.nearest(wanted).map(|name| name.text.as_str())
+    }
+
+    /// Like `closest`, as the place of the name among the candidates as given.
+    pub fn closest_index(&self, wanted: &str) -> Option<usize> {
+        self.nearest(wanted).map(|name| name.index)
+    }
+
+    fn nearest(&self, wanted: &str) -> Option<&Name> {
+        let wanted = Name::new(wanted, 0);
         let limit = limit_of(wanted.chars);
-        let mut best: Option<(usize, &Name<'a>)> = None;
+        let mut best: Option<(usize, &Name)> = None;
         // A name cut short counts as just close enough: the names starting with it.
         if wanted.chars >= 3 {
             let start = self
@@ -178,15 +203,15 @@ impl<'a> Candidates<'a> {
                 consider(&mut best, d, name);
             }
         }
-        best.map(|(_, name)| name.text)
+        best.map(|(_, name)| name)
     }
 }
 
 /// Keeps `name` at distance `d` if it beats `best` under the tie rule.
-fn consider<'n, 'a>(best: &mut Option<(usize, &'n Name<'a>)>, d: usize, name: &'n Name<'a>) {
+fn consider<'n>(best: &mut Option<(usize, &'n Name)>, d: usize, name: &'n Name) {
     let better = match best {
         None => true,
-        Some((bd, b)) => (d, &name.lower, name.text) < (*bd, &b.lower, b.text),
+        Some((bd, b)) => (d, &name.lower, &name.text) < (*bd, &b.lower, &b.text),
     };
     if better {
         *best = Some((d, name));
