@@ -20,8 +20,6 @@ pub mod http;
 pub mod reload;
 pub mod watch;
 
-use std::collections::HashSet;
-use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -31,7 +29,7 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::Duration;
 
 use crate::config::{CONFIG_FILE, Config, Overrides};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{ColorChoice, Diagnostic, Format, Printer, Shown};
 use crate::error::{Error, Result, fs};
 use crate::highlight::Highlighter;
 use crate::session::{Change, Rebuild, Session};
@@ -99,7 +97,7 @@ pub fn run(options: &ServeOptions, highlighter: &Highlighter) -> Result<()> {
         },
         highlighter,
         session: None,
-        shown: HashSet::new(),
+        shown: Shown::default(),
         errors: 0,
     };
     eprintln!(
@@ -229,7 +227,7 @@ struct Live<'a> {
     /// site afresh.
     session: Option<Session>,
     /// The diagnostics already printed, so each rebuild prints only new ones.
-    shown: HashSet<String>,
+    shown: Shown,
     errors: usize,
 }
 
@@ -325,16 +323,8 @@ impl Live<'_> {
 
     /// Prints the diagnostics not printed after the previous rebuild.
     fn print(&mut self, diagnostics: &[Diagnostic]) {
-        let mut stderr = std::io::stderr().lock();
-        let mut now = HashSet::with_capacity(diagnostics.len());
-        for d in diagnostics {
-            let text = d.to_string();
-            if !self.shown.contains(&text) {
-                let _ = write!(stderr, "{text}");
-            }
-            now.insert(text);
-        }
-        self.shown = now;
+        let printer = Printer::new(Format::Human, ColorChoice::Auto);
+        let _ = printer.print_new(diagnostics, &mut self.shown);
     }
 
     /// `0 warnings, 2 errors`, and a word when the errors are all fixed.
