@@ -534,8 +534,7 @@ impl OutputCheck {
                     .filter(|f| f.starts_with(dir) && !f[dir.len()..].contains('/'))
                     .map(String::as_str)
                     .collect();
-                let found =
-                    crate::suggest::closest(path.trim_start_matches('/'), nearby.into_iter())?;
+                let found = crate::suggest::closest(path.trim_start_matches('/'), nearby)?;
                 let absolute = format!("/{found}");
                 Some(if url.starts_with('/') || url.contains("://") {
                     format!("{}{absolute}", self.urls.base_path)

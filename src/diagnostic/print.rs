@@ -10,7 +10,7 @@
 //! The only user of `anstream` and `anstyle`.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 use std::str::FromStr;
@@ -220,9 +220,7 @@ pub struct Shown {
 
 impl Shown {
     fn key(&self, d: &Diagnostic) -> u64 {
-        let mut h = self.hasher.build_hasher();
-        d.hash(&mut h);
-        h.finish()
+        self.hasher.hash_one(d)
     }
 }
 
@@ -506,9 +504,13 @@ mod tests {
         let b = Diagnostic::warning("x", "a.md", "m");
         let key = |d: &Diagnostic, shown: &Shown| shown.key(d);
         let printer = Printer::new(Format::Json, ColorChoice::Never);
-        printer.print_new(&[a.clone()], &mut shown).unwrap();
+        printer
+            .print_new(std::slice::from_ref(&a), &mut shown)
+            .unwrap();
         assert!(shown.keys.contains(&key(&a, &shown)));
-        printer.print_new(&[b.clone()], &mut shown).unwrap();
+        printer
+            .print_new(std::slice::from_ref(&b), &mut shown)
+            .unwrap();
         assert!(!shown.keys.contains(&key(&a, &shown)));
         assert!(shown.keys.contains(&key(&b, &shown)));
     }

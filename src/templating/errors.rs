@@ -71,9 +71,8 @@ pub fn describe(text: &str) -> Described {
             let variable = get("variable").unwrap_or("");
             let index = get("requested index").unwrap_or("");
             described.message = format!("unknown variable {variable}.{index}");
-            described.suggestion =
-                crate::suggest::closest(index, list("available indexes").into_iter())
-                    .map(|s| format!("{variable}.{s}"));
+            described.suggestion = crate::suggest::closest(index, list("available indexes"))
+                .map(|s| format!("{variable}.{s}"));
             described.hint = Some(format!("{variable}.{index}"));
         }
         "Unknown variable" => {
@@ -85,8 +84,7 @@ pub fn describe(text: &str) -> Described {
             let filter = get("requested filter").unwrap_or("");
             described.message = format!("unknown filter `{filter}`");
             described.suggestion =
-                crate::suggest::closest(filter, list("available filters").into_iter())
-                    .map(str::to_string);
+                crate::suggest::closest(filter, list("available filters")).map(str::to_string);
             described.hint = Some(filter.to_string());
         }
         _ if pest_message
