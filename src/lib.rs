@@ -50,3 +50,4 @@ pub mod source;
 pub mod suggest;
 pub mod templating;
 pub mod theme;
+pub mod wording;

@@ -22,7 +22,7 @@ pub struct ContentTree {
 }
 
 /// The folder name that marks files next to pages as include files.
-pub const PARTIALS_DIR: &str = "includes";
+pub const PARTIALS_DIR: &str = crate::config::dirs::INCLUDES;
 
 /// Lists `content/` (which may be missing: an empty site is still a site); the site is the
 /// folder holding it.

@@ -496,8 +496,7 @@ fn symlinks_out_of_the_site_are_not_published() {
     let shown = passwd.display().to_string();
     let outside = outside.path().display().to_string();
     let expected = [
-        "error: content/docs/x/index.md:6:1: broken link \"nope.md\""
-            .to_string(),
+        "error: content/docs/x/index.md:6:1: broken link \"nope.md\"".to_string(),
         "error: content/docs/x/loop: symlink loop: the link to .. leads back to content/docs, \
          which holds it; not followed"
             .to_string(),

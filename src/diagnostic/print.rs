@@ -19,6 +19,7 @@ use anstyle::{AnsiColor, Style};
 use serde::Serialize;
 
 use super::{Diagnostic, Severity};
+use crate::wording::{thousands, word};
 
 /// How diagnostics are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -251,11 +252,9 @@ impl More<'_> {
             Severity::Error => styles.error,
             Severity::Warning => styles.warning,
         };
-        let what = match (self.severity, self.count) {
-            (Severity::Error, 1) => "error",
-            (Severity::Error, _) => "errors",
-            (Severity::Warning, 1) => "warning",
-            (Severity::Warning, _) => "warnings",
+        let what = match self.severity {
+            Severity::Error => word(self.count, "error", "errors"),
+            Severity::Warning => word(self.count, "warning", "warnings"),
         };
         format!(
             "{style}… and {} more {} {what} in {}{style:#} (--format json lists every one)\n",
@@ -308,19 +307,6 @@ fn human_pieces<'a>(diagnostics: &'a [Diagnostic], cap: usize) -> Vec<Piece<'a>>
     }
     announce(&mut capped, &mut pieces);
     pieces
-}
-
-/// `99900` as `99,900`.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 impl Diagnostic {
@@ -490,11 +476,6 @@ mod tests {
         );
         // Under the cap nothing is left out.
         assert_eq!(human_pieces(&all, 5).len(), all.len());
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(99_900), "99,900");
-        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 
     #[test]

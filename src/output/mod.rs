@@ -497,7 +497,7 @@ pub fn check_target(path: &Path, site_root: &Path) -> Result<PathBuf> {
     if root.starts_with(&target) {
         return refuse("it contains the site, and a build removes files it did not write");
     }
-    for own in ["content", "static", "themes", "templates"] {
+    for own in crate::config::dirs::SOURCES {
         if target.starts_with(root.join(own)) {
             return refuse(&format!("it is inside the site's {own}/ folder"));
         }

@@ -35,6 +35,7 @@ use crate::highlight::Highlighter;
 use crate::session::{Change, Rebuild, Session};
 use crate::source;
 
+use crate::wording::count;
 use reload::{Hub, Update};
 use watch::{Area, Signal, Watcher};
 
@@ -359,10 +360,6 @@ fn fail_for_tests(root: &Path) {
     }
     #[cfg(not(debug_assertions))]
     let _ = root;
-}
-
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// `content/a.md`, `content/a.md and 3 more`, `the whole site`.
