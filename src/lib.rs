@@ -4,7 +4,7 @@
 //!
 //! | stage  | modules |
 //! |--------|---------|
-//! | load   | `config`, `source`, `theme` |
+//! | load   | `config`, `source`, `theme`, `data_files` |
 //! | parse  | `page`, `front_matter`, `templating`, `markdown`, `highlight` |
 //! | index  | `nav`, `links`, `redirect` |
 //! | check  | `links` (resolution), `build::Site::check_and_write`; `check` (the same without writing), `external` (opt-in) |
@@ -25,6 +25,7 @@ pub mod a11y;
 pub mod build;
 pub mod check;
 pub mod config;
+pub mod data_files;
 pub mod diagnostic;
 pub mod error;
 pub mod external;

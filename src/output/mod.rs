@@ -253,7 +253,7 @@ impl OutputDir {
         let written = lock(&self.written);
         let mut owned = lock(&self.owned);
         let mut removed = Vec::new();
-        let walker = walkdir::WalkDir::new(&self.target).contents_first(true);
+        let walker = source::walk(&self.target).contents_first();
         for entry in walker {
             let entry = entry.map_err(|e| Error::io(&self.target, e.into()))?;
             let rel = source::relative(&self.target, entry.path());
