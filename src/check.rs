@@ -40,7 +40,7 @@ impl CheckReport {
     /// `Checked 21 pages (3 elements) and 14 external links (9 cached) — 0 warnings, 0 errors in 0.12s`
     pub fn summary(&self) -> String {
         let report = &self.build;
-        let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+        let plural = |n: usize, what: &str| crate::wording::count(n, what, &format!("{what}s"));
         let external = match &self.external {
             Some(stats) => format!(
                 " and {} ({} cached)",

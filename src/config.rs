@@ -11,6 +11,29 @@ use crate::error::{Error, Result, fs};
 pub const CONFIG_FILE: &str = "docgen.toml";
 
 /// The settings of one site.
+/// The folders of a site, named once: whatever reads, watches, lists or refuses one of them
+/// uses these names.
+pub mod dirs {
+    /// Pages and their assets.
+    pub const CONTENT: &str = "content";
+    /// Files copied as they are.
+    pub const STATIC: &str = "static";
+    /// Snippets for `{% include %}`; below `content/`, files for `{% include_relative %}`.
+    pub const INCLUDES: &str = "includes";
+    /// Data files for `site.data`.
+    pub const DATA: &str = "data";
+    /// The site's own layouts, which override the theme's.
+    pub const TEMPLATES: &str = "templates";
+    /// Themes, one folder each.
+    pub const THEMES: &str = "themes";
+    /// Where `build` writes unless `--output` says otherwise.
+    pub const OUTPUT: &str = "public";
+    /// The folders a rebuild reads, which `serve` watches.
+    pub const WATCHED: [&str; 6] = [CONTENT, STATIC, INCLUDES, DATA, THEMES, TEMPLATES];
+    /// The folders of sources an output folder must never be inside.
+    pub const SOURCES: [&str; 4] = [CONTENT, STATIC, THEMES, TEMPLATES];
+}
+
 #[derive(Debug, Clone)]
 pub struct Config {
     /// The folder holding `docgen.toml`.
@@ -137,7 +160,7 @@ impl Config {
                 d = d.at(line, col).with_source(text, span.len());
             }
             if let Some((unknown, expected)) = unknown_field(e.message()) {
-                let suggestion = crate::links::closest(unknown, expected.iter().copied());
+                let suggestion = crate::suggest::closest(unknown, expected.iter().copied());
                 d = d
                     .with_suggestion(suggestion.map(str::to_string))
                     .with_note("site-specific values belong in the [extra] table");
@@ -199,29 +222,29 @@ impl Config {
     }
 
     pub fn content_dir(&self) -> PathBuf {
-        self.root.join("content")
+        self.root.join(dirs::CONTENT)
     }
 
     pub fn static_dir(&self) -> PathBuf {
-        self.root.join("static")
+        self.root.join(dirs::STATIC)
     }
 
     pub fn templates_dir(&self) -> PathBuf {
-        self.root.join("templates")
+        self.root.join(dirs::TEMPLATES)
     }
 
     /// Snippets for `{% include %}`.
     pub fn includes_dir(&self) -> PathBuf {
-        self.root.join(crate::templating::INCLUDES_DIR)
+        self.root.join(dirs::INCLUDES)
     }
 
     /// Data files for `site.data`.
     pub fn data_dir(&self) -> PathBuf {
-        self.root.join(crate::templating::DATA_DIR)
+        self.root.join(dirs::DATA)
     }
 
     pub fn theme_dir(&self) -> PathBuf {
-        self.root.join("themes").join(&self.theme)
+        self.root.join(dirs::THEMES).join(&self.theme)
     }
 
     /// The absolute URL of a site-relative path (`/a/b.html`), when `base_url` is known.

@@ -3,12 +3,16 @@
 
 use std::fmt;
 
+mod lines;
 mod print;
 mod snippet;
 
+pub use lines::{LineIndex, line_is_ascii};
 use print::Styles;
-pub use print::{ColorChoice, Format, Printer, github_file_prefix};
-pub use snippet::SourceLines;
+pub use print::{ColorChoice, Format, PER_FILE_AND_KIND, Printer, Shown, github_file_prefix};
+
+/// The index `with_source_lines` quotes from: the same as `LineIndex`.
+pub type SourceLines<'a> = LineIndex<'a>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -27,7 +31,7 @@ impl Severity {
 
 /// One problem, located in a file (relative to the site root) at a 1-based line and column.
 /// A line of 0 means "the whole file".
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// A stable identifier such as `broken-link`, for filtering and machine-readable output.
@@ -47,7 +51,7 @@ pub struct Diagnostic {
     pub via: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Snippet {
     /// The line, or a window of it around the problem (with `…` where it was cut).
     pub text: String,
@@ -208,70 +212,9 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
     });
 }
 
-/// Maps byte offsets of a text to 1-based line and column (in characters).
-pub struct LineIndex<'a> {
-    text: &'a str,
-    starts: Vec<usize>,
-    /// Whether each line is plain ASCII (its columns are byte offsets): a line may hold
-    /// 100,000 links, and counting characters from its start for each would be quadratic.
-    ascii: Vec<bool>,
-}
-
-impl<'a> LineIndex<'a> {
-    pub fn new(text: &'a str) -> Self {
-        let starts: Vec<usize> = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        let ascii = line_is_ascii(text, &starts);
-        LineIndex {
-            text,
-            starts,
-            ascii,
-        }
-    }
-
-    /// Line and column of `offset`; both 1-based.
-    pub fn position(&self, offset: usize) -> (u32, u32) {
-        let line = self.starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.starts[line];
-        let end = offset.min(self.text.len());
-        let column = if self.ascii[line] {
-            end.saturating_sub(start) + 1
-        } else {
-            self.text
-                .get(start..end)
-                .map_or(1, |s| s.chars().count() + 1)
-        };
-        (line as u32 + 1, column as u32)
-    }
-}
-
-/// For each line (starting at `starts`), whether it is plain ASCII.
-pub fn line_is_ascii(text: &str, starts: &[usize]) -> Vec<bool> {
-    starts
-        .iter()
-        .enumerate()
-        .map(|(n, &s)| {
-            let end = starts.get(n + 1).copied().unwrap_or(text.len());
-            text.as_bytes()[s..end].is_ascii()
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn positions_are_one_based_and_count_characters() {
-        let text = "ab\ncé f\n\nx";
-        let index = LineIndex::new(text);
-        assert_eq!(index.position(0), (1, 1));
-        assert_eq!(index.position(1), (1, 2));
-        assert_eq!(index.position(3), (2, 1));
-        assert_eq!(index.position(text.find('f').unwrap()), (2, 4));
-        assert_eq!(index.position(text.find('x').unwrap()), (4, 1));
-    }
 
     #[test]
     fn human_form_shows_the_line_and_a_caret() {

@@ -418,23 +418,9 @@ fn describe(value: &Yaml) -> String {
     }
 }
 
-/// The known key an unknown one was probably meant to be: same letters in another case, or
-/// one or two edits away.
+/// The known key an unknown one was probably meant to be (`oder`, `xrder`, `Order`).
 fn near_miss(key: &str) -> Option<&'static str> {
-    let lower = key.to_lowercase();
-    KNOWN_KEYS
-        .iter()
-        .map(|&known| {
-            let distance = if known.to_lowercase() == lower {
-                0
-            } else {
-                strsim::levenshtein(&lower, &known.to_lowercase())
-            };
-            (distance, known)
-        })
-        .filter(|&(distance, known)| distance <= if known.len() <= 5 { 1 } else { 2 })
-        .min()
-        .map(|(_, known)| known)
+    crate::suggest::closest(key, KNOWN_KEYS.iter().copied())
 }
 
 /// The line of each top-level key of `yaml`, whose first line is `first_line` of the file.

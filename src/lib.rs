@@ -4,7 +4,7 @@
 //!
 //! | stage  | modules |
 //! |--------|---------|
-//! | load   | `config`, `source`, `theme` |
+//! | load   | `config`, `source`, `theme`, `data_files` |
 //! | parse  | `page`, `front_matter`, `templating`, `markdown`, `highlight` |
 //! | index  | `nav`, `links`, `redirect` |
 //! | check  | `links` (resolution), `build::Site::check_and_write`; `check` (the same without writing), `external` (opt-in) |
@@ -26,6 +26,7 @@ pub mod build;
 pub mod change;
 pub mod check;
 pub mod config;
+pub mod data_files;
 pub mod deps;
 pub mod diagnostic;
 pub mod error;
@@ -49,5 +50,7 @@ pub mod sections;
 pub mod serve;
 pub mod session;
 pub mod source;
+pub mod suggest;
 pub mod templating;
 pub mod theme;
+pub mod wording;

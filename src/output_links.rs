@@ -14,6 +14,7 @@ use crate::links::{self, is_external, join_clamped, percent_decode, url_dir};
 use crate::markdown::LinkKind;
 use crate::raw_html::{self, UrlRole};
 use crate::theme::TemplateFile;
+use crate::wording::{thousands, word};
 
 /// How the site's URLs look: its base path and the origin of `base_url` (`https://d.example.com`),
 /// so that an absolute URL to the site itself is checked too.
@@ -491,7 +492,7 @@ impl OutputCheck {
                 d = d.with_note(format!(
                     "and {} other {}",
                     thousands(others),
-                    if others == 1 { "page" } else { "pages" }
+                    word(others, "page", "pages")
                 ));
             }
             out.push(d);
@@ -534,7 +535,7 @@ impl OutputCheck {
                     .filter(|f| f.starts_with(dir) && !f[dir.len()..].contains('/'))
                     .map(String::as_str)
                     .collect();
-                let found = links::closest(path.trim_start_matches('/'), nearby.into_iter())?;
+                let found = crate::suggest::closest(path.trim_start_matches('/'), nearby)?;
                 let absolute = format!("/{found}");
                 Some(if url.starts_with('/') || url.contains("://") {
                     format!("{}{absolute}", self.urls.base_path)
@@ -544,7 +545,7 @@ impl OutputCheck {
             }
             Problem::Anchor { file, fragment } => {
                 let ids = &self.pages.get(file)?.ids;
-                let found = links::closest(fragment, ids.iter().map(String::as_str))?;
+                let found = crate::suggest::closest(fragment, ids.iter().map(String::as_str))?;
                 let prefix = &url[..url.find('#').unwrap_or(url.len())];
                 Some(format!("{prefix}#{found}"))
             }
@@ -723,19 +724,6 @@ pub fn template_anchors(templates: &[TemplateFile]) -> HashSet<String> {
         });
     }
     ids
-}
-
-/// `1399` → `1,399`.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// The URLs a stylesheet loads: every `url(…)` (quoted or not) and `@import "…"`, outside

@@ -1,6 +1,7 @@
 //! Load stage: finding the site's files. This module is the only one that walks `content/` and
 //! `static/`; paths it returns are relative to the walked folder, `/`-separated and sorted, so
-//! everything downstream is deterministic and platform-independent.
+//! everything downstream is deterministic and platform-independent. It is also the only user of
+//! `walkdir`: the output stage and the importer walk their folders through `walk`.
 
 use std::path::{Path, PathBuf};
 
@@ -8,6 +9,75 @@ use walkdir::WalkDir;
 
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result, fs};
+
+/// A walk of a folder docgen writes or imports (its output, a staging folder, a Jekyll site's
+/// special folders), which never follows symlinks: unlike `list_site_files`, which decides per
+/// link, what is walked here is removed, moved or copied as it is.
+pub struct Walk {
+    inner: WalkDir,
+}
+
+/// One entry of a `Walk`.
+pub type WalkEntry = walkdir::DirEntry;
+/// A folder or entry a `Walk` could not read; converts into an `io::Error`.
+pub type WalkError = walkdir::Error;
+
+/// Walks `dir`, itself first, then what it holds, folders before their contents.
+pub fn walk(dir: &Path) -> Walk {
+    Walk {
+        inner: WalkDir::new(dir).follow_links(false),
+    }
+}
+
+impl Walk {
+    /// Leaves out entries less than `depth` below the folder (1: not the folder itself).
+    pub fn min_depth(self, depth: usize) -> Self {
+        Walk {
+            inner: self.inner.min_depth(depth),
+        }
+    }
+
+    /// Each folder after what it holds, as removing needs.
+    pub fn contents_first(self) -> Self {
+        Walk {
+            inner: self.inner.contents_first(true),
+        }
+    }
+
+    /// The entries of each folder in file-name order.
+    pub fn sorted(self) -> Self {
+        Walk {
+            inner: self.inner.sort_by_file_name(),
+        }
+    }
+}
+
+impl IntoIterator for Walk {
+    type Item = std::result::Result<WalkEntry, WalkError>;
+    type IntoIter = Walking;
+
+    fn into_iter(self) -> Walking {
+        Walking(self.inner.into_iter())
+    }
+}
+
+/// A `Walk` under way.
+pub struct Walking(walkdir::IntoIter);
+
+impl Walking {
+    /// Does not descend into the folder just returned.
+    pub fn skip_current_dir(&mut self) {
+        self.0.skip_current_dir();
+    }
+}
+
+impl Iterator for Walking {
+    type Item = std::result::Result<WalkEntry, WalkError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.0.next()
+    }
+}
 
 /// What `content/` holds: Markdown pages, every other file (images, downloads) as assets, and
 /// the files of `includes/` folders, which pages pull in with `{% include_relative %}`.
@@ -22,7 +92,7 @@ pub struct ContentTree {
 }
 
 /// The folder name that marks files next to pages as include files.
-pub const PARTIALS_DIR: &str = "includes";
+pub const PARTIALS_DIR: &str = crate::config::dirs::INCLUDES;
 
 /// Lists `content/` (which may be missing: an empty site is still a site); the site is the
 /// folder holding it.

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::config::Config;
+use crate::config::{Config, dirs};
 use crate::error::{Error, Result, fs};
 use crate::source;
 
@@ -145,14 +145,14 @@ impl Theme {
                 )
             })
             .collect();
-        let theme_rel = format!("themes/{}", config.theme);
+        let theme_rel = format!("{}/{}", dirs::THEMES, config.theme);
         let mut diagnostics = Vec::new();
         for (dir, shown) in [
             (
-                theme_dir.join("templates"),
-                format!("{theme_rel}/templates"),
+                theme_dir.join(dirs::TEMPLATES),
+                format!("{theme_rel}/{}", dirs::TEMPLATES),
             ),
-            (config.templates_dir(), "templates".to_string()),
+            (config.templates_dir(), dirs::TEMPLATES.to_string()),
         ] {
             let listing = source::list_site_files(&config.root, &dir)?;
             diagnostics.extend(listing.diagnostics);
@@ -174,7 +174,7 @@ impl Theme {
                 )
             })
             .collect();
-        let static_dir = theme_dir.join("static");
+        let static_dir = theme_dir.join(dirs::STATIC);
         let listing = source::list_site_files(&config.root, &static_dir)?;
         diagnostics.extend(listing.diagnostics);
         for path in listing.files {

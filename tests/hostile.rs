@@ -303,18 +303,26 @@ fn broken_links_on_one_long_line_quote_a_window_of_it() {
         let site = TestSite::new().page("index.md", &format!("---\ntitle: Home\n---\n{line}\n"));
         let run = run(site.root(), &["check"]);
         assert_eq!(run.code, Some(1));
-        let headlines = run
+        // People see the first 100, then how many more there are; the count is complete.
+        let headlines: Vec<&str> = run
             .stderr
             .lines()
             .filter(|l| l.starts_with("error: content/index.md:4:"))
-            .count();
-        assert_eq!(headlines, count);
-        // The 5,000th: column 74,986, quoted as a window with the caret under its link.
+            .collect();
+        assert_eq!(headlines.len(), 100);
+        let more = format!(
+            "… and {} more broken-link errors in content/index.md (--format json lists every one)",
+            thousands(count - 100)
+        );
+        assert!(run.stderr.lines().any(|l| l == more), "{more}");
+        assert!(run.stderr.contains(&format!("0 warnings, {count} errors")));
+        assert!(run.stderr.len() < 100_000, "{} bytes", run.stderr.len());
+        // The 100th: column 1,486, quoted as a window with the caret under its link.
         let at = run
             .stderr
-            .find("error: content/index.md:4:74986: broken link \"nope.html\"\n")
-            .expect("the 5,000th link's error");
-        let block: Vec<&str> = run.stderr[at..].lines().take(5).collect();
+            .find("error: content/index.md:4:1486: broken link \"nope.html\"\n")
+            .expect("the 100th link's error");
+        let block: Vec<&str> = run.stderr[at..].lines().take(6).collect();
         let quoted = block[2].strip_prefix("4 | ").unwrap();
         let caret = block[3].strip_prefix("  | ").unwrap();
         assert!(quoted.chars().count() < 400, "{quoted}");
@@ -326,7 +334,129 @@ fn broken_links_on_one_long_line_quote_a_window_of_it() {
             "[a](nope.html)"
         );
         assert_eq!(block[4], "  = link text: \"a\"");
+        assert_eq!(block[5], more);
+        // The machine formats list every one, the 5,000th at column 74,986.
+        let json = run_ok_or_failed(site.root(), &["check", "--format", "json"]);
+        assert_eq!(json.stdout.lines().count(), count);
+        assert!(json.stdout.contains(r#""line":4,"column":74986,"#));
+        let github = run_ok_or_failed(site.root(), &["check", "--format", "github"]);
+        assert_eq!(
+            github
+                .stdout
+                .lines()
+                .filter(|l| l.starts_with("::error "))
+                .count(),
+            count
+        );
     }
+}
+
+#[test]
+fn each_kind_of_problem_in_a_file_is_capped_on_its_own() {
+    // 150 broken links and 120 unknown-anchor links on one page, 3 broken links on another: the
+    // page shows 100 of each kind and a count of the rest; the other page shows all of its own.
+    let body = format!(
+        "# Top\n\n{}\n\n{}\n",
+        "[a](gone.html) ".repeat(150),
+        "[b](#nowhere) ".repeat(120)
+    );
+    let site = site(&body).page(
+        "other.md",
+        "---\ntitle: Other\n---\n[x](y.html) [x](y.html) [x](y.html)\n",
+    );
+    let run = run(site.root(), &["check"]);
+    assert_eq!(run.code, Some(1));
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    let count = |prefix: &str| lines.iter().filter(|l| l.starts_with(prefix)).count();
+    assert_eq!(count("error: content/index.md:6:"), 100);
+    assert_eq!(count("error: content/index.md:8:"), 0);
+    assert_eq!(count("error: content/other.md:"), 3);
+    assert_eq!(count("error: content/guide.md:"), 1);
+    // Both kinds share the code `broken-link`: 270 problems, 100 shown.
+    let more =
+        "… and 170 more broken-link errors in content/index.md (--format json lists every one)";
+    assert_eq!(
+        lines.iter().filter(|l| **l == more).count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("0 warnings, 274 errors"),
+        "{}",
+        run.stderr
+    );
+    // The count comes right after the last problem shown of its file.
+    let at = lines.iter().position(|l| *l == more).unwrap();
+    assert!(lines[at - 1].starts_with("  = "), "{}", lines[at - 1]);
+    assert!(
+        lines[at + 1].starts_with("error: content/other.md:"),
+        "{}",
+        lines[at + 1]
+    );
+}
+
+#[test]
+fn columns_on_long_non_ascii_lines_count_characters() {
+    // 3,000 links among 1- to 4-byte characters on one line (about 100 KB).
+    let unit = |n: usize| format!("Größe 接続 😀 [a](gone-{n}.html) ");
+    let line: String = (0..3000).map(unit).collect();
+    let site = TestSite::new().page("index.md", &format!("---\ntitle: Home\n---\n{line}\n"));
+    let json = run_ok_or_failed(site.root(), &["check", "--format", "json"]);
+    let columns: Vec<u32> = json
+        .stdout
+        .lines()
+        .map(|l| {
+            let at = l.find(r#""column":"#).unwrap() + 9;
+            l[at..].split(',').next().unwrap().parse().unwrap()
+        })
+        .collect();
+    let mut expected = Vec::new();
+    let mut chars = 0;
+    for n in 0..3000 {
+        let text = unit(n);
+        expected
+            .push(chars + text.find('[').map(|i| text[..i].chars().count()).unwrap() as u32 + 1);
+        chars += text.chars().count() as u32;
+    }
+    assert_eq!(columns, expected);
+    // The human form quotes a window with the caret under the link, in characters.
+    let human = run(site.root(), &["check"]);
+    let headline = format!(
+        "error: content/index.md:4:{}: broken link \"gone-57.html\"",
+        expected[57]
+    );
+    let lines: Vec<&str> = human.stderr.lines().collect();
+    let at = lines.iter().position(|l| *l == headline).expect(&headline);
+    let quoted = lines[at + 2].strip_prefix("4 | ").unwrap();
+    let caret = lines[at + 3].strip_prefix("  | ").unwrap();
+    let column = caret.find('^').unwrap();
+    assert_eq!(
+        quoted.chars().skip(column).take(19).collect::<String>(),
+        "[a](gone-57.html) G"
+    );
+    assert_eq!(caret.trim(), "^".repeat(17));
+}
+
+/// `1234567` as `1,234,567`, as the human form counts.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `run`, for a check that reports problems: exit code 1, no panic.
+fn run_ok_or_failed(root: &Path, args: &[&str]) -> Run {
+    let run = run(root, args);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    run
 }
 
 #[cfg(unix)]
@@ -366,8 +496,7 @@ fn symlinks_out_of_the_site_are_not_published() {
     let shown = passwd.display().to_string();
     let outside = outside.path().display().to_string();
     let expected = [
-        "error: content/docs/x/index.md:6:1: broken link \"nope.md\" — did you mean \"index.md\"?"
-            .to_string(),
+        "error: content/docs/x/index.md:6:1: broken link \"nope.md\"".to_string(),
         "error: content/docs/x/loop: symlink loop: the link to .. leads back to content/docs, \
          which holds it; not followed"
             .to_string(),

@@ -78,7 +78,7 @@ impl Site {
         if !renderer.has_layout(layout) {
             let available = renderer.layouts();
             let line = page.front.line_of("layout");
-            let suggestion = links::closest(layout, available.iter().map(String::as_str));
+            let suggestion = crate::suggest::closest(layout, available.iter().map(String::as_str));
             diagnostics.push(
                 Diagnostic::error(
                     "unknown-layout",

@@ -27,6 +27,7 @@ use crate::highlight::Highlighter;
 use crate::output::OutputDir;
 use crate::page::Page;
 use crate::render::Renderer;
+use crate::wording::word as plural;
 
 /// Files docgen generates in every site (unless the site provides its own).
 pub const SITEMAP: &str = "sitemap.xml";
@@ -100,10 +101,6 @@ impl BuildReport {
     }
 }
 
-fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
-    if n == 1 { one } else { many }
-}
-
 /// Builds the site at `options.root` into its output folder.
 pub fn build(options: &BuildOptions, highlighter: &Highlighter) -> Result<BuildReport> {
     let started = Instant::now();
@@ -111,7 +108,7 @@ pub fn build(options: &BuildOptions, highlighter: &Highlighter) -> Result<BuildR
     let output_path = options
         .output
         .clone()
-        .unwrap_or_else(|| config.root.join("public"));
+        .unwrap_or_else(|| config.root.join(crate::config::dirs::OUTPUT));
     let site = Site::load(config)?;
     let mut report = site.check_and_write(Some(&output_path), highlighter)?;
     report.elapsed = started.elapsed();

@@ -1,6 +1,6 @@
 //! The source line a diagnostic quotes, cut to a window around the problem: a page may hold
 //! 100,000 links on one line, and each broken one must cost a few hundred bytes, not a copy of
-//! the line. `SourceLines` indexes a text once for the many diagnostics of one page.
+//! the line. `LineIndex` finds the line and column of each in a text indexed once.
 
 use super::Snippet;
 
@@ -10,22 +10,9 @@ pub const CONTEXT: usize = 100;
 pub const UNDERLINE_MAX: usize = 200;
 
 /// The line starting at `rest` (which may run on past the line's end), with the problem at
-/// 1-based `column`, `len` characters long. `ascii` says the characters before the column are
-/// ASCII, so the column is a byte offset.
-pub fn cut(rest: &str, column: u32, len: usize, ascii: bool) -> Snippet {
-    let col = column.max(1) as usize - 1;
-    let caret = if ascii {
-        col.min(rest.len())
-    } else {
-        let mut at = rest.len();
-        for (n, (i, c)) in rest.char_indices().enumerate() {
-            if n == col || c == '\n' {
-                at = i;
-                break;
-            }
-        }
-        at
-    };
+/// byte `caret` of it, `len` characters long. Reads only the window it quotes.
+pub fn cut(rest: &str, caret: usize, len: usize) -> Snippet {
+    let caret = caret.min(rest.len());
     let start = rest[..caret]
         .char_indices()
         .rev()
@@ -64,38 +51,6 @@ pub fn cut(rest: &str, column: u32, len: usize, ascii: bool) -> Snippet {
     }
 }
 
-/// A text's line starts, and which lines are plain ASCII, for quoting many of its lines.
-pub struct SourceLines<'a> {
-    text: &'a str,
-    starts: Vec<usize>,
-    ascii: Vec<bool>,
-}
-
-impl<'a> SourceLines<'a> {
-    pub fn new(text: &'a str) -> Self {
-        let starts: Vec<usize> = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        let ascii = super::line_is_ascii(text, &starts);
-        SourceLines {
-            text,
-            starts,
-            ascii,
-        }
-    }
-
-    /// The snippet for 1-based `line` and `column`, `len` characters long.
-    pub fn snippet(&self, line: u32, column: u32, len: usize) -> Option<Snippet> {
-        let n = (line as usize).checked_sub(1)?;
-        let start = *self.starts.get(n)?;
-        Some(cut(&self.text[start..], column, len, self.ascii[n]))
-    }
-
-    pub fn text(&self) -> &'a str {
-        self.text
-    }
-}
-
 /// The snippet of 1-based `line` of `source` (found without an index).
 pub fn of(source: &str, line: u32, column: u32, len: usize) -> Option<Snippet> {
     let start = match line {
@@ -104,9 +59,12 @@ pub fn of(source: &str, line: u32, column: u32, len: usize) -> Option<Snippet> {
         _ => source.match_indices('\n').nth(line as usize - 2)?.0 + 1,
     };
     let rest = &source[start..];
-    let prefix = rest.len().min(column.max(1) as usize - 1);
-    let ascii = rest.as_bytes()[..prefix].is_ascii();
-    Some(cut(rest, column, len, ascii))
+    let line_end = rest.find('\n').unwrap_or(rest.len());
+    let caret = rest[..line_end]
+        .char_indices()
+        .nth(column.max(1) as usize - 1)
+        .map_or(line_end, |(i, _)| i);
+    Some(cut(rest, caret, len))
 }
 
 #[cfg(test)]
@@ -136,7 +94,9 @@ mod tests {
             format!("…{}[here](x){}…", "é".repeat(CONTEXT), "b".repeat(CONTEXT))
         );
         assert_eq!((s.caret, s.underline), (CONTEXT as u32 + 1, 9));
-        let indexed = SourceLines::new(&line).snippet(1, column, 9).unwrap();
+        let indexed = super::super::LineIndex::new(&line)
+            .snippet(1, column, 9)
+            .unwrap();
         assert_eq!(indexed, s);
     }
 }

@@ -568,19 +568,20 @@ fn read_dir(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
 /// and symbolic links.
 fn files_below(dir: &Path) -> Result<Vec<String>> {
     let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
-            e.depth() == 0 || !crate::source::is_ignored(&e.file_name().to_string_lossy())
-        })
-    {
+    let mut walker = crate::source::walk(dir).sorted().into_iter();
+    while let Some(entry) = walker.next() {
         let entry = entry.map_err(|e| {
             let path = e
                 .path()
                 .map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
             Error::io(path, e.into())
         })?;
+        if entry.depth() > 0 && crate::source::is_ignored(&entry.file_name().to_string_lossy()) {
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
         if entry.file_type().is_file() {
             files.push(crate::source::relative(dir, entry.path()));
         }

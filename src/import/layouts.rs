@@ -3,6 +3,7 @@
 //! importer writes a small `templates/NAME.html` extending the closest default-theme layout —
 //! every page renders, and the writer ports what the Jekyll layout added at leisure.
 
+use crate::wording::count as plural;
 use std::collections::BTreeMap;
 
 /// The default theme's layouts (what `layout:` may name in a new site).
@@ -52,10 +53,6 @@ impl LayoutTemplate {
             ),
         }
     }
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// The templates to write for the `used` layout names (name → pages using it), given the

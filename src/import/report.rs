@@ -11,6 +11,7 @@ use super::jekyll_config::{JekyllConfig, plugin_replacement};
 use super::layouts::LayoutTemplate;
 use super::{Lenient, Settings, Written, is_undefined_variable};
 use crate::diagnostic::Diagnostic;
+use crate::wording::count;
 
 pub(super) struct Report<'a> {
     pub src: &'a Path,
@@ -24,11 +25,6 @@ pub(super) struct Report<'a> {
     pub diagnostics: &'a [Diagnostic],
     /// Why the new site could not be checked at all.
     pub check_failed: Option<&'a str>,
-}
-
-/// How many files, as text: `1 file`, `3 files`.
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// The kind of problem a diagnostic is, as the report counts them.

@@ -8,12 +8,14 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use crate::markdown::LinkKind;
 
 mod paths;
+mod suggestions;
 
 use paths::*;
 pub use paths::{
     fragment_of, is_external, join_clamped, output_file_for_url, percent_decode, relative_path,
     url_dir, url_for_source,
 };
+use suggestions::{Form, Question, Set, Suggestions};
 
 /// What the index knows about one page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,6 +93,8 @@ pub struct LinkIndex {
     redirects: HashMap<String, String>,
     /// Ids that the site's templates write as literals (`<main id="main">`).
     template_anchors: HashSet<String>,
+    /// Suggestions asked so far; replaced by an empty memo whenever the index changes.
+    suggestions: Suggestions,
 }
 
 impl LinkIndex {
@@ -104,6 +108,7 @@ impl LinkIndex {
     }
 
     pub fn insert_page(&mut self, page: IndexedPage) {
+        self.suggestions = Suggestions::default();
         self.remove_page(&page.source.clone());
         let url = url_for_source(&page.source);
         for alias in url_aliases(&url) {
@@ -125,6 +130,7 @@ impl LinkIndex {
     }
 
     pub fn remove_page(&mut self, source: &str) -> Option<IndexedPage> {
+        self.suggestions = Suggestions::default();
         let page = self.pages.remove(source)?;
         let url = url_for_source(source);
         for alias in url_aliases(&url) {
@@ -140,25 +146,30 @@ impl LinkIndex {
 
     /// Registers a file the site serves at `site_path` (`/img/x.png`).
     pub fn insert_file(&mut self, site_path: String) {
+        self.suggestions = Suggestions::default();
         self.files.insert(site_path);
     }
 
     /// Registers `site_path` (`/old.html`, `/old/`) as an old address of the page `source`.
     pub fn insert_redirect(&mut self, site_path: String, source: String) {
+        self.suggestions = Suggestions::default();
         self.redirects.insert(site_path, source);
     }
 
     /// Sets the ids the templates write into pages (they count as anchors of every page).
     pub fn set_template_anchors(&mut self, anchors: HashSet<String>) {
+        self.suggestions = Suggestions::default();
         self.template_anchors = anchors;
     }
 
     /// Forgets every redirect (before registering the current ones again).
     pub fn clear_redirects(&mut self) {
+        self.suggestions = Suggestions::default();
         self.redirects.clear();
     }
 
     pub fn remove_file(&mut self, site_path: &str) {
+        self.suggestions = Suggestions::default();
         self.files.remove(site_path);
     }
 
@@ -367,17 +378,30 @@ impl LinkIndex {
             }
         }
         let Some(source) = found else {
-            let titles = self
-                .pages
-                .values()
-                .filter(|p| element.is_some() && p.element.as_deref() == element)
-                .map(|p| p.title.as_str());
-            let suggestion = closest(name, titles)
-                .or_else(|| closest(name, self.pages.values().map(|p| p.title.as_str())));
+            let question = Question::Title {
+                element: element.map(str::to_string),
+                name: name.to_string(),
+            };
+            let suggestion = self.suggestions.answer(question, || {
+                let titles = |element: Option<&str>| {
+                    let set = Set::Titles {
+                        element: element.map(str::to_string),
+                    };
+                    self.suggestions.set(set, || {
+                        self.pages
+                            .values()
+                            .filter(|p| element.is_none() || p.element.as_deref() == element)
+                            .map(|p| p.title.clone())
+                            .collect()
+                    })
+                };
+                let local = element.and_then(|e| titles(Some(e)).closest(name).map(str::to_string));
+                local.or_else(|| titles(None).closest(name).map(str::to_string))
+            });
             return Err(Broken::new(format!(
                 "broken title link \"[[{dest}]]\": no page has that title or file name"
             ))
-            .suggest(suggestion.map(|s| s.to_string())));
+            .suggest(suggestion));
         };
         let source = source.as_str();
         self.check_draft(source, dest)?;
@@ -432,7 +456,20 @@ impl LinkIndex {
         {
             return Ok(());
         }
-        let suggestion = closest(&fragment, page.anchors.iter().map(String::as_str)).map(|a| {
+        let question = Question::Anchor {
+            source: source.to_string(),
+            fragment: fragment.to_string(),
+        };
+        let nearest = self.suggestions.answer(question, || {
+            let set = Set::Anchors {
+                source: source.to_string(),
+            };
+            let anchors = self
+                .suggestions
+                .set(set, || page.anchors.iter().cloned().collect());
+            anchors.closest(&fragment).map(str::to_string)
+        });
+        let suggestion = nearest.map(|a| {
             let prefix = &dest[..dest.find('#').unwrap_or(dest.len())];
             format!("{prefix}#{a}")
         });
@@ -483,25 +520,48 @@ impl LinkIndex {
 
     /// The existing site path closest to `wanted`: in the same folder first, then anywhere.
     fn nearest_path(&self, wanted: &str, content_path: bool) -> Option<String> {
-        let as_written = |source: &str| -> String {
-            if content_path || wanted.ends_with(".md") {
-                format!("/{source}")
-            } else {
-                let url = url_for_source(source);
-                if url.ends_with('/') && wanted.ends_with("index.html") {
-                    format!("{url}index.html")
-                } else {
-                    url
-                }
-            }
+        let question = Question::Path {
+            wanted: wanted.to_string(),
+            content_path,
         };
-        let dir = url_dir(wanted);
-        let nearby = self
-            .by_dir
+        self.suggestions.answer(question, || {
+            let form = Form::of(wanted, content_path);
+            let dir = url_dir(wanted);
+            let nearby = Set::Nearby {
+                dir: dir.to_string(),
+                form,
+            };
+            let nearby = self.suggestions.set(nearby, || self.paths_in(dir, form));
+            if let Some(found) = nearby.closest(wanted) {
+                return Some(found.to_string());
+            }
+            let everywhere = self
+                .suggestions
+                .set(Set::Everywhere { form }, || self.all_paths(form));
+            everywhere.closest(wanted).map(str::to_string)
+        })
+    }
+
+    /// The page `source` as a suggestion written in `form`.
+    fn written(source: &str, form: Form) -> String {
+        if form.source {
+            return format!("/{source}");
+        }
+        let url = url_for_source(source);
+        if url.ends_with('/') && form.index_html {
+            format!("{url}index.html")
+        } else {
+            url
+        }
+    }
+
+    /// The pages and files directly in the URL folder `dir`.
+    fn paths_in(&self, dir: &str, form: Form) -> Vec<String> {
+        self.by_dir
             .get(dir)
             .into_iter()
             .flatten()
-            .map(|s| as_written(s))
+            .map(|s| Self::written(s, form))
             .chain(
                 self.files
                     .range(dir.to_string()..)
@@ -509,21 +569,17 @@ impl LinkIndex {
                     .filter(|f| !f[dir.len()..].contains('/'))
                     .cloned(),
             )
-            .collect::<Vec<_>>();
-        if let Some(found) = closest(wanted, nearby.iter().map(String::as_str)) {
-            return Some(found.to_string());
-        }
-        let everything: Vec<String> = self
-            .pages
+            .collect()
+    }
+
+    /// Every page, and every file unless only pages can be meant.
+    fn all_paths(&self, form: Form) -> Vec<String> {
+        let files = (!form.content_path).then_some(&self.files);
+        self.pages
             .keys()
-            .map(|s| as_written(s))
-            .chain(if content_path {
-                Vec::new()
-            } else {
-                self.files.iter().cloned().collect()
-            })
-            .collect();
-        closest(wanted, everything.iter().map(String::as_str)).map(str::to_string)
+            .map(|s| Self::written(s, form))
+            .chain(files.into_iter().flatten().cloned())
+            .collect()
     }
 }
 
@@ -563,27 +619,6 @@ fn remove_from(map: &mut HashMap<String, BTreeSet<String>>, key: &str, source: &
             map.remove(key);
         }
     }
-}
-
-/// The candidate closest to `wanted` by edit distance, if it is close enough to be a typo.
-pub fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (wanted.chars().count() / 3).max(2);
-    let wanted_lower = wanted.to_lowercase();
-    candidates
-        .map(|c| {
-            let lower = c.to_lowercase();
-            // A name cut short (`#base` for `#base-url`) counts as just close enough.
-            if wanted.len() >= 3 && lower.starts_with(&wanted_lower) {
-                return (limit, c);
-            }
-            if c.len().abs_diff(wanted.len()) > limit {
-                return (usize::MAX, c);
-            }
-            (strsim::levenshtein(&wanted_lower, &lower), c)
-        })
-        .filter(|&(d, _)| d <= limit)
-        .min()
-        .map(|(_, c)| c)
 }
 
 #[cfg(test)]

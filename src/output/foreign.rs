@@ -44,11 +44,7 @@ pub(super) fn plan(
         .flat_map(|rel| rel.match_indices('/').map(move |(at, _)| &rel[..at]))
         .collect();
     let mut plan = Plan::default();
-    let mut walker = walkdir::WalkDir::new(previous)
-        .min_depth(1)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter();
+    let mut walker = source::walk(previous).min_depth(1).sorted().into_iter();
     while let Some(entry) = walker.next() {
         let entry = entry.map_err(|e| Error::io(previous, e.into()))?;
         let rel = source::relative(previous, entry.path());

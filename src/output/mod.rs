@@ -254,7 +254,7 @@ impl OutputDir {
         let written = lock(&self.written);
         let mut owned = lock(&self.owned);
         let mut removed = Vec::new();
-        let walker = walkdir::WalkDir::new(&self.target).contents_first(true);
+        let walker = source::walk(&self.target).contents_first();
         for entry in walker {
             let entry = entry.map_err(|e| Error::io(&self.target, e.into()))?;
             let rel = source::relative(&self.target, entry.path());
@@ -503,7 +503,7 @@ pub fn check_target(path: &Path, site_root: &Path) -> Result<PathBuf> {
     if root.starts_with(&target) {
         return refuse("it contains the site, and a build removes files it did not write");
     }
-    for own in ["content", "static", "themes", "templates"] {
+    for own in crate::config::dirs::SOURCES {
         if target.starts_with(root.join(own)) {
             return refuse(&format!("it is inside the site's {own}/ folder"));
         }

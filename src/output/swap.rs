@@ -178,11 +178,7 @@ pub(super) fn remove_own_folder(dir: &Path) -> io::Result<Vec<String>> {
 /// own, and leaving them would fail every later build.
 pub(super) fn remove_tree(dir: &Path) -> io::Result<()> {
     make_writable(dir);
-    for entry in walkdir::WalkDir::new(dir)
-        .min_depth(1)
-        .contents_first(true)
-        .follow_links(false)
-    {
+    for entry in source::walk(dir).min_depth(1).contents_first() {
         let entry = entry.map_err(io::Error::from)?;
         if entry.depth() == 1 && entry.file_name() == MARKER {
             continue;
@@ -201,12 +197,7 @@ pub(super) fn remove_tree(dir: &Path) -> io::Result<()> {
 fn remove_listed(dir: &Path, manifest: &Manifest) -> io::Result<Vec<String>> {
     make_writable(dir);
     let mut kept = Vec::new();
-    for entry in walkdir::WalkDir::new(dir)
-        .min_depth(1)
-        .contents_first(true)
-        .follow_links(false)
-        .sort_by_file_name()
-    {
+    for entry in source::walk(dir).min_depth(1).contents_first().sorted() {
         let entry = entry.map_err(io::Error::from)?;
         let rel = source::relative(dir, entry.path());
         if rel == MARKER {
@@ -241,7 +232,7 @@ fn make_writable(dir: &Path) {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        for entry in walkdir::WalkDir::new(dir).follow_links(false).into_iter() {
+        for entry in source::walk(dir) {
             let Ok(entry) = entry else {
                 continue;
             };

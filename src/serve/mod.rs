@@ -20,8 +20,6 @@ pub mod http;
 pub mod reload;
 pub mod watch;
 
-use std::collections::HashSet;
-use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -32,12 +30,13 @@ use std::time::Duration;
 
 use crate::change::Change;
 use crate::config::{CONFIG_FILE, Config, Overrides};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{ColorChoice, Diagnostic, Format, Printer, Shown};
 use crate::error::{Error, Result, fs};
 use crate::highlight::Highlighter;
 use crate::session::{Rebuild, Session};
 use crate::source;
 
+use crate::wording::count;
 use reload::{Hub, Update};
 use watch::{Area, Signal, Watcher};
 
@@ -100,7 +99,7 @@ pub fn run(options: &ServeOptions, highlighter: &Highlighter) -> Result<()> {
         },
         highlighter,
         session: None,
-        shown: HashSet::new(),
+        shown: Shown::default(),
         errors: 0,
     };
     eprintln!(
@@ -230,7 +229,7 @@ struct Live<'a> {
     /// site afresh.
     session: Option<Session>,
     /// The diagnostics already printed, so each rebuild prints only new ones.
-    shown: HashSet<String>,
+    shown: Shown,
     errors: usize,
 }
 
@@ -326,16 +325,8 @@ impl Live<'_> {
 
     /// Prints the diagnostics not printed after the previous rebuild.
     fn print(&mut self, diagnostics: &[Diagnostic]) {
-        let mut stderr = std::io::stderr().lock();
-        let mut now = HashSet::with_capacity(diagnostics.len());
-        for d in diagnostics {
-            let text = d.to_string();
-            if !self.shown.contains(&text) {
-                let _ = write!(stderr, "{text}");
-            }
-            now.insert(text);
-        }
-        self.shown = now;
+        let printer = Printer::new(Format::Human, ColorChoice::Auto);
+        let _ = printer.print_new(diagnostics, &mut self.shown);
     }
 
     /// `0 warnings, 2 errors`, and a word when the errors are all fixed.
@@ -370,10 +361,6 @@ fn fail_for_tests(root: &Path) {
     }
     #[cfg(not(debug_assertions))]
     let _ = root;
-}
-
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// `content/a.md`, `content/a.md and 3 more`, `the whole site`.

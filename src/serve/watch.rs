@@ -24,14 +24,7 @@ use crate::error::{Error, Result};
 use crate::source;
 
 /// The folders of a site whose files a rebuild reads, watched recursively.
-const WATCHED: [&str; 6] = [
-    "content",
-    "static",
-    "includes",
-    "data",
-    "themes",
-    "templates",
-];
+const WATCHED: [&str; 6] = crate::config::dirs::WATCHED;
 
 /// What the serve loop waits for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,8 +110,8 @@ impl Area {
     /// The area's folder below the site root.
     pub fn folder(self) -> &'static str {
         match self {
-            Area::Content => "content",
-            Area::Static => "static",
+            Area::Content => crate::config::dirs::CONTENT,
+            Area::Static => crate::config::dirs::STATIC,
             Area::Includes => crate::templating::INCLUDES_DIR,
             Area::Data => crate::templating::DATA_DIR,
         }
@@ -162,7 +155,7 @@ pub fn classify(root: &Path, path: &Path) -> Option<Touched> {
     }
     match top {
         CONFIG_FILE if rest.is_empty() => Some(Touched::Config),
-        "themes" | "templates" => Some(Touched::Theme),
+        crate::config::dirs::THEMES | crate::config::dirs::TEMPLATES => Some(Touched::Theme),
         _ => Area::ALL
             .into_iter()
             .find(|area| area.folder() == top)

@@ -1,5 +1,5 @@
-//! `site.data`: the files of the site's `data/` folder, YAML, JSON or TOML, each under its name
-//! (`data/glossary.yml` → `site.data.glossary`, `data/elements/box.json` →
+//! `site.data`: the files of the site's `data/` folder (read and parsed by `data_files`), each
+//! under its name (`data/glossary.yml` → `site.data.glossary`, `data/elements/box.json` →
 //! `site.data.elements.box`). A file that cannot be read is a diagnostic at its line; the others
 //! still load.
 
@@ -8,9 +8,9 @@ use std::path::Path;
 
 use super::DATA_DIR;
 use super::values::{Map, Tree, to_tree};
+use crate::data_files::DataFile;
 use crate::diagnostic::Diagnostic;
 use crate::error::Result;
-use crate::source;
 
 #[derive(Debug, Default)]
 pub struct Data {
@@ -30,72 +30,28 @@ impl Data {
     }
 }
 
-/// Reads every data file below `dir` (the site's `data/`; it may be missing).
+/// Reads every data file below `dir` (the site's `data/`; it may be missing) into `site.data`.
 pub fn load(dir: &Path) -> Result<(Data, Vec<Diagnostic>)> {
     let mut data = Data::default();
-    // The site is the folder holding `data/`.
-    let listing = source::list_site_files(dir.parent().unwrap_or(dir), dir)?;
-    let mut diagnostics = listing.diagnostics;
-    for rel in listing.files {
-        let file = format!("{DATA_DIR}/{rel}");
-        let Some((stem, extension)) = rel.rsplit_once('.') else {
-            diagnostics.push(unsupported(&file));
+    let (files, mut diagnostics) = crate::data_files::load(dir)?;
+    for DataFile { file, keys, value } in files {
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        if let Err(taken) = insert(&mut data.tree, &keys, to_tree(&value)) {
+            diagnostics.push(Diagnostic::warning(
+                "data",
+                &file,
+                format!("site.data.{taken} is already set by another file: this one is left out"),
+            ));
             continue;
-        };
-        let text = match String::from_utf8(source::read(dir, &rel)?) {
-            Ok(text) => text,
-            Err(_) => {
-                diagnostics.push(Diagnostic::error(
-                    "data",
-                    &file,
-                    "the file is not valid UTF-8 text",
-                ));
-                continue;
-            }
-        };
-        let parsed = match extension {
-            "yml" | "yaml" => crate::front_matter::yaml_data(&file, &text),
-            "toml" => crate::config::toml_data(&file, &text),
-            "json" => serde_json::from_str(&text).map_err(|e| {
-                Diagnostic::error("data", &file, format!("invalid JSON: {e}"))
-                    .at(e.line() as u32, e.column() as u32)
-                    .with_source(&text, 1)
-            }),
-            _ => {
-                diagnostics.push(unsupported(&file));
-                continue;
-            }
-        };
-        match parsed {
-            Ok(json) => {
-                let keys: Vec<&str> = stem.split('/').collect();
-                if let Err(taken) = insert(&mut data.tree, &keys, to_tree(&json)) {
-                    diagnostics.push(Diagnostic::warning(
-                        "data",
-                        &file,
-                        format!(
-                            "site.data.{taken} is already set by another file: this one is left out"
-                        ),
-                    ));
-                    continue;
-                }
-                data.files
-                    .entry(keys[0].to_string())
-                    .or_default()
-                    .push(file);
-            }
-            Err(d) => diagnostics.push(d),
         }
+        data.files
+            .entry(keys[0].to_string())
+            .or_default()
+            .push(file);
     }
+    // In path order, like the files: a problem of parsing and one of placing come sorted.
+    diagnostics.sort_by(|a, b| a.file.cmp(&b.file));
     Ok((data, diagnostics))
-}
-
-fn unsupported(file: &str) -> Diagnostic {
-    Diagnostic::warning(
-        "data",
-        file,
-        "not a data file: data files end in .yml, .yaml, .json or .toml",
-    )
 }
 
 /// Sets `keys` (a path of object keys) in `tree`; `Err` with the dotted path when it is taken.

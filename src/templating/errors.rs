@@ -71,9 +71,8 @@ pub fn describe(text: &str) -> Described {
             let variable = get("variable").unwrap_or("");
             let index = get("requested index").unwrap_or("");
             described.message = format!("unknown variable {variable}.{index}");
-            described.suggestion =
-                crate::links::closest(index, list("available indexes").into_iter())
-                    .map(|s| format!("{variable}.{s}"));
+            described.suggestion = crate::suggest::closest(index, list("available indexes"))
+                .map(|s| format!("{variable}.{s}"));
             described.hint = Some(format!("{variable}.{index}"));
         }
         "Unknown variable" => {
@@ -85,8 +84,7 @@ pub fn describe(text: &str) -> Described {
             let filter = get("requested filter").unwrap_or("");
             described.message = format!("unknown filter `{filter}`");
             described.suggestion =
-                crate::links::closest(filter, list("available filters").into_iter())
-                    .map(str::to_string);
+                crate::suggest::closest(filter, list("available filters")).map(str::to_string);
             described.hint = Some(filter.to_string());
         }
         _ if pest_message
@@ -117,7 +115,8 @@ pub fn describe(text: &str) -> Described {
                 available.retain(|tag| *tag != super::prepare::OUTPUT_TAG);
                 described.message = format!("unknown tag `{requested}`");
                 described.suggestion =
-                    crate::links::closest(requested, available.iter().copied()).map(str::to_string);
+                    crate::suggest::closest(requested, available.iter().copied())
+                        .map(str::to_string);
                 described.hint = Some(requested.to_string());
                 // Jekyll sites get tags from Ruby plugins: say how to render one with an include.
                 let mut declared: Vec<&str> = available
@@ -179,7 +178,7 @@ pub fn render_diagnostic(
                 closest,
             } => {
                 let wanted = target.strip_prefix(folder.as_str()).unwrap_or(written);
-                let near = crate::links::closest(wanted, closest.iter().map(String::as_str))
+                let near = crate::suggest::closest(wanted, closest.iter().map(String::as_str))
                     .map(str::to_string);
                 let d = at_tag(Diagnostic::error(
                     "missing-include",

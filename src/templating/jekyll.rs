@@ -178,12 +178,12 @@ impl Renderable for Link {
             let file = path.rsplit('/').next().unwrap_or(path);
             let names = store.names_in(folder);
             let near =
-                crate::links::closest(file, names.iter().map(String::as_str)).map(
-                    |name| match path.rsplit_once('/') {
+                crate::suggest::closest(file, names.iter().map(String::as_str)).map(|name| {
+                    match path.rsplit_once('/') {
                         Some((dir, _)) => format!("{dir}/{name}"),
                         None => name.to_string(),
-                    },
-                );
+                    }
+                });
             let (line, column) = current.position(self.at);
             let tag = current.text.get(self.at..).unwrap_or("");
             let len = tag.find("%}").map_or(1, |i| tag[..i + 2].chars().count());

@@ -141,7 +141,7 @@ fn record(runtime: &dyn Runtime, error: &Error, at: Option<usize>, roots: &[Stri
     let suggestion = described.suggestion.clone().or_else(|| {
         // `{{ paeg.title }}`: the closest variable there is.
         let first = hint.split(['.', '[']).next().unwrap_or("");
-        crate::links::closest(first, roots.iter().map(String::as_str))
+        crate::suggest::closest(first, roots.iter().map(String::as_str))
             .filter(|_| !hint.contains('.'))
             .map(str::to_string)
     });

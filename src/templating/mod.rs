@@ -47,9 +47,9 @@ use tags::RenderState;
 use values::{DataView, Fields, Map};
 
 /// The site folder holding snippets for `{% include %}`.
-pub const INCLUDES_DIR: &str = "includes";
+pub const INCLUDES_DIR: &str = crate::config::dirs::INCLUDES;
 /// The site folder holding data files for `site.data`.
-pub const DATA_DIR: &str = "data";
+pub const DATA_DIR: &str = crate::config::dirs::DATA;
 
 /// What every page's templating shares in one build.
 pub struct Templating {

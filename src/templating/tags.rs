@@ -413,16 +413,9 @@ impl Renderable for Include {
 
 /// Up to three of `candidates` closest to `wanted`, closest first.
 fn closest(wanted: &str, candidates: &[&str]) -> Vec<String> {
-    let wanted = wanted.to_lowercase();
-    let mut scored: Vec<(usize, &str)> = candidates
-        .iter()
-        .map(|c| (strsim::levenshtein(&wanted, &c.to_lowercase()), *c))
-        .collect();
-    scored.sort();
-    scored
+    crate::suggest::ranked(wanted, candidates.iter().copied(), 3)
         .into_iter()
-        .take(3)
-        .map(|(_, c)| c.to_string())
+        .map(str::to_string)
         .collect()
 }
 
