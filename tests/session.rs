@@ -645,3 +645,23 @@ fn a_symlink_out_of_the_site_is_never_published_by_the_session() {
     assert!(!live.output().join("guides-later.html").exists());
     live.assert_matches_build();
 }
+
+#[test]
+fn links_to_the_root_follow_content_index_md_coming_and_going() {
+    // Without content/index.md, docgen's generated home page is at `/`: links to it resolve
+    // (and their anchors are checked against it); a draft index.md leaves `/` to nothing.
+    let site = lenient_element_site().page(
+        "guides/a.md",
+        "# A\n\n[Home](/) and [its setup](/#register).\n",
+    );
+    let (mut live, _) = Live::open(site);
+    live.assert_matches_build();
+    live.delete("content/index.md");
+    live.assert_matches_build();
+    live.write("content/index.md", "# Home\n\n## Register\n");
+    live.assert_matches_build();
+    live.write("content/index.md", "---\ndraft: true\n---\n# Home\n");
+    live.assert_matches_build();
+    live.delete("content/index.md");
+    live.assert_matches_build();
+}
