@@ -665,3 +665,35 @@ fn links_to_the_root_follow_content_index_md_coming_and_going() {
     live.delete("content/index.md");
     live.assert_matches_build();
 }
+
+#[test]
+fn site_warnings_follow_the_lines_of_the_keys_they_quote() {
+    // Found by tests/drift.rs (seeds 101, 105, 106): a redirect taken by another page and an
+    // element's disagreeing elementId are warned about at their key's line, which moves when a
+    // key is added above it.
+    let site = lenient_element_site()
+        .page(
+            "guides/a.md",
+            "---\ntitle: A\nredirect_from: /old.html\n---\nA.\n",
+        )
+        .page(
+            "guides/b.md",
+            "---\ntitle: B\nredirect_from: /old.html\n---\nB.\n",
+        )
+        .page(
+            "elements/gtw/more.md",
+            "---\nheading: GoToWebinar\nelementId: 99\ntitle: More\norder: 20\n---\nMore.\n",
+        );
+    let (mut live, _) = Live::open(site);
+    live.assert_matches_build();
+    live.write(
+        "content/guides/b.md",
+        "---\ntitle: B\ndescription: Bee\nredirect_from: /old.html\n---\nB.\n",
+    );
+    live.assert_matches_build();
+    live.write(
+        "content/elements/gtw/more.md",
+        "---\nheading: GoToWebinar\ndescription: More\nelementId: 99\ntitle: More\norder: 20\n---\nMore.\n",
+    );
+    live.assert_matches_build();
+}
