@@ -187,12 +187,14 @@ fn front_matter(old: &FrontMatter, new: &FrontMatter, has_redirects: bool) -> Ef
     let FrontMatter {
         heading,
         // Only the page itself shows these: `<title>`, the parent crumb's label, the template
-        // context, whether its body is expanded, and where its diagnostics point.
+        // context and whether its body is expanded.
         seo: _,
         parent: _,
         extra: _,
         templating: _,
-        lines: _,
+        // Where its keys are: its own diagnostics point there, and so do two the site makes
+        // (below).
+        lines,
         // Read through `Page::title` (see `edited`).
         title: _,
         // `published: false` sets `draft`, whose change is what matters (below).
@@ -243,6 +245,15 @@ fn front_matter(old: &FrontMatter, new: &FrontMatter, has_redirects: bool) -> Ef
     if draft != &new.draft {
         // A draft is not built: like a page that appears or disappears.
         effects |= Effects::presence(has_redirects);
+    }
+    let moved = |key: &str| lines.get(key) != new.lines.get(key);
+    if has_redirects && moved("redirect_from") {
+        // A redirect's warnings (an address taken, a path without `/`) quote its line.
+        effects.redirects = true;
+    }
+    if ["heading", "elementId"].into_iter().any(moved) {
+        // The element's consistency warnings (`elementId: 1743` differs …) quote these lines.
+        effects.navigation = true;
     }
     effects
 }

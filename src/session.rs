@@ -346,6 +346,7 @@ impl Session {
                         old_redirects.get_or_insert_default().extend(claimed);
                     }
                     self.site.index.remove_page(source);
+                    let new_exists = new.is_some();
                     match new {
                         Some(page) => {
                             let element = self.site.nav.element_dir(source);
@@ -373,6 +374,9 @@ impl Session {
                             rebuild.removed.push(file);
                         }
                         render.remove(source);
+                    }
+                    if old.is_some() != new_exists {
+                        recheck.extend(self.index_output_file_of(source));
                     }
                 }
                 Change::ContentFile(path) | Change::StaticFile(path) => {
@@ -493,6 +497,28 @@ impl Session {
         }
         rebuild.diagnostics = self.diagnostics();
         Ok(rebuild)
+    }
+
+    /// Indexes the output file of the page `source`, which just came or went, as `Site::index`
+    /// would: a page leaving `index.html` gives it to docgen's generated home page (or a static
+    /// file), and a page arriving takes it from them. Returns the pages whose links went to the
+    /// file, to check again (they now go to the page, or the reverse).
+    fn index_output_file_of(&mut self, source: &str) -> BTreeSet<String> {
+        let url = url_for_source(source);
+        let file = links::output_file_for_url(&url);
+        let site_path = format!("/{file}");
+        let provided = self.site.output_files().contains_key(&file);
+        if provided && (!file.ends_with(".html") || self.site.index.page_at(&site_path).is_none()) {
+            self.site.index.insert_file(site_path.clone());
+        } else {
+            self.site.index.remove_file(&site_path);
+        }
+        let base = &self.site.config.base_path;
+        let (url, file_href) = (format!("{base}{url}"), format!("{base}{site_path}"));
+        self.pages_targeting(|target| {
+            let target = target.split('#').next().unwrap_or(target);
+            target == url || target == file_href
+        })
     }
 
     /// Brings the output check's files up to date after files or pages came or went: the

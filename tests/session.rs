@@ -645,3 +645,55 @@ fn a_symlink_out_of_the_site_is_never_published_by_the_session() {
     assert!(!live.output().join("guides-later.html").exists());
     live.assert_matches_build();
 }
+
+#[test]
+fn links_to_the_root_follow_content_index_md_coming_and_going() {
+    // Without content/index.md, docgen's generated home page is at `/`: links to it resolve
+    // (and their anchors are checked against it); a draft index.md leaves `/` to nothing.
+    let site = lenient_element_site().page(
+        "guides/a.md",
+        "# A\n\n[Home](/) and [its setup](/#register).\n",
+    );
+    let (mut live, _) = Live::open(site);
+    live.assert_matches_build();
+    live.delete("content/index.md");
+    live.assert_matches_build();
+    live.write("content/index.md", "# Home\n\n## Register\n");
+    live.assert_matches_build();
+    live.write("content/index.md", "---\ndraft: true\n---\n# Home\n");
+    live.assert_matches_build();
+    live.delete("content/index.md");
+    live.assert_matches_build();
+}
+
+#[test]
+fn site_warnings_follow_the_lines_of_the_keys_they_quote() {
+    // Found by tests/drift.rs (seeds 101, 105, 106): a redirect taken by another page and an
+    // element's disagreeing elementId are warned about at their key's line, which moves when a
+    // key is added above it.
+    let site = lenient_element_site()
+        .page(
+            "guides/a.md",
+            "---\ntitle: A\nredirect_from: /old.html\n---\nA.\n",
+        )
+        .page(
+            "guides/b.md",
+            "---\ntitle: B\nredirect_from: /old.html\n---\nB.\n",
+        )
+        .page(
+            "elements/gtw/more.md",
+            "---\nheading: GoToWebinar\nelementId: 99\ntitle: More\norder: 20\n---\nMore.\n",
+        );
+    let (mut live, _) = Live::open(site);
+    live.assert_matches_build();
+    live.write(
+        "content/guides/b.md",
+        "---\ntitle: B\ndescription: Bee\nredirect_from: /old.html\n---\nB.\n",
+    );
+    live.assert_matches_build();
+    live.write(
+        "content/elements/gtw/more.md",
+        "---\nheading: GoToWebinar\ndescription: More\nelementId: 99\ntitle: More\norder: 20\n---\nMore.\n",
+    );
+    live.assert_matches_build();
+}
