@@ -10,6 +10,12 @@
 //!   common word may fill one alone; a query loads one shard per word.
 //! - `p/<id>.json`, the fragments: a page's URL, title, element and sections
 //!   `[anchor, heading, text, code]`, fetched only for the pages a query ranks highest.
+//! - `r/<n>.json`, the spelling shards, for "did you mean": the terms again, each
+//!   `[term, word, pages]`, but in the order of the *reversed* term (`koohbew` for `webhook`),
+//!   so a word mistyped in its first letters (`xebhook`) still sorts next to the right one. A
+//!   typo near the end of a word keeps its start, and the term shards around it hold the right
+//!   word; a typo near the start keeps its end, and the spelling shards around it do. Fetched
+//!   only for a word found nowhere; the manifest lists the first reversed term of each.
 //!
 //! The inverse document frequency is computed in the browser from the length of `ids`.
 
@@ -26,9 +32,11 @@ pub const DIR: &str = "search-index";
 /// The manifest's path in the output.
 pub const MANIFEST: &str = "search-index/index.json";
 /// Bumped when the format changes, so a theme can tell.
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 /// Roughly how large a shard may grow (uncompressed JSON) before the next term starts a new one.
 const SHARD_BYTES: usize = 48_000;
+/// The same for spelling shards, smaller: a word found nowhere fetches three of them.
+const SPELLING_BYTES: usize = 16_000;
 /// Code in a fragment is cut at this many characters: it is indexed in full, but the browser
 /// only needs enough of it to rank sections and show an excerpt.
 const FRAGMENT_CODE_CHARS: usize = 2_000;
@@ -45,6 +53,8 @@ struct Manifest<'a> {
     build: String,
     /// The first term of each shard.
     shards: Vec<&'a str>,
+    /// The first reversed term of each spelling shard.
+    spelling: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -94,32 +104,33 @@ pub fn shard_files(records: &[&PageRecord]) -> Vec<(String, String)> {
     }
     let mut sorted: Vec<(&str, Postings)> = terms.into_iter().collect();
     sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let mut shards: Vec<(&str, String)> = Vec::new();
-    let mut current = String::new();
-    let mut first = "";
-    for (term, postings) in &sorted {
-        let entry = term_json(term, postings);
-        if !current.is_empty() && current.len() + entry.len() > SHARD_BYTES {
-            shards.push((first, std::mem::take(&mut current)));
-        }
-        if current.is_empty() {
-            first = term;
-        }
-        if !current.is_empty() {
-            current.push(',');
-        }
-        current.push_str(&entry);
-    }
-    if !current.is_empty() {
-        shards.push((first, current));
-    }
+    let shards = cut(
+        sorted
+            .iter()
+            .map(|(term, postings)| (term.to_string(), term_json(term, postings))),
+        SHARD_BYTES,
+    );
+    let mut spelling: Vec<(String, &str, &Postings)> = sorted
+        .iter()
+        .filter(|(term, _)| suggestable(term))
+        .map(|(term, postings)| (term.chars().rev().collect(), *term, postings))
+        .collect();
+    spelling.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let spelling = cut(
+        spelling
+            .into_iter()
+            .map(|(reversed, term, postings)| (reversed, spelling_json(term, postings))),
+        SPELLING_BYTES,
+    );
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     shards.hash(&mut hasher);
+    spelling.hash(&mut hasher);
     let manifest = Manifest {
         v: VERSION,
         pages: records.len(),
         build: format!("{:016x}", hasher.finish()),
-        shards: shards.iter().map(|(first, _)| *first).collect(),
+        shards: shards.iter().map(|(first, _)| first.as_str()).collect(),
+        spelling: spelling.iter().map(|(first, _)| first.clone()).collect(),
     };
     let mut out = vec![(
         MANIFEST.to_string(),
@@ -128,7 +139,54 @@ pub fn shard_files(records: &[&PageRecord]) -> Vec<(String, String)> {
     for (n, (_, body)) in shards.iter().enumerate() {
         out.push((format!("{DIR}/t/{n}.json"), format!("{{\"t\":[{body}]}}")));
     }
+    for (n, (_, body)) in spelling.iter().enumerate() {
+        out.push((format!("{DIR}/r/{n}.json"), format!("{{\"r\":[{body}]}}")));
+    }
     out
+}
+
+/// Joins sorted (key, JSON entry) pairs into shards of about `limit` bytes: (first key, the
+/// entries separated by commas).
+fn cut(entries: impl Iterator<Item = (String, String)>, limit: usize) -> Vec<(String, String)> {
+    let mut shards = Vec::new();
+    let mut current = String::new();
+    let mut first = String::new();
+    for (key, entry) in entries {
+        if !current.is_empty() && current.len() + entry.len() > limit {
+            shards.push((std::mem::take(&mut first), std::mem::take(&mut current)));
+        }
+        if current.is_empty() {
+            first = key;
+        } else {
+            current.push(',');
+        }
+        current.push_str(&entry);
+    }
+    if !current.is_empty() {
+        shards.push((first, current));
+    }
+    shards
+}
+
+/// Whether "did you mean" may offer `term`: a word of three letters or more (one letter off a
+/// shorter word is another word, not a typo), not a number.
+fn suggestable(term: &str) -> bool {
+    term.chars().nth(2).is_some() && term.chars().any(char::is_alphabetic)
+}
+
+/// A spelling entry: `[term, word, pages]`, `word` empty when it is the term.
+fn spelling_json(term: &str, postings: &Postings) -> String {
+    let word = if postings.word == term {
+        ""
+    } else {
+        postings.word
+    };
+    format!(
+        "[{},{},{}]",
+        serde_json::to_string(term).expect("a string serializes"),
+        serde_json::to_string(word).expect("a string serializes"),
+        postings.pages.len()
+    )
 }
 
 fn term_json(term: &str, postings: &Postings) -> String {
@@ -221,14 +279,55 @@ mod tests {
         ];
         let files = shard_files(&records.iter().collect::<Vec<_>>());
         let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(names, ["search-index/index.json", "search-index/t/0.json"]);
-        assert!(files[0].1.starts_with(r#"{"v":2,"pages":2,"build":""#));
-        assert!(files[0].1.ends_with(r#"","shards":["refresh"]}"#));
+        assert_eq!(
+            names,
+            [
+                "search-index/index.json",
+                "search-index/t/0.json",
+                "search-index/r/0.json"
+            ]
+        );
+        assert!(files[0].1.starts_with(r#"{"v":3,"pages":2,"build":""#));
+        assert!(
+            files[0]
+                .1
+                .ends_with(r#"","shards":["refresh"],"spelling":["hserfer"]}"#),
+            "{}",
+            files[0].1
+        );
         // refresh: pages 0 and 1, the heavier weight scoring higher; the shortest word is the
         // term itself, so none is given.
         assert_eq!(
             files[1].1,
             r#"{"t":[["refresh","",[0,1],[116,196]],["token","",[0],[222]]]}"#
+        );
+    }
+
+    #[test]
+    fn spelling_shards_sort_terms_by_their_end_and_leave_out_short_words_and_numbers() {
+        let records = [record(
+            &[
+                ("429", 1.0, "429"),
+                ("api", 1.0, "api"),
+                ("id", 1.0, "id"),
+                ("oauth2", 1.0, "oauth2"),
+                ("token", 1.0, "tokens"),
+                ("webhook", 1.0, "webhooks"),
+                ("zürich", 1.0, "zürich"),
+            ],
+            10,
+        )];
+        let files = shard_files(&records.iter().collect::<Vec<_>>());
+        assert_eq!(files[2].0, "search-index/r/0.json");
+        // Reversed: 2htuao, hcirüz, ipa, koohbew, nekot.
+        assert_eq!(
+            files[2].1,
+            r#"{"r":[["oauth2","",1],["zürich","",1],["api","",1],["webhook","webhooks",1],["token","tokens",1]]}"#
+        );
+        assert!(
+            files[0].1.ends_with(r#""spelling":["2htuao"]}"#),
+            "{}",
+            files[0].1
         );
     }
 
@@ -253,10 +352,24 @@ mod tests {
             .map(|v| v.as_str().unwrap())
             .collect();
         assert!(firsts.len() > 1, "{firsts:?}");
-        assert_eq!(files.len(), firsts.len() + 1);
         assert!(firsts.windows(2).all(|w| w[0] < w[1]));
-        for (name, text) in &files[1..] {
+        let term_shards = &files[1..=firsts.len()];
+        for (name, text) in term_shards {
+            assert!(name.contains("/t/"), "{name}");
             assert!(text.len() <= SHARD_BYTES + 200, "{name}: {}", text.len());
+        }
+        let spelling: Vec<&str> = manifest["spelling"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert!(spelling.len() > 1, "{spelling:?}");
+        assert!(spelling.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(files.len(), firsts.len() + spelling.len() + 1);
+        for (name, text) in &files[firsts.len() + 1..] {
+            assert!(name.contains("/r/"), "{name}");
+            assert!(text.len() <= SPELLING_BYTES + 200, "{name}: {}", text.len());
         }
     }
 
