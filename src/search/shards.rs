@@ -19,7 +19,6 @@
 //!
 //! The inverse document frequency is computed in the browser from the length of `ids`.
 
-use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
 
 use serde::Serialize;
@@ -104,24 +103,25 @@ pub fn shard_files(records: &[&PageRecord]) -> Vec<(String, String)> {
     }
     let mut sorted: Vec<(&str, Postings)> = terms.into_iter().collect();
     sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let shards = cut(
-        sorted
-            .iter()
-            .map(|(term, postings)| (term.to_string(), term_json(term, postings))),
-        SHARD_BYTES,
-    );
+    let mut shards = Cutter::new(SHARD_BYTES);
+    let mut entry = String::new();
+    for (term, postings) in &sorted {
+        term_json(term, postings, &mut entry);
+        shards.push(term, &entry);
+    }
+    let shards = shards.finish();
     let mut spelling: Vec<(String, &str, &Postings)> = sorted
         .iter()
         .filter(|(term, _)| suggestable(term))
         .map(|(term, postings)| (term.chars().rev().collect(), *term, postings))
         .collect();
     spelling.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let spelling = cut(
-        spelling
-            .into_iter()
-            .map(|(reversed, term, postings)| (reversed, spelling_json(term, postings))),
-        SPELLING_BYTES,
-    );
+    let mut spelling_shards = Cutter::new(SPELLING_BYTES);
+    for (reversed, term, postings) in &spelling {
+        spelling_json(term, postings, &mut entry);
+        spelling_shards.push(reversed, &entry);
+    }
+    let spelling = spelling_shards.finish();
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     shards.hash(&mut hasher);
     spelling.hash(&mut hasher);
@@ -145,27 +145,44 @@ pub fn shard_files(records: &[&PageRecord]) -> Vec<(String, String)> {
     out
 }
 
-/// Joins sorted (key, JSON entry) pairs into shards of about `limit` bytes: (first key, the
-/// entries separated by commas).
-fn cut(entries: impl Iterator<Item = (String, String)>, limit: usize) -> Vec<(String, String)> {
-    let mut shards = Vec::new();
-    let mut current = String::new();
-    let mut first = String::new();
-    for (key, entry) in entries {
-        if !current.is_empty() && current.len() + entry.len() > limit {
-            shards.push((std::mem::take(&mut first), std::mem::take(&mut current)));
+/// Joins sorted JSON entries into shards of about `limit` bytes: (first key, the entries
+/// separated by commas).
+struct Cutter {
+    limit: usize,
+    shards: Vec<(String, String)>,
+    current: String,
+    first: String,
+}
+
+impl Cutter {
+    fn new(limit: usize) -> Self {
+        Cutter {
+            limit,
+            shards: Vec::new(),
+            current: String::new(),
+            first: String::new(),
         }
-        if current.is_empty() {
-            first = key;
+    }
+
+    fn push(&mut self, key: &str, entry: &str) {
+        if !self.current.is_empty() && self.current.len() + entry.len() > self.limit {
+            let full = std::mem::replace(&mut self.current, String::with_capacity(self.limit + 64));
+            self.shards.push((std::mem::take(&mut self.first), full));
+        }
+        if self.current.is_empty() {
+            self.first = key.to_string();
         } else {
-            current.push(',');
+            self.current.push(',');
         }
-        current.push_str(&entry);
+        self.current.push_str(entry);
     }
-    if !current.is_empty() {
-        shards.push((first, current));
+
+    fn finish(mut self) -> Vec<(String, String)> {
+        if !self.current.is_empty() {
+            self.shards.push((self.first, self.current));
+        }
+        self.shards
     }
-    shards
 }
 
 /// Whether "did you mean" may offer `term`: a word of three letters or more (one letter off a
@@ -174,39 +191,47 @@ fn suggestable(term: &str) -> bool {
     term.chars().nth(2).is_some() && term.chars().any(char::is_alphabetic)
 }
 
-/// A spelling entry: `[term, word, pages]`, `word` empty when it is the term.
-fn spelling_json(term: &str, postings: &Postings) -> String {
-    let word = if postings.word == term {
-        ""
-    } else {
-        postings.word
-    };
-    format!(
-        "[{},{},{}]",
-        serde_json::to_string(term).expect("a string serializes"),
-        serde_json::to_string(word).expect("a string serializes"),
-        postings.pages.len()
-    )
+/// A spelling entry, `[term, word, pages]` (`word` empty when it is the term), into `json`.
+fn spelling_json(term: &str, postings: &Postings, json: &mut String) {
+    json.clear();
+    json.push('[');
+    push_string(json, term);
+    json.push(',');
+    push_string(
+        json,
+        if postings.word == term {
+            ""
+        } else {
+            postings.word
+        },
+    );
+    json.push(',');
+    push_number(json, postings.pages.len() as u32);
+    json.push(']');
 }
 
-fn term_json(term: &str, postings: &Postings) -> String {
-    let mut json = String::with_capacity(16 + postings.pages.len() * 7);
+/// A term's entry, `[term, word, ids, scores]`, into `json` (reused: a shard entry per term).
+fn term_json(term: &str, postings: &Postings, json: &mut String) {
+    json.clear();
+    json.reserve(16 + postings.pages.len() * 7);
     json.push('[');
-    json.push_str(&serde_json::to_string(term).expect("a string serializes"));
+    push_string(json, term);
     json.push(',');
-    let word = if postings.word == term {
-        ""
-    } else {
-        postings.word
-    };
-    json.push_str(&serde_json::to_string(word).expect("a string serializes"));
+    push_string(
+        json,
+        if postings.word == term {
+            ""
+        } else {
+            postings.word
+        },
+    );
     json.push_str(",[");
     let mut last = 0;
     for (n, (id, _)) in postings.pages.iter().enumerate() {
         if n > 0 {
             json.push(',');
         }
-        let _ = write!(json, "{}", id - last);
+        push_number(json, id - last);
         last = *id;
     }
     json.push_str("],[");
@@ -214,10 +239,37 @@ fn term_json(term: &str, postings: &Postings) -> String {
         if n > 0 {
             json.push(',');
         }
-        let _ = write!(json, "{score}");
+        push_number(json, *score as u32);
     }
     json.push_str("]]");
-    json
+}
+
+/// Appends `text` as a JSON string.
+fn push_string(json: &mut String, text: &str) {
+    // Terms are letters and digits: nothing to escape, except in theory; serde_json knows how.
+    if text.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        json.push('"');
+        json.push_str(text);
+        json.push('"');
+    } else {
+        json.push_str(&serde_json::to_string(text).expect("a string serializes"));
+    }
+}
+
+/// Appends `n` in decimal. The shards hold millions of numbers, and `write!` cost more than
+/// everything else the shards need.
+fn push_number(json: &mut String, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    json.push_str(std::str::from_utf8(&digits[at..]).expect("ASCII digits"));
 }
 
 /// The fragment of the page at `url`: what the browser needs to rank its sections and show
