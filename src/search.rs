@@ -65,23 +65,11 @@ pub fn index_page(
     let text = page.expanded.as_deref().unwrap_or(&page.text);
     let body = text.get(page.body_offset..).unwrap_or("");
     let sections = sections(body, &page.doc.headings);
-    // Stem number → (weighted count, number of the shortest word seen).
-    let mut counts: terms::FastMap<u32, (f32, u32)> = terms::FastMap::default();
     let mut length = 0;
-    let mut add = |text: &str, weight: f32, length: &mut u32, stems: &mut Stems| {
+    let add = |text: &str, weight: f32, length: &mut u32, stems: &mut Stems| {
         for_each_word(text, |word| {
             *length += 1;
-            let Some((word, stem)) = stems.lookup(word) else {
-                return;
-            };
-            let entry = counts.entry(stem).or_insert((0.0, word));
-            entry.0 += weight;
-            if entry.1 != word {
-                let (old, new) = (stems.word(entry.1), stems.word(word));
-                if (new.len(), new) < (old.len(), old) {
-                    entry.1 = word;
-                }
-            }
+            stems.count(word, weight);
         });
     };
     add(&page.title, TITLE_WEIGHT, &mut length, stems);
@@ -96,9 +84,10 @@ pub fn index_page(
         add(&section.text, BODY_WEIGHT, &mut length, stems);
         add(&section.code, CODE_WEIGHT, &mut length, stems);
     }
+    let counts = stems.take_counts();
     let mut sorted: Vec<(&str, f32, &str)> = counts
         .into_iter()
-        .map(|(stem, (weight, word))| (stems.term(stem), weight, stems.word(word)))
+        .map(|(stem, weight, word)| (stems.term(stem), weight, stems.word(word)))
         .collect();
     sorted.sort_by(|a, b| a.0.cmp(b.0));
     let mut record = PageRecord {

@@ -375,5 +375,5 @@ fn the_search_index_lists_every_published_page() {
     );
     assert!(!built.exists("search-index/p/3.json"));
     let manifest = built.html("search-index/index.json");
-    assert!(manifest.starts_with(r#"{"v":2,"pages":3,"#), "{manifest}");
+    assert!(manifest.starts_with(r#"{"v":3,"pages":3,"#), "{manifest}");
 }

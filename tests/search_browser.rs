@@ -526,6 +526,54 @@ fn full_text_finds_sections_with_stemming_prefixes_and_suggestions() {
     );
 }
 
+#[test]
+fn a_typo_in_the_first_letters_is_fixed_even_when_the_word_sorts_far_away() {
+    // Thousands of words between "webhook" and "x…" put them several term shards apart, so
+    // "xebhook" lands in a shard (and neighbours) that do not hold "webhook": the spelling
+    // shards, ordered by the words' ends, must find it.
+    let letters = |mut n: usize| {
+        let mut word = String::from("wz");
+        for _ in 0..3 {
+            word.push((b'a' + (n % 26) as u8) as char);
+            n /= 26;
+        }
+        word
+    };
+    let filler: String = (0..6000).map(|n| letters(n) + " ").collect();
+    let site = guide_site("https://docs.example.com/pr-7/").page(
+        "guides/glossary.md",
+        &format!("# Glossary\n\nTerms: {filler}\n"),
+    );
+    let built = site.build().clean();
+    let manifest = built.html("search-index/index.json");
+    let manifest: serde_json::Value = serde_json::from_str(&manifest).unwrap();
+    let firsts: Vec<&str> = manifest["shards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    let shard_of = |term: &str| firsts.partition_point(|f| *f <= term) - 1;
+    assert!(
+        shard_of("xebhook") >= shard_of("webhook") + 2,
+        "the fixture must put the words two shards apart: {firsts:?}"
+    );
+    let queries = ["xebhook", "ebhook", "wwebhooks", "ewbhook", "webhok"];
+    let Some(report) = run_queries(&site, "pr-7", &queries) else {
+        println!("SKIPPED: no chromium binary on PATH; install it (apt-get install chromium)");
+        return;
+    };
+    let expected: Vec<String> = queries
+        .iter()
+        .map(|q| {
+            format!(
+                "QUERY {q} | No matching pages. Did you mean webhook?\n  SUGGEST webhook\n  EMPTY No page matches."
+            )
+        })
+        .collect();
+    assert_eq!(report, expected.join("\n"));
+}
+
 /// Words that exercise every step of Porter2 (and its exceptions), plus words of API guides.
 const STEM_WORDS: &str = "caresses ponies ties caress cats feed agreed disabled matting mating meeting \
     milling messing meetings happy sky skies dying lying tying news innings inning outings canning \

@@ -33,7 +33,7 @@ fn the_index_holds_sections_and_leaves_out_search_false_pages() {
     let built = site().build().clean();
     let manifest: serde_json::Value =
         serde_json::from_str(&read(&built.out, "search-index/index.json")).unwrap();
-    assert_eq!(manifest["v"], 2);
+    assert_eq!(manifest["v"], 3);
     assert_eq!(manifest["pages"], 2, "{manifest}");
     let shards = manifest["shards"].as_array().unwrap().len();
     let mut terms = String::new();
@@ -91,4 +91,89 @@ fn search_in_front_matter_must_be_true_or_false() {
         .page("bad.md", "---\ntitle: Bad\nsearch: sometimes\n---\nText.\n")
         .build()
         .reports("content/bad.md:3:1: `search` must be true or false (found \"sometimes\")");
+}
+
+#[test]
+fn site_files_in_the_index_folder_are_errors_that_check_reports_too() {
+    let site = site()
+        .file("static/search-index/index.json", "{\"mine\": true}\n")
+        .file("static/search-index-old/index.json", "{}\n")
+        .page(
+            "search-index/notes.md",
+            "---\ntitle: Index notes\n---\nNotes.\n",
+        )
+        .page(
+            "search-index.md",
+            "---\ntitle: About the index\n---\nText.\n",
+        );
+    let note = "= search-index/ is docgen's: move the file out of it, or set `search = false` in docgen.toml to build without it";
+    let built = site.build();
+    built
+        .reports("static/search-index/index.json: static/search-index/index.json is written to search-index/index.json, but docgen writes the search index to search-index/")
+        .reports("content/search-index/notes.md: the page content/search-index/notes.md is written to search-index/notes.html, but docgen writes the search index to search-index/");
+    assert_eq!(built.report.errors(), 2, "{}", built.diagnostics_text());
+    assert!(
+        built.diagnostics_text().contains(note),
+        "{}",
+        built.diagnostics_text()
+    );
+    assert!(built.report.output.is_none());
+    assert!(!built.exists("search-index/index.json"));
+    // `check` fails the same way, so a passing check means the build writes.
+    let checked = site.run(&["check"]);
+    assert_eq!(checked.code, 1, "{}", checked.stderr);
+    assert!(
+        checked.stderr.contains("error: static/search-index/index.json: static/search-index/index.json is written to search-index/index.json"),
+        "{}",
+        checked.stderr
+    );
+}
+
+#[test]
+fn with_search_off_the_folder_is_the_sites_own() {
+    let built = site()
+        .file(
+            "docgen.toml",
+            "title = \"Docs\"\nbase_url = \"https://docs.example.com/\"\nsearch = false\n",
+        )
+        .file("static/search-index/index.json", "{\"mine\": true}\n")
+        .build()
+        .clean();
+    assert_eq!(built.html("search-index/index.json"), "{\"mine\": true}\n");
+}
+
+#[test]
+fn the_index_is_byte_identical_with_one_thread_and_with_many() {
+    // Enough pages and distinct words for several shards, and for every thread to index some.
+    let mut site = site();
+    for n in 0..60 {
+        let words: String = (0..400)
+            .map(|k| format!("w{}x{} refreshing tokens ", (n * 7 + k * 13) % 997, k % 31))
+            .collect();
+        site = site.page(
+            &format!("elements/e{}/page{n}.md", n % 6),
+            &guide(&format!("E{}", n % 6), &format!("Page {n}"), n, &words),
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let build = |threads: &str| {
+        let out = dir.path().join(threads);
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_docgen"))
+            .args(["build", "--quiet", "--output"])
+            .arg(&out)
+            .current_dir(site.root())
+            .env("RAYON_NUM_THREADS", threads)
+            .status()
+            .expect("docgen runs");
+        assert!(status.success());
+        out.join("search-index")
+    };
+    let (one, many) = (build("1"), build("4"));
+    let files = common::snapshot(&one);
+    assert!(
+        files.keys().filter(|k| k.starts_with("t/")).count() > 1,
+        "{:?}",
+        files.keys()
+    );
+    common::assert_same_files(&one, &many, "1 thread against 4 threads");
 }

@@ -73,9 +73,10 @@ fn editing_a_page_body_re_renders_only_that_page() {
             "search-index/p/1.json",
             "search-index/index.json",
             "search-index/t/0.json",
+            "search-index/r/0.json",
             "elements/gtw/events.html"
         ],
-        "the page, its search fragment and the shard of its words"
+        "the page, its search fragment and the shards of its words"
     );
     assert!(
         live.html("elements/gtw/events.html")
@@ -107,6 +108,7 @@ fn renaming_a_guide_re_renders_its_element_and_title_links() {
             "index.html",
             "search-index/index.json",
             "search-index/p/1.json",
+            "search-index/r/0.json",
             "search-index/t/0.json"
         ],
         "the element's sidebars change, and [[Events]] on the home page breaks"

@@ -1,8 +1,8 @@
 //! Index stage: output paths that cannot all be written, found before anything is written so
 //! that a build that passes the check stage never fails while writing. Two sources writing
 //! the same file are `Site::source_collisions`; this module finds a file where another source
-//! needs a folder (`docs/tutorial` beside `docs/tutorial/index.html`) and names a file system
-//! cannot hold. Pure.
+//! needs a folder (`docs/tutorial` beside `docs/tutorial/index.html`), names a file system
+//! cannot hold, and site files inside a folder docgen fills itself (`search-index/`). Pure.
 
 use std::collections::BTreeMap;
 
@@ -59,6 +59,34 @@ pub fn check(files: &BTreeMap<String, String>) -> Vec<Diagnostic> {
     diagnostics
 }
 
+/// The output files of `files` (output path → what writes it) at or below `folder`, which
+/// docgen fills itself with `what` (the search index): an error at each, since what is in the
+/// folder changes with the content (a site file that misses today's file names would be
+/// overwritten, or would overwrite, after the next edit). `switch` says how to free the folder.
+pub fn reserved(
+    files: &BTreeMap<String, String>,
+    folder: &str,
+    what: &str,
+    switch: &str,
+) -> Vec<Diagnostic> {
+    let inside = format!("{folder}/");
+    files
+        .range(folder.to_string()..)
+        .take_while(|(file, _)| file.starts_with(folder))
+        .filter(|(file, _)| file.as_str() == folder || file.starts_with(&inside))
+        .map(|(file, writer)| {
+            Diagnostic::error(
+                "output-conflict",
+                source_file(writer),
+                format!("{writer} is written to {file}, but docgen writes {what} to {inside}"),
+            )
+            .with_note(format!(
+                "{inside} is docgen's: move the file out of it, or {switch}"
+            ))
+        })
+        .collect()
+}
+
 /// The file a diagnostic is placed at: the source named by a writer's description
 /// (`content/x.md`, `static/x`, or the description itself for generated files).
 fn source_file(writer: &str) -> String {
@@ -93,6 +121,44 @@ mod tests {
                 "static/docs/tutorial: static/docs/tutorial is written to docs/tutorial, but content/docs/tutorial/index.md needs docs/tutorial as a folder (docs/tutorial/index.html)"
             ]
         );
+    }
+
+    #[test]
+    fn files_at_or_below_a_reserved_folder_are_errors() {
+        let files: BTreeMap<String, String> = [
+            ("search-index", "static/search-index"),
+            ("search-index/index.json", "static/search-index/index.json"),
+            ("search-index/p/0.json", "content/search-index/p/0.json"),
+            (
+                "search-index/notes.html",
+                "the page content/search-index/notes.md",
+            ),
+            (
+                "search-index-old/index.json",
+                "static/search-index-old/index.json",
+            ),
+            ("search-indexes.html", "the page content/search-indexes.md"),
+            ("search.js", "the theme's search.js"),
+        ]
+        .into_iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+        let found = reserved(&files, "search-index", "the search index", "turn it off");
+        let headlines: Vec<String> = found.iter().map(Diagnostic::headline).collect();
+        assert_eq!(
+            headlines,
+            [
+                "static/search-index: static/search-index is written to search-index, but docgen writes the search index to search-index/",
+                "static/search-index/index.json: static/search-index/index.json is written to search-index/index.json, but docgen writes the search index to search-index/",
+                "content/search-index/notes.md: the page content/search-index/notes.md is written to search-index/notes.html, but docgen writes the search index to search-index/",
+                "content/search-index/p/0.json: content/search-index/p/0.json is written to search-index/p/0.json, but docgen writes the search index to search-index/",
+            ]
+        );
+        assert_eq!(
+            found[0].notes,
+            ["search-index/ is docgen's: move the file out of it, or turn it off"]
+        );
+        assert!(found.iter().all(Diagnostic::is_error));
     }
 
     #[test]

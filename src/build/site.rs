@@ -299,12 +299,21 @@ impl Site {
     }
 
     /// Two sources that would write the same output file, a file where another source needs a
-    /// folder, and invalid or colliding redirects.
+    /// folder, invalid or colliding redirects, and site files in the search index's folder.
     pub(crate) fn collisions(&self) -> Vec<Diagnostic> {
         let mut diagnostics = self.source_collisions();
         let written = self.written_files(&self.files_without_redirects());
         diagnostics.extend(super::conflicts::check(&written));
-        diagnostics.extend(self.files_and_redirects().1);
+        let (files, redirect_problems) = self.files_and_redirects();
+        diagnostics.extend(redirect_problems);
+        if self.config.search {
+            diagnostics.extend(super::conflicts::reserved(
+                &self.written_files(&files),
+                crate::search::DIR,
+                "the search index",
+                "set `search = false` in docgen.toml to build without it",
+            ));
+        }
         diagnostics
     }
 

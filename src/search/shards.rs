@@ -10,10 +10,15 @@
 //!   common word may fill one alone; a query loads one shard per word.
 //! - `p/<id>.json`, the fragments: a page's URL, title, element and sections
 //!   `[anchor, heading, text, code]`, fetched only for the pages a query ranks highest.
+//! - `r/<n>.json`, the spelling shards, for "did you mean": the terms again, each
+//!   `[term, word, pages]`, but in the order of the *reversed* term (`koohbew` for `webhook`),
+//!   so a word mistyped in its first letters (`xebhook`) still sorts next to the right one. A
+//!   typo near the end of a word keeps its start, and the term shards around it hold the right
+//!   word; a typo near the start keeps its end, and the spelling shards around it do. Fetched
+//!   only for a word found nowhere; the manifest lists the first reversed term of each.
 //!
 //! The inverse document frequency is computed in the browser from the length of `ids`.
 
-use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
 
 use serde::Serialize;
@@ -26,9 +31,11 @@ pub const DIR: &str = "search-index";
 /// The manifest's path in the output.
 pub const MANIFEST: &str = "search-index/index.json";
 /// Bumped when the format changes, so a theme can tell.
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 /// Roughly how large a shard may grow (uncompressed JSON) before the next term starts a new one.
 const SHARD_BYTES: usize = 48_000;
+/// The same for spelling shards, smaller: a word found nowhere fetches three of them.
+const SPELLING_BYTES: usize = 16_000;
 /// Code in a fragment is cut at this many characters: it is indexed in full, but the browser
 /// only needs enough of it to rank sections and show an excerpt.
 const FRAGMENT_CODE_CHARS: usize = 2_000;
@@ -45,6 +52,8 @@ struct Manifest<'a> {
     build: String,
     /// The first term of each shard.
     shards: Vec<&'a str>,
+    /// The first reversed term of each spelling shard.
+    spelling: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -94,32 +103,34 @@ pub fn shard_files(records: &[&PageRecord]) -> Vec<(String, String)> {
     }
     let mut sorted: Vec<(&str, Postings)> = terms.into_iter().collect();
     sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let mut shards: Vec<(&str, String)> = Vec::new();
-    let mut current = String::new();
-    let mut first = "";
+    let mut shards = Cutter::new(SHARD_BYTES);
+    let mut entry = String::new();
     for (term, postings) in &sorted {
-        let entry = term_json(term, postings);
-        if !current.is_empty() && current.len() + entry.len() > SHARD_BYTES {
-            shards.push((first, std::mem::take(&mut current)));
-        }
-        if current.is_empty() {
-            first = term;
-        }
-        if !current.is_empty() {
-            current.push(',');
-        }
-        current.push_str(&entry);
+        term_json(term, postings, &mut entry);
+        shards.push(term, &entry);
     }
-    if !current.is_empty() {
-        shards.push((first, current));
+    let shards = shards.finish();
+    let mut spelling: Vec<(String, &str, &Postings)> = sorted
+        .iter()
+        .filter(|(term, _)| suggestable(term))
+        .map(|(term, postings)| (term.chars().rev().collect(), *term, postings))
+        .collect();
+    spelling.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut spelling_shards = Cutter::new(SPELLING_BYTES);
+    for (reversed, term, postings) in &spelling {
+        spelling_json(term, postings, &mut entry);
+        spelling_shards.push(reversed, &entry);
     }
+    let spelling = spelling_shards.finish();
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     shards.hash(&mut hasher);
+    spelling.hash(&mut hasher);
     let manifest = Manifest {
         v: VERSION,
         pages: records.len(),
         build: format!("{:016x}", hasher.finish()),
-        shards: shards.iter().map(|(first, _)| *first).collect(),
+        shards: shards.iter().map(|(first, _)| first.as_str()).collect(),
+        spelling: spelling.iter().map(|(first, _)| first.clone()).collect(),
     };
     let mut out = vec![(
         MANIFEST.to_string(),
@@ -128,27 +139,99 @@ pub fn shard_files(records: &[&PageRecord]) -> Vec<(String, String)> {
     for (n, (_, body)) in shards.iter().enumerate() {
         out.push((format!("{DIR}/t/{n}.json"), format!("{{\"t\":[{body}]}}")));
     }
+    for (n, (_, body)) in spelling.iter().enumerate() {
+        out.push((format!("{DIR}/r/{n}.json"), format!("{{\"r\":[{body}]}}")));
+    }
     out
 }
 
-fn term_json(term: &str, postings: &Postings) -> String {
-    let mut json = String::with_capacity(16 + postings.pages.len() * 7);
+/// Joins sorted JSON entries into shards of about `limit` bytes: (first key, the entries
+/// separated by commas).
+struct Cutter {
+    limit: usize,
+    shards: Vec<(String, String)>,
+    current: String,
+    first: String,
+}
+
+impl Cutter {
+    fn new(limit: usize) -> Self {
+        Cutter {
+            limit,
+            shards: Vec::new(),
+            current: String::new(),
+            first: String::new(),
+        }
+    }
+
+    fn push(&mut self, key: &str, entry: &str) {
+        if !self.current.is_empty() && self.current.len() + entry.len() > self.limit {
+            let full = std::mem::replace(&mut self.current, String::with_capacity(self.limit + 64));
+            self.shards.push((std::mem::take(&mut self.first), full));
+        }
+        if self.current.is_empty() {
+            self.first = key.to_string();
+        } else {
+            self.current.push(',');
+        }
+        self.current.push_str(entry);
+    }
+
+    fn finish(mut self) -> Vec<(String, String)> {
+        if !self.current.is_empty() {
+            self.shards.push((self.first, self.current));
+        }
+        self.shards
+    }
+}
+
+/// Whether "did you mean" may offer `term`: a word of three letters or more (one letter off a
+/// shorter word is another word, not a typo), not a number.
+fn suggestable(term: &str) -> bool {
+    term.chars().nth(2).is_some() && term.chars().any(char::is_alphabetic)
+}
+
+/// A spelling entry, `[term, word, pages]` (`word` empty when it is the term), into `json`.
+fn spelling_json(term: &str, postings: &Postings, json: &mut String) {
+    json.clear();
     json.push('[');
-    json.push_str(&serde_json::to_string(term).expect("a string serializes"));
+    push_string(json, term);
     json.push(',');
-    let word = if postings.word == term {
-        ""
-    } else {
-        postings.word
-    };
-    json.push_str(&serde_json::to_string(word).expect("a string serializes"));
+    push_string(
+        json,
+        if postings.word == term {
+            ""
+        } else {
+            postings.word
+        },
+    );
+    json.push(',');
+    push_number(json, postings.pages.len() as u32);
+    json.push(']');
+}
+
+/// A term's entry, `[term, word, ids, scores]`, into `json` (reused: a shard entry per term).
+fn term_json(term: &str, postings: &Postings, json: &mut String) {
+    json.clear();
+    json.reserve(16 + postings.pages.len() * 7);
+    json.push('[');
+    push_string(json, term);
+    json.push(',');
+    push_string(
+        json,
+        if postings.word == term {
+            ""
+        } else {
+            postings.word
+        },
+    );
     json.push_str(",[");
     let mut last = 0;
     for (n, (id, _)) in postings.pages.iter().enumerate() {
         if n > 0 {
             json.push(',');
         }
-        let _ = write!(json, "{}", id - last);
+        push_number(json, id - last);
         last = *id;
     }
     json.push_str("],[");
@@ -156,10 +239,37 @@ fn term_json(term: &str, postings: &Postings) -> String {
         if n > 0 {
             json.push(',');
         }
-        let _ = write!(json, "{score}");
+        push_number(json, *score as u32);
     }
     json.push_str("]]");
-    json
+}
+
+/// Appends `text` as a JSON string.
+fn push_string(json: &mut String, text: &str) {
+    // Terms are letters and digits: nothing to escape, except in theory; serde_json knows how.
+    if text.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        json.push('"');
+        json.push_str(text);
+        json.push('"');
+    } else {
+        json.push_str(&serde_json::to_string(text).expect("a string serializes"));
+    }
+}
+
+/// Appends `n` in decimal. The shards hold millions of numbers, and `write!` cost more than
+/// everything else the shards need.
+fn push_number(json: &mut String, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    json.push_str(std::str::from_utf8(&digits[at..]).expect("ASCII digits"));
 }
 
 /// The fragment of the page at `url`: what the browser needs to rank its sections and show
@@ -221,14 +331,55 @@ mod tests {
         ];
         let files = shard_files(&records.iter().collect::<Vec<_>>());
         let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(names, ["search-index/index.json", "search-index/t/0.json"]);
-        assert!(files[0].1.starts_with(r#"{"v":2,"pages":2,"build":""#));
-        assert!(files[0].1.ends_with(r#"","shards":["refresh"]}"#));
+        assert_eq!(
+            names,
+            [
+                "search-index/index.json",
+                "search-index/t/0.json",
+                "search-index/r/0.json"
+            ]
+        );
+        assert!(files[0].1.starts_with(r#"{"v":3,"pages":2,"build":""#));
+        assert!(
+            files[0]
+                .1
+                .ends_with(r#"","shards":["refresh"],"spelling":["hserfer"]}"#),
+            "{}",
+            files[0].1
+        );
         // refresh: pages 0 and 1, the heavier weight scoring higher; the shortest word is the
         // term itself, so none is given.
         assert_eq!(
             files[1].1,
             r#"{"t":[["refresh","",[0,1],[116,196]],["token","",[0],[222]]]}"#
+        );
+    }
+
+    #[test]
+    fn spelling_shards_sort_terms_by_their_end_and_leave_out_short_words_and_numbers() {
+        let records = [record(
+            &[
+                ("429", 1.0, "429"),
+                ("api", 1.0, "api"),
+                ("id", 1.0, "id"),
+                ("oauth2", 1.0, "oauth2"),
+                ("token", 1.0, "tokens"),
+                ("webhook", 1.0, "webhooks"),
+                ("zürich", 1.0, "zürich"),
+            ],
+            10,
+        )];
+        let files = shard_files(&records.iter().collect::<Vec<_>>());
+        assert_eq!(files[2].0, "search-index/r/0.json");
+        // Reversed: 2htuao, hcirüz, ipa, koohbew, nekot.
+        assert_eq!(
+            files[2].1,
+            r#"{"r":[["oauth2","",1],["zürich","",1],["api","",1],["webhook","webhooks",1],["token","tokens",1]]}"#
+        );
+        assert!(
+            files[0].1.ends_with(r#""spelling":["2htuao"]}"#),
+            "{}",
+            files[0].1
         );
     }
 
@@ -253,10 +404,24 @@ mod tests {
             .map(|v| v.as_str().unwrap())
             .collect();
         assert!(firsts.len() > 1, "{firsts:?}");
-        assert_eq!(files.len(), firsts.len() + 1);
         assert!(firsts.windows(2).all(|w| w[0] < w[1]));
-        for (name, text) in &files[1..] {
+        let term_shards = &files[1..=firsts.len()];
+        for (name, text) in term_shards {
+            assert!(name.contains("/t/"), "{name}");
             assert!(text.len() <= SHARD_BYTES + 200, "{name}: {}", text.len());
+        }
+        let spelling: Vec<&str> = manifest["spelling"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert!(spelling.len() > 1, "{spelling:?}");
+        assert!(spelling.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(files.len(), firsts.len() + spelling.len() + 1);
+        for (name, text) in &files[firsts.len() + 1..] {
+            assert!(name.contains("/r/"), "{name}");
+            assert!(text.len() <= SPELLING_BYTES + 200, "{name}: {}", text.len());
         }
     }
 

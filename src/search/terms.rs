@@ -109,7 +109,15 @@ pub struct Stems {
     words: Vec<String>,
     stems: Vec<String>,
     stem_numbers: FastMap<String, u32>,
+    /// The page being counted: (weighted count, number of the shortest word) by stem number,
+    /// `NONE` where the page has not used the stem, and the stems it used. An array, not a
+    /// map: every word of the site passes through here.
+    counts: Vec<(f32, u32)>,
+    counted: Vec<u32>,
 }
+
+/// An unused slot of `Stems::counts`.
+const NONE: u32 = u32::MAX;
 
 impl Default for Stems {
     fn default() -> Self {
@@ -119,6 +127,8 @@ impl Default for Stems {
             words: Vec::new(),
             stems: Vec::new(),
             stem_numbers: FastMap::default(),
+            counts: Vec::new(),
+            counted: Vec::new(),
         }
     }
 }
@@ -142,6 +152,45 @@ impl Stems {
         });
         self.known.insert(word.to_string(), numbers);
         numbers
+    }
+
+    /// Counts a lowercased `word` with `weight` for the page being indexed, remembering the
+    /// shortest word each stem came from (stop words are not counted).
+    pub fn count(&mut self, word: &str, weight: f32) {
+        let Some((word, stem)) = self.lookup(word) else {
+            return;
+        };
+        let at = stem as usize;
+        if at >= self.counts.len() {
+            self.counts.resize(at + 1, (0.0, NONE));
+        }
+        let slot = &mut self.counts[at];
+        if slot.1 == NONE {
+            *slot = (weight, word);
+            self.counted.push(stem);
+            return;
+        }
+        slot.0 += weight;
+        if slot.1 != word {
+            let (old, new) = (&self.words[slot.1 as usize], &self.words[word as usize]);
+            if (new.len(), new) < (old.len(), old) {
+                slot.1 = word;
+            }
+        }
+    }
+
+    /// The page's counts as (stem number, weighted count, shortest word number), in the order
+    /// the stems were first seen; the next page starts from none.
+    pub fn take_counts(&mut self) -> Vec<(u32, f32, u32)> {
+        let counted = std::mem::take(&mut self.counted);
+        counted
+            .into_iter()
+            .map(|stem| {
+                let (weight, word) =
+                    std::mem::replace(&mut self.counts[stem as usize], (0.0, NONE));
+                (stem, weight, word)
+            })
+            .collect()
     }
 
     /// The word numbered `n` by `lookup`.

@@ -7,7 +7,8 @@
  * distant ones, each result a section with its heading, page and element, and an excerpt with the words marked.
  * Words are cut and stemmed exactly as docgen cuts and stems them (src/search/terms.rs: runs of letters and
  * digits, lowercased, ASCII words stemmed with Snowball English / Porter2, the same stop words); the last word
- * also matches as a prefix while typing; a word found nowhere gets a "did you mean" from the words of its shard.
+ * also matches as a prefix while typing; a word found nowhere gets a "did you mean" from the terms sorting next to it
+ * and from those whose end sorts next to its end (the spelling shards), so a typo in the first letter is fixed too.
  * Keyboard: `/` focuses the box, arrows move, Enter opens, Esc closes; combobox + listbox roles. */
 (() => {
   "use strict";
@@ -183,18 +184,37 @@
       if (!fragments.has(id)) fragments.set(id, get(`${base}p/${id}.json?v=${m.build}`).then((f) => ({ ...f, id })));
       return fragments.get(id);
     };
-    /** The shard that holds `term`. */
-    const shardOf = (m, term) => {
+    /** The shard of `firsts` (sorted first keys) whose range holds `key`. */
+    const within = (firsts, key) => {
       let lo = 0;
-      let hi = m.shards.length - 1;
+      let hi = firsts.length - 1;
       while (lo < hi) {
         const mid = (lo + hi + 1) >> 1;
-        if (m.shards[mid] <= term) lo = mid;
+        if (firsts[mid] <= key) lo = mid;
         else hi = mid - 1;
       }
       return lo;
     };
-    return { load, shard, fragment, shardOf };
+    /** The shard that holds `term`. */
+    const shardOf = (m, term) => within(m.shards, term);
+    const spellingShards = new Map();
+    /** The terms whose reversed form sorts next to reversed `term`: the spelling shard holding it and its two
+     *  neighbours, as {term, word, pages}. A word mistyped in its first letters keeps its end, so the right word is
+     *  among them (its start, and so its term shard, may be far off). */
+    const spelling = async (m, term) => {
+      if (!m.spelling || !m.spelling.length) return [];
+      const at = within(m.spelling, [...term].reverse().join(""));
+      const wanted = [at - 1, at, at + 1].filter((n) => n >= 0 && n < m.spelling.length);
+      const loaded = await Promise.all(wanted.map((n) => {
+        if (!spellingShards.has(n)) {
+          spellingShards.set(n, get(`${base}r/${n}.json?v=${m.build}`).then((data) =>
+            data.r.map(([t, word, pages]) => ({ term: t, word: word || t, pages }))));
+        }
+        return spellingShards.get(n);
+      }));
+      return loaded.flat();
+    };
+    return { load, shard, fragment, shardOf, spelling };
   }
 
   /** Damerau–Levenshtein distance of `a` and `b` when it is at most 1, else 2. */
@@ -281,19 +301,22 @@
     ranked.sort((a, b) => b.matched - a.matched || b.score - a.score || a.id - b.id);
     const best = ranked.length ? ranked[0].matched : 0;
     const count = ranked.filter((p) => p.matched === best).length;
-    // "Did you mean": for a word found nowhere, the commonest near word in its shard and the next.
+    // "Did you mean": for a word found nowhere, the commonest word one letter off (Damerau) among the terms
+    // sorting next to it (its term shard and the two around it: a typo near the word's end) and the terms whose end
+    // sorts next to its end (the spelling shards: a typo near the start, `xebhook`).
     let suggestion = null;
     const missing = perWord.filter((p) => !p.matches.length);
     if (missing.length) {
       const fixed = await Promise.all(qwords.map(async (q, w) => {
         if (perWord[w].matches.length) return q.word;
-        const near = [...perWord[w].loaded];
-        if (perWord[w].shard + 1 < m.shards.length) near.push(...(await index.shard(m, perWord[w].shard + 1)));
-        if (perWord[w].shard > 0) near.push(...(await index.shard(m, perWord[w].shard - 1)));
+        const { shard: at, loaded } = perWord[w];
+        const around = [at - 1, at + 1].filter((n) => n >= 0 && n < m.shards.length);
+        const [spelled, ...shards] = await Promise.all([index.spelling(m, q.term), ...around.map((n) => index.shard(m, n))]);
         let pick = null;
-        for (const entry of near) {
+        for (const entry of [...loaded, ...shards.flat(), ...spelled]) {
           if (nearness(q.word, entry.word) > 1 && nearness(q.term, entry.term) > 1) continue;
-          if (!pick || entry.ids.length > pick.ids.length) pick = entry;
+          const pages = entry.pages || entry.ids.length;
+          if (!pick || pages > pick.pages || (pages === pick.pages && entry.word < pick.word)) pick = { word: entry.word, pages };
         }
         return pick ? pick.word : null;
       }));
