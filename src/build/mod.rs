@@ -244,10 +244,10 @@ impl Site {
         self.scan_generated(&mut output_check, &renderer, &derived, highlighter)?;
         output_check.verify_all();
         if !output_check.is_clean() {
-            let sources: HashMap<&str, &[String]> = pages
+            let sources: HashMap<&str, &crate::markdown::ResolvedLinks> = pages
                 .iter()
                 .zip(&hrefs)
-                .map(|(p, h)| (p.source.as_str(), h.as_slice()))
+                .map(|(p, h)| (p.source.as_str(), h))
                 .collect();
             let hrefs_of = |source: &str| sources.get(source).copied();
             diagnostics.extend(output_check.report(&crate::output_links::Blame {
