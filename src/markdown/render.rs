@@ -4,6 +4,7 @@
 //! scan recorded); code is highlighted and callouts are made.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
@@ -53,10 +54,12 @@ pub(super) fn render(
         html_block: None,
         lift_title: lift_title && doc.starts_with_title,
         title: None,
+        met: Cell::new(0),
     };
     for (event, range) in super::events(&body, |_| None) {
         renderer.event(event, range);
     }
+    renderer.met_every_link();
     let mut html = String::with_capacity(body.len() * 2);
     let events = callout::rewrite(renderer.events);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
@@ -87,10 +90,13 @@ pub(super) fn render_raw_html(
         html_block: None,
         lift_title: false,
         title: None,
+        met: Cell::new(0),
     };
-    renderer
+    let html = renderer
         .raw_html(body, &|at| at)
-        .unwrap_or_else(|| body.to_string())
+        .unwrap_or_else(|| body.to_string());
+    renderer.met_every_link();
+    html
 }
 
 /// The heading being written: its events wait for its id and attributes.
@@ -131,6 +137,8 @@ struct Renderer<'a, 'd> {
     /// Leave the opening `# heading` out of `events`, into `title`.
     lift_title: bool,
     title: Option<Title>,
+    /// How many of the scan's links the render found.
+    met: Cell<usize>,
 }
 
 impl<'a> Renderer<'a, '_> {
@@ -235,6 +243,7 @@ impl<'a> Renderer<'a, '_> {
     fn href<'s>(&'s self, range: &Range<usize>, written: &'s str) -> &'s str {
         match self.doc.link_at(super::span(range)) {
             Some(id) => {
+                self.met.set(self.met.get() + 1);
                 let link = self.doc.link(id);
                 debug_assert_eq!(link.dest, written, "another link at {range:?}");
                 self.links.href(id).unwrap_or(&link.dest)
@@ -247,6 +256,18 @@ impl<'a> Renderer<'a, '_> {
                 written
             }
         }
+    }
+
+    /// A link the scan recorded that the render did not meet is a bug too: its URL went
+    /// nowhere.
+    fn met_every_link(&self) {
+        debug_assert_eq!(
+            self.met.get(),
+            self.doc.links.len(),
+            "the render met {} of the scan's {} links",
+            self.met.get(),
+            self.doc.links.len()
+        );
     }
 
     /// Raw HTML written at `start` in the body, with its URLs resolved.

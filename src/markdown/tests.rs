@@ -380,3 +380,18 @@ fn a_link_the_scan_did_not_see_is_a_bug() {
         &Highlighter::new(),
     );
 }
+
+#[test]
+#[should_panic(expected = "the render met 1 of the scan's 2 links")]
+#[cfg(debug_assertions)]
+fn a_link_the_render_did_not_meet_is_a_bug() {
+    let text = "[x](a.html) [y](b.html)\n";
+    let d = doc(text);
+    render_html(
+        "[x](a.html)\n",
+        0,
+        &d,
+        &ResolvedLinks::default(),
+        &Highlighter::new(),
+    );
+}
