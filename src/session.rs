@@ -94,6 +94,9 @@ pub struct Session {
     checks: HashMap<String, PageCheck>,
     /// Pages whose layout failed to render, by source.
     render_errors: HashMap<String, Diagnostic>,
+    /// Why the pages docgen generates (404, the home page) fail to render, as `build` checks
+    /// them; recomputed when what they show (the site data, which of them are made) may change.
+    generated_errors: Vec<Diagnostic>,
     /// Problems of the templates and of the derived site data.
     global: Vec<Diagnostic>,
     /// Output files claimed by two sources; recomputed when files come or go.
@@ -129,6 +132,7 @@ impl Session {
             derived: Derived::empty(),
             checks: HashMap::new(),
             render_errors: HashMap::new(),
+            generated_errors: Vec::new(),
             global: template_diagnostics,
             collisions: Vec::new(),
             search: BTreeMap::new(),
@@ -212,6 +216,9 @@ impl Session {
             highlighter,
         )?;
         self.output_check.verify_all();
+        self.generated_errors = self
+            .site
+            .check_generated_pages(&self.renderer, &self.derived);
         rebuild.removed = self.out.remove_stale_files()?;
         self.collisions = self.site.collisions();
         rebuild.full = true;
@@ -468,6 +475,12 @@ impl Session {
             || changes
                 .iter()
                 .any(|c| matches!(c, Change::ContentFile(_) | Change::StaticFile(_)));
+        if structure_changed || !nav_dirs.is_empty() {
+            // Which generated pages are made, or the site data they show, may have changed.
+            self.generated_errors = self
+                .site
+                .check_generated_pages(&self.renderer, &self.derived);
+        }
         if structure_changed || pages.ids_changed {
             // Files or ids came or went: whatever links to them is checked again.
             self.refresh_output_files(highlighter)?;
@@ -795,8 +808,9 @@ impl Session {
                     .values()
                     .flat_map(|c| c.diagnostics.iter().cloned()),
             )
-            .chain(self.render_errors.values().cloned())
+            .chain(self.render_errors())
             .chain(self.output_diagnostics())
+            .chain(crate::build::base_url_warning(&self.site.config))
             .collect();
         diagnostic::sort(&mut all);
         all.dedup();
@@ -805,6 +819,18 @@ impl Session {
 }
 
 impl Session {
+    /// The layout errors of the pages and of the generated pages, folded as `build` folds them.
+    fn render_errors(&self) -> Vec<Diagnostic> {
+        let mut pages: Vec<(&String, &Diagnostic)> = self.render_errors.iter().collect();
+        pages.sort_by_key(|(source, _)| *source);
+        crate::build::fold_render_errors(
+            pages
+                .into_iter()
+                .map(|(_, d)| d.clone())
+                .chain(self.generated_errors.iter().cloned()),
+        )
+    }
+
     /// The broken URLs of the written output, blamed where they were written.
     fn output_diagnostics(&self) -> Vec<Diagnostic> {
         if self.output_check.is_clean() {

@@ -3,10 +3,8 @@
 
 mod common;
 
-use common::{TestSite, assert_same_files, guide};
-use docgen::config::Overrides;
-use docgen::highlight::Highlighter;
-use docgen::session::{Change, Rebuild, Session};
+use common::live::Live;
+use common::{TestSite, guide};
 
 fn element_site() -> TestSite {
     TestSite::new()
@@ -42,86 +40,13 @@ fn element_site() -> TestSite {
         .file("static/site.css", "body {}")
 }
 
-struct Live {
-    site: TestSite,
-    session: Session,
-    out: tempfile::TempDir,
-    highlighter: Highlighter,
-}
-
-impl Live {
-    fn open(site: TestSite) -> (Live, Rebuild) {
-        let out = tempfile::tempdir().unwrap();
-        let highlighter = Highlighter::new();
-        let (session, rebuild) =
-            Session::open(site.root(), Overrides::default(), out.path(), &highlighter).unwrap();
-        (
-            Live {
-                site,
-                session,
-                out,
-                highlighter,
-            },
-            rebuild,
-        )
-    }
-
-    fn write(&mut self, rel: &str, text: &str) -> Rebuild {
-        let path = self.site.root().join(rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, text).unwrap();
-        self.apply(rel)
-    }
-
-    fn delete(&mut self, rel: &str) -> Rebuild {
-        std::fs::remove_file(self.site.root().join(rel)).unwrap();
-        self.apply(rel)
-    }
-
-    fn apply(&mut self, rel: &str) -> Rebuild {
-        let change = if rel == "docgen.toml" {
-            Change::Config
-        } else if rel.starts_with("templates/") || rel.starts_with("themes/") {
-            Change::Theme
-        } else if rel.starts_with("includes/") || rel.starts_with("data/") {
-            Change::Templating(rel.to_string())
-        } else if let Some(path) = rel.strip_prefix("content/") {
-            if path.ends_with(".md") {
-                Change::Page(path.to_string())
-            } else {
-                Change::ContentFile(path.to_string())
-            }
-        } else {
-            Change::StaticFile(rel.strip_prefix("static/").unwrap().to_string())
-        };
-        self.session.apply(&[change], &self.highlighter).unwrap()
-    }
-
-    fn html(&self, rel: &str) -> String {
-        std::fs::read_to_string(self.out.path().join(rel)).unwrap()
-    }
-
-    /// Asserts the incremental output equals a fresh build of the same sources.
-    fn matches_a_fresh_build(&self) {
-        let fresh = tempfile::tempdir().unwrap();
-        let (session, _) = Session::open(
-            self.site.root(),
-            Overrides::default(),
-            fresh.path(),
-            &self.highlighter,
-        )
-        .unwrap();
-        assert_same_files(
-            self.out.path(),
-            fresh.path(),
-            "incremental output against a fresh build",
-        );
-        assert_eq!(
-            self.session.diagnostics(),
-            session.diagnostics(),
-            "incremental diagnostics differ from a fresh build"
-        );
-    }
+/// `element_site` with broken links as warnings, so a tree with broken links still builds and
+/// the session's output can be compared with `build`'s.
+fn lenient_element_site() -> TestSite {
+    element_site().file(
+        "docgen.toml",
+        "title = \"Test Docs\"\nbase_url = \"https://docs.example.com\"\nbroken_links = \"warn\"\n",
+    )
 }
 
 #[test]
@@ -156,12 +81,12 @@ fn editing_a_page_body_re_renders_only_that_page() {
         live.html("elements/gtw/events.html")
             .contains("Polling now.")
     );
-    live.matches_a_fresh_build();
+    live.assert_matches_build();
 }
 
 #[test]
 fn renaming_a_guide_re_renders_its_element_and_title_links() {
-    let (mut live, _) = Live::open(element_site());
+    let (mut live, _) = Live::open(lenient_element_site());
     let rebuild = live.write(
         "content/elements/gtw/events.md",
         &guide(
@@ -187,13 +112,13 @@ fn renaming_a_guide_re_renders_its_element_and_title_links() {
         "the element's sidebars change, and [[Events]] on the home page breaks"
     );
     assert!(live.html("elements/gtw/setup.html").contains("Webhooks"));
-    assert_eq!(rebuild.errors(), 1, "{:?}", rebuild.diagnostics);
+    assert_eq!(rebuild.diagnostics.len(), 1, "{:?}", rebuild.diagnostics);
     assert!(
         rebuild.diagnostics[0]
             .headline()
             .contains("broken title link \"[[Events]]\"")
     );
-    live.matches_a_fresh_build();
+    live.assert_matches_build();
 }
 
 #[test]
@@ -213,13 +138,13 @@ fn reordering_guides_changes_prev_and_next() {
         overview.contains("rel=\"next\" href=\"/elements/gtw/events.html\""),
         "{overview}"
     );
-    live.matches_a_fresh_build();
+    live.assert_matches_build();
 }
 
 #[test]
 fn adding_a_missing_page_fixes_the_links_to_it() {
     let (mut live, _) = Live::open(element_site().page("guides/a.md", "Read [b](b.html).\n"));
-    assert_eq!(live.session.diagnostics().len(), 1);
+    assert_eq!(live.diagnostics().len(), 1);
     let rebuild = live.write("content/guides/b.md", "# B\n");
     assert!(rebuild.diagnostics.is_empty(), "{:?}", rebuild.diagnostics);
     let mut written = rebuild.written.clone();
@@ -237,12 +162,12 @@ fn adding_a_missing_page_fixes_the_links_to_it() {
             "sitemap.xml"
         ]
     );
-    live.matches_a_fresh_build();
+    live.assert_matches_build();
 }
 
 #[test]
 fn removing_a_page_removes_its_output_and_breaks_links_to_it() {
-    let (mut live, _) = Live::open(element_site());
+    let (mut live, _) = Live::open(lenient_element_site());
     let rebuild = live.delete("content/elements/gtw/setup.md");
     // The pages after it are numbered one lower in the search index: the last fragment goes.
     assert_eq!(
@@ -262,12 +187,12 @@ fn removing_a_page_removes_its_output_and_breaks_links_to_it() {
             .any(|h| h.starts_with("content/elements/gtw/events.md:") && h.contains("broken")),
         "{headlines:?}"
     );
-    live.matches_a_fresh_build();
+    live.assert_matches_build();
 }
 
 #[test]
 fn removing_a_heading_breaks_anchored_links_to_it() {
-    let (mut live, _) = Live::open(element_site());
+    let (mut live, _) = Live::open(lenient_element_site());
     let rebuild = live.write(
         "content/elements/gtw/setup.md",
         &guide("GoToWebinar", "Endpoint Setup", 5, "## Registration\n"),
@@ -277,13 +202,13 @@ fn removing_a_heading_breaks_anchored_links_to_it() {
             .written
             .contains(&"elements/gtw/setup.html".to_string())
     );
-    assert_eq!(rebuild.errors(), 1, "{:?}", rebuild.diagnostics);
+    assert_eq!(rebuild.diagnostics.len(), 1, "{:?}", rebuild.diagnostics);
     assert!(
         rebuild.diagnostics[0]
             .headline()
             .contains("has no heading with id \"register\"")
     );
-    live.matches_a_fresh_build();
+    live.assert_matches_build();
 }
 
 #[test]
@@ -303,7 +228,7 @@ fn a_new_element_appears_in_the_element_list() {
             || live.html("elements-nav.json").contains("\"Box\"")
     );
     assert!(live.html("elements.html").contains("/elements/box/"));
-    live.matches_a_fresh_build();
+    live.assert_matches_build();
 }
 
 #[test]
@@ -313,7 +238,7 @@ fn a_stylesheet_change_is_css_only() {
     assert_eq!(rebuild.written, ["site.css"]);
     assert!(rebuild.only_css());
     assert_eq!(rebuild.rendered, 0);
-    live.matches_a_fresh_build();
+    live.assert_matches_build();
 }
 
 #[test]
@@ -325,17 +250,17 @@ fn a_static_file_shadowing_a_theme_file_falls_back_when_removed() {
         live.html("theme.css").len() > 1000,
         "the theme's stylesheet is back"
     );
-    live.matches_a_fresh_build();
+    live.assert_matches_build();
 }
 
 #[test]
 fn a_new_image_fixes_the_page_that_shows_it() {
     let (mut live, _) = Live::open(element_site().page("guides/a.md", "![diagram](img/d.png)\n"));
-    assert_eq!(live.session.diagnostics().len(), 1);
+    assert_eq!(live.diagnostics().len(), 1);
     let rebuild = live.write("content/guides/img/d.png", "png");
     assert!(rebuild.diagnostics.is_empty(), "{:?}", rebuild.diagnostics);
     assert!(rebuild.written.contains(&"guides/img/d.png".to_string()));
-    live.matches_a_fresh_build();
+    live.assert_matches_build();
 }
 
 #[test]
@@ -353,7 +278,7 @@ fn template_and_config_changes_rebuild_everything() {
         live.html("elements/gtw/events.html")
             .contains("/v2/elements/gtw/setup.html#register")
     );
-    live.matches_a_fresh_build();
+    live.assert_matches_build();
 }
 
 #[test]
@@ -366,7 +291,7 @@ fn a_broken_edit_is_reported_and_its_fix_clears_it() {
         &guide("GoToWebinar", "Events", 10, "Fixed.\n"),
     );
     assert!(rebuild.diagnostics.is_empty(), "{:?}", rebuild.diagnostics);
-    live.matches_a_fresh_build();
+    live.assert_matches_build();
 }
 
 #[test]
@@ -382,7 +307,7 @@ fn a_file_colliding_with_a_page_is_reported_until_removed() {
         "{:?}",
         rebuild.diagnostics
     );
-    live.matches_a_fresh_build();
+    live.assert_matches_check();
     let rebuild = live.delete("static/elements/gtw/setup.html");
     assert!(rebuild.diagnostics.is_empty(), "{:?}", rebuild.diagnostics);
     // An edit that adds no file does not recompute (or lose) the site-wide checks.
@@ -390,12 +315,12 @@ fn a_file_colliding_with_a_page_is_reported_until_removed() {
         "content/elements/gtw/events.md",
         &guide("GoToWebinar", "Events", 10, "Edited.\n"),
     );
-    live.matches_a_fresh_build();
+    live.assert_matches_build();
     // The other way round: the page goes, the file keeps its place.
     live.write("static/elements/gtw/setup.html", "<p>static</p>");
     live.delete("content/elements/gtw/setup.md");
     assert_eq!(live.html("elements/gtw/setup.html"), "<p>static</p>");
-    live.matches_a_fresh_build();
+    live.assert_matches_build();
 }
 
 #[test]
@@ -415,10 +340,10 @@ fn redirect_pages_follow_their_pages_front_matter() {
         live.html("old-setup.html")
             .contains("url=/elements/gtw/setup.html")
     );
-    live.matches_a_fresh_build();
+    live.assert_matches_build();
     let rebuild = live.write("content/elements/gtw/setup.md", &setup(""));
     assert_eq!(rebuild.removed, ["old-setup.html"]);
-    live.matches_a_fresh_build();
+    live.assert_matches_build();
 }
 
 #[test]
@@ -443,12 +368,12 @@ fn the_generated_home_page_follows_content_index_md() {
         !live.html("index.html").contains("Welcome home"),
         "docgen's home is back"
     );
-    live.matches_a_fresh_build();
+    live.assert_matches_build();
 }
 
 /// The search index files of the live output: the manifest and shards, as one text.
 fn search_shards(live: &Live) -> String {
-    let dir = live.out.path().join("search-index");
+    let dir = live.output().join("search-index");
     let mut text = std::fs::read_to_string(dir.join("index.json")).unwrap();
     let mut shards: Vec<_> = std::fs::read_dir(dir.join("t"))
         .unwrap()
@@ -483,7 +408,7 @@ fn the_search_index_follows_edits_new_pages_and_search_false() {
         "{:?}",
         rebuild.written
     );
-    live.matches_a_fresh_build();
+    live.assert_matches_build();
 
     // A new page renumbers the pages after it: every fragment is written again.
     live.write(
@@ -491,11 +416,11 @@ fn the_search_index_follows_edits_new_pages_and_search_false() {
         &guide("GoToWebinar", "Aardvark", 2, "Anteater.\n"),
     );
     assert!(search_shards(&live).contains("\"anteat"));
-    live.matches_a_fresh_build();
+    live.assert_matches_build();
 
     // Leaving the index (and the site) removes the last fragment.
     let pages = |live: &Live| {
-        std::fs::read_dir(live.out.path().join("search-index/p"))
+        std::fs::read_dir(live.output().join("search-index/p"))
             .unwrap()
             .count()
     };
@@ -506,7 +431,7 @@ fn the_search_index_follows_edits_new_pages_and_search_false() {
     );
     assert_eq!(pages(&live), before - 1);
     assert!(!search_shards(&live).contains("\"anteat"));
-    live.matches_a_fresh_build();
+    live.assert_matches_build();
     let rebuild = live.delete("content/elements/gtw/aaa.md");
     assert!(
         rebuild.removed.is_empty()
@@ -515,7 +440,7 @@ fn the_search_index_follows_edits_new_pages_and_search_false() {
                 .iter()
                 .any(|f| f.starts_with("search-index/p/"))
     );
-    live.matches_a_fresh_build();
+    live.assert_matches_build();
 }
 
 #[test]
@@ -539,11 +464,113 @@ fn a_sites_own_note_html_replaces_the_built_in_one_and_back() {
         live.html("guides/a.html")
             .contains("<aside class=\"mine\">Mind the URL.</aside>")
     );
-    live.matches_a_fresh_build();
+    live.assert_matches_build();
     live.delete("includes/note.html");
     assert!(
         live.html("guides/a.html")
             .contains("<div class=\"callout callout--note\" role=\"note\">")
     );
-    live.matches_a_fresh_build();
+    live.assert_matches_build();
+}
+
+// The three ways the session had drifted from `build` (#12): each is compared with a clean
+// build of the same tree, so the fix cannot quietly regress.
+
+#[test]
+fn a_site_without_base_url_warns_in_the_session_as_in_build() {
+    let site = element_site().file("docgen.toml", "title = \"Test Docs\"\n");
+    let (mut live, first) = Live::open(site);
+    let headlines: Vec<String> = first.diagnostics.iter().map(|d| d.headline()).collect();
+    assert_eq!(
+        headlines,
+        [
+            "docgen.toml: base_url is not set: sitemap.xml is not written and permalinks are \
+             site-relative"
+        ]
+    );
+    live.assert_matches_build();
+    // An incremental rebuild keeps it, and setting base_url clears it.
+    live.write(
+        "content/elements/gtw/events.md",
+        &guide("GoToWebinar", "Events", 10, "Edited.\n"),
+    );
+    live.assert_matches_build();
+    let rebuild = live.write(
+        "docgen.toml",
+        "title = \"Test Docs\"\nbase_url = \"https://docs.example.com\"\n",
+    );
+    assert!(rebuild.diagnostics.is_empty(), "{:?}", rebuild.diagnostics);
+    live.assert_matches_build();
+    let rebuild = live.write("docgen.toml", "title = \"Test Docs\"\n");
+    assert_eq!(rebuild.diagnostics.len(), 1, "{:?}", rebuild.diagnostics);
+    live.assert_matches_build();
+}
+
+/// A layout whose error shows only when it renders (an undefined variable), not when it loads.
+const FAILING_LAYOUT: &str = "{% extends \"base.html\" %}{% block content %}{{ page.extra.missing.deeper }}{% endblock content %}";
+
+#[test]
+fn a_broken_404_template_is_reported_by_the_session_as_by_build() {
+    let site = element_site().file("templates/404.html", FAILING_LAYOUT);
+    let (mut live, first) = Live::open(site);
+    assert!(
+        first
+            .diagnostics
+            .iter()
+            .any(|d| d.is_error() && d.file.ends_with("404.html")),
+        "the generated 404 page is checked: {:?}",
+        first.diagnostics
+    );
+    live.assert_matches_check();
+    // Fixed, then broken again by an edit.
+    live.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}gone{% endblock content %}",
+    );
+    live.assert_matches_build();
+    assert!(live.html("404.html").contains("gone"));
+    live.write("templates/404.html", FAILING_LAYOUT);
+    live.assert_matches_check();
+}
+
+#[test]
+fn a_broken_elements_layout_is_reported_for_the_generated_home_page_too() {
+    // Without content/index.md docgen renders its own home page with the `elements` layout:
+    // a failing layout fails it, and the error says so once for both pages.
+    let site = element_site()
+        .remove("content/index.md")
+        .file("templates/elements.html", FAILING_LAYOUT);
+    let (mut live, _) = Live::open(site);
+    live.assert_matches_check();
+    // The home page comes and goes with content/index.md.
+    live.write("content/index.md", "# Home\n");
+    live.assert_matches_check();
+    live.delete("content/index.md");
+    live.assert_matches_check();
+}
+
+#[test]
+fn a_template_error_repeated_across_pages_is_reported_once_by_the_session() {
+    let site = element_site().file("templates/sidebarelementdoc.html", FAILING_LAYOUT);
+    let (mut live, first) = Live::open(site);
+    let failing: Vec<_> = first
+        .diagnostics
+        .iter()
+        .filter(|d| d.file.ends_with("sidebarelementdoc.html"))
+        .collect();
+    assert_eq!(failing.len(), 1, "{:?}", first.diagnostics);
+    assert_eq!(failing[0].notes.last().unwrap(), "and 3 other pages");
+    live.assert_matches_check();
+    // A new guide with the layout makes it one more.
+    let rebuild = live.write(
+        "content/elements/gtw/more.md",
+        &guide("GoToWebinar", "More", 20, "More.\n"),
+    );
+    let failing: Vec<_> = rebuild
+        .diagnostics
+        .iter()
+        .filter(|d| d.file.ends_with("sidebarelementdoc.html"))
+        .collect();
+    assert_eq!(failing[0].notes.last().unwrap(), "and 4 other pages");
+    live.assert_matches_check();
 }

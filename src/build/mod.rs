@@ -133,6 +133,43 @@ pub(crate) use context::{Derived, find_elements_index};
 pub(crate) use site::FileOrigin;
 pub use site::Site;
 
+/// The warning of a site without `base_url` (after the command line's `--base-url`).
+pub(crate) fn base_url_warning(config: &Config) -> Option<Diagnostic> {
+    config.base_url.is_none().then(|| {
+        Diagnostic::warning(
+            "config",
+            crate::config::CONFIG_FILE,
+            "base_url is not set: sitemap.xml is not written and permalinks are site-relative",
+        )
+    })
+}
+
+/// The layout errors of rendering pages, the pages' in source order and then the generated
+/// pages': a broken layout fails every page that uses it, so each error is said once, on the
+/// first page it failed, with "and N other pages". Shared by `build` and the serve session, so
+/// both say it the same way.
+pub(crate) fn fold_render_errors(errors: impl IntoIterator<Item = Diagnostic>) -> Vec<Diagnostic> {
+    let mut folded: Vec<(Diagnostic, usize)> = Vec::new();
+    let mut seen: HashMap<(String, u32, u32, String), usize> = HashMap::new();
+    for d in errors {
+        let key = (d.file.clone(), d.line, d.column, d.message.clone());
+        match seen.get(&key) {
+            Some(&at) => folded[at].1 += 1,
+            None => {
+                seen.insert(key, folded.len());
+                folded.push((d, 1));
+            }
+        }
+    }
+    folded
+        .into_iter()
+        .map(|(d, count)| match count {
+            1 => d,
+            _ => d.with_note(format!("and {} other pages", count - 1)),
+        })
+        .collect()
+}
+
 /// Measures consecutive stages.
 struct Stopwatch {
     last: Instant,
@@ -163,13 +200,7 @@ impl Site {
     ) -> Result<BuildReport> {
         let mut watch = Stopwatch::start();
         let mut diagnostics = self.diagnostics.clone();
-        if self.config.base_url.is_none() {
-            diagnostics.push(Diagnostic::warning(
-                "config",
-                crate::config::CONFIG_FILE,
-                "base_url is not set: sitemap.xml is not written and permalinks are site-relative",
-            ));
-        }
+        diagnostics.extend(base_url_warning(&self.config));
         let (mut renderer, template_diagnostics) = Renderer::new(&self.theme.templates);
         diagnostics.extend(template_diagnostics);
         let derived = Derived::new(self, &mut diagnostics);
@@ -219,27 +250,15 @@ impl Site {
             })
             .collect();
         let mut output_check = self.output_check();
-        let mut template_errors: HashMap<(String, u32, u32, String), (Diagnostic, usize)> =
-            HashMap::new();
+        let mut render_errors = Vec::new();
         for result in rendered {
             let (error, scanned) = result?;
             if let Some((file, scanned)) = scanned {
                 output_check.insert_page(file, scanned);
             }
-            if let Some(d) = error {
-                // A broken layout fails every page that uses it: say so once.
-                template_errors
-                    .entry((d.file.clone(), d.line, d.column, d.message.clone()))
-                    .or_insert((d, 0))
-                    .1 += 1;
-            }
+            render_errors.extend(error);
         }
-        for d in self.check_generated_pages(&renderer, &derived) {
-            template_errors
-                .entry((d.file.clone(), d.line, d.column, d.message.clone()))
-                .or_insert((d, 0))
-                .1 += 1;
-        }
+        render_errors.extend(self.check_generated_pages(&renderer, &derived));
         watch.lap("render");
         self.scan_generated(&mut output_check, &renderer, &derived, highlighter)?;
         output_check.verify_all();
@@ -258,12 +277,7 @@ impl Site {
             }));
         }
         watch.lap("verify");
-        for (_, (mut d, count)) in template_errors {
-            if count > 1 {
-                d = d.with_note(format!("and {} other pages", count - 1));
-            }
-            diagnostics.push(d);
-        }
+        diagnostics.extend(fold_render_errors(render_errors));
 
         let mut assets = 0;
         let written = match out {

@@ -3,6 +3,8 @@
 // Each test file uses only some of these helpers.
 #![allow(dead_code)]
 
+pub mod live;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::rc::Rc;
