@@ -163,25 +163,66 @@ impl Session {
             matches!(c, Change::ContentFile(p) if self.site.page(p).is_some()
                 || source::is_html_page(&self.site.config.content_dir(), p))
         });
-        let mut rebuild = if changes.contains(&Change::Config) || html_page {
-            let config = Config::load(&self.root, &self.overrides)?;
-            self.site = Site::load(config)?;
-            self.reload_templates();
-            self.render_all(highlighter)?
-        } else if changes.contains(&Change::Theme) {
-            self.site.theme = Theme::load(&self.site.config)?;
-            self.site
-                .index
-                .set_template_anchors(crate::output_links::template_anchors(
-                    &self.site.theme.templates,
-                ));
-            self.reload_templates();
-            self.render_all(highlighter)?
-        } else {
-            self.apply_content(changes, highlighter)?
-        };
+        // A theme change re-renders the pages as loaded: mixed with other changes (which the
+        // watcher folds into `Config`, but any caller may pass), the site is loaded again too.
+        let theme_and_more = changes.contains(&Change::Theme) && changes.len() > 1;
+        // A symlink is followed only inside the site: whether one is, or a path below one,
+        // is the listing's to say, so a change that touches one (or a path the listing
+        // refused) loads the site again.
+        let symlink = changes.iter().any(|c| self.touches_symlink(c));
+        let mut rebuild =
+            if changes.contains(&Change::Config) || html_page || theme_and_more || symlink {
+                let config = Config::load(&self.root, &self.overrides)?;
+                self.site = Site::load(config)?;
+                self.reload_templates();
+                self.render_all(highlighter)?
+            } else if changes.contains(&Change::Theme) {
+                self.site.theme = Theme::load(&self.site.config)?;
+                self.site
+                    .index
+                    .set_template_anchors(crate::output_links::template_anchors(
+                        &self.site.theme.templates,
+                    ));
+                self.reload_templates();
+                self.render_all(highlighter)?
+            } else {
+                self.apply_content(changes, highlighter)?
+            };
         rebuild.elapsed = started.elapsed();
         Ok(rebuild)
+    }
+
+    /// Whether `change` is to a path of `content/` or `static/` that is, or lies below, a
+    /// symlink, or that the listing reported (a link not followed, now changed or gone).
+    fn touches_symlink(&self, change: &Change) -> bool {
+        let config = &self.site.config;
+        let (dir, path) = match change {
+            Change::Page(p) | Change::ContentFile(p) => (config.content_dir(), p),
+            Change::StaticFile(p) => (config.static_dir(), p),
+            _ => return false,
+        };
+        let shown = source::relative(&config.root, &dir.join(path));
+        if self
+            .site
+            .listing
+            .iter()
+            .any(|d| shown == d.file || shown.starts_with(&format!("{}/", d.file)))
+        {
+            return true;
+        }
+        let mut at = dir.join(path);
+        while at != dir {
+            if at
+                .symlink_metadata()
+                .is_ok_and(|m| m.file_type().is_symlink())
+            {
+                return true;
+            }
+            if !at.pop() {
+                break;
+            }
+        }
+        false
     }
 
     fn reload_templates(&mut self) {
@@ -235,6 +276,8 @@ impl Session {
         let results: Vec<Result<Rendered>> = sources
             .par_iter()
             .filter_map(|source| site.page(source))
+            // A page that just became a draft may still be listed by its element's old guides.
+            .filter(|page| site.is_published(&page.source))
             .map(|page| {
                 let check = site.check_page(page, renderer);
                 let mut error = None;
@@ -359,6 +402,9 @@ impl Session {
                         }
                     }
                     if !self.site.is_published(source) {
+                        // A draft is neither checked nor rendered: its problems go with it.
+                        self.checks.remove(source);
+                        self.render_errors.remove(source);
                         let file = links::output_file_for_url(&url_for_source(source));
                         // A file that collided with the page gets its output folder slot back.
                         if let Some(origin) = self.site.output_files().remove(&file) {
@@ -801,6 +847,8 @@ impl Session {
                     .iter()
                     .flat_map(|t| t.diagnostics.iter().cloned()),
             )
+            .chain(self.site.listing.iter().cloned())
+            .chain(self.site.theme.diagnostics.iter().cloned())
             .chain(self.collisions.iter().cloned())
             .chain(self.global.iter().cloned())
             .chain(

@@ -574,3 +574,74 @@ fn a_template_error_repeated_across_pages_is_reported_once_by_the_session() {
     assert_eq!(failing[0].notes.last().unwrap(), "and 4 other pages");
     live.assert_matches_check();
 }
+
+// Drifts the random edits of tests/drift.rs found, each pinned here.
+
+#[test]
+fn a_guide_turned_draft_is_neither_checked_nor_written() {
+    // Its element's sidebar changes, so every guide the element listed re-renders: the draft
+    // must not be among them.
+    let (mut live, _) = Live::open(lenient_element_site());
+    let rebuild = live.write(
+        "content/elements/gtw/events.md",
+        "---\nheading: GoToWebinar\ntitle: Events\nlayout: sidebarelementdoc\n\
+         breadcrumbs: /elements.html\norder: 10\ndraft: true\n---\nSee [gone](gone.html).\n",
+    );
+    assert!(
+        !rebuild
+            .diagnostics
+            .iter()
+            .any(|d| d.file == "content/elements/gtw/events.md"),
+        "a draft's links are not checked: {:?}",
+        rebuild.diagnostics
+    );
+    assert!(!live.output().join("elements/gtw/events.html").exists());
+    live.assert_matches_build();
+}
+
+#[test]
+fn a_template_and_a_page_changed_in_one_burst_are_both_applied() {
+    let (mut live, _) = Live::open(element_site());
+    common::live::write_file(
+        live.root(),
+        "templates/page.html",
+        "custom {{ page.title }}",
+    );
+    common::live::write_file(live.root(), "content/index.md", "# Welcome\n");
+    let rebuild = live
+        .apply_paths(&["templates/page.html", "content/index.md"])
+        .unwrap();
+    assert!(rebuild.full);
+    assert_eq!(live.html("index.html"), "custom Welcome");
+    live.assert_matches_build();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_out_of_the_site_is_never_published_by_the_session() {
+    // Anyone can put `static/passwd -> /etc/passwd` in a pull request: `build` warns and skips
+    // it, and so must the preview, whether the link was there at the start or came later.
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.txt");
+    std::fs::write(&secret, "secret").unwrap();
+    let site = element_site();
+    std::os::unix::fs::symlink(&secret, site.root().join("static/start.txt")).unwrap();
+    let (mut live, first) = Live::open(site);
+    assert!(
+        first
+            .diagnostics
+            .iter()
+            .any(|d| d.file == "static/start.txt" && d.message.contains("leads outside")),
+        "{:?}",
+        first.diagnostics
+    );
+    assert!(!live.output().join("start.txt").exists());
+    live.assert_matches_build();
+    std::os::unix::fs::symlink(&secret, live.root().join("static/later.txt")).unwrap();
+    std::os::unix::fs::symlink(&secret, live.root().join("content/guides-later.md")).unwrap();
+    live.apply_paths(&["static/later.txt", "content/guides-later.md"])
+        .unwrap();
+    assert!(!live.output().join("later.txt").exists());
+    assert!(!live.output().join("guides-later.html").exists());
+    live.assert_matches_build();
+}

@@ -36,6 +36,9 @@ pub struct Site {
     pub elements_index: Option<String>,
     /// Problems found while loading and indexing.
     pub diagnostics: Vec<Diagnostic>,
+    /// The problems of listing `content/` and `static/` (symlinks not followed), also in
+    /// `diagnostics`: kept apart for the serve session, which reports them as they are.
+    pub listing: Vec<Diagnostic>,
     /// Wall time of loading and indexing.
     pub timings: Vec<(&'static str, Duration)>,
     /// Content templating's shared state (includes, data), unless the site turned it off.
@@ -50,7 +53,7 @@ impl Site {
         let mut tree = source::scan_content(&content_dir)?;
         let statics = source::list_site_files(&config.root, &config.static_dir())?;
         let static_files = statics.files;
-        let mut theme = Theme::load(&config)?;
+        let theme = Theme::load(&config)?;
         let templating = match config.templating {
             true => Some(Templating::load(&config)?),
             false => None,
@@ -58,7 +61,8 @@ impl Site {
         watch.lap("scan");
         let mut diagnostics = std::mem::take(&mut tree.diagnostics);
         diagnostics.extend(statics.diagnostics);
-        diagnostics.append(&mut theme.diagnostics);
+        let listing = diagnostics.clone();
+        diagnostics.extend(theme.diagnostics.iter().cloned());
         if let Some(templating) = &templating {
             diagnostics.extend(templating.diagnostics.iter().cloned());
         }
@@ -91,6 +95,7 @@ impl Site {
             index: LinkIndex::default(),
             elements_index: None,
             diagnostics,
+            listing,
             timings: Vec::new(),
             templating,
         };

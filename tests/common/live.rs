@@ -176,10 +176,15 @@ impl Live {
         let live: Vec<String> = sorted_text(self.diagnostics().iter().map(|d| d.to_string()));
         if built != live {
             let only = |a: &[String], b: &[String]| -> String {
-                a.iter()
+                let lines: String = a
+                    .iter()
                     .filter(|d| !b.contains(d))
                     .map(|d| format!("  {}\n", d.trim_end().replace('\n', "\n  ")))
-                    .collect()
+                    .collect();
+                match lines.is_empty() {
+                    true => "  (none)\n".into(),
+                    false => lines,
+                }
             };
             let _ = write!(
                 drift,
