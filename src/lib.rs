@@ -23,8 +23,10 @@
 
 pub mod a11y;
 pub mod build;
+pub mod change;
 pub mod check;
 pub mod config;
+pub mod deps;
 pub mod diagnostic;
 pub mod error;
 pub mod external;

@@ -19,8 +19,10 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::build::{Derived, ELEMENTS_NAV, HOME, NOT_FOUND, PageCheck, SITEMAP, Site};
+use crate::build::{Derived, ELEMENTS_NAV, HOME, NOT_FOUND, PageCheck, RenderWith, SITEMAP, Site};
+pub use crate::change::Change;
 use crate::config::{Config, Overrides};
+use crate::deps::{self, Reach};
 use crate::diagnostic::{self, Diagnostic};
 use crate::error::Result;
 use crate::highlight::Highlighter;
@@ -31,25 +33,6 @@ use crate::render::Renderer;
 use crate::source;
 use crate::templating::{self, Templating};
 use crate::theme::Theme;
-
-/// One thing that changed on disk, as the watcher reports it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Change {
-    /// A Markdown file below `content/` was created, modified or deleted (path below `content/`).
-    Page(String),
-    /// Another file below `content/` (path below `content/`).
-    ContentFile(String),
-    /// A file below `static/` (path below `static/`).
-    StaticFile(String),
-    /// A file of content templating: below `includes/` or `data/` (its path from the site
-    /// root: `includes/note.html`, `data/glossary.yml`). A file below a folder named
-    /// `includes` inside `content/` may come as `Page` or `ContentFile`: it is treated as this.
-    Templating(String),
-    /// A template or theme file.
-    Theme,
-    /// `docgen.toml`.
-    Config,
-}
 
 /// What one rebuild did.
 #[derive(Debug, Clone, Default)]
@@ -97,8 +80,10 @@ pub struct Session {
     /// Why the pages docgen generates (404, the home page) fail to render, as `build` checks
     /// them; recomputed when what they show (the site data, which of them are made) may change.
     generated_errors: Vec<Diagnostic>,
-    /// Problems of the templates and of the derived site data.
-    global: Vec<Diagnostic>,
+    /// Problems of the templates.
+    template_diagnostics: Vec<Diagnostic>,
+    /// Problems found deriving the site data (`Derived::new`).
+    derived_diagnostics: Vec<Diagnostic>,
     /// Output files claimed by two sources; recomputed when files come or go.
     collisions: Vec<Diagnostic>,
     /// Each published page's search record, by source, so an edit re-reads only the pages it
@@ -122,18 +107,23 @@ impl Session {
         let started = Instant::now();
         let config = Config::load(root, &overrides)?;
         let site = Site::load(config)?;
-        let out = OutputDir::open(output, root)?;
-        let (renderer, template_diagnostics) = Renderer::new(&site.theme.templates);
+        // The first build is written like `build`'s, into a staging folder swapped in whole
+        // (`go_live`): plain writes instead of a temp file and a rename per file, and a reader
+        // of the folder sees the previous site or this one.
+        let out = OutputDir::stage(output, root)?;
+        let (mut renderer, template_diagnostics) = Renderer::new(&site.theme.templates);
+        let (derived, derived_diagnostics) = derive(&site, &mut renderer);
         let mut session = Session {
             root: root.to_path_buf(),
             overrides,
             site,
             renderer,
-            derived: Derived::empty(),
+            derived,
             checks: HashMap::new(),
             render_errors: HashMap::new(),
             generated_errors: Vec::new(),
-            global: template_diagnostics,
+            template_diagnostics,
+            derived_diagnostics,
             collisions: Vec::new(),
             search: BTreeMap::new(),
             search_files: BTreeSet::new(),
@@ -141,6 +131,12 @@ impl Session {
             out,
         };
         let mut rebuild = session.render_all(highlighter)?;
+        let mut notes = Vec::new();
+        session.out.go_live(&mut notes)?;
+        if !notes.is_empty() {
+            rebuild.diagnostics.extend(notes);
+            diagnostic::sort(&mut rebuild.diagnostics);
+        }
         rebuild.elapsed = started.elapsed();
         Ok((session, rebuild))
     }
@@ -157,26 +153,25 @@ impl Session {
     /// Applies what changed on disk and re-renders what depends on it.
     pub fn apply(&mut self, changes: &[Change], highlighter: &Highlighter) -> Result<Rebuild> {
         let started = Instant::now();
-        // An `.html` file of content/ is a page or a file by its first line, which an edit can
-        // change: when it is or was a page, the site is loaded again.
-        let html_page = changes.iter().any(|c| {
-            matches!(c, Change::ContentFile(p) if self.site.page(p).is_some()
-                || source::is_html_page(&self.site.config.content_dir(), p))
-        });
-        // A theme change re-renders the pages as loaded: mixed with other changes (which the
-        // watcher folds into `Config`, but any caller may pass), the site is loaded again too.
-        let theme_and_more = changes.contains(&Change::Theme) && changes.len() > 1;
-        // A symlink is followed only inside the site: whether one is, or a path below one,
-        // is the listing's to say, so a change that touches one (or a path the listing
-        // refused) loads the site again.
-        let symlink = changes.iter().any(|c| self.touches_symlink(c));
-        let mut rebuild =
-            if changes.contains(&Change::Config) || html_page || theme_and_more || symlink {
+        let reaches: Vec<Reach> = changes
+            .iter()
+            .map(|change| {
+                // An `.html` file of content/ is a page or a file by its first line, which an
+                // edit can change. A symlink is followed only inside the site: whether one is,
+                // or a path below one, is the listing's to say.
+                let html_page = matches!(change, Change::ContentFile(p) if self.site.page(p).is_some()
+                    || source::is_html_page(&self.site.config.content_dir(), p));
+                deps::reach(change, html_page || self.touches_symlink(change))
+            })
+            .collect();
+        let mut rebuild = match deps::batch(&reaches) {
+            Reach::Site => {
                 let config = Config::load(&self.root, &self.overrides)?;
                 self.site = Site::load(config)?;
                 self.reload_templates();
                 self.render_all(highlighter)?
-            } else if changes.contains(&Change::Theme) {
+            }
+            Reach::Theme => {
                 self.site.theme = Theme::load(&self.site.config)?;
                 self.site
                     .index
@@ -185,9 +180,9 @@ impl Session {
                     ));
                 self.reload_templates();
                 self.render_all(highlighter)?
-            } else {
-                self.apply_content(changes, highlighter)?
-            };
+            }
+            Reach::Content => self.apply_content(changes, highlighter)?,
+        };
         rebuild.elapsed = started.elapsed();
         Ok(rebuild)
     }
@@ -228,18 +223,13 @@ impl Session {
     fn reload_templates(&mut self) {
         let (renderer, diagnostics) = Renderer::new(&self.site.theme.templates);
         self.renderer = renderer;
-        self.global = diagnostics;
+        self.template_diagnostics = diagnostics;
+        (self.derived, self.derived_diagnostics) = derive(&self.site, &mut self.renderer);
     }
 
     /// Checks and renders every page and writes every file.
     fn render_all(&mut self, highlighter: &Highlighter) -> Result<Rebuild> {
         self.out.start_full();
-        let mut derived_diagnostics = Vec::new();
-        self.derived = Derived::new(&self.site, &mut derived_diagnostics);
-        self.global.retain(|d| d.code == "template");
-        self.global.extend(derived_diagnostics);
-        self.renderer
-            .set_site(&self.derived.site, &self.derived.summaries);
         let sources: Vec<String> = self.site.published().map(|p| p.source.clone()).collect();
         self.checks.clear();
         self.render_errors.clear();
@@ -270,53 +260,29 @@ impl Session {
     /// Checks, renders and writes the given published pages (in parallel).
     fn render_pages(&mut self, sources: &[String], highlighter: &Highlighter) -> Result<Rebuild> {
         let site = &self.site;
-        let renderer = &self.renderer;
-        let derived = &self.derived;
-        let out = &self.out;
-        let results: Vec<Result<Rendered>> = sources
-            .par_iter()
-            .filter_map(|source| site.page(source))
-            // A page that just became a draft may still be listed by its element's old guides.
+        // A page that just became a draft may still be listed by its element's old guides.
+        let pages: Vec<&Page> = sources
+            .iter()
+            .filter_map(|s| site.page(s))
             .filter(|page| site.is_published(&page.source))
-            .map(|page| {
-                let check = site.check_page(page, renderer);
-                let mut error = None;
-                let mut written = None;
-                let mut scanned = None;
-                if renderer.has_layout(page.layout()) {
-                    let context = site.page_context(page, &check.hrefs, derived, highlighter);
-                    match renderer.render(page.layout(), &context, &page.file()) {
-                        Ok(html) => {
-                            let file = links::output_file_for_url(&page.url);
-                            if out.write(&file, html.as_bytes())? == Written::Changed {
-                                written = Some(file);
-                            }
-                            scanned =
-                                Some(site.scan_page(page, &html, &context.page.body, &check.hrefs));
-                        }
-                        Err(d) => error = Some(d),
-                    }
-                }
-                Ok(Rendered {
-                    source: page.source.clone(),
-                    check,
-                    error,
-                    written,
-                    scanned,
-                })
-            })
             .collect();
+        let checks: Vec<PageCheck> = pages
+            .par_iter()
+            .map(|page| site.check_page(page, &self.renderer))
+            .collect();
+        let with = RenderWith {
+            renderer: &self.renderer,
+            derived: &self.derived,
+            highlighter,
+            out: Some(&self.out),
+        };
+        let both: Vec<(&Page, &PageCheck)> = pages.iter().copied().zip(&checks).collect();
+        let rendered = site.render_pages(&both, &with)?;
+        let sources: Vec<String> = pages.iter().map(|p| p.source.clone()).collect();
         let mut rebuild = Rebuild::default();
-        for result in results {
-            let Rendered {
-                source,
-                check,
-                error,
-                written,
-                scanned,
-            } = result?;
+        for ((source, check), page) in sources.into_iter().zip(checks).zip(rendered) {
             rebuild.rendered += 1;
-            match scanned {
+            match page.scanned {
                 Some((file, scanned)) => {
                     rebuild.ids_changed |= self.output_check.insert_page(file.clone(), scanned);
                     rebuild.scanned.push(file);
@@ -327,9 +293,9 @@ impl Session {
                     rebuild.ids_changed |= self.output_check.remove_file(&file);
                 }
             }
-            rebuild.written.extend(written);
+            rebuild.written.extend(page.written);
             self.checks.insert(source.clone(), check);
-            match error {
+            match page.error {
                 Some(d) => self.render_errors.insert(source, d),
                 None => self.render_errors.remove(&source),
             };
@@ -357,36 +323,27 @@ impl Session {
                 Change::Page(source) => {
                     let old = self.site.take_page(source);
                     let new = self.site.read_page(source)?;
-                    let (old_key, new_key) = (old.as_ref().map(nav_key), new.as_ref().map(nav_key));
-                    if old_key != new_key {
+                    let effects = deps::page(old.as_ref(), new.as_ref());
+                    if effects.navigation {
                         nav_dirs.insert(page_dir(source).to_string());
                     }
-                    let index_key = |p: &Page| {
-                        (
-                            p.front.layout.clone(),
-                            p.front.breadcrumbs.clone(),
-                            p.front.draft,
-                        )
-                    };
-                    elements_index_inputs |=
-                        old.as_ref().map(index_key) != new.as_ref().map(index_key);
-                    files_changed |= old.is_none()
-                        || new.is_none()
-                        || old.as_ref().map(|p| (p.front.sitemap, p.front.draft))
-                            != new.as_ref().map(|p| (p.front.sitemap, p.front.draft));
-                    if old.as_ref().map(identity) != new.as_ref().map(identity) {
+                    elements_index_inputs |= effects.elements_index;
+                    files_changed |= effects.file_plan;
+                    if effects.linking_pages {
                         recheck.extend(self.dependents(source, old.as_ref(), new.as_ref()));
                     }
-                    search_pages.insert(source.clone());
-                    for page in [&old, &new].into_iter().flatten() {
-                        if !page.front.redirect_from.is_empty() {
-                            old_redirects.get_or_insert_default().extend(
-                                page.front
-                                    .redirect_from
-                                    .iter()
-                                    .filter_map(|from| crate::redirect::output_file(from).ok()),
-                            );
-                        }
+                    if effects.search {
+                        search_pages.insert(source.clone());
+                    }
+                    if effects.redirects {
+                        // The redirect pages both versions claimed: those no page claims now
+                        // are removed.
+                        let claimed = [&old, &new]
+                            .into_iter()
+                            .flatten()
+                            .flat_map(|page| &page.front.redirect_from)
+                            .filter_map(|from| crate::redirect::output_file(from).ok());
+                        old_redirects.get_or_insert_default().extend(claimed);
                     }
                     self.site.index.remove_page(source);
                     match new {
@@ -460,13 +417,12 @@ impl Session {
                     if written == Written::Changed {
                         rebuild.written.push(path.clone());
                     }
-                    // Image sizes are read when pages render: a changed image re-renders the
-                    // pages that show it.
-                    if crate::images::is_image(path) {
+                    let effects = deps::file(path, known.is_ok(), exists);
+                    if effects.image_pages {
                         let href = format!("{}{site_path}", self.site.config.base_path);
                         render.extend(self.pages_targeting(|t| t == href));
                     }
-                    if exists != known.is_ok() {
+                    if effects.presence {
                         files_changed = true;
                         let href = format!("{}{site_path}", self.site.config.base_path);
                         recheck.extend(self.broken_pages());
@@ -745,8 +701,7 @@ impl Session {
             let site_changed = derived.site != self.derived.site;
             let list_changed = derived.summaries != self.derived.summaries;
             self.derived = derived;
-            self.global.retain(|d| d.code == "template");
-            self.global.extend(derived_diagnostics);
+            self.derived_diagnostics = derived_diagnostics;
             self.renderer
                 .set_site(&self.derived.site, &self.derived.summaries);
             if site_changed {
@@ -850,7 +805,8 @@ impl Session {
             .chain(self.site.listing.iter().cloned())
             .chain(self.site.theme.diagnostics.iter().cloned())
             .chain(self.collisions.iter().cloned())
-            .chain(self.global.iter().cloned())
+            .chain(self.template_diagnostics.iter().cloned())
+            .chain(self.derived_diagnostics.iter().cloned())
             .chain(
                 self.checks
                     .values()
@@ -894,63 +850,14 @@ impl Session {
     }
 }
 
-/// The outcome of rendering one page.
-struct Rendered {
-    source: String,
-    check: PageCheck,
-    /// Why its layout failed.
-    error: Option<Diagnostic>,
-    /// Its output file, when the bytes changed.
-    written: Option<String>,
-    /// Its output file, read for the output check.
-    scanned: Option<(String, crate::output_links::Scanned)>,
-}
-
-/// What the navigation reads from a page.
-fn nav_key(page: &Page) -> impl PartialEq + use<> {
-    let f = &page.front;
-    (
-        page.title.clone(),
-        f.heading.clone(),
-        f.element_id.clone(),
-        f.order,
-        f.draft,
-        f.logo.clone(),
-        f.description.clone(),
-        f.breadcrumbs.clone(),
-        f.layout.clone(),
-    )
-}
-
-/// What links to a page can depend on.
-fn identity(page: &Page) -> impl PartialEq + use<> {
-    let mut anchors: Vec<String> = page.doc.anchor_ids().map(str::to_string).collect();
-    anchors.sort();
-    (page.title.clone(), page.front.draft, anchors)
-}
-
 fn page_dir(source: &str) -> &str {
     source.rsplit_once('/').map_or("", |(dir, _)| dir)
 }
 
-impl Derived {
-    /// Placeholder until the first full render computes the real values.
-    fn empty() -> Derived {
-        Derived {
-            site: crate::render::SiteContext {
-                title: String::new(),
-                base_url: None,
-                base_path: String::new(),
-                home_url: "/".into(),
-                elements_url: None,
-                elements_nav_url: String::new(),
-                search_url: None,
-                extra: serde_json::Map::new(),
-                generator: String::new(),
-                nav: Vec::new(),
-            },
-            summaries: Vec::new(),
-            elements: HashMap::new(),
-        }
-    }
+/// The site data every page shares, and the problems found making it, handed to the templates.
+fn derive(site: &Site, renderer: &mut Renderer) -> (Derived, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let derived = Derived::new(site, &mut diagnostics);
+    renderer.set_site(&derived.site, &derived.summaries);
+    (derived, diagnostics)
 }

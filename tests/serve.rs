@@ -154,6 +154,22 @@ impl Preview {
     /// The site's current generation.
     /// Waits until the server has printed `needle` (the reload event and the terminal output
     /// race each other).
+    /// Waits until stdout holds `needle`: the line may be printed a moment after the event
+    /// the test saw, and read from the pipe later still.
+    fn wait_for_stdout(&self, needle: &str) {
+        let deadline = Instant::now() + PATIENCE;
+        while Instant::now() < deadline {
+            if self.stdout.lock().unwrap().contains(needle) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!(
+            "docgen serve never printed `{needle}`; stdout:\n{}",
+            self.stdout.lock().unwrap()
+        );
+    }
+
     fn wait_for_stderr(&self, needle: &str) {
         let deadline = Instant::now() + PATIENCE;
         while Instant::now() < deadline {
@@ -482,7 +498,7 @@ fn a_broken_edit_shows_its_errors_until_it_is_fixed() {
     let page = preview.page("/elements/gtw/setup.html");
     assert!(page.contains("the events"));
     assert!(!page.contains("<div id=\"docgen-overlay\""), "{page}");
-    assert!(preview.stdout.lock().unwrap().contains("(all fixed)"));
+    preview.wait_for_stdout("(all fixed)");
 }
 
 #[test]

@@ -24,7 +24,6 @@ use crate::config::{Config, Overrides};
 use crate::diagnostic::{self, Diagnostic};
 use crate::error::Result;
 use crate::highlight::Highlighter;
-use crate::links;
 use crate::output::OutputDir;
 use crate::page::Page;
 use crate::render::Renderer;
@@ -124,14 +123,16 @@ mod conflicts;
 mod context;
 mod generated;
 mod images;
+mod pages;
 mod sections;
 mod site;
 mod verify;
 
 pub(crate) use check::PageCheck;
 pub(crate) use context::{Derived, find_elements_index};
+pub(crate) use pages::RenderWith;
 pub(crate) use site::FileOrigin;
-pub use site::Site;
+pub use site::{Loaded, Site};
 
 /// The warning of a site without `base_url` (after the command line's `--base-url`).
 pub(crate) fn base_url_warning(config: &Config) -> Option<Diagnostic> {
@@ -212,10 +213,8 @@ impl Site {
             .par_iter()
             .map(|page| self.check_page(page, &renderer))
             .collect();
-        let mut hrefs = Vec::with_capacity(checked.len());
-        for check in checked {
-            hrefs.push(check.hrefs);
-            diagnostics.extend(check.diagnostics);
+        for check in &checked {
+            diagnostics.extend(check.diagnostics.iter().cloned());
         }
         watch.lap("check");
 
@@ -224,39 +223,21 @@ impl Site {
             Some(path) if !has_errors => Some(OutputDir::stage(path, &self.config.root)?),
             _ => None,
         };
-        type Outcome = (
-            Option<Diagnostic>,
-            Option<(String, crate::output_links::Scanned)>,
-        );
-        let rendered: Vec<Result<Outcome>> = pages
-            .par_iter()
-            .zip(hrefs.par_iter())
-            .map(|(page, hrefs)| {
-                if !renderer.has_layout(page.layout()) {
-                    return Ok((None, None));
-                }
-                let context = self.page_context(page, hrefs, &derived, highlighter);
-                match renderer.render(page.layout(), &context, &page.file()) {
-                    Ok(html) => {
-                        if let Some(out) = &out {
-                            out.write(&links::output_file_for_url(&page.url), html.as_bytes())?;
-                        }
-                        // Read for the output check while the page is at hand.
-                        let scanned = self.scan_page(page, &html, &context.page.body, hrefs);
-                        Ok((None, Some(scanned)))
-                    }
-                    Err(d) => Ok((Some(d), None)),
-                }
-            })
-            .collect();
+        let with = RenderWith {
+            renderer: &renderer,
+            derived: &derived,
+            highlighter,
+            out: out.as_ref(),
+        };
+        let both: Vec<(&Page, &PageCheck)> = pages.iter().copied().zip(&checked).collect();
+        let rendered = self.render_pages(&both, &with)?;
         let mut output_check = self.output_check();
         let mut render_errors = Vec::new();
-        for result in rendered {
-            let (error, scanned) = result?;
-            if let Some((file, scanned)) = scanned {
+        for page in rendered {
+            if let Some((file, scanned)) = page.scanned {
                 output_check.insert_page(file, scanned);
             }
-            render_errors.extend(error);
+            render_errors.extend(page.error);
         }
         render_errors.extend(self.check_generated_pages(&renderer, &derived));
         watch.lap("render");
@@ -265,8 +246,8 @@ impl Site {
         if !output_check.is_clean() {
             let sources: HashMap<&str, &crate::markdown::ResolvedLinks> = pages
                 .iter()
-                .zip(&hrefs)
-                .map(|(p, h)| (p.source.as_str(), h))
+                .zip(&checked)
+                .map(|(p, c)| (p.source.as_str(), &c.hrefs))
                 .collect();
             let hrefs_of = |source: &str| sources.get(source).copied();
             diagnostics.extend(output_check.report(&crate::output_links::Blame {

@@ -45,9 +45,25 @@ pub struct Site {
     pub templating: Option<Templating>,
 }
 
-impl Site {
-    /// Loads and parses every page, then indexes the site.
-    pub fn load(config: Config) -> Result<Site> {
+/// The load stage's value: the site's files listed and its pages parsed, nothing indexed.
+pub struct Loaded {
+    config: Config,
+    /// Sorted by source path.
+    pages: Vec<Page>,
+    assets: Vec<String>,
+    static_files: Vec<String>,
+    theme: Theme,
+    templating: Option<Templating>,
+    /// Problems found while loading: the listing's, the theme's, templating's, the pages'.
+    diagnostics: Vec<Diagnostic>,
+    /// The listing's problems alone.
+    listing: Vec<Diagnostic>,
+    timings: Vec<(&'static str, Duration)>,
+}
+
+impl Loaded {
+    /// Lists `content/`, `static/` and the theme and parses every page, in parallel.
+    pub fn load(config: Config) -> Result<Loaded> {
         let mut watch = Stopwatch::start();
         let content_dir = config.content_dir();
         let mut tree = source::scan_content(&content_dir)?;
@@ -85,47 +101,79 @@ impl Site {
         for page in &pages {
             diagnostics.extend(page.diagnostics.iter().cloned());
         }
-        let mut site = Site {
+        watch.lap("parse");
+        Ok(Loaded {
             config,
             pages,
             assets: tree.assets,
             static_files,
             theme,
-            nav: Navigation::default(),
-            index: LinkIndex::default(),
+            templating,
+            diagnostics,
+            listing,
+            timings: watch.laps,
+        })
+    }
+}
+
+impl Site {
+    /// Loads and parses every page, then indexes the site.
+    pub fn load(config: Config) -> Result<Site> {
+        Ok(Site::index(Loaded::load(config)?))
+    }
+
+    /// The index stage: groups the loaded pages into elements (`Navigation`), indexes every
+    /// page and file (`LinkIndex`), plans the redirect pages and finds the elements index.
+    pub fn index(loaded: Loaded) -> Site {
+        let started = std::time::Instant::now();
+        let Loaded {
+            config,
+            pages,
+            assets,
+            static_files,
+            theme,
+            templating,
+            mut diagnostics,
+            listing,
+            mut timings,
+        } = loaded;
+        let nav = Navigation::build(&pages, config.drafts);
+        diagnostics.extend(nav.diagnostics().cloned());
+        let mut index = LinkIndex::new(&config.base_path, config.drafts);
+        for page in &pages {
+            index.insert_page(page.indexed(nav.element_dir(&page.source)));
+        }
+        index.set_template_anchors(crate::output_links::template_anchors(&theme.templates));
+        let mut site = Site {
+            config,
+            pages,
+            assets,
+            static_files,
+            theme,
+            nav,
+            index,
             elements_index: None,
             diagnostics,
             listing,
             timings: Vec::new(),
             templating,
         };
-        watch.lap("parse");
-        site.index();
-        watch.lap("index");
-        site.timings = watch.laps;
-        Ok(site)
-    }
-
-    /// Computes the navigation and the link index from the parsed pages.
-    pub fn index(&mut self) {
-        let nav = Navigation::build(&self.pages, self.config.drafts);
-        self.diagnostics.extend(nav.diagnostics().cloned());
-        let mut index = LinkIndex::new(&self.config.base_path, self.config.drafts);
-        for page in &self.pages {
-            index.insert_page(page.indexed(nav.element_dir(&page.source)));
-        }
-        index.set_template_anchors(crate::output_links::template_anchors(&self.theme.templates));
-        for (path, origin) in self.output_files() {
+        // The files besides the pages, and the old addresses of `redirect_from`, are link
+        // targets too.
+        for (path, origin) in site.output_files() {
             if let FileOrigin::Redirect(redirect) = origin {
-                redirect.register(&mut index);
-            } else if !path.ends_with(".html") || index.page_at(&format!("/{path}")).is_none() {
-                index.insert_file(format!("/{path}"));
+                redirect.register(&mut site.index);
+            } else if !path.ends_with(".html") || site.index.page_at(&format!("/{path}")).is_none()
+            {
+                site.index.insert_file(format!("/{path}"));
             }
         }
-        self.diagnostics.extend(self.collisions());
-        self.nav = nav;
-        self.index = index;
-        self.elements_index = find_elements_index(self);
+        let collisions = site.collisions();
+        site.diagnostics.extend(collisions);
+        site.elements_index = find_elements_index(&site);
+        timings.push(("index", started.elapsed()));
+        site.timings = timings;
+        site
     }
 
     /// The page with this source, if it is loaded.

@@ -33,6 +33,7 @@ use crate::source;
 
 mod foreign;
 mod manifest;
+mod preview;
 mod swap;
 
 use manifest::{Hash, Manifest, hash_bytes, hash_file};
@@ -294,6 +295,11 @@ impl OutputDir {
     /// Entries kept for the first time, and abandoned folders that could not be removed, are
     /// warnings pushed to `diagnostics`.
     pub fn commit_reporting(mut self, diagnostics: &mut Vec<Diagnostic>) -> Result<PathBuf> {
+        self.publish(diagnostics)
+    }
+
+    /// `commit_reporting`, leaving `self` committed.
+    pub(super) fn publish(&mut self, diagnostics: &mut Vec<Diagnostic>) -> Result<PathBuf> {
         diagnostics.append(&mut self.notes);
         let Mode::Staged { staging, previous } = &mut self.mode else {
             return Ok(self.target.clone());

@@ -30,11 +30,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::Duration;
 
+use crate::change::Change;
 use crate::config::{CONFIG_FILE, Config, Overrides};
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result, fs};
 use crate::highlight::Highlighter;
-use crate::session::{Change, Rebuild, Session};
+use crate::session::{Rebuild, Session};
 use crate::source;
 
 use reload::{Hub, Update};

@@ -4,7 +4,7 @@
 //!    rebuild's own reads never trigger another rebuild);
 //! 2. `debounce` gathers a burst of them — an editor's save-by-rename, a `git checkout` touching
 //!    hundreds of files — into one `Batch`;
-//! 3. `changes`, a pure function, folds the batch's paths into the `session::Change`s that one
+//! 3. `changes`, a pure function, folds the batch's paths into the `change::Change`s that one
 //!    rebuild applies: which folder a path is in, ignored editor files, folders that appeared or
 //!    vanished as a whole.
 //!
@@ -18,9 +18,9 @@ use std::time::{Duration, Instant};
 use notify::event::{AccessKind, AccessMode, EventKind, MetadataKind, ModifyKind};
 use notify::{RecursiveMode, Watcher as _};
 
+use crate::change::Change;
 use crate::config::CONFIG_FILE;
 use crate::error::{Error, Result};
-use crate::session::Change;
 use crate::source;
 
 /// The folders of a site whose files a rebuild reads, watched recursively.

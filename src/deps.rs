@@ -1,0 +1,525 @@
+//! Dependency rules of incremental rebuilds, pure: which parts of the built site a `Change`
+//! invalidates. The engine (`session`) asks these functions and does the work; nothing here
+//! reads the disk or the site.
+//!
+//! The rules are written by destructuring `FrontMatter` and `Page` without `..` and by
+//! matching every `Change`, so a new front-matter field (or page field, or change kind) does
+//! not compile until its effect on other pages is decided here.
+
+use crate::change::Change;
+use crate::front_matter::FrontMatter;
+use crate::page::Page;
+
+/// How far a change reaches before its details are looked at; ordered, so the furthest of a
+/// batch is its `max`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Reach {
+    /// A file of the site's content: only what depends on it is rebuilt (see `page` and
+    /// `file`).
+    Content,
+    /// The templates or the theme: they are loaded again and every page is rendered again.
+    Theme,
+    /// `docgen.toml`: the site is loaded again and everything is rebuilt.
+    Site,
+}
+
+/// How far `change` reaches. `reloads`: the site's listing must be made again for it — an
+/// `.html` file of `content/` that is or was a page (a page by its first line, which an edit can
+/// change), or a path through a symlink (followed only inside the site, which the listing
+/// decides).
+pub fn reach(change: &Change, reloads: bool) -> Reach {
+    match change {
+        Change::Config => Reach::Site,
+        Change::Theme => Reach::Theme,
+        Change::Page(_) | Change::ContentFile(_) | Change::StaticFile(_) if reloads => Reach::Site,
+        Change::Page(_)
+        | Change::ContentFile(_)
+        | Change::StaticFile(_)
+        | Change::Templating(_) => Reach::Content,
+    }
+}
+
+/// How far a batch of changes reaches: its furthest change's reach — but a theme change
+/// re-renders the pages as loaded, so mixed with other changes the site is loaded again too.
+pub fn batch(reaches: &[Reach]) -> Reach {
+    match reaches.iter().copied().max() {
+        Some(Reach::Theme) if reaches.len() > 1 => Reach::Site,
+        furthest => furthest.unwrap_or(Reach::Content),
+    }
+}
+
+/// What a change to one page invalidates besides parsing it again.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Effects {
+    /// The page's own output and check (always, for an edited page that still exists).
+    pub own: bool,
+    /// The navigation of the page's folder: its element's sidebar (every guide of the
+    /// element), or for a page outside elements its top section's sidebar, and the site data
+    /// derived from all elements (the header on every page, the pages listing elements).
+    pub navigation: bool,
+    /// What links to the page can resolve to (its title, draft state, anchors): the pages
+    /// linking to it, by path or `[[title]]`, and those with broken links are checked again.
+    pub linking_pages: bool,
+    /// The plan of output files: which files the site has (collisions, the generated home
+    /// page), and `sitemap.xml`.
+    pub file_plan: bool,
+    /// The page's search index entry.
+    pub search: bool,
+    /// The redirect pages of `redirect_from`.
+    pub redirects: bool,
+    /// What decides which page is the elements index.
+    pub elements_index: bool,
+}
+
+impl Effects {
+    /// A page that appeared or disappeared: everything that lists, links or counts pages.
+    fn presence(redirects: bool) -> Effects {
+        Effects {
+            own: true,
+            navigation: true,
+            linking_pages: true,
+            file_plan: true,
+            search: true,
+            redirects,
+            elements_index: true,
+        }
+    }
+}
+
+impl std::ops::BitOrAssign for Effects {
+    fn bitor_assign(&mut self, other: Effects) {
+        let Effects {
+            own,
+            navigation,
+            linking_pages,
+            file_plan,
+            search,
+            redirects,
+            elements_index,
+        } = other;
+        self.own |= own;
+        self.navigation |= navigation;
+        self.linking_pages |= linking_pages;
+        self.file_plan |= file_plan;
+        self.search |= search;
+        self.redirects |= redirects;
+        self.elements_index |= elements_index;
+    }
+}
+
+/// What changing a page from `old` to `new` invalidates (`None`: the page does not exist).
+pub fn page(old: Option<&Page>, new: Option<&Page>) -> Effects {
+    match (old, new) {
+        (None, None) => Effects::default(),
+        (Some(page), None) | (None, Some(page)) => {
+            Effects::presence(!page.front.redirect_from.is_empty())
+        }
+        (Some(old), Some(new)) => edited(old, new),
+    }
+}
+
+/// Both versions of an edited page, field by field.
+fn edited(old: &Page, new: &Page) -> Effects {
+    let Page {
+        source,
+        // Made from `source`.
+        url: _,
+        text,
+        body_offset,
+        expanded,
+        front,
+        doc,
+        title,
+        // Read from the page each time they are reported.
+        diagnostics: _,
+        // Read from the pages each time an include or data file changes
+        // (`templating::pages_to_rebuild`).
+        dependencies: _,
+    } = old;
+    debug_assert_eq!(source, &new.source, "a change is to one page");
+    // Every edit is checked and rendered again (it is cheap, and a touched file is a request).
+    let mut effects = Effects {
+        own: true,
+        ..Effects::default()
+    };
+    let has_redirects = !front.redirect_from.is_empty() || !new.front.redirect_from.is_empty();
+    if title != &new.title {
+        // Sidebars and the section lists show it, `[[title]]` links find it by it, its search
+        // entry weighs it, and its redirect pages name it.
+        effects.navigation = true;
+        effects.linking_pages = true;
+        effects.search = true;
+        effects.redirects |= has_redirects;
+    }
+    // The file's text (front matter included) is quoted by the page's own diagnostics; its
+    // body, expanded, is what search reads (what links see of it is its anchors, below).
+    let body = |text: &str, expanded: &Option<String>, at: usize| {
+        expanded
+            .as_deref()
+            .unwrap_or(text)
+            .get(at..)
+            .map(str::to_string)
+    };
+    if body(text, expanded, *body_offset) != body(&new.text, &new.expanded, new.body_offset) {
+        effects.search = true;
+    }
+    if anchors(old) != anchors(new) {
+        // A `#fragment` link to it may break or resolve.
+        effects.linking_pages = true;
+    }
+    if doc.headings != new.doc.headings {
+        effects.search = true;
+    }
+    effects |= front_matter(front, &new.front, has_redirects);
+    effects
+}
+
+/// The ids a link's fragment can name, sorted.
+fn anchors(page: &Page) -> Vec<&str> {
+    let mut ids: Vec<&str> = page.doc.anchor_ids().collect();
+    ids.sort_unstable();
+    ids
+}
+
+/// What a change of front matter from `old` to `new` invalidates besides the page itself.
+/// `has_redirects`: the page has redirect pages before or after.
+fn front_matter(old: &FrontMatter, new: &FrontMatter, has_redirects: bool) -> Effects {
+    let FrontMatter {
+        heading,
+        // Only the page itself shows these: `<title>`, the parent crumb's label, the template
+        // context, whether its body is expanded, and where its diagnostics point.
+        seo: _,
+        parent: _,
+        extra: _,
+        templating: _,
+        lines: _,
+        // Read through `Page::title` (see `edited`).
+        title: _,
+        // `published: false` sets `draft`, whose change is what matters (below).
+        unpublished: _,
+        description,
+        layout,
+        breadcrumbs,
+        element_id,
+        order,
+        sitemap,
+        search,
+        draft,
+        logo,
+        redirect_from,
+    } = old;
+    let mut effects = Effects::default();
+    if heading != &new.heading || element_id != &new.element_id || order != &new.order {
+        // The element's name, id and the guides' order: its sidebar and the element list;
+        // the heading is searched in every guide's entry.
+        effects.navigation = true;
+        effects.search |= heading != &new.heading;
+    }
+    if description != &new.description || logo != &new.logo {
+        // An element's overview gives the element list its description and logo.
+        effects.navigation = true;
+    }
+    if layout != &new.layout {
+        // The `elements` layout marks the elements index, and pages listing elements re-render
+        // when the list changes.
+        effects.navigation = true;
+        effects.elements_index = true;
+    }
+    if breadcrumbs != &new.breadcrumbs {
+        // The elements index can be the page most guides' `breadcrumbs` point to.
+        effects.navigation = true;
+        effects.elements_index = true;
+    }
+    if sitemap != &new.sitemap {
+        effects.file_plan = true;
+    }
+    if search != &new.search {
+        effects.search = true;
+    }
+    if redirect_from != &new.redirect_from {
+        effects.redirects = true;
+        effects.file_plan = true;
+    }
+    if draft != &new.draft {
+        // A draft is not built: like a page that appears or disappears.
+        effects |= Effects::presence(has_redirects);
+    }
+    effects
+}
+
+/// What a change to a file that is not a page (below `content/` or `static/`) invalidates.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FileEffects {
+    /// The file came or went: the output file plan, and the links to it (pages linking below
+    /// its path, and those with broken links) are checked again.
+    pub presence: bool,
+    /// An image's size is read when pages render: the pages showing it re-render.
+    pub image_pages: bool,
+}
+
+/// What a change to the file `path` does; `existed` and `exists` say whether the site had it
+/// before and has it now.
+pub fn file(path: &str, existed: bool, exists: bool) -> FileEffects {
+    FileEffects {
+        presence: existed != exists,
+        image_pages: crate::images::is_image(path),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page_of(source: &str, text: &str) -> Page {
+        Page::parse(source, text.as_bytes().to_vec())
+    }
+
+    const BASE: &str =
+        "---\ntitle: Events\nheading: GoToWebinar\norder: 2\n---\n\n## Setup\n\nBody text.\n";
+
+    /// Every effect but `own`, by name, for readable table rows.
+    fn names(effects: Effects) -> Vec<&'static str> {
+        let Effects {
+            own,
+            navigation,
+            linking_pages,
+            file_plan,
+            search,
+            redirects,
+            elements_index,
+        } = effects;
+        assert!(own, "an edited page is rendered again");
+        [
+            (navigation, "navigation"),
+            (linking_pages, "linking_pages"),
+            (file_plan, "file_plan"),
+            (search, "search"),
+            (redirects, "redirects"),
+            (elements_index, "elements_index"),
+        ]
+        .into_iter()
+        .filter_map(|(on, name)| on.then_some(name))
+        .collect()
+    }
+
+    #[test]
+    fn each_front_matter_field_has_its_effects() {
+        let all = [
+            "navigation",
+            "linking_pages",
+            "file_plan",
+            "search",
+            "redirects",
+            "elements_index",
+        ];
+        let table: &[(&str, &str, Vec<&str>)] = &[
+            ("the same text", BASE, vec![]),
+            (
+                "body",
+                "---\ntitle: Events\nheading: GoToWebinar\norder: 2\n---\n\n## Setup\n\nOther text.\n",
+                vec!["search"],
+            ),
+            (
+                "a heading (an anchor)",
+                "---\ntitle: Events\nheading: GoToWebinar\norder: 2\n---\n\n## Install\n\nBody text.\n",
+                vec!["linking_pages", "search"],
+            ),
+            (
+                "title",
+                "---\ntitle: Webhooks\nheading: GoToWebinar\norder: 2\n---\n\n## Setup\n\nBody text.\n",
+                vec!["navigation", "linking_pages", "search"],
+            ),
+            (
+                "heading",
+                "---\ntitle: Events\nheading: GTW\norder: 2\n---\n\n## Setup\n\nBody text.\n",
+                vec!["navigation", "search"],
+            ),
+            (
+                "order",
+                "---\ntitle: Events\nheading: GoToWebinar\norder: 3\n---\n\n## Setup\n\nBody text.\n",
+                vec!["navigation"],
+            ),
+            (
+                "elementId",
+                "---\ntitle: Events\nheading: GoToWebinar\norder: 2\nelementId: 7\n---\n\n## Setup\n\nBody text.\n",
+                vec!["navigation"],
+            ),
+            (
+                "description",
+                "---\ntitle: Events\nheading: GoToWebinar\norder: 2\ndescription: Hooks\n---\n\n## Setup\n\nBody text.\n",
+                vec!["navigation"],
+            ),
+            (
+                "logo",
+                "---\ntitle: Events\nheading: GoToWebinar\norder: 2\nlogo: logo.png\n---\n\n## Setup\n\nBody text.\n",
+                vec!["navigation"],
+            ),
+            (
+                "layout",
+                "---\ntitle: Events\nheading: GoToWebinar\norder: 2\nlayout: elements\n---\n\n## Setup\n\nBody text.\n",
+                vec!["navigation", "elements_index"],
+            ),
+            (
+                "breadcrumbs",
+                "---\ntitle: Events\nheading: GoToWebinar\norder: 2\nbreadcrumbs: /index.html\n---\n\n## Setup\n\nBody text.\n",
+                vec!["navigation", "elements_index"],
+            ),
+            (
+                "parent",
+                "---\ntitle: Events\nheading: GoToWebinar\norder: 2\nparent: Elements\n---\n\n## Setup\n\nBody text.\n",
+                vec![],
+            ),
+            (
+                "seo",
+                "---\ntitle: Events\nheading: GoToWebinar\norder: 2\nseo: Events | GTW\n---\n\n## Setup\n\nBody text.\n",
+                vec![],
+            ),
+            (
+                "an extra key",
+                "---\ntitle: Events\nheading: GoToWebinar\norder: 2\nowner: docs\n---\n\n## Setup\n\nBody text.\n",
+                vec![],
+            ),
+            (
+                "sitemap",
+                "---\ntitle: Events\nheading: GoToWebinar\norder: 2\nsitemap: false\n---\n\n## Setup\n\nBody text.\n",
+                vec!["file_plan"],
+            ),
+            (
+                "search",
+                "---\ntitle: Events\nheading: GoToWebinar\norder: 2\nsearch: false\n---\n\n## Setup\n\nBody text.\n",
+                vec!["search"],
+            ),
+            (
+                "templating",
+                "---\ntitle: Events\nheading: GoToWebinar\norder: 2\ntemplating: false\n---\n\n## Setup\n\nBody text.\n",
+                vec![],
+            ),
+            (
+                "redirect_from",
+                "---\ntitle: Events\nheading: GoToWebinar\norder: 2\nredirect_from: /old.html\n---\n\n## Setup\n\nBody text.\n",
+                vec!["file_plan", "redirects"],
+            ),
+            (
+                "draft",
+                "---\ntitle: Events\nheading: GoToWebinar\norder: 2\ndraft: true\n---\n\n## Setup\n\nBody text.\n",
+                all.iter().copied().filter(|e| *e != "redirects").collect(),
+            ),
+            (
+                "published: false",
+                "---\ntitle: Events\nheading: GoToWebinar\norder: 2\npublished: false\n---\n\n## Setup\n\nBody text.\n",
+                all.iter().copied().filter(|e| *e != "redirects").collect(),
+            ),
+        ];
+        let old = page_of("elements/gtw/events.md", BASE);
+        for (what, text, expected) in table {
+            let new = page_of("elements/gtw/events.md", text);
+            let mut expected = expected.clone();
+            expected.sort();
+            let mut found = names(page(Some(&old), Some(&new)));
+            found.sort();
+            assert_eq!(found, expected, "changing {what}");
+        }
+    }
+
+    #[test]
+    fn a_page_with_redirects_updates_them_when_its_title_or_draft_state_changes() {
+        let old = page_of(
+            "a.md",
+            "---\ntitle: A\nredirect_from: /old.html\n---\nText.\n",
+        );
+        let table: &[(&str, &str, bool)] = &[
+            (
+                "body",
+                "---\ntitle: A\nredirect_from: /old.html\n---\nMore.\n",
+                false,
+            ),
+            (
+                "title",
+                "---\ntitle: B\nredirect_from: /old.html\n---\nText.\n",
+                true,
+            ),
+            (
+                "draft",
+                "---\ntitle: A\nredirect_from: /old.html\ndraft: true\n---\nText.\n",
+                true,
+            ),
+            ("redirect_from removed", "---\ntitle: A\n---\nText.\n", true),
+        ];
+        for (what, text, redirects) in table {
+            let new = page_of("a.md", text);
+            assert_eq!(
+                page(Some(&old), Some(&new)).redirects,
+                *redirects,
+                "changing {what}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_page_added_or_removed_touches_everything_that_lists_pages() {
+        let plain = page_of("a.md", "# A\n");
+        let redirected = page_of("b.md", "---\nredirect_from: /old/b.html\n---\n# B\n");
+        let everything = Effects::presence(true);
+        let table = [
+            (None, Some(&plain), Effects::presence(false)),
+            (Some(&plain), None, Effects::presence(false)),
+            (None, Some(&redirected), everything),
+            (Some(&redirected), None, everything),
+            (None, None, Effects::default()),
+        ];
+        for (old, new, expected) in table {
+            assert_eq!(page(old, new), expected, "{old:?} → {new:?}");
+        }
+        assert!(!Effects::presence(false).redirects);
+    }
+
+    #[test]
+    fn files_matter_by_presence_and_images_by_their_pages() {
+        let table = [
+            ("img/logo.png", false, true, true, true),
+            ("img/logo.png", true, true, false, true),
+            ("img/logo.png", true, false, true, true),
+            ("files/spec.pdf", true, true, false, false),
+            ("files/spec.pdf", false, true, true, false),
+            ("site.css", true, false, true, false),
+        ];
+        for (path, existed, exists, presence, image_pages) in table {
+            assert_eq!(
+                file(path, existed, exists),
+                FileEffects {
+                    presence,
+                    image_pages
+                },
+                "{path} {existed} → {exists}"
+            );
+        }
+    }
+
+    #[test]
+    fn config_and_theme_reach_further_than_content() {
+        let table = [
+            (Change::Config, false, Reach::Site),
+            (Change::Theme, false, Reach::Theme),
+            (Change::Page("a.md".into()), false, Reach::Content),
+            (Change::ContentFile("a.html".into()), true, Reach::Site),
+            (Change::ContentFile("a.png".into()), false, Reach::Content),
+            (Change::Page("linked/a.md".into()), true, Reach::Site),
+            (Change::StaticFile("linked.css".into()), true, Reach::Site),
+            (Change::StaticFile("site.css".into()), false, Reach::Content),
+            (
+                Change::Templating("includes/note.html".into()),
+                false,
+                Reach::Content,
+            ),
+        ];
+        for (change, html_page, expected) in table {
+            assert_eq!(reach(&change, html_page), expected, "{change:?}");
+        }
+        assert_eq!(
+            [Reach::Content, Reach::Site, Reach::Theme]
+                .into_iter()
+                .max(),
+            Some(Reach::Site)
+        );
+    }
+}
