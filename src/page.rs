@@ -133,14 +133,30 @@ impl Page {
                 (Some(front), Some(heading)) => same_title(front, heading),
                 (Some(_), None) => false,
             };
-        match lift {
+        let mut body = match lift {
             true => markdown::render_body(text, self.body_offset, &self.doc, links, highlighter),
-            // An HTML page is written as it is: no Markdown, no heading lifted out.
             false => markdown::Body {
                 html: self.render_body(links, highlighter),
                 title: None,
             },
+        };
+        if is_html(&self.source) {
+            // An HTML page is written as it is: no Markdown, no heading lifted out.
+            return body;
         }
+        // kramdown's `* TOC` + `{:toc}`: the headings' ids are known now.
+        let headings: Vec<markdown::TocHeading<'_>> = (self.doc.headings.iter())
+            .map(|h| markdown::TocHeading {
+                level: h.level,
+                id: &h.id,
+                text: &h.text,
+            })
+            .collect();
+        let hidden = usize::from(body.title.is_some());
+        if let Some(html) = markdown::fill_tocs(&body.html, &headings, hidden) {
+            body.html = html;
+        }
+        body
     }
 
     /// The path shown in messages: `content/<source>`.

@@ -17,6 +17,7 @@
 mod anchors;
 mod callout;
 mod kramdown;
+pub use kramdown::{TocHeading, fill_tocs};
 mod locate;
 mod render;
 mod scan;
