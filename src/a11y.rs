@@ -31,12 +31,7 @@ mod tests {
     #[test]
     fn task_lists_are_labelled_and_tables_focusable() {
         let body = "- [x] done\n- [ ] open\n\n| a |\n|---|\n| 1 |\n\n<table><tr><td>raw</td></tr></table>\n";
-        let html = accessible_body(crate::markdown::render_html(
-            body,
-            0,
-            &[],
-            &Highlighter::new(),
-        ));
+        let html = accessible_body(crate::markdown::markdownify(body, &Highlighter::new()));
         assert!(
             html.contains(
                 "<input disabled=\"\" type=\"checkbox\" checked=\"\" aria-label=\"Done\"/>\ndone"

@@ -560,7 +560,7 @@ pub struct Blame<'a> {
     pub site: &'a crate::build::Site,
     /// The hrefs the check stage gave a page's links (by source), to find the link behind a URL
     /// of its rendered Markdown.
-    pub hrefs: &'a dyn Fn(&str) -> Option<&'a [String]>,
+    pub hrefs: &'a dyn Fn(&str) -> Option<&'a crate::markdown::ResolvedLinks>,
     pub severity: Severity,
 }
 
@@ -610,12 +610,11 @@ impl Blame<'_> {
     ) -> Option<Vec<Diagnostic>> {
         let page = self.site.page(source)?;
         let hrefs = (self.hrefs)(source)?;
-        let (_, link) = page
+        let link = page
             .doc
             .links
             .iter()
-            .enumerate()
-            .find(|(i, _)| hrefs.get(*i).is_some_and(|h| *h == r.url))?;
+            .find(|link| hrefs.href(link.id) == Some(r.url.as_str()))?;
         let resolved = match link.html {
             Some(_) => self.site.index.resolve_html(source, link.kind, &link.dest),
             None => self.site.index.resolve(source, link.kind, &link.dest),

@@ -8,7 +8,7 @@ use crate::diagnostic::Diagnostic;
 use crate::front_matter::{self, FrontMatter};
 use crate::highlight::Highlighter;
 use crate::links::{self, IndexedPage};
-use crate::markdown::{self, Document};
+use crate::markdown::{self, Document, ResolvedLinks};
 use crate::templating::{PageSource, Templating};
 
 #[derive(Debug, Clone)]
@@ -110,12 +110,13 @@ impl Page {
         }
     }
 
-    /// The body's HTML, with link `i` pointing at `hrefs[i]`.
-    pub fn render_body(&self, hrefs: &[String], highlighter: &Highlighter) -> String {
+    /// The body's HTML, with each link pointing at its URL in `links`.
+    pub fn render_body(&self, links: &ResolvedLinks, highlighter: &Highlighter) -> String {
         let text = self.expanded.as_deref().unwrap_or(&self.text);
+        let (offset, doc) = (self.body_offset, &self.doc);
         match is_html(&self.source) {
-            true => markdown::render_raw_html(text, self.body_offset, hrefs, highlighter),
-            false => markdown::render_html(text, self.body_offset, hrefs, highlighter),
+            true => markdown::render_raw_html(text, offset, doc, links, highlighter),
+            false => markdown::render_html(text, offset, doc, links, highlighter),
         }
     }
 
@@ -123,22 +124,26 @@ impl Page {
     /// the page's title (no `title:`, or the same text), the heading is lifted out of the body
     /// into `Body::title`, so the layout prints one `<h1>`. A `title:` different from the
     /// heading keeps both.
-    pub fn render(&self, hrefs: &[String], highlighter: &Highlighter) -> markdown::Body {
+    pub fn render(&self, links: &ResolvedLinks, highlighter: &Highlighter) -> markdown::Body {
         let text = self.expanded.as_deref().unwrap_or(&self.text);
-        if is_html(&self.source) {
-            // An HTML page is written as it is: no Markdown, no heading lifted out.
-            return markdown::Body {
-                html: markdown::render_raw_html(text, self.body_offset, hrefs, highlighter),
-                title: None,
-            };
-        }
-        let lift = self.doc.starts_with_title
+        let lift = !is_html(&self.source)
+            && self.doc.starts_with_title
             && match (&self.front.title, &self.doc.title) {
                 (None, _) => true,
                 (Some(front), Some(heading)) => same_title(front, heading),
                 (Some(_), None) => false,
             };
-        let mut body = markdown::render_body(text, self.body_offset, hrefs, highlighter, lift);
+        let mut body = match lift {
+            true => markdown::render_body(text, self.body_offset, &self.doc, links, highlighter),
+            false => markdown::Body {
+                html: self.render_body(links, highlighter),
+                title: None,
+            },
+        };
+        if is_html(&self.source) {
+            // An HTML page is written as it is: no Markdown, no heading lifted out.
+            return body;
+        }
         // kramdown's `* TOC` + `{:toc}`: the headings' ids are known now.
         let headings: Vec<markdown::TocHeading<'_>> = (self.doc.headings.iter())
             .map(|h| markdown::TocHeading {
@@ -286,7 +291,7 @@ mod tests {
             ("## Not a title\n", None, false),
         ];
         for (text, title, h1_in_body) in cases {
-            let body = parse("a.md", text).render(&[], &h);
+            let body = parse("a.md", text).render(&ResolvedLinks::default(), &h);
             assert_eq!(
                 body.title.as_ref().map(|t| t.html.as_str()),
                 title,
@@ -306,7 +311,10 @@ mod tests {
         let page = Page::parse("a.md", b"ok\nbad \xff here\n".to_vec());
         assert_eq!(page.diagnostics.len(), 1);
         assert_eq!(page.diagnostics[0].line, 2);
-        assert!(page.render_body(&[], &Highlighter::new()).contains("ok"));
+        assert!(
+            page.render_body(&ResolvedLinks::default(), &Highlighter::new())
+                .contains("ok")
+        );
     }
 
     #[test]

@@ -866,7 +866,7 @@ impl Session {
         if self.output_check.is_clean() {
             return Vec::new();
         }
-        let hrefs_of = |source: &str| self.checks.get(source).map(|c| c.hrefs.as_slice());
+        let hrefs_of = |source: &str| self.checks.get(source).map(|c| &c.hrefs);
         self.output_check.report(&crate::output_links::Blame {
             templates: &self.site.theme.templates,
             site: &self.site,

@@ -406,7 +406,7 @@ fn pages_record_what_they_use_and_an_edited_include_rebuilds_exactly_them() {
         let bytes = std::fs::read(test_site.root().join("content").join(&source)).unwrap();
         let page = Page::parse_with(&source, bytes, Some(&fresh));
         assert!(page.diagnostics.is_empty(), "{:?}", page.diagnostics);
-        let html = page.render_body(&[], &highlighter);
+        let html = page.render_body(&Default::default(), &highlighter);
         assert!(html.starts_with("<aside>"), "{source}: {html}");
     }
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use super::Site;
 use crate::diagnostic::{Diagnostic, Severity, SourceLines};
 use crate::links;
-use crate::markdown::LinkKind;
+use crate::markdown::{LinkKind, ResolvedLinks};
 use crate::page::Page;
 use crate::render::Renderer;
 
@@ -22,42 +22,37 @@ impl Site {
         // Indexed on the first problem, once for all of them.
         let lines = std::cell::OnceCell::new();
         let lines = || lines.get_or_init(|| SourceLines::new(&page.text));
-        let hrefs = page
-            .doc
-            .links
-            .iter()
-            .map(|link| {
-                if link.kind == LinkKind::Title {
-                    let name = link.dest.split('#').next().unwrap_or("");
-                    titles.insert(name.trim().to_lowercase());
-                }
-                let resolved = match link.html {
-                    // Raw HTML is read as the browser reads it.
-                    Some(_) => self.index.resolve_html(&page.source, link.kind, &link.dest),
-                    None => self.index.resolve(&page.source, link.kind, &link.dest),
-                };
-                match resolved {
-                    Ok(resolved) => {
-                        targets.insert(resolved.target().to_string());
-                        if let Some(old) = &resolved.redirect {
-                            diagnostics.push(redirect_link_warning(
-                                &file,
-                                lines(),
-                                link,
-                                old,
-                                &resolved,
-                            ));
-                        }
-                        resolved.href
+        let hrefs = ResolvedLinks::new(&page.doc, |link| {
+            if link.kind == LinkKind::Title {
+                let name = link.dest.split('#').next().unwrap_or("");
+                titles.insert(name.trim().to_lowercase());
+            }
+            let resolved = match link.html {
+                // Raw HTML is read as the browser reads it.
+                Some(_) => self.index.resolve_html(&page.source, link.kind, &link.dest),
+                None => self.index.resolve(&page.source, link.kind, &link.dest),
+            };
+            match resolved {
+                Ok(resolved) => {
+                    targets.insert(resolved.target().to_string());
+                    if let Some(old) = &resolved.redirect {
+                        diagnostics.push(redirect_link_warning(
+                            &file,
+                            lines(),
+                            link,
+                            old,
+                            &resolved,
+                        ));
                     }
-                    Err(failure) => {
-                        broken = true;
-                        diagnostics.push(link_diagnostic(&file, lines(), link, failure, severity));
-                        link.dest.clone()
-                    }
+                    resolved.href
                 }
-            })
-            .collect();
+                Err(failure) => {
+                    broken = true;
+                    diagnostics.push(link_diagnostic(&file, lines(), link, failure, severity));
+                    link.dest.clone()
+                }
+            }
+        });
         if let Some(target) = &page.front.breadcrumbs
             && let Err(failure) = self.index.resolve(&page.source, LinkKind::Link, target)
         {
@@ -110,7 +105,7 @@ impl Site {
 /// on (so an incremental rebuild knows when to check it again).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct PageCheck {
-    pub hrefs: Vec<String>,
+    pub hrefs: ResolvedLinks,
     pub diagnostics: Vec<Diagnostic>,
     /// Pages (sources) and files (site paths) its links resolved to.
     pub targets: BTreeSet<String>,

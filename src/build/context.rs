@@ -7,7 +7,7 @@ use super::{ELEMENTS_NAV, Site};
 use crate::diagnostic::Diagnostic;
 use crate::highlight::Highlighter;
 use crate::links;
-use crate::markdown::LinkKind;
+use crate::markdown::{LinkKind, ResolvedLinks};
 use crate::nav::{self, Trail};
 use crate::page::Page;
 use crate::render::{
@@ -18,7 +18,7 @@ impl Site {
     pub(crate) fn page_context<'a>(
         &'a self,
         page: &'a Page,
-        hrefs: &[String],
+        hrefs: &ResolvedLinks,
         derived: &'a Derived,
         highlighter: &Highlighter,
     ) -> PageContext<'a> {

@@ -241,10 +241,10 @@ impl Site {
         self.scan_generated(&mut output_check, &renderer, &derived, highlighter)?;
         output_check.verify_all();
         if !output_check.is_clean() {
-            let sources: HashMap<&str, &[String]> = pages
+            let sources: HashMap<&str, &crate::markdown::ResolvedLinks> = pages
                 .iter()
                 .zip(&checked)
-                .map(|(p, c)| (p.source.as_str(), c.hrefs.as_slice()))
+                .map(|(p, c)| (p.source.as_str(), &c.hrefs))
                 .collect();
             let hrefs_of = |source: &str| sources.get(source).copied();
             diagnostics.extend(output_check.report(&crate::output_links::Blame {

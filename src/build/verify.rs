@@ -30,7 +30,7 @@ impl Site {
         page: &Page,
         html: &str,
         content: &str,
-        hrefs: &[String],
+        hrefs: &crate::markdown::ResolvedLinks,
     ) -> (String, Scanned) {
         let file = crate::links::output_file_for_url(&page.url);
         // The page's Markdown (its body, after a title the layout prints as the h1) is one
@@ -44,13 +44,12 @@ impl Site {
                     .doc
                     .links
                     .iter()
-                    .zip(hrefs)
-                    .map(|(link, href)| {
+                    .map(|link| {
                         let role = match link.kind {
                             crate::markdown::LinkKind::Image => UrlRole::Image,
                             _ => UrlRole::Link,
                         };
-                        (href.as_str(), link.html.unwrap_or("a href"), role)
+                        (hrefs.href_of(link), link.html.unwrap_or("a href"), role)
                     })
                     .collect(),
             }),

@@ -84,14 +84,23 @@ pub fn alert_open(kind: Kind) -> String {
 const ICON: &str = "<span class=\"callout__icon\" aria-hidden=\"true\"></span>";
 
 /// Turns alert blockquotes into callouts and marks labelled quotes, in the render pass's
-/// events (before `push_html`).
-pub fn rewrite<'a>(events: Vec<Event<'a>>) -> Vec<Event<'a>> {
+/// events (before `push_html`). The events are moved, not copied (highlighted code is large).
+pub fn rewrite<'a>(mut events: Vec<Event<'a>>) -> Vec<Event<'a>> {
+    if !events
+        .iter()
+        .any(|e| matches!(e, Event::Start(Tag::BlockQuote(_))))
+    {
+        return events;
+    }
     let mut out = Vec::with_capacity(events.len() + 4);
-    let mut i = 0;
-    while i < events.len() {
-        match &events[i] {
+    // The paragraph of a labelled quote, which the icon follows.
+    let mut icon_after = None;
+    for i in 0..events.len() {
+        // Taken events are behind `i`; `labelled` reads the ones after it.
+        let event = std::mem::replace(&mut events[i], Event::SoftBreak);
+        match event {
             Event::Start(Tag::BlockQuote(Some(kind))) => {
-                out.push(Event::Html(alert_open(Kind::from_alert(*kind)).into()));
+                out.push(Event::Html(alert_open(Kind::from_alert(kind)).into()));
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => out.push(Event::Html("</div>\n".into())),
             Event::Start(Tag::BlockQuote(None)) => match labelled(&events[i + 1..]) {
@@ -103,17 +112,19 @@ pub fn rewrite<'a>(events: Vec<Event<'a>>) -> Vec<Event<'a>> {
                         )
                         .into(),
                     ));
-                    // The paragraph's start, then the icon before the bold label.
-                    out.push(events[i + 1].clone());
-                    out.push(Event::InlineHtml(ICON.into()));
-                    i += 2;
-                    continue;
+                    icon_after = Some(i + 1);
                 }
-                None => out.push(events[i].clone()),
+                None => out.push(event),
             },
-            _ => out.push(events[i].clone()),
+            event => {
+                out.push(event);
+                if icon_after == Some(i) {
+                    // The paragraph's start, then the icon before the bold label.
+                    out.push(Event::InlineHtml(ICON.into()));
+                    icon_after = None;
+                }
+            }
         }
-        i += 1;
     }
     out
 }

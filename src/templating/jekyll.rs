@@ -290,10 +290,8 @@ impl fmt::Display for Markdownify {
 impl Filter for Markdownify {
     fn evaluate(&self, input: &dyn ValueView, _runtime: &dyn Runtime) -> Result<Value> {
         let text = input.to_kstr();
-        Ok(Value::scalar(crate::markdown::render_html(
+        Ok(Value::scalar(crate::markdown::markdownify(
             text.as_str(),
-            0,
-            &[],
             &self.highlighter,
         )))
     }

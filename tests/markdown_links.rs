@@ -1,0 +1,125 @@
+//! Every link of a page's Markdown gets the URL the check stage resolved for it, through the
+//! whole build: the scan and the render pass find each link by where it was written, so links
+//! that come from includes, raw HTML, kramdown's `markdown="1"`, callouts, footnotes, autolinks,
+//! reference links, headings and image links all land on the right page.
+
+mod common;
+
+use common::{TestSite, hrefs};
+
+/// A site whose layout prints only the page's content, with the pages the links point at.
+fn site() -> TestSite {
+    TestSite::new()
+        .file("templates/page.html", "{{ page.content | safe }}")
+        .page("setup.md", "---\ntitle: Setup\n---\n## Step 1\n")
+        .page("events.md", "---\ntitle: Events\n---\nx\n")
+        .page("api/index.md", "---\ntitle: API\n---\nx\n")
+        .bytes("content/logo.png", b"\x89PNG\r\n\x1a\n")
+}
+
+/// The URLs (`href`, `src`) of `html` that are not the headings' self-links.
+fn urls(html: &str) -> Vec<String> {
+    let mut found: Vec<String> = hrefs(html)
+        .into_iter()
+        .filter(|h| !h.starts_with('#'))
+        .collect();
+    found.extend(html.match_indices(" src=\"").map(|(i, m)| {
+        let rest = &html[i + m.len()..];
+        format!("src:{}", &rest[..rest.find('"').unwrap()])
+    }));
+    found
+}
+
+#[test]
+fn links_from_includes_and_callouts_get_their_own_urls() {
+    let built = site()
+        .file(
+            "includes/see.html",
+            "See [the {{ include.what }}]({{ include.page }}) or <a href=\"events.md\">events</a>.\n",
+        )
+        .page(
+            "index.md",
+            "---\ntitle: Home\n---\nFirst [setup](setup.md).\n\n\
+             {% include see.html what=\"API\" page=\"api/index.md\" %}\n\n\
+             {% include see.html what=\"setup\" page=\"setup.md#step-1\" %}\n\n\
+             {% include note.html content=\"Read [the events](events.md).\" %}\n\n\
+             > [!TIP]\n> Try [the API](api/index.md).\n\n\
+             Last [setup](setup.md#step-1).\n",
+        )
+        .build()
+        .clean();
+    let html = built.html("index.html");
+    assert_eq!(
+        urls(&html),
+        [
+            "/setup.html",
+            "/api/",
+            "/events.html",
+            "/setup.html#step-1",
+            "/events.html",
+            "/events.html",
+            "/api/",
+            "/setup.html#step-1",
+        ],
+        "{html}"
+    );
+    assert!(html.contains("callout--note"), "{html}");
+    assert!(html.contains("callout--tip"), "{html}");
+}
+
+#[test]
+fn kramdown_html_footnotes_and_references_keep_links_in_step() {
+    let built = site()
+        .page(
+            "index.md",
+            "---\ntitle: Home\n---\n\
+             ## See [events](events.md) {#see}\n\n\
+             <div markdown=\"1\" class=\"alert\">\n**Note:** read [setup](setup.md) and <a href=\"api/index.md\">the API</a>.\n</div>\n\n\
+             | page | |\n|---|---|\n| [setup](setup.md) | <https://example.com/x> |\n{: .table}\n\n\
+             Footnoted[^1], [[Events]] and [setup][s].\n\n\
+             [![Logo](logo.png)](setup.md#step-1)\n\n\
+             [^1]: See [the API](api/index.md).\n\n\
+             [s]: setup.md\n",
+        )
+        .build()
+        .clean();
+    let html = built.html("index.html");
+    assert_eq!(
+        urls(&html),
+        [
+            "/events.html",
+            "/setup.html",
+            "/api/",
+            "/setup.html",
+            "https://example.com/x",
+            "/events.html",
+            "/setup.html",
+            "/setup.html#step-1",
+            "/api/",
+            "src:/logo.png",
+        ],
+        "{html}"
+    );
+    assert!(html.contains("<h2 id=\"see\">"), "{html}");
+    assert!(!html.contains("{:"), "{html}");
+}
+
+#[test]
+fn a_heading_with_an_image_is_still_a_heading() {
+    let built = site()
+        .page(
+            "index.md",
+            "---\ntitle: Home\n---\nIntro.\n\n## ![logo](logo.png) Box [events](events.md)\n\n[Back](#box-events)\n",
+        )
+        .build()
+        .clean();
+    let html = built.html("index.html");
+    assert!(
+        html.contains("<h2 id=\"box-events\"><img src=\"/logo.png\" alt=\"logo\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("Box <a href=\"/events.html\">events</a>"),
+        "{html}"
+    );
+}
