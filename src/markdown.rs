@@ -10,6 +10,7 @@
 //! always agree.
 
 mod kramdown;
+pub use kramdown::{TocHeading, fill_tocs};
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};

@@ -138,7 +138,20 @@ impl Page {
                 (Some(front), Some(heading)) => same_title(front, heading),
                 (Some(_), None) => false,
             };
-        markdown::render_body(text, self.body_offset, hrefs, highlighter, lift)
+        let mut body = markdown::render_body(text, self.body_offset, hrefs, highlighter, lift);
+        // kramdown's `* TOC` + `{:toc}`: the headings' ids are known now.
+        let headings: Vec<markdown::TocHeading<'_>> = (self.doc.headings.iter())
+            .map(|h| markdown::TocHeading {
+                level: h.level,
+                id: &h.id,
+                text: &h.text,
+            })
+            .collect();
+        let hidden = usize::from(body.title.is_some());
+        if let Some(html) = markdown::fill_tocs(&body.html, &headings, hidden) {
+            body.html = html;
+        }
+        body
     }
 
     /// The path shown in messages: `content/<source>`.

@@ -94,7 +94,6 @@ fn a_jekyll_site_imports_into_a_site_that_builds_and_is_left_untouched() {
         "[extra]",
         "console = \"Cloud Elements Console\"",
         "support_email = \"support@example.com\"",
-        "[extra.defaults.values]",
     ] {
         assert!(toml.contains(line), "{line} in\n{toml}");
     }
@@ -108,7 +107,7 @@ fn a_jekyll_site_imports_into_a_site_that_builds_and_is_left_untouched() {
         "  1 data file → data/",
         "  7 files → static/ (same URLs)",
         "  layout `guide` (4 pages) → templates/guide.html, extends docs.html",
-        "  _config.yml → docgen.toml: title, base_url (url + baseurl), 5 keys in [extra]",
+        "  _config.yml → docgen.toml: title, base_url (url + baseurl), 4 keys in [extra]",
         // Raw HTML is checked too: support.html's relative "docs/faq.html" is broken at /support/.
         "Checked the new site (as `docgen check` does): 0 errors, 7 warnings",
         "      2  redirect_from paths without their leading / — warnings",
@@ -120,7 +119,6 @@ fn a_jekyll_site_imports_into_a_site_that_builds_and_is_left_untouched() {
         "  - _plugins/ (icon.rb): Ruby does not run in docgen",
         "  - _posts/ (blog posts) (_posts/2018-03-01-new-elements.md): docgen has no blog",
         "  - data files docgen cannot read (_data/legacy.csv)",
-        "  - defaults: front matter defaults are not applied",
         "  (4 files that Jekyll leaves out too: hidden, _-prefixed or backup files, and `exclude`)",
         "  1. preview it: cd ",
     ] {
@@ -335,4 +333,98 @@ fn the_import_never_writes_into_the_jekyll_site() {
     let default = TestSite::run_in(&src, &["import", "jekyll", "."]);
     assert_eq!(default.code, 0, "{}", default.stderr);
     assert!(dir.path().join("old-guides-docgen/docgen.toml").is_file());
+}
+
+/// Writes `files` (path, text) below a new folder `src` of `dir`.
+fn write_site(dir: &Path, files: &[(&str, &str)]) -> PathBuf {
+    let src = dir.join("src");
+    for (path, text) in files {
+        let path = src.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    src
+}
+
+#[test]
+fn defaults_and_permalink_styles_are_carried_into_the_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = write_site(
+        dir.path(),
+        &[
+            (
+                "_config.yml",
+                "title: Guides\npermalink: pretty\ndefaults:\n  - scope:\n      path: \"\"\n    values:\n      layout: page\n      support: help@example.com\n  - scope:\n      path: elements\n      type: pages\n    values:\n      layout: docs\n      parent: Back to Element Guides\n  - scope:\n      path: docs/legacy\n    values:\n      permalink: /old/:basename:output_ext\n",
+            ),
+            (
+                "index.md",
+                "---\ntitle: Home\n---\nWrite to {{ page.support }}.\n",
+            ),
+            (
+                "elements/box/index.md",
+                "---\ntitle: Box\nlayout: page\n---\nSee [events](box-events/).\n",
+            ),
+            (
+                "elements/box/box-events.md",
+                "---\ntitle: Box Events\n---\n{{ page.parent }}: events.\n",
+            ),
+            ("docs/faq.md", "---\ntitle: FAQ\n---\n# FAQ\n"),
+            (
+                "docs/legacy/setup.md",
+                "---\ntitle: Setup\n---\nOld setup.\n",
+            ),
+        ],
+    );
+    let before = snapshot(&src);
+    let run = TestSite::run_in(dir.path(), &["import", "jekyll", "src", "site"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(snapshot(&src) == before, "SRC is never modified");
+    let dest = dir.path().join("site");
+
+    // The defaults a page does not set itself are in its front matter; its own value wins.
+    let events = text(dest.join("content/elements/box/box-events/index.md"));
+    assert_eq!(
+        events,
+        "---\ntitle: Box Events\n# from defaults: in _config.yml\nlayout: \"docs\"\n\
+         parent: \"Back to Element Guides\"\nsupport: \"help@example.com\"\n---\n\
+         {{ page.parent }}: events.\n"
+    );
+    let box_index = text(dest.join("content/elements/box/index.md"));
+    assert!(box_index.contains("layout: page\n"), "{box_index}");
+    assert!(!box_index.contains("layout: \"docs\""), "{box_index}");
+    // `permalink: pretty`: pages are published at folder URLs, as Jekyll does; a permalink
+    // from defaults with placeholders is filled in.
+    for (page, note) in [
+        (
+            "docs/faq.md → content/docs/faq/index.md",
+            "moved to match its permalink /docs/faq/",
+        ),
+        (
+            "elements/box/box-events.md → content/elements/box/box-events/index.md",
+            "moved to match its permalink /elements/box/box-events/",
+        ),
+        (
+            "docs/legacy/setup.md → content/old/setup.md",
+            "moved to match its permalink /old/setup.html",
+        ),
+    ] {
+        assert!(
+            run.stdout.contains(&format!("{page}: {note}")),
+            "{page}: {note} in\n{}",
+            run.stdout
+        );
+    }
+    assert!(!run.stdout.contains("defaults"), "{}", run.stdout);
+
+    let build = TestSite::run_in(&dest, &["build"]);
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    let out = dest.join("public");
+    assert!(text(out.join("index.html")).contains("Write to help@example.com."));
+    assert!(text(out.join("docs/faq/index.html")).contains("FAQ"));
+    assert!(text(out.join("old/setup.html")).contains("Old setup."));
+    let events = text(out.join("elements/box/box-events/index.html"));
+    assert!(
+        events.contains("Back to Element Guides: events."),
+        "{events}"
+    );
 }

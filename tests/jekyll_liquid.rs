@@ -386,3 +386,51 @@ fn liquid_that_never_closes_is_reported_where_it_opens() {
     built.reports("content/tag.md:3:1: `{%` is never closed: add `%}` (or close a quote in it)");
     built.reports("content/open.md:3:6: `{{` is never closed: add `}}` (or close a quote in it)");
 }
+
+/// kramdown's `* TOC` + `{:toc}` (and `1. TOC`): a nested list of the page's headings linking to
+/// their ids, without the headings marked `{:.no_toc}` (on the heading's line or under it).
+#[test]
+fn kramdown_toc_lists_the_headings_but_not_those_marked_no_toc() {
+    let site = TestSite::new()
+        .page(
+            "elements/box/setup.md",
+            "---\ntitle: Box Setup\n---\n## Table of contents\n{: .no_toc .text-delta }\n\n* TOC\n{:toc}\n\n\
+             ## Create an instance\n\nText.\n\n### With the API {#api}\n\nMore.\n\n\
+             ### Notes {:.no_toc}\n\n## Events & Webhooks\n\nEnd.\n",
+        )
+        .page(
+            "elements/box/events.md",
+            "---\ntitle: Events\n---\n1. TOC\n{:toc}\n\n## Polling\n\n## Webhooks\n\nSee [setup](setup.md#api).\n",
+        )
+        .page("index.md", "# Home\n\n* TOC\n* not a table of contents\n");
+    let built = site.build();
+    assert!(
+        built.report.diagnostics.is_empty(),
+        "{}",
+        built.diagnostics_text()
+    );
+    let setup = built.html("elements/box/setup.html");
+    assert!(
+        setup.contains(
+            "<ul id=\"markdown-toc\">\n\
+             <li><a href=\"#create-an-instance\" id=\"markdown-toc-create-an-instance\">Create an instance</a>\n\
+             <ul>\n<li><a href=\"#api\" id=\"markdown-toc-api\">With the API</a></li>\n</ul>\n</li>\n\
+             <li><a href=\"#events--webhooks\" id=\"markdown-toc-events--webhooks\">Events &amp; Webhooks</a></li>\n\
+             </ul>\n"
+        ),
+        "{setup}"
+    );
+    // The headings marked no_toc keep their class; the markers are not shown.
+    assert!(setup.contains("class=\"no_toc text-delta\""), "{setup}");
+    assert!(setup.contains("class=\"no_toc\""), "{setup}");
+    for gone in ["{:toc}", "{: .no_toc", "<li>TOC"] {
+        assert!(!setup.contains(gone), "{gone} in {setup}");
+    }
+    let events = built.html("elements/box/events.html");
+    assert!(
+        events.contains("<ol id=\"markdown-toc\">\n<li><a href=\"#polling\""),
+        "{events}"
+    );
+    // A list that merely starts with "TOC" stays a list.
+    assert!(built.html("index.html").contains("<li>TOC</li>"));
+}

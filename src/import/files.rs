@@ -64,6 +64,9 @@ pub struct Copy {
     pub layout: Option<String>,
     /// What the importer changed about where it lives: a note for the report.
     pub note: Option<String>,
+    /// For pages given values by `defaults:`: the text to write (the file's own front matter
+    /// with those keys added); `None` to copy the file as it is.
+    pub text: Option<String>,
 }
 
 /// Something of the Jekyll site that is not carried over, with why and what to do.
@@ -277,13 +280,29 @@ fn walk(reader: &mut Reader<'_>, rel: &str, path: &Path) -> Result<()> {
         return Ok(());
     }
     let text = String::from_utf8_lossy(&bytes);
-    let fields = front.as_deref().map(fields_of).unwrap_or_default();
+    let own = front.as_deref().map(object_of).unwrap_or_default();
+    // `defaults:` fill in what the page does not set itself (the page's own value wins).
+    let added: serde_json::Map<String, serde_json::Value> = config
+        .defaults_for(rel)
+        .into_iter()
+        .filter(|(key, _)| !own.contains_key(key))
+        .collect();
+    let new_text = (!added.is_empty())
+        .then(|| std::str::from_utf8(&bytes).ok())
+        .flatten()
+        .map(|text| with_front_matter_keys(text, front.is_some(), &added));
+    let fields: BTreeMap<String, String> = own
+        .iter()
+        .chain(&added)
+        .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+        .collect();
     let mut target = match ext {
         "html" => rel.to_string(),
         _ => format!("{}.md", &rel[..rel.len() - ext.len() - 1]),
     };
     let mut note = (ext != "md" && ext != "html").then(|| format!("renamed from .{ext}"));
-    if let Some(permalink) = fields.get("permalink")
+    let permalink = jekyll_permalink(rel, fields.get("permalink"), config.permalink.as_deref());
+    if let Some(permalink) = &permalink
         && let Some(moved) = permalink_source(permalink, ext == "html")
         && moved != target
     {
@@ -295,6 +314,10 @@ fn walk(reader: &mut Reader<'_>, rel: &str, path: &Path) -> Result<()> {
             note = Some(format!("moved to match its permalink {permalink}"));
             target = moved;
         }
+    } else if let Some(permalink) = permalink.as_ref().filter(|p| p.contains(':')) {
+        note = Some(format!(
+            "has permalink {permalink}, which docgen cannot follow: it stays at its path (list the old URL in redirect_from)"
+        ));
     }
     if let Some(other) = pages.get(&target) {
         plan.skipped.push(Skipped {
@@ -311,8 +334,87 @@ fn walk(reader: &mut Reader<'_>, rel: &str, path: &Path) -> Result<()> {
         kind: Kind::Page,
         layout: fields.get("layout").cloned(),
         note,
+        text: new_text,
     });
     Ok(())
+}
+
+/// The URL Jekyll publishes the page at `rel` at, as a permalink without placeholders, when it
+/// differs from the file's own path: the page's `permalink` (its own or from `defaults:`) with
+/// `:path`, `:basename` and `:output_ext` filled in, or — without one — the page template of
+/// the site's permalink style (`pretty`, or a style ending in `/`: `/:path/:basename/`). `None`
+/// when Jekyll keeps the file's path (`.html`, or no extension, which writes the same file).
+fn jekyll_permalink(rel: &str, own: Option<&String>, style: Option<&str>) -> Option<String> {
+    let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+    let basename = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+    let dir = if dir.is_empty() {
+        String::new()
+    } else {
+        format!("/{dir}")
+    };
+    let template = match own {
+        Some(own) => own.trim().to_string(),
+        None => {
+            let style = style.map(str::trim).unwrap_or("date");
+            if basename == "index" || !(style == "pretty" || style.ends_with('/')) {
+                return None;
+            }
+            "/:path/:basename/".to_string()
+        }
+    };
+    let filled = template
+        .replace(":path", &dir)
+        .replace(":basename", basename)
+        .replace(":output_ext", ".html");
+    // Jekyll collapses the doubled slashes an empty `:path` leaves.
+    let mut url = String::with_capacity(filled.len());
+    for c in filled.chars() {
+        if !(c == '/' && url.ends_with('/')) {
+            url.push(c);
+        }
+    }
+    Some(url)
+}
+
+/// `text` (a page, with front matter when `has_front`) with `keys` added at the end of its front
+/// matter, each as `key: value` with the value in JSON, which YAML reads as written.
+fn with_front_matter_keys(
+    text: &str,
+    has_front: bool,
+    keys: &serde_json::Map<String, serde_json::Value>,
+) -> String {
+    let mut lines = String::from("# from defaults: in _config.yml\n");
+    for (key, value) in keys {
+        let plain = key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            && !key.is_empty();
+        let key = match plain {
+            true => key.clone(),
+            false => serde_json::Value::String(key.clone()).to_string(),
+        };
+        lines.push_str(&format!("{key}: {value}\n"));
+    }
+    if !has_front {
+        return format!("---\n{lines}---\n{text}");
+    }
+    // The closing `---` (or `...`) of the front matter that starts the file.
+    let mut at = text.find('\n').map_or(text.len(), |i| i + 1);
+    while at < text.len() {
+        let end = text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
+        if matches!(text[at..end].trim_end(), "---" | "...") {
+            break;
+        }
+        at = end;
+    }
+    let mut out = String::with_capacity(text.len() + lines.len());
+    out.push_str(&text[..at]);
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out.push_str(&lines);
+    out.push_str(&text[at..]);
+    out
 }
 
 /// What the walk of the published files reads with and writes into.
@@ -331,6 +433,7 @@ fn copy(from: String, to: String, kind: Kind) -> Copy {
         kind,
         layout: None,
         note: None,
+        text: None,
     }
 }
 
@@ -392,6 +495,14 @@ pub fn front_matter_of(bytes: &[u8]) -> Option<String> {
         yaml.push_str(line);
     }
     None
+}
+
+/// A front matter's keys and values (empty when it is not a map).
+fn object_of(yaml: &str) -> serde_json::Map<String, serde_json::Value> {
+    match crate::front_matter::yaml_data("front matter", yaml) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => serde_json::Map::new(),
+    }
 }
 
 /// The top-level text values of a front matter (`layout`, `permalink`).
@@ -502,6 +613,62 @@ mod tests {
                 "{permalink}"
             );
         }
+    }
+
+    #[test]
+    fn jekyll_permalinks_of_pages() {
+        // (page, its permalink, the site's style, the permalink docgen follows)
+        let cases = [
+            ("docs/faq.md", None, None, None),
+            ("docs/faq.md", None, Some("/:categories/:title.html"), None),
+            ("docs/faq.md", None, Some("date"), None),
+            ("docs/faq.md", None, Some("pretty"), Some("/docs/faq/")),
+            ("faq.md", None, Some("/:categories/:title/"), Some("/faq/")),
+            ("docs/index.md", None, Some("pretty"), None),
+            ("a/b.md", Some("/:path/:basename/"), None, Some("/a/b/")),
+            (
+                "b.md",
+                Some("/:path/:basename:output_ext"),
+                None,
+                Some("/b.html"),
+            ),
+            ("a/b.md", Some("/guides/"), Some("pretty"), Some("/guides/")),
+            ("a/b.md", Some("/:title/"), None, Some("/:title/")),
+        ];
+        for (rel, own, style, expected) in cases {
+            let own = own.map(str::to_string);
+            assert_eq!(
+                jekyll_permalink(rel, own.as_ref(), style).as_deref(),
+                expected,
+                "{rel} {own:?} {style:?}"
+            );
+        }
+        assert_eq!(permalink_source("/:title/", false), None);
+    }
+
+    #[test]
+    fn defaults_are_added_to_the_front_matter() {
+        let keys: serde_json::Map<String, serde_json::Value> = serde_json::from_str(
+            r#"{"layout": "guide", "tags": ["a", "b"], "odd key": "say \"hi\"\n"}"#,
+        )
+        .unwrap();
+        let with = with_front_matter_keys("---\ntitle: T\n---\nBody\n", true, &keys);
+        assert_eq!(
+            with,
+            "---\ntitle: T\n# from defaults: in _config.yml\nlayout: \"guide\"\n\
+             \"odd key\": \"say \\\"hi\\\"\\n\"\ntags: [\"a\",\"b\"]\n---\nBody\n"
+        );
+        // YAML reads back what JSON wrote.
+        let front = front_matter_of(with.as_bytes()).unwrap();
+        let read = object_of(&front);
+        assert_eq!(read["odd key"], "say \"hi\"\n");
+        assert_eq!(read["tags"], serde_json::json!(["a", "b"]));
+        assert_eq!(
+            with_front_matter_keys("Body\n", false, &keys)
+                .lines()
+                .next(),
+            Some("---")
+        );
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! `docgen import jekyll`, settings: `_config.yml` read as Jekyll reads it and turned into the
 //! settings of a docgen site — `title`, `url` + `baseurl` → `base_url`, `exclude` and `include`
-//! for the file walk, `plugins` mapped to what replaces them, and every other key kept for
-//! `{{ site.x }}` in `[extra]`.
+//! for the file walk, `plugins` mapped to what replaces them, `defaults` and `permalink` for the
+//! pages (see `front_defaults`, `files`), and every other key kept for `{{ site.x }}` in
+//! `[extra]`.
 
 use serde_json::{Map, Value};
 
@@ -21,6 +22,10 @@ pub struct JekyllConfig {
     pub plugins: Vec<String>,
     /// Names of the collections (`collections:`), whose `_NAME/` folders Jekyll renders.
     pub collections: Vec<String>,
+    /// `defaults:`, in the order written.
+    pub defaults: Vec<FrontDefault>,
+    /// `permalink:`, the site's permalink style (`pretty`, `/:categories/:title/`…).
+    pub permalink: Option<String>,
     /// Every other key, for `[extra]` (keys whose value TOML cannot hold are left out).
     pub extra: Map<String, Value>,
     /// Keys left out of `[extra]` because TOML has no null: (key, why).
@@ -29,6 +34,17 @@ pub struct JekyllConfig {
     pub unsupported: Vec<(String, String)>,
     /// Problems reading the file.
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// One entry of `defaults:`: front matter values for the pages its scope matches.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FrontDefault {
+    /// `scope.path`: a folder or file prefix (`elements`, `docs/faq.md`), or a glob with `*`;
+    /// empty for every page.
+    pub path: String,
+    /// `scope.type`, when given (`pages`, `posts`, a collection).
+    pub kind: Option<String>,
+    pub values: Map<String, Value>,
 }
 
 /// Jekyll's default `exclude` list (Jekyll 4.3), which a site's own list adds to.
@@ -130,22 +146,15 @@ impl JekyllConfig {
                             .into(),
                     ));
                 }
-                "permalink" => config.unsupported.push((
-                    format!("permalink: {}", scalar_text(&value).unwrap_or_default()),
-                    "docgen publishes a page at the URL of its file (x.md → x.html, \
-                     folder/index.md → folder/); list old URLs in redirect_from"
-                        .into(),
-                )),
+                "permalink" => config.permalink = scalar_text(&value),
                 "paginate" | "paginate_path" | "pagination" => config.unsupported.push((
                     key.clone(),
                     "docgen does not paginate: list pages in a layout instead".into(),
                 )),
-                "defaults" => config.unsupported.push((
-                    "defaults".into(),
-                    "front matter defaults are not applied: set the keys in the pages \
-                     (kept in [extra].defaults for reference)"
-                        .into(),
-                )),
+                "defaults" => {
+                    config.defaults = front_defaults(&value, &mut config.unsupported);
+                    continue;
+                }
                 "markdown" | "kramdown" | "highlighter" | "sass" | "theme" | "remote_theme" => {
                     let what = match key.as_str() {
                         "markdown" | "kramdown" => {
@@ -250,6 +259,106 @@ pub fn plugin_replacement(plugin: &str) -> (bool, &'static str) {
 }
 
 /// A scalar as text (numbers and booleans as written); `None` for nothing, lists and maps.
+/// The entries of `defaults:`; one Jekyll could not read either is listed in `unsupported`.
+fn front_defaults(value: &Value, unsupported: &mut Vec<(String, String)>) -> Vec<FrontDefault> {
+    let entries = match value {
+        Value::Array(entries) => entries.as_slice(),
+        Value::Null => &[],
+        _ => {
+            unsupported.push((
+                "defaults".into(),
+                "not a list of `- scope: … values: …` entries: not applied".into(),
+            ));
+            &[]
+        }
+    };
+    let mut defaults = Vec::new();
+    for (n, entry) in entries.iter().enumerate() {
+        let values = entry.get("values").and_then(Value::as_object);
+        let scope = entry.get("scope");
+        let path = scope
+            .and_then(|s| s.get("path"))
+            .and_then(scalar_text)
+            .unwrap_or_default();
+        let kind = scope.and_then(|s| s.get("type")).and_then(scalar_text);
+        match values {
+            Some(values) => defaults.push(FrontDefault {
+                path: path.trim_matches('/').to_string(),
+                kind,
+                values: values.clone(),
+            }),
+            None => unsupported.push((
+                format!("defaults entry {}", n + 1),
+                "has no `values:` map: not applied".into(),
+            )),
+        }
+    }
+    defaults
+}
+
+impl JekyllConfig {
+    /// The front matter `defaults:` give the page at `rel` (below SRC), as Jekyll merges them:
+    /// a longer scope path wins over a shorter one, a scope with `type` over one without, and
+    /// a later entry over an earlier equal one; nested maps are merged.
+    pub fn defaults_for(&self, rel: &str) -> Map<String, Value> {
+        let mut merged = Map::new();
+        let mut winner: Option<&FrontDefault> = None;
+        for set in &self.defaults {
+            if set.kind.as_deref().is_some_and(|k| k != "pages") || !scope_matches(&set.path, rel) {
+                continue;
+            }
+            let precedes = winner.is_none_or(|old| match set.path.len().cmp(&old.path.len()) {
+                std::cmp::Ordering::Equal => set.kind.is_some() || old.kind.is_none(),
+                longer => longer == std::cmp::Ordering::Greater,
+            });
+            if precedes {
+                deep_merge(&mut merged, &set.values);
+                winner = Some(set);
+            } else {
+                let mut under = set.values.clone();
+                deep_merge(&mut under, &merged);
+                merged = under;
+            }
+        }
+        merged
+    }
+}
+
+/// Whether a `scope.path` covers `rel`: Jekyll compares the start of the path as text
+/// (`elements` covers `elements/box/index.md` and `elements.md`); with `*`, the glob must match
+/// the path or one of its folders.
+fn scope_matches(scope: &str, rel: &str) -> bool {
+    if scope.is_empty() || scope == "." {
+        return true;
+    }
+    if !scope.contains('*') {
+        return rel.starts_with(scope);
+    }
+    let Ok(glob) = globset::GlobBuilder::new(scope)
+        .literal_separator(true)
+        .build()
+    else {
+        return false;
+    };
+    let glob = glob.compile_matcher();
+    rel.match_indices('/')
+        .map(|(i, _)| &rel[..i])
+        .chain(std::iter::once(rel))
+        .any(|prefix| glob.is_match(prefix))
+}
+
+/// `over` merged onto `base`: maps key by key, any other value replaced.
+pub fn deep_merge(base: &mut Map<String, Value>, over: &Map<String, Value>) {
+    for (key, value) in over {
+        match (base.get_mut(key), value) {
+            (Some(Value::Object(inner)), Value::Object(more)) => deep_merge(inner, more),
+            _ => {
+                base.insert(key.clone(), value.clone());
+            }
+        }
+    }
+}
+
 fn scalar_text(value: &Value) -> Option<String> {
     match value {
         Value::String(s) => Some(s.clone()),
@@ -310,6 +419,35 @@ mod tests {
         );
         assert_eq!(config.dropped, ["empty"]);
         assert_eq!(config.unsupported[0].0, "markdown");
+    }
+
+    #[test]
+    fn defaults_merge_as_jekyll_merges_them() {
+        let config = JekyllConfig::parse(Some(
+            "defaults:\n\
+             - scope: {path: \"\"}\n  values: {layout: default, nav: {show: true, depth: 1}}\n\
+             - scope: {path: elements, type: pages}\n  values: {layout: guide, nav: {depth: 2}}\n\
+             - scope: {path: elements}\n  values: {layout: other, console: yes}\n\
+             - scope: {path: \"docs/*/step-1.md\"}\n  values: {order: 1}\n\
+             - scope: {path: \"\", type: posts}\n  values: {layout: post}\n\
+             - scope: {path: docs}\n",
+        ));
+        let defaults = |rel| serde_json::to_string(&config.defaults_for(rel)).unwrap();
+        assert_eq!(
+            defaults("index.md"),
+            r#"{"layout":"default","nav":{"depth":1,"show":true}}"#
+        );
+        // Same path length: the scope with a type wins; nested maps merge.
+        assert_eq!(
+            defaults("elements/box/index.md"),
+            r#"{"console":"yes","layout":"guide","nav":{"depth":2,"show":true}}"#
+        );
+        // A text prefix, as in Jekyll.
+        assert!(defaults("elements.md").contains(r#""layout":"guide""#));
+        assert!(defaults("docs/tutorial/step-1.md").contains(r#""order":1"#));
+        assert!(!defaults("docs/tutorial/step-2.md").contains("order"));
+        assert_eq!(config.unsupported[0].0, "defaults entry 6");
+        assert!(!config.extra.contains_key("defaults"));
     }
 
     #[test]

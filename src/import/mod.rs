@@ -129,7 +129,10 @@ pub fn jekyll(options: &ImportOptions, highlighter: &Highlighter) -> Result<Impo
     let mut outputs: Vec<(String, Bytes)> = plan
         .copies
         .iter()
-        .map(|c| (c.to.clone(), Bytes::CopyOf(src.join(&c.from))))
+        .map(|c| match &c.text {
+            Some(text) => (c.to.clone(), Bytes::Text(text.clone())),
+            None => (c.to.clone(), Bytes::CopyOf(src.join(&c.from))),
+        })
         .collect();
     for template in &templates {
         outputs.push((

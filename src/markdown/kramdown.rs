@@ -8,7 +8,12 @@
 //!   keeps that text. pulldown-cmark takes any trailing braces as attributes; only `{#id}`,
 //!   `{.class}`, `{key=value}` (and mixes) and kramdown's `{: …}` are;
 //! - a line holding only a kramdown block attribute list (`{: .table .table-striped}` under a
-//!   table, `{:toc}`) is never shown: CommonMark would read it as a table row or a paragraph.
+//!   table) is never shown: CommonMark would read it as a table row or a paragraph. Under an ATX
+//!   heading it applies to the heading (`{:.no_toc}`, `{: #id}`), as in kramdown;
+//! - kramdown's table of contents, a one-item list `* TOC` (or `1. TOC`) followed by `{:toc}`,
+//!   becomes a nested list of the page's headings linking to their ids, without those marked
+//!   `{:.no_toc}`: `events` leaves a placeholder that `fill_tocs` fills once the headings' ids
+//!   are known.
 
 use std::ops::Range;
 
@@ -28,10 +33,12 @@ pub fn blank_block_attributes(body: &str) -> Option<String> {
     let mut out: Option<String> = None;
     let mut fence: Option<(char, usize)> = None;
     let mut at = 0;
+    let mut previous = "";
     for line in body.split_inclusive('\n') {
         let start = at;
         at += line.len();
         let content = line.trim_end_matches(['\n', '\r']);
+        let before = std::mem::replace(&mut previous, content);
         let indent = content.len() - content.trim_start_matches(' ').len();
         let trimmed = content.trim();
         if indent < 4 {
@@ -56,13 +63,70 @@ pub fn blank_block_attributes(body: &str) -> Option<String> {
             && !trimmed.starts_with("{::")
             && trimmed[1..].find(['{', '}']) == Some(trimmed.len() - 2);
         if fence.is_none() && indent < 4 && attribute_list {
+            if toc_item(before).is_some() && is_toc_attribute(trimmed) {
+                // `* TOC` + `{:toc}`: one list, which `events` replaces.
+                continue;
+            }
             let out = out.get_or_insert_with(|| body.to_string());
+            let after_heading = is_atx_heading(before) && body[..start].ends_with('\n');
+            if after_heading && indent == 0 {
+                // `## Contents` + `{:.no_toc}`: the heading's attributes. The line break (and a
+                // `\r` before it) becomes spaces, so every byte keeps its offset.
+                let break_len = if body[..start].ends_with("\r\n") {
+                    2
+                } else {
+                    1
+                };
+                out.replace_range(start - break_len..start, &" ".repeat(break_len));
+                continue;
+            }
             let blank = " ".repeat(content.len());
             out.replace_range(start..start + content.len(), &blank);
         }
     }
     out
 }
+
+/// Whether `line` is an ATX heading (`## Contents`), which a block attribute line under it
+/// applies to.
+fn is_atx_heading(line: &str) -> bool {
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    let rest = &line[indent..];
+    let hashes = rest.len() - rest.trim_start_matches('#').len();
+    indent < 4
+        && (1..=6).contains(&hashes)
+        && rest[hashes..].starts_with([' ', '\t'])
+        && !rest[hashes..].trim().is_empty()
+}
+
+/// `* TOC`, `- TOC`, `+ TOC` → `Some(false)`; `1. TOC`, `1) TOC` → `Some(true)` (ordered).
+fn toc_item(line: &str) -> Option<bool> {
+    let line = line.trim();
+    let text = line.strip_suffix("TOC")?.trim_end();
+    if matches!(text, "*" | "-" | "+") {
+        return Some(false);
+    }
+    let number = text.strip_suffix(['.', ')'])?;
+    (!number.is_empty() && number.len() <= 9 && number.bytes().all(|b| b.is_ascii_digit()))
+        .then_some(true)
+}
+
+/// `{:toc}` (kramdown also reads `{: toc}`).
+fn is_toc_attribute(line: &str) -> bool {
+    line.strip_prefix("{:")
+        .and_then(|l| l.strip_suffix('}'))
+        .is_some_and(|l| l.trim() == "toc")
+}
+
+/// Whether `source` (a list) is kramdown's table of contents, and if so whether it is ordered.
+fn toc_list(source: &str) -> Option<bool> {
+    let mut lines = source.lines().map(str::trim).filter(|l| !l.is_empty());
+    let ordered = toc_item(lines.next()?)?;
+    (lines.next().is_some_and(is_toc_attribute) && lines.next().is_none()).then_some(ordered)
+}
+
+/// What a table of contents placeholder starts with; see `fill_tocs`.
+const TOC_PLACEHOLDER: &str = "<!--docgen-toc ";
 
 /// The events of `text` (which starts at byte `base` of the body) from `parsed`, with kramdown's
 /// constructs applied; ranges are in the body.
@@ -78,7 +142,30 @@ pub fn events<'a>(
     let mut html_block: Option<(Range<usize>, Events<'a>)> = None;
     // The heading being read: where its start event is in `out`, and where its text ends.
     let mut heading: Option<(usize, Range<usize>, usize)> = None;
+    // Inside a `* TOC` list: how deep in lists (its events are dropped).
+    let mut in_toc = 0usize;
+    let mut tocs: Vec<usize> = Vec::new();
     for (event, range) in parsed {
+        if in_toc > 0 {
+            match event {
+                Event::Start(Tag::List(_)) => in_toc += 1,
+                Event::End(TagEnd::List(_)) => in_toc -= 1,
+                _ => {}
+            }
+            continue;
+        }
+        if let Event::Start(Tag::List(_)) = event
+            && heading.is_none()
+            && html_block.is_none()
+            && let Some(ordered) = text.get(range.clone()).and_then(toc_list)
+        {
+            in_toc = 1;
+            tocs.push(out.len());
+            let kind = if ordered { "ol" } else { "ul" };
+            let placeholder = format!("{TOC_PLACEHOLDER}{kind}-->\n");
+            out.push((Event::Html(placeholder.into()), shift(&range, base)));
+            continue;
+        }
         if let Some((block, events)) = &mut html_block {
             let end = matches!(event, Event::End(TagEnd::HtmlBlock));
             events.push((event, shift(&range, base)));
@@ -116,7 +203,112 @@ pub fn events<'a>(
         }
         out.push((event, shift(&range, base)));
     }
+    if !tocs.is_empty() {
+        // The headings left out: by their number among the body's headings.
+        let skipped: Vec<String> = out
+            .iter()
+            .filter_map(|(event, _)| match event {
+                Event::Start(Tag::Heading { classes, .. }) => Some(classes),
+                _ => None,
+            })
+            .enumerate()
+            .filter(|(_, classes)| classes.iter().any(|c| c.as_ref() == "no_toc"))
+            .map(|(n, _)| n.to_string())
+            .collect();
+        for at in tocs {
+            if let (Event::Html(placeholder), _) = &mut out[at] {
+                let kind = &placeholder[TOC_PLACEHOLDER.len()..TOC_PLACEHOLDER.len() + 2];
+                *placeholder = format!("{TOC_PLACEHOLDER}{kind} {}-->\n", skipped.join(",")).into();
+            }
+        }
+    }
     out
+}
+
+/// A heading as the table of contents lists it: its level, id and text.
+pub struct TocHeading<'a> {
+    pub level: u8,
+    pub id: &'a str,
+    pub text: &'a str,
+}
+
+/// `html` with each table of contents placeholder `events` left replaced by kramdown's list of
+/// `headings` (every heading of the body, in order; the first `hidden` are not in `html`, such
+/// as a title the layout prints): `<ul id="markdown-toc">`, an entry per heading not marked
+/// `{:.no_toc}`, nested by level. `None` when there is no placeholder.
+pub fn fill_tocs(html: &str, headings: &[TocHeading<'_>], hidden: usize) -> Option<String> {
+    let at = html.find(TOC_PLACEHOLDER)?;
+    let end = html[at..].find("-->\n").map(|i| at + i + 4)?;
+    let inner = &html[at + TOC_PLACEHOLDER.len()..end - 4];
+    let (kind, skipped) = inner.split_once(' ').unwrap_or((inner, ""));
+    let kind = if kind == "ol" { "ol" } else { "ul" };
+    let skipped: Vec<usize> = skipped.split(',').filter_map(|n| n.parse().ok()).collect();
+    let listed: Vec<&TocHeading<'_>> = headings
+        .iter()
+        .enumerate()
+        .filter(|(n, _)| *n >= hidden && !skipped.contains(n))
+        .map(|(_, h)| h)
+        .collect();
+    let mut roots: Vec<TocNode<'_>> = Vec::new();
+    for h in listed {
+        insert_node(&mut roots, h);
+    }
+    let mut list = String::new();
+    if !roots.is_empty() {
+        render_nodes(&roots, kind, true, &mut list);
+    }
+    let mut out = String::with_capacity(html.len() + list.len());
+    out.push_str(&html[..at]);
+    out.push_str(&list);
+    out.push_str(&html[end..]);
+    // A second `{:toc}` gets the same list.
+    Some(fill_tocs(&out, headings, hidden).unwrap_or(out))
+}
+
+/// A table of contents entry and the deeper headings under it.
+struct TocNode<'a> {
+    heading: &'a TocHeading<'a>,
+    children: Vec<TocNode<'a>>,
+}
+
+fn insert_node<'a>(siblings: &mut Vec<TocNode<'a>>, heading: &'a TocHeading<'a>) {
+    match siblings.last_mut() {
+        Some(last) if last.heading.level < heading.level => {
+            insert_node(&mut last.children, heading)
+        }
+        _ => siblings.push(TocNode {
+            heading,
+            children: Vec::new(),
+        }),
+    }
+}
+
+fn render_nodes(nodes: &[TocNode<'_>], kind: &str, outer: bool, out: &mut String) {
+    out.push_str(&format!("<{kind}"));
+    if outer {
+        out.push_str(" id=\"markdown-toc\"");
+    }
+    out.push_str(">\n");
+    for node in nodes {
+        out.push_str(&format!(
+            "<li><a href=\"#{id}\" id=\"markdown-toc-{id}\">{text}</a>",
+            id = escape(node.heading.id),
+            text = escape(node.heading.text)
+        ));
+        if !node.children.is_empty() {
+            out.push('\n');
+            render_nodes(&node.children, kind, false, out);
+        }
+        out.push_str("</li>\n");
+    }
+    out.push_str(&format!("</{kind}>\n"));
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 fn shift(range: &Range<usize>, base: usize) -> Range<usize> {

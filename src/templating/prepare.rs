@@ -1,13 +1,13 @@
 //! Getting a file ready for Liquid, and reading positions back out of what Liquid wrote.
 //!
 //! Liquid writes text, not positions. To point a diagnostic at the line a writer wrote, every
-//! stretch of plain text of a file (between tags, one per line) is replaced by an invisible
+//! stretch of plain text of a file (between two tags) is replaced by an invisible
 //! *marker*: two private-use characters naming the file (its slot) and the stretch (a piece).
 //! Liquid copies plain text as it is, so the markers come out of the render where the text
 //! belongs; `unmark` puts the text back and keeps, for each piece, its offset in the expanded
 //! text and its place in its file. Include tags add markers where an include's output begins and
 //! ends, so a piece also knows which include chain it came through. Liquid so parses only the
-//! tags and a few characters per line, not the page's prose: a long page costs little more than
+//! tags and a few characters per stretch of text, not the page's prose: a long page costs little more than
 //! its tags.
 //!
 //! Markers only go where Liquid sees plain text, never inside `{{ }}`, `{% %}`, `{% comment %}`
@@ -46,8 +46,8 @@ pub struct Prepared {
     /// From prepared byte `.0` on, the text was written at byte `.1` of the file; `.2` when it
     /// is copied as written (so later bytes map one to one), not rewritten. Sorted.
     pub map: Vec<(usize, usize, bool)>,
-    /// Texts tags refer to as `__docgen_literal_N` (see `literal_ref`): include parameters
-    /// with escaped quotes, the markup of declared include tags.
+    /// Texts tags refer to as `__docgen_literal_N` (see `literal_ref`): quoted include
+    /// parameters (escaped quotes unescaped), the markup of declared include tags.
     pub literals: Vec<String>,
     /// The file offset of a `{{` or `{%` that is never closed (Liquid's own message for it
     /// points elsewhere).
@@ -285,29 +285,29 @@ impl Out<'_> {
         };
         self.generated(&format!("\n{indent}{fence}{newline}"), self.base + end_open);
     }
-    /// Replaces the plain text `source[start..end]` with a marker for each of its lines (or
-    /// copies it, when this file or this part gets no markers).
+    /// Replaces the plain text `source[start..end]` with one marker (or copies it, when this
+    /// file or this part gets no markers). One marker per stretch, not per line: Liquid's
+    /// grammar walks every character it is given, and a piece maps back to its file byte for
+    /// byte however many lines it spans.
     fn plain(&mut self, source: &str, start: usize, end: usize) {
         let Some(slot) = self.slot.filter(|_| self.captures == 0) else {
             self.verbatim(source, start, end);
             return;
         };
-        let mut at = start;
-        while at < end {
-            let line_end = source[at..end].find('\n').map_or(end, |i| at + i + 1);
-            let index = self.pieces.len() as u32;
-            if index > MAX_NUMBER {
-                self.verbatim(source, at, end);
-                return;
-            }
-            self.generated("", self.base + at);
-            push_marker(&mut self.text, SLOT_BASE + slot, index);
-            self.pieces.push(Piece {
-                src: self.base + at,
-                len: line_end - at,
-            });
-            at = line_end;
+        if start >= end {
+            return;
         }
+        let index = self.pieces.len() as u32;
+        if index > MAX_NUMBER {
+            self.verbatim(source, start, end);
+            return;
+        }
+        self.generated("", self.base + start);
+        push_marker(&mut self.text, SLOT_BASE + slot, index);
+        self.pieces.push(Piece {
+            src: self.base + start,
+            len: end - start,
+        });
     }
 
     /// Copies a `{% raw %}` block's content (which Liquid outputs as it is) and its end tag;
@@ -477,13 +477,14 @@ fn rewrite_include(tag: &str, name: &str, at: usize, literals: &mut Vec<String>)
         "{}{}{quoted} {at}{}",
         &tag[..name_end],
         &rest[..arg_start],
-        unescape_parameters(&args[end..], literals)
+        literal_parameters(&args[end..], literals)
     )
 }
 
-/// The parameters of an include tag, each quoted value holding an escaped quote replaced by a
-/// literal reference.
-fn unescape_parameters(params: &str, literals: &mut Vec<String>) -> String {
+/// The parameters of an include tag, each quoted value replaced by a literal reference (its
+/// escaped quotes unescaped, as Jekyll does). Liquid's grammar then reads a short name instead
+/// of walking the string character by character — callout texts are most of an include tag.
+fn literal_parameters(params: &str, literals: &mut Vec<String>) -> String {
     let bytes = params.as_bytes();
     let mut out = String::with_capacity(params.len());
     let mut copied = 0;
@@ -506,14 +507,16 @@ fn unescape_parameters(params: &str, literals: &mut Vec<String>) -> String {
         if j >= bytes.len() {
             break;
         }
-        if escaped {
-            let value = &params[i + 1..j];
+        let value = &params[i + 1..j];
+        literals.push(if escaped {
             let quote = quote as char;
-            literals.push(value.replace(&format!("\\{quote}"), &quote.to_string()));
-            out.push_str(&params[copied..i]);
-            out.push_str(&literal_ref(literals.len() - 1));
-            copied = j + 1;
-        }
+            value.replace(&format!("\\{quote}"), &quote.to_string())
+        } else {
+            value.to_string()
+        });
+        out.push_str(&params[copied..i]);
+        out.push_str(&literal_ref(literals.len() - 1));
+        copied = j + 1;
         i = j + 1;
     }
     out.push_str(&params[copied..]);
@@ -665,16 +668,16 @@ mod tests {
     }
 
     #[test]
-    fn plain_text_gets_a_marker_per_line_and_after_each_tag() {
+    fn plain_text_gets_one_marker_between_two_tags() {
         let p = prepare("a {{ x }} b\nc\n", 10, 3, &[]);
         assert_eq!(
             shown("a {{ x }} b\nc\n", 10, 3),
-            "‹3:0›a {% __docgen_output 12 15  x  %}‹3:1› b\n‹3:2›c\n"
+            "‹3:0›a {% __docgen_output 12 15  x  %}‹3:1› b\nc\n"
         );
         assert_eq!(
             p.text.chars().count(),
-            2 + 31 + 2 + 2,
-            "Liquid sees the tag and markers"
+            2 + 31 + 2,
+            "Liquid sees the tag and markers, not the lines between"
         );
         // Every prepared byte maps back to where it was written.
         assert_eq!(p.source_offset(0), Some(10));
@@ -683,11 +686,7 @@ mod tests {
         assert_eq!(p.source_offset(p.text.find("%}").unwrap()), Some(17));
         assert_eq!(
             p.pieces,
-            [
-                Piece { src: 10, len: 2 },
-                Piece { src: 19, len: 3 },
-                Piece { src: 22, len: 2 }
-            ]
+            [Piece { src: 10, len: 2 }, Piece { src: 19, len: 5 }]
         );
     }
 
@@ -730,7 +729,7 @@ mod tests {
         let cases = [
             (
                 "{% include note.html content=\"Hi\" %}",
-                "{% include \"note.html\" 0 content=\"Hi\" %}",
+                "{% include \"note.html\" 0 content=__docgen_literal_0 %}",
             ),
             (
                 "{%- include_relative includes/{{ page.key }}-postman.html -%}",
@@ -750,7 +749,7 @@ mod tests {
     }
 
     #[test]
-    fn escaped_quotes_and_declared_tags_become_literals() {
+    fn quoted_parameters_and_declared_tags_become_literals() {
         let tags = ["icon".to_string()];
         // (source, prepared, literals)
         let cases: [(&str, &str, &[&str]); 5] = [
@@ -761,8 +760,8 @@ mod tests {
             ),
             (
                 r#"{% include n.html a='it\'s' b="plain" c=page.x %}"#,
-                r#"{% include "n.html" 0 a=__docgen_literal_0 b="plain" c=page.x %}"#,
-                &["it's"],
+                r#"{% include "n.html" 0 a=__docgen_literal_0 b=__docgen_literal_1 c=page.x %}"#,
+                &["it's", "plain"],
             ),
             (
                 "{% icon fa-check-square-o %}",
