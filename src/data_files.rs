@@ -114,7 +114,8 @@ mod tests {
             ("data/x.yml", "a: 1\n", Ok(1)),
             ("data/x.json", "{\"a\": 1}", Ok(1)),
             ("data/x.toml", "a = 1\n", Ok(1)),
-            ("data/x.yml", "a: 1\nb: [\n", Err((3, "invalid YAML"))),
+            // YAML that ends unclosed is reported at its last line.
+            ("data/x.yml", "a: 1\nb: [\n", Err((2, "invalid YAML"))),
             (
                 "data/x.json",
                 "{\n  \"a\": 1,\n}\n",
