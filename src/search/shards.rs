@@ -191,9 +191,8 @@ fn suggestable(term: &str) -> bool {
     term.chars().nth(2).is_some() && term.chars().any(char::is_alphabetic)
 }
 
-/// A spelling entry, `[term, word, pages]` (`word` empty when it is the term), into `json`.
-fn spelling_json(term: &str, postings: &Postings, json: &mut String) {
-    json.clear();
+/// The start every entry shares, `[term, word` (`word` empty when it is the term).
+fn push_term_and_word(term: &str, postings: &Postings, json: &mut String) {
     json.push('[');
     push_string(json, term);
     json.push(',');
@@ -205,6 +204,12 @@ fn spelling_json(term: &str, postings: &Postings, json: &mut String) {
             postings.word
         },
     );
+}
+
+/// A spelling entry, `[term, word, pages]` (`word` empty when it is the term), into `json`.
+fn spelling_json(term: &str, postings: &Postings, json: &mut String) {
+    json.clear();
+    push_term_and_word(term, postings, json);
     json.push(',');
     push_number(json, postings.pages.len() as u32);
     json.push(']');
@@ -214,17 +219,7 @@ fn spelling_json(term: &str, postings: &Postings, json: &mut String) {
 fn term_json(term: &str, postings: &Postings, json: &mut String) {
     json.clear();
     json.reserve(16 + postings.pages.len() * 7);
-    json.push('[');
-    push_string(json, term);
-    json.push(',');
-    push_string(
-        json,
-        if postings.word == term {
-            ""
-        } else {
-            postings.word
-        },
-    );
+    push_term_and_word(term, postings, json);
     json.push_str(",[");
     let mut last = 0;
     for (n, (id, _)) in postings.pages.iter().enumerate() {
