@@ -2,7 +2,7 @@
 //! a suggestion where one helps, and the file and line — through the include chain — where the
 //! writer must look.
 
-use super::prepare::{self, Marker};
+use super::markers::{self, Marker};
 use super::store::{Compiled, Problem};
 use super::tags::{FailureKind, RenderState};
 use crate::diagnostic::Diagnostic;
@@ -225,7 +225,7 @@ pub fn render_diagnostic(
         return Diagnostic::error("template", "", described.message);
     };
     // The error is in the first expression after the last text of this file that was written.
-    let (_, markers) = prepare::unmark(output, |slot, index| {
+    let (_, markers) = markers::unmark(output, |slot, index| {
         (slot == file.slot)
             .then(|| file.piece_text(index))
             .flatten()

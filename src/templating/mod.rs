@@ -21,10 +21,12 @@ mod jekyll;
 mod lenient;
 mod limits;
 mod loops;
+mod markers;
 mod prepare;
 mod runtime;
 mod source_map;
 mod store;
+mod syntax;
 mod tags;
 mod values;
 
@@ -177,7 +179,7 @@ impl Templating {
         let mut files: BTreeMap<u32, Arc<Compiled>> = state.used;
         files.insert(0, Arc::clone(&compiled));
         let (clean, markers) =
-            prepare::unmark(&output, |slot, index| files.get(&slot)?.piece_text(index));
+            markers::unmark(&output, |slot, index| files.get(&slot)?.piece_text(index));
         let mut text = String::with_capacity(page.body_offset + clean.len());
         text.push_str(&page.text[..page.body_offset]);
         text.push_str(&clean);
@@ -230,7 +232,7 @@ pub fn render_text(
         return Err(state.problems.swap_remove(0));
     }
     let output = String::from_utf8_lossy(&out);
-    let (clean, _) = prepare::unmark(&output, |slot, index| {
+    let (clean, _) = markers::unmark(&output, |slot, index| {
         (slot == 0).then(|| compiled.piece_text(index)).flatten()
     });
     Ok(clean)

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::prepare::Marker;
+use super::markers::Marker;
 use super::store::Compiled;
 use super::tags::Instance;
 use crate::markdown::{Locate, Location, Origin};

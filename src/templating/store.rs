@@ -16,6 +16,7 @@ use super::lenient::{LenientBlock, LenientTag, OutputTag};
 use super::prepare::{self, Piece};
 use super::tags::IncludeTag;
 use super::{INCLUDES_DIR, errors, limits, loops};
+use super::{markers, syntax};
 use crate::config::Config;
 use crate::source;
 
@@ -137,7 +138,7 @@ impl Compiled {
             let at = seq.and_then(|seq| compiled.tags.get(seq).copied());
             let name = at
                 .filter(|&at| text[at..].starts_with("{%"))
-                .map(|at| prepare::tag_name(&text[at..]).to_string());
+                .map(|at| syntax::tag_name(&text[at..]).to_string());
             let (line, column) = compiled.position(at.unwrap_or(base));
             compiled.template = Err(Problem {
                 line,
@@ -342,7 +343,7 @@ impl Store {
         let slot = self
             .next_slot
             .fetch_add(1, Ordering::Relaxed)
-            .min(prepare::MAX_SLOT + 1);
+            .min(markers::MAX_SLOT + 1);
         Compiled::new(
             format!("(built-in theme) {path}"),
             slot,
@@ -360,7 +361,7 @@ impl Store {
         let slot = self
             .next_slot
             .fetch_add(1, Ordering::Relaxed)
-            .min(prepare::MAX_SLOT + 1);
+            .min(markers::MAX_SLOT + 1);
         let path = path.to_string();
         Some(match read {
             Ok(Some(bytes)) => match String::from_utf8(bytes) {
