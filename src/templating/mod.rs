@@ -14,7 +14,10 @@
 //!
 //! The Liquid crates are used from this module only.
 
+mod assign;
+mod compiled;
 mod data;
+mod dialect;
 mod errors;
 mod filters;
 mod jekyll;
@@ -43,8 +46,9 @@ use crate::front_matter::FrontMatter;
 use crate::page::Page;
 use crate::source;
 
+use compiled::Compiled;
 pub use source_map::SourceMap;
-use store::{Compiled, Store};
+use store::Store;
 use tags::RenderState;
 use values::{DataView, Fields, Map};
 
@@ -93,7 +97,7 @@ impl Templating {
         diagnostics.extend(includes.diagnostics);
         let includes = includes.files;
         Ok(Templating {
-            store: Arc::new(Store::new(&config.root, store::dialect(config), includes)),
+            store: Arc::new(Store::new(&config.root, dialect::dialect(config), includes)),
             site: values::site_object(config),
             data,
             diagnostics,
@@ -200,7 +204,7 @@ pub fn render_text(
     text: &str,
     globals: &serde_json::Value,
 ) -> std::result::Result<String, Diagnostic> {
-    let dialect = store::dialect(config);
+    let dialect = dialect::dialect(config);
     let compiled = Arc::new(Compiled::new(
         file.to_string(),
         0,
@@ -241,11 +245,11 @@ pub fn render_text(
 /// Whether `name` is one of the Liquid tags docgen has built in (so `[include_tags]` cannot
 /// declare it).
 pub fn is_builtin_tag(name: &str) -> bool {
-    store::BUILTIN_TAGS.contains(&name)
+    dialect::BUILTIN_TAGS.contains(&name)
         || ["else", "elsif", "when", "endhighlight"].contains(&name)
         || name
             .strip_prefix("end")
-            .is_some_and(|block| store::BUILTIN_TAGS.contains(&block))
+            .is_some_and(|block| dialect::BUILTIN_TAGS.contains(&block))
 }
 
 /// The site path of `name` in `includes/`, or `None` when it would leave the folder.

@@ -21,11 +21,12 @@ use liquid_core::{
 };
 
 use super::INCLUDES_DIR;
+use super::compiled::{Compiled, Problem};
 use super::lenient::{self, Lenient};
 use super::markers;
 use super::prepare::LITERAL_PREFIX;
 use super::runtime::Layer;
-use super::store::{Compiled, Problem, Store};
+use super::store::Store;
 use super::values::Fields;
 use crate::diagnostic::Diagnostic;
 

@@ -12,7 +12,7 @@ fn language() -> Language {
         &crate::config::Overrides::default(),
     )
     .unwrap();
-    super::super::store::dialect(&config).language
+    super::super::dialect::dialect(&config).language
 }
 
 #[test]
