@@ -194,3 +194,41 @@ fn no_toc(classes: &[pulldown_cmark::CowStr<'_>]) -> bool {
 fn shift(range: &Range<usize>, base: usize) -> Range<usize> {
     range.start + base..range.end + base
 }
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use pulldown_cmark::Parser;
+
+    use super::*;
+
+    /// Walks `text`, returning each event with how many events the parser had given by then.
+    fn walked(text: &str) -> Vec<(String, usize)> {
+        let pulled = Cell::new(0);
+        let parsed = Parser::new_ext(text, Options::ENABLE_HEADING_ATTRIBUTES)
+            .into_offset_iter()
+            .inspect(|_| pulled.set(pulled.get() + 1));
+        let mut seen = Vec::new();
+        let references = References::default();
+        let options = Options::ENABLE_HEADING_ATTRIBUTES;
+        walk(text, 0, parsed, options, 0, &references, &mut |event, _| {
+            seen.push((format!("{event:?}"), pulled.get()))
+        });
+        seen
+    }
+
+    #[test]
+    fn events_are_handed_on_as_they_are_read() {
+        let text = "[a](x.html) ".repeat(1000);
+        let seen = walked(&text);
+        assert_eq!(seen.len(), 1000 * 4 + 1, "{:?}", &seen[..8]);
+        // The first link is handed on right after it is read, not after the page.
+        assert!(seen[1].1 <= 3, "{:?}", &seen[..8]);
+        // A heading waits for its end, which decides its attributes.
+        let seen = walked("## PUT /a/{id}\n\ntext\n");
+        assert!(seen[0].0.starts_with("Start(Heading"), "{seen:?}");
+        assert!(seen[0].1 >= 3, "{seen:?}");
+        assert!(seen.iter().any(|(e, _)| e.contains("{id}")), "{seen:?}");
+    }
+}
