@@ -87,9 +87,9 @@ impl Server {
             .stderr(Stdio::null())
             .spawn()
             .unwrap_or_else(|e| panic!("{} cannot start: {e}", docgen.display()));
-        let stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut stdout = BufReader::new(child.stdout.take().unwrap()).lines();
         let mut port = None;
-        for line in stdout.lines() {
+        for line in stdout.by_ref() {
             let line = line.expect("docgen serve prints");
             if let Some(rest) = line.strip_prefix("Serving http://127.0.0.1:") {
                 port = rest.trim_end_matches('/').parse().ok();
@@ -97,6 +97,8 @@ impl Server {
             }
         }
         let port = port.expect("docgen serve prints its URL");
+        // Keep reading: a closed pipe would make the server's next line fail.
+        std::thread::spawn(move || stdout.for_each(drop));
         Server { child, port }
     }
 }
