@@ -22,27 +22,28 @@ use crate::theme::{Theme, ThemeFile};
 
 /// Everything known about a site after loading and indexing it.
 pub struct Site {
-    pub config: Config,
+    pub(crate) config: Config,
     /// Sorted by source path.
-    pub pages: Vec<Page>,
+    pub(crate) pages: Vec<Page>,
     /// Files below `content/` that are not pages (content-relative paths).
-    pub assets: Vec<String>,
+    pub(crate) assets: Vec<String>,
     /// Files below `static/`.
-    pub static_files: Vec<String>,
-    pub theme: Theme,
-    pub nav: Navigation,
-    pub index: LinkIndex,
+    pub(crate) static_files: Vec<String>,
+    pub(crate) theme: Theme,
+    pub(crate) nav: Navigation,
+    pub(crate) index: LinkIndex,
     /// Source of the page listing all elements (see `find_elements_index`).
-    pub elements_index: Option<String>,
-    /// Problems found while loading and indexing.
-    pub diagnostics: Vec<Diagnostic>,
-    /// The problems of listing `content/` and `static/` (symlinks not followed), also in
-    /// `diagnostics`: kept apart for the serve session, which reports them as they are.
-    pub listing: Vec<Diagnostic>,
+    pub(crate) elements_index: Option<String>,
+    /// Output files claimed by two sources, bad redirects (`collisions`); kept up to date by
+    /// the engine when files come or go.
+    pub(crate) collisions: Vec<Diagnostic>,
+    /// The problems of listing `content/` and `static/` (symlinks not followed). The theme,
+    /// templating and each page keep their own; `Engine::diagnostics` puts them together.
+    pub(crate) listing: Vec<Diagnostic>,
     /// Wall time of loading and indexing.
-    pub timings: Vec<(&'static str, Duration)>,
+    pub(crate) timings: Vec<(&'static str, Duration)>,
     /// Content templating's shared state (includes, data), unless the site turned it off.
-    pub templating: Option<Templating>,
+    pub(crate) templating: Option<Templating>,
 }
 
 /// The load stage's value: the site's files listed and its pages parsed, nothing indexed.
@@ -54,9 +55,7 @@ pub struct Loaded {
     static_files: Vec<String>,
     theme: Theme,
     templating: Option<Templating>,
-    /// Problems found while loading: the listing's, the theme's, templating's, the pages'.
-    diagnostics: Vec<Diagnostic>,
-    /// The listing's problems alone.
+    /// The listing's problems (the theme, templating and each page keep their own).
     listing: Vec<Diagnostic>,
     timings: Vec<(&'static str, Duration)>,
 }
@@ -75,13 +74,8 @@ impl Loaded {
             false => None,
         };
         watch.lap("scan");
-        let mut diagnostics = std::mem::take(&mut tree.diagnostics);
-        diagnostics.extend(statics.diagnostics);
-        let listing = diagnostics.clone();
-        diagnostics.extend(theme.diagnostics.iter().cloned());
-        if let Some(templating) = &templating {
-            diagnostics.extend(templating.diagnostics.iter().cloned());
-        }
+        let mut listing = std::mem::take(&mut tree.diagnostics);
+        listing.extend(statics.diagnostics);
         let pages: Vec<Page> = tree
             .pages
             .par_iter()
@@ -98,9 +92,6 @@ impl Loaded {
                 }
             })
             .collect();
-        for page in &pages {
-            diagnostics.extend(page.diagnostics.iter().cloned());
-        }
         watch.lap("parse");
         Ok(Loaded {
             config,
@@ -109,7 +100,6 @@ impl Loaded {
             static_files,
             theme,
             templating,
-            diagnostics,
             listing,
             timings: watch.laps,
         })
@@ -133,12 +123,10 @@ impl Site {
             static_files,
             theme,
             templating,
-            mut diagnostics,
             listing,
             mut timings,
         } = loaded;
         let nav = Navigation::build(&pages, config.drafts);
-        diagnostics.extend(nav.diagnostics().cloned());
         let mut index = LinkIndex::new(&config.base_path, config.drafts);
         for page in &pages {
             index.insert_page(page.indexed(nav.element_dir(&page.source)));
@@ -153,7 +141,7 @@ impl Site {
             nav,
             index,
             elements_index: None,
-            diagnostics,
+            collisions: Vec::new(),
             listing,
             timings: Vec::new(),
             templating,
@@ -168,12 +156,55 @@ impl Site {
                 site.index.insert_file(format!("/{path}"));
             }
         }
-        let collisions = site.collisions();
-        site.diagnostics.extend(collisions);
+        site.update_collisions();
         site.elements_index = find_elements_index(&site);
         timings.push(("index", started.elapsed()));
         site.timings = timings;
         site
+    }
+
+    /// Finds the output files claimed twice again, after files or pages came or went.
+    pub(crate) fn update_collisions(&mut self) {
+        self.collisions = self.collisions();
+    }
+
+    /// Loads the theme again; the template anchors (ids the layouts give every page) with it.
+    pub(crate) fn reload_theme(&mut self) -> Result<()> {
+        self.theme = Theme::load(&self.config)?;
+        self.index
+            .set_template_anchors(crate::output_links::template_anchors(&self.theme.templates));
+        Ok(())
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Every loaded page, drafts included, sorted by source.
+    pub fn pages(&self) -> &[Page] {
+        &self.pages
+    }
+
+    /// Files below `content/` that are not pages (content-relative paths).
+    pub fn assets(&self) -> &[String] {
+        &self.assets
+    }
+
+    /// Files below `static/`.
+    pub fn static_files(&self) -> &[String] {
+        &self.static_files
+    }
+
+    pub fn theme(&self) -> &Theme {
+        &self.theme
+    }
+
+    pub fn nav(&self) -> &Navigation {
+        &self.nav
+    }
+
+    pub fn link_index(&self) -> &LinkIndex {
+        &self.index
     }
 
     /// The page with this source, if it is loaded.

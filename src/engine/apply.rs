@@ -1,0 +1,483 @@
+//! The engine's incremental step (`serve --watch`): a batch of `Change`s applied to the stage
+//! values, re-running only what `deps` says each change touches.
+//!
+//! - an edited page re-renders itself;
+//! - when its title, `order`, `heading`, `elementId` or draft state changes, its element's
+//!   sidebar changes: every guide of the element re-renders (and layouts listing all elements,
+//!   when the element list changes); for a page outside elements, every page of its top
+//!   section re-renders (their section sidebar), and every page when the header changes;
+//! - when a page or file appears, disappears or changes its title or anchors, the pages whose
+//!   links depend on it are checked again (those linking to it, by path or by `[[title]]`, and
+//!   those with broken links), and re-rendered when their output changes;
+//! - an include or data file of content templating re-parses the pages that used it (or asked
+//!   for it and did not find it), which then go on as edited pages.
+
+use std::collections::BTreeSet;
+
+use super::{Engine, Rebuild};
+use crate::build::{Derived, ELEMENTS_NAV, HOME, NOT_FOUND, SITEMAP, Site};
+use crate::change::Change;
+use crate::deps;
+use crate::error::Result;
+use crate::highlight::Highlighter;
+use crate::links::{self, url_for_source};
+use crate::output::{OutputDir, Written};
+use crate::page::Page;
+use crate::source;
+use crate::templating::{self, Templating};
+
+impl Engine {
+    /// Applies `changes` (none of which reloads the site or the theme) to a preview.
+    pub(crate) fn apply_content(
+        &mut self,
+        changes: &[Change],
+        highlighter: &Highlighter,
+    ) -> Result<Rebuild> {
+        let out = self.out.take().expect("a preview has its output");
+        let result = self.apply_to(changes, &out, highlighter);
+        self.out = Some(out);
+        result
+    }
+
+    fn apply_to(
+        &mut self,
+        changes: &[Change],
+        out: &OutputDir,
+        highlighter: &Highlighter,
+    ) -> Result<Rebuild> {
+        let mut rebuild = Rebuild::default();
+        // Pages to render again, and pages to check again (rendered only if that changes them).
+        let mut render: BTreeSet<String> = BTreeSet::new();
+        let mut recheck: BTreeSet<String> = BTreeSet::new();
+        let mut nav_dirs: BTreeSet<String> = BTreeSet::new();
+        // Whether pages or files came or went (collisions, sitemap).
+        let mut files_changed = false;
+        // Pages whose search index entry may have changed.
+        let mut search_pages: BTreeSet<String> = BTreeSet::new();
+        // The redirect pages the changed pages had claimed, when any page has `redirect_from`.
+        let mut old_redirects: Option<BTreeSet<String>> = None;
+        // Whether what decides the elements index page changed.
+        let mut elements_index_inputs = false;
+        let changes = self.templating_changes(changes)?;
+        for change in &changes {
+            match change {
+                Change::Page(source) => {
+                    let old = self.site.take_page(source);
+                    let new = self.site.read_page(source)?;
+                    let effects = deps::page(old.as_ref(), new.as_ref());
+                    if effects.navigation {
+                        nav_dirs.insert(page_dir(source).to_string());
+                    }
+                    elements_index_inputs |= effects.elements_index;
+                    files_changed |= effects.file_plan;
+                    if effects.linking_pages {
+                        recheck.extend(self.dependents(source, old.as_ref(), new.as_ref()));
+                    }
+                    if effects.search {
+                        search_pages.insert(source.clone());
+                    }
+                    if effects.redirects {
+                        // The redirect pages both versions claimed: those no page claims now
+                        // are removed.
+                        let claimed = [&old, &new]
+                            .into_iter()
+                            .flatten()
+                            .flat_map(|page| &page.front.redirect_from)
+                            .filter_map(|from| crate::redirect::output_file(from).ok());
+                        old_redirects.get_or_insert_default().extend(claimed);
+                    }
+                    self.site.index.remove_page(source);
+                    let new_exists = new.is_some();
+                    match new {
+                        Some(page) => {
+                            let element = self.site.nav.element_dir(source);
+                            self.site.index.insert_page(page.indexed(element));
+                            self.site.insert_page(page);
+                            render.insert(source.clone());
+                        }
+                        None => {
+                            self.checked.pages.remove(source);
+                            self.rendered.errors.remove(source);
+                        }
+                    }
+                    if !self.site.is_published(source) {
+                        // A draft is neither checked nor rendered: its problems go with it.
+                        self.checked.pages.remove(source);
+                        self.rendered.errors.remove(source);
+                        let file = links::output_file_for_url(&url_for_source(source));
+                        // A file that collided with the page gets its output folder slot back.
+                        if let Some(origin) = self.site.output_files().remove(&file) {
+                            if self.site.write_file(out, &file, &origin)? == Written::Changed {
+                                rebuild.written.push(file);
+                            }
+                        } else if out.remove(&file)? {
+                            rebuild.removed.push(file);
+                        }
+                        render.remove(source);
+                    }
+                    if old.is_some() != new_exists {
+                        recheck.extend(self.index_output_file_of(source));
+                    }
+                }
+                Change::ContentFile(path) | Change::StaticFile(path) => {
+                    let (dir, files) = match change {
+                        Change::ContentFile(_) => {
+                            (self.site.config.content_dir(), &mut self.site.assets)
+                        }
+                        _ => (self.site.config.static_dir(), &mut self.site.static_files),
+                    };
+                    let exists = dir.join(path).is_file();
+                    let known = files.binary_search(path);
+                    match (exists, known) {
+                        (true, Err(at)) => files.insert(at, path.clone()),
+                        (false, Ok(at)) => {
+                            files.remove(at);
+                        }
+                        _ => {}
+                    }
+                    // Whichever source now provides this output file (a site file can shadow a
+                    // theme file, and removing it brings the theme's back).
+                    let site_path = format!("/{path}");
+                    let written = match self.site.output_files().remove(path) {
+                        Some(origin) => {
+                            self.site.index.insert_file(site_path.clone());
+                            self.site.write_file(out, path, &origin)?
+                        }
+                        None => {
+                            self.site.index.remove_file(&site_path);
+                            // A page that collided with the file gets its output back.
+                            let page = self
+                                .site
+                                .published()
+                                .find(|p| links::output_file_for_url(&p.url) == *path);
+                            if let Some(page) = page {
+                                render.insert(page.source.clone());
+                            } else if out.remove(path)? {
+                                rebuild.removed.push(path.clone());
+                            }
+                            Written::Unchanged
+                        }
+                    };
+                    if written == Written::Changed {
+                        rebuild.written.push(path.clone());
+                    }
+                    let effects = deps::file(path, known.is_ok(), exists);
+                    if effects.image_pages {
+                        let href = format!("{}{site_path}", self.site.config.base_path);
+                        render.extend(self.pages_targeting(|t| t == href));
+                    }
+                    if effects.presence {
+                        files_changed = true;
+                        let href = format!("{}{site_path}", self.site.config.base_path);
+                        recheck.extend(self.broken_pages());
+                        recheck.extend(self.pages_targeting(|t| t.starts_with(&href)));
+                    }
+                }
+                Change::Templating(_) | Change::Theme | Change::Config => {}
+            }
+        }
+        if elements_index_inputs {
+            self.site.elements_index = crate::build::find_elements_index(&self.site);
+        }
+        if !nav_dirs.is_empty() {
+            render.extend(self.update_navigation(&nav_dirs, out, highlighter)?);
+        }
+        recheck.retain(|s| !render.contains(s));
+        for source in recheck {
+            let Some(page) = self.site.page(&source) else {
+                continue;
+            };
+            let check = self.site.check_page(page, &self.templates.renderer);
+            if self.checked.pages.get(&source) != Some(&check) {
+                render.insert(source);
+            }
+        }
+        if let Some(old_redirects) = &old_redirects {
+            self.sync_redirects(old_redirects, out, &mut rebuild)?;
+        }
+        // An element's heading shows in the entries of all its guides.
+        for dir in &nav_dirs {
+            if let Some(element) = self.site.nav.element_at(dir) {
+                search_pages.extend(element.guides.iter().map(|g| g.source.clone()));
+            }
+        }
+        self.update_search(&search_pages, out, &mut rebuild)?;
+        if files_changed || old_redirects.is_some() {
+            self.site.update_collisions();
+        }
+        if files_changed {
+            // Pages came or went: the sitemap lists them, and the home page is docgen's own
+            // only while there is no content/index.md.
+            rebuild
+                .written
+                .extend(self.write_generated(out, &[SITEMAP, HOME], highlighter)?);
+        }
+        let render: Vec<String> = render.into_iter().collect();
+        self.check_pages(&render);
+        let pages = self.render_pages(&render, Some(out), highlighter)?;
+        rebuild.rendered = pages.rendered;
+        rebuild.written.extend(pages.written);
+        let structure_changed = files_changed
+            || old_redirects.is_some()
+            || changes
+                .iter()
+                .any(|c| matches!(c, Change::ContentFile(_) | Change::StaticFile(_)));
+        if structure_changed || !nav_dirs.is_empty() {
+            // Which generated pages are made, or the site data they show, may have changed.
+            self.rendered.generated_errors = self
+                .site
+                .check_generated_pages(&self.templates.renderer, &self.templates.derived);
+        }
+        if structure_changed || pages.ids_changed {
+            // Files or ids came or went: whatever links to them is checked again.
+            self.refresh_output_files(highlighter)?;
+            self.rendered.output_check.verify_all();
+        } else {
+            self.rendered
+                .output_check
+                .verify(pages.scanned.iter().map(String::as_str));
+        }
+        rebuild.diagnostics = self.diagnostics();
+        Ok(rebuild)
+    }
+
+    /// Indexes the output file of the page `source`, which just came or went, as `Site::index`
+    /// would: a page leaving `index.html` gives it to docgen's generated home page (or a static
+    /// file), and a page arriving takes it from them. Returns the pages whose links went to the
+    /// file, to check again (they now go to the page, or the reverse).
+    fn index_output_file_of(&mut self, source: &str) -> BTreeSet<String> {
+        let url = url_for_source(source);
+        let file = links::output_file_for_url(&url);
+        let site_path = format!("/{file}");
+        let provided = self.site.output_files().contains_key(&file);
+        if provided && (!file.ends_with(".html") || self.site.index.page_at(&site_path).is_none()) {
+            self.site.index.insert_file(site_path.clone());
+        } else {
+            self.site.index.remove_file(&site_path);
+        }
+        let base = &self.site.config.base_path;
+        let (url, file_href) = (format!("{base}{url}"), format!("{base}{site_path}"));
+        self.pages_targeting(|target| {
+            let target = target.split('#').next().unwrap_or(target);
+            target == url || target == file_href
+        })
+    }
+
+    /// Brings the output check's files up to date after files or pages came or went: the
+    /// published pages' outputs, every other file, the generated and redirect pages and the
+    /// stylesheets read again.
+    fn refresh_output_files(&mut self, highlighter: &Highlighter) -> Result<()> {
+        let mut check = self.site.output_check();
+        let published: std::collections::HashSet<String> = self
+            .site
+            .published()
+            .map(|p| links::output_file_for_url(&p.url))
+            .collect();
+        for (file, scanned) in std::mem::take(&mut self.rendered.output_check).into_pages() {
+            if matches!(scanned.owner, crate::output_links::Owner::Page(_))
+                && published.contains(&file)
+            {
+                check.insert_page(file, scanned);
+            }
+        }
+        self.site.scan_generated(
+            &mut check,
+            &self.templates.renderer,
+            &self.templates.derived,
+            highlighter,
+        )?;
+        self.rendered.output_check = check;
+        Ok(())
+    }
+
+    /// The changes with those to content templating's files turned into the pages to parse
+    /// again: the pages that used a changed include or data file (or a page's text, through
+    /// `include_relative`). When there are any, templating is loaded afresh (its includes are
+    /// read once per load).
+    fn templating_changes(&mut self, changes: &[Change]) -> Result<BTreeSet<Change>> {
+        let mut changed_files = Vec::new();
+        let mut result = BTreeSet::new();
+        for change in changes {
+            match change {
+                Change::Templating(path) => changed_files.push(path.clone()),
+                Change::Page(path) | Change::ContentFile(path) if source::is_partial(path) => {
+                    changed_files.push(crate::page::display_path(path));
+                }
+                Change::Page(path) => {
+                    changed_files.push(crate::page::display_path(path));
+                    result.insert(change.clone());
+                }
+                _ => {
+                    result.insert(change.clone());
+                }
+            }
+        }
+        let mut dependents = BTreeSet::new();
+        for path in &changed_files {
+            dependents.extend(templating::pages_to_rebuild(&self.site.pages, path));
+        }
+        let reload = changes.iter().any(|c| matches!(c, Change::Templating(_)))
+            || !dependents.is_empty()
+            || changed_files.iter().any(|p| p.contains("/includes/"));
+        if reload && self.site.config.templating {
+            self.site.templating = Some(Templating::load(&self.site.config)?);
+        }
+        result.extend(dependents.into_iter().map(Change::Page));
+        Ok(result)
+    }
+
+    /// Recomputes the elements of `dirs` and the site data derived from all elements. Returns
+    /// the pages to re-render: every guide of those elements, and the element list's pages when
+    /// the list changed.
+    /// Writes generated files (those the site does not provide itself); returns those whose
+    /// bytes changed.
+    fn update_navigation(
+        &mut self,
+        dirs: &BTreeSet<String>,
+        out: &OutputDir,
+        highlighter: &Highlighter,
+    ) -> Result<BTreeSet<String>> {
+        let mut render = BTreeSet::new();
+        for dir in dirs {
+            if let Some(element) = self.site.nav.element_at(dir) {
+                render.extend(element.guides.iter().map(|g| g.source.clone()));
+            }
+            let Site {
+                pages, nav, config, ..
+            } = &mut self.site;
+            // Pages are sorted by source, so a folder's pages are one run of them.
+            let prefix = if dir.is_empty() {
+                String::new()
+            } else {
+                format!("{dir}/")
+            };
+            let start = pages.partition_point(|p| p.source.as_str() < prefix.as_str());
+            let pages: Vec<&Page> = pages[start..]
+                .iter()
+                .take_while(|p| p.source.starts_with(&prefix))
+                .filter(|p| (config.drafts || !p.front.draft) && p.dir() == dir.as_str())
+                .collect();
+            let sources: Vec<String> = pages.iter().map(|p| p.source.clone()).collect();
+            nav.update_dir(dir, &pages);
+            for source in &sources {
+                // A folder can become (or stop being) an element: reindex its pages' element.
+                if let Some(page) = self.site.page(source) {
+                    let element = self.site.nav.element_dir(source);
+                    self.site.index.insert_page(page.indexed(element));
+                }
+            }
+            render.extend(sources);
+        }
+        // Pages outside elements: a title, order or page that came or went changes the sidebar
+        // of every page of its top section.
+        let Site {
+            pages, nav, config, ..
+        } = &mut self.site;
+        render.extend(nav.update_sections(pages, config.drafts));
+        let mut derived_diagnostics = Vec::new();
+        let derived = Derived::new(&self.site, &mut derived_diagnostics);
+        if derived != self.templates.derived {
+            let site_changed = derived.site != self.templates.derived.site;
+            let list_changed = derived.summaries != self.templates.derived.summaries;
+            self.templates.derived = derived;
+            self.templates.derived_diagnostics = derived_diagnostics;
+            self.templates.renderer.set_site(
+                &self.templates.derived.site,
+                &self.templates.derived.summaries,
+            );
+            if site_changed {
+                // The elements index moved: every page's header changes.
+                self.write_generated(out, &[ELEMENTS_NAV, NOT_FOUND, HOME], highlighter)?;
+                return Ok(self.site.published().map(|p| p.source.clone()).collect());
+            }
+            if list_changed {
+                for page in self.site.published() {
+                    if self.templates.renderer.lists_elements(page.layout()) {
+                        render.insert(page.source.clone());
+                    }
+                }
+                self.write_generated(out, &[ELEMENTS_NAV, NOT_FOUND, HOME], highlighter)?;
+            }
+        }
+        Ok(render)
+    }
+
+    /// Pages whose links may resolve differently now that `source` changed from `old` to `new`:
+    /// those linking to it, those linking by one of its titles or its file name, and those with
+    /// broken links.
+    fn dependents(&self, source: &str, old: Option<&Page>, new: Option<&Page>) -> BTreeSet<String> {
+        let mut names: BTreeSet<String> = [old, new]
+            .into_iter()
+            .flatten()
+            .map(|p| p.title.to_lowercase())
+            .collect();
+        let stem = source
+            .rsplit('/')
+            .next()
+            .unwrap_or(source)
+            .trim_end_matches(".md");
+        names.insert(stem.to_lowercase());
+        let mut pages = self.pages_targeting(|t| t == source);
+        pages.extend(
+            self.checked
+                .pages
+                .iter()
+                .filter(|(_, c)| !c.titles.is_disjoint(&names))
+                .map(|(s, _)| s.clone()),
+        );
+        pages.extend(self.broken_pages());
+        pages
+    }
+
+    /// Writes the redirect pages of every page, and removes those of `old` (output files the
+    /// changed pages claimed before) that nothing writes any more.
+    fn sync_redirects(
+        &mut self,
+        old: &BTreeSet<String>,
+        out: &OutputDir,
+        rebuild: &mut Rebuild,
+    ) -> Result<()> {
+        let redirects = self.site.redirect_files();
+        self.site.index.clear_redirects();
+        for (file, origin) in &redirects {
+            if let crate::build::FileOrigin::Redirect(redirect) = origin {
+                redirect.register(&mut self.site.index);
+            }
+            if self.site.write_file(out, file, origin)? == Written::Changed {
+                rebuild.written.push(file.clone());
+            }
+        }
+        let files = self.site.output_files();
+        for file in old {
+            let page_file = self
+                .site
+                .published()
+                .any(|p| links::output_file_for_url(&p.url) == *file);
+            if !files.contains_key(file) && !page_file && out.remove(file)? {
+                rebuild.removed.push(file.clone());
+            }
+        }
+        Ok(())
+    }
+
+    fn pages_targeting(&self, matches: impl Fn(&str) -> bool) -> BTreeSet<String> {
+        self.checked
+            .pages
+            .iter()
+            .filter(|(_, c)| c.targets.iter().any(|t| matches(t)))
+            .map(|(s, _)| s.clone())
+            .collect()
+    }
+
+    fn broken_pages(&self) -> impl Iterator<Item = String> + '_ {
+        self.checked
+            .pages
+            .iter()
+            .filter(|(_, c)| c.broken)
+            .map(|(s, _)| s.clone())
+    }
+}
+
+fn page_dir(source: &str) -> &str {
+    source.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
