@@ -73,14 +73,17 @@ pub struct Effects {
 
 impl Effects {
     /// A page that appeared or disappeared: everything that lists, links or counts pages.
-    fn presence(redirects: bool) -> Effects {
+    /// The redirect plan is among them whether or not the page has `redirect_from`: a
+    /// redirect never replaces a page, so a page coming or going frees or takes the output
+    /// file another page's `redirect_from` claims.
+    fn presence() -> Effects {
         Effects {
             own: true,
             navigation: true,
             linking_pages: true,
             file_plan: true,
             search: true,
-            redirects,
+            redirects: true,
             elements_index: true,
         }
     }
@@ -111,9 +114,7 @@ impl std::ops::BitOrAssign for Effects {
 pub fn page(old: Option<&Page>, new: Option<&Page>) -> Effects {
     match (old, new) {
         (None, None) => Effects::default(),
-        (Some(page), None) | (None, Some(page)) => {
-            Effects::presence(!page.front.redirect_from.is_empty())
-        }
+        (Some(_), None) | (None, Some(_)) => Effects::presence(),
         (Some(old), Some(new)) => edited(old, new),
     }
 }
@@ -244,7 +245,7 @@ fn front_matter(old: &FrontMatter, new: &FrontMatter, has_redirects: bool) -> Ef
     }
     if draft != &new.draft {
         // A draft is not built: like a page that appears or disappears.
-        effects |= Effects::presence(has_redirects);
+        effects |= Effects::presence();
     }
     let moved = |key: &str| lines.get(key) != new.lines.get(key);
     if has_redirects && moved("redirect_from") {
@@ -266,6 +267,9 @@ pub struct FileEffects {
     pub presence: bool,
     /// An image's size is read when pages render: the pages showing it re-render.
     pub image_pages: bool,
+    /// The redirect plan: a redirect never replaces a file, so one coming or going frees or
+    /// takes the output file of a page's `redirect_from`.
+    pub redirects: bool,
 }
 
 /// What a change to the file `path` does; `existed` and `exists` say whether the site had it
@@ -274,6 +278,7 @@ pub fn file(path: &str, existed: bool, exists: bool) -> FileEffects {
     FileEffects {
         presence: existed != exists,
         image_pages: crate::images::is_image(path),
+        redirects: existed != exists,
     }
 }
 
@@ -470,10 +475,11 @@ mod tests {
     fn a_page_added_or_removed_touches_everything_that_lists_pages() {
         let plain = page_of("a.md", "# A\n");
         let redirected = page_of("b.md", "---\nredirect_from: /old/b.html\n---\n# B\n");
-        let everything = Effects::presence(true);
+        // A plain page too: it can free or take the file another page's redirect claims.
+        let everything = Effects::presence();
         let table = [
-            (None, Some(&plain), Effects::presence(false)),
-            (Some(&plain), None, Effects::presence(false)),
+            (None, Some(&plain), everything),
+            (Some(&plain), None, everything),
             (None, Some(&redirected), everything),
             (Some(&redirected), None, everything),
             (None, None, Effects::default()),
@@ -481,7 +487,7 @@ mod tests {
         for (old, new, expected) in table {
             assert_eq!(page(old, new), expected, "{old:?} → {new:?}");
         }
-        assert!(!Effects::presence(false).redirects);
+        assert!(Effects::presence().redirects);
     }
 
     #[test]
@@ -499,7 +505,8 @@ mod tests {
                 file(path, existed, exists),
                 FileEffects {
                     presence,
-                    image_pages
+                    image_pages,
+                    redirects: presence,
                 },
                 "{path} {existed} → {exists}"
             );

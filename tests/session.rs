@@ -699,3 +699,35 @@ fn site_warnings_follow_the_lines_of_the_keys_they_quote() {
     );
     live.assert_matches_build();
 }
+
+#[test]
+fn links_to_an_old_address_follow_the_page_that_claims_it() {
+    // Found by tests/drift.rs (seeds 104 and 113): a link written with an address that a page
+    // has and another page's `redirect_from` names goes to the page while it exists, then
+    // through the redirect; when `redirect_from` moves to a third page, the link follows it.
+    let site = lenient_element_site()
+        .page("guides/box.md", "# Box\n")
+        .page(
+            "guides/a.md",
+            "---\ntitle: A\nredirect_from: /guides/box.html\n---\nA.\n",
+        )
+        .page("guides/b.md", "---\ntitle: B\n---\nB.\n")
+        .page(
+            "guides/c.md",
+            "# C\n\n<a href=\"/guides/box.html\">Box</a> and [the box](/guides/box.html).\n",
+        );
+    let (mut live, _) = Live::open(site);
+    live.assert_matches_build();
+    live.delete("content/guides/box.md");
+    live.assert_matches_build();
+    assert!(live.html("guides/c.html").contains("href=\"/guides/a.html\""));
+    live.write("content/guides/a.md", "---\ntitle: A\n---\nA.\n");
+    live.write(
+        "content/guides/b.md",
+        "---\ntitle: B\nredirect_from: /guides/box.html\n---\nB.\n",
+    );
+    live.assert_matches_build();
+    assert!(live.html("guides/c.html").contains("href=\"/guides/b.html\""));
+    live.write("content/guides/box.md", "# Box again\n");
+    live.assert_matches_build();
+}

@@ -17,6 +17,7 @@ impl Site {
         let mut targets = BTreeSet::new();
         let mut titles = BTreeSet::new();
         let mut broken = false;
+        let mut redirected = false;
         let file = page.file();
         let severity = self.config.broken_links;
         // Indexed on the first problem, once for all of them.
@@ -35,6 +36,7 @@ impl Site {
             match resolved {
                 Ok(resolved) => {
                     targets.insert(resolved.target().to_string());
+                    redirected |= resolved.redirect.is_some();
                     if let Some(old) = &resolved.redirect {
                         diagnostics.push(redirect_link_warning(
                             &file,
@@ -97,6 +99,7 @@ impl Site {
             targets,
             titles,
             broken,
+            redirected,
         }
     }
 }
@@ -113,6 +116,9 @@ pub(crate) struct PageCheck {
     pub titles: BTreeSet<String>,
     /// Whether any link is broken (it may resolve once pages are added).
     pub broken: bool,
+    /// Whether a link was written with a page's old address (`redirect_from`), which another
+    /// page can claim.
+    pub redirected: bool,
 }
 
 /// The warning for a link written with a page's old address (its `redirect_from`): the link

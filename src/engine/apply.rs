@@ -166,6 +166,9 @@ impl Engine {
                         let href = format!("{}{site_path}", self.site.config.base_path);
                         render.extend(self.pages_targeting(|t| t == href));
                     }
+                    if effects.redirects {
+                        old_redirects.get_or_insert_default();
+                    }
                     if effects.presence {
                         files_changed = true;
                         let href = format!("{}{site_path}", self.site.config.base_path);
@@ -182,6 +185,14 @@ impl Engine {
         if !nav_dirs.is_empty() {
             render.extend(self.update_navigation(&nav_dirs, out, highlighter)?);
         }
+        if let Some(old_redirects) = &old_redirects
+            && self.sync_redirects(old_redirects, out, &mut rebuild)?
+        {
+            // Links written with an old address resolve to whichever page claims it now, or
+            // break, or resolve where they were broken.
+            recheck.extend(self.redirected_pages());
+            recheck.extend(self.broken_pages());
+        }
         recheck.retain(|s| !render.contains(s));
         for source in recheck {
             let Some(page) = self.site.page(&source) else {
@@ -191,9 +202,6 @@ impl Engine {
             if self.checked.pages.get(&source) != Some(&check) {
                 render.insert(source);
             }
-        }
-        if let Some(old_redirects) = &old_redirects {
-            self.sync_redirects(old_redirects, out, &mut rebuild)?;
         }
         // An element's heading shows in the entries of all its guides.
         for dir in &nav_dirs {
@@ -249,7 +257,13 @@ impl Engine {
         let url = url_for_source(source);
         let file = links::output_file_for_url(&url);
         let site_path = format!("/{file}");
-        let provided = self.site.output_files().contains_key(&file);
+        // As `Site::index` does: a redirect page is no file to link to, links through it are
+        // resolved by its old address (`sync_redirects` registers it).
+        let provided = self
+            .site
+            .output_files()
+            .get(&file)
+            .is_some_and(|origin| !matches!(origin, crate::build::FileOrigin::Redirect(_)));
         if provided && (!file.ends_with(".html") || self.site.index.page_at(&site_path).is_none()) {
             self.site.index.insert_file(site_path.clone());
         } else {
@@ -431,12 +445,21 @@ impl Engine {
 
     /// Writes the redirect pages of every page, and removes those of `old` (output files the
     /// changed pages claimed before) that nothing writes any more.
+    /// Returns whether any page has redirects now or had before (else nothing was done).
     fn sync_redirects(
         &mut self,
         old: &BTreeSet<String>,
         out: &OutputDir,
         rebuild: &mut Rebuild,
-    ) -> Result<()> {
+    ) -> Result<bool> {
+        if old.is_empty()
+            && self
+                .site
+                .published()
+                .all(|p| p.front.redirect_from.is_empty())
+        {
+            return Ok(false);
+        }
         let redirects = self.site.redirect_files();
         self.site.index.clear_redirects();
         for (file, origin) in &redirects {
@@ -457,7 +480,16 @@ impl Engine {
                 rebuild.removed.push(file.clone());
             }
         }
-        Ok(())
+        Ok(true)
+    }
+
+    /// Pages with a link written with an old address (`redirect_from`) of a page.
+    fn redirected_pages(&self) -> impl Iterator<Item = String> + '_ {
+        self.checked
+            .pages
+            .iter()
+            .filter(|(_, c)| c.redirected)
+            .map(|(s, _)| s.clone())
     }
 
     fn pages_targeting(&self, matches: impl Fn(&str) -> bool) -> BTreeSet<String> {
