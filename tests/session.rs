@@ -731,3 +731,28 @@ fn links_to_an_old_address_follow_the_page_that_claims_it() {
     live.write("content/guides/box.md", "# Box again\n");
     live.assert_matches_build();
 }
+
+#[test]
+fn a_folder_that_stops_being_an_element_drops_its_heading_from_search() {
+    // Found by tests/drift.rs (seeds 103 and 105): the element's heading is in the search
+    // entry of every page of its folder; when the one page saying `elementId` becomes a draft,
+    // the folder is no element any more and the other pages' entries lose the heading.
+    let site = element_site()
+        .page(
+            "guides/deep/a.md",
+            "---\ntitle: Alpha\nelementId: 7\n---\nAlpha text.\n",
+        )
+        .page("guides/deep/b.md", "---\ntitle: Beta\n---\nBeta text.\n");
+    let (mut live, _) = Live::open(site);
+    live.assert_matches_build();
+    live.write(
+        "content/guides/deep/a.md",
+        "---\ntitle: Alpha\nelementId: 7\ndraft: true\n---\nAlpha text.\n",
+    );
+    live.assert_matches_build();
+    live.write(
+        "content/guides/deep/a.md",
+        "---\ntitle: Alpha\nelementId: 7\n---\nAlpha text.\n",
+    );
+    live.assert_matches_build();
+}

@@ -203,11 +203,16 @@ impl Engine {
                 render.insert(source);
             }
         }
-        // An element's heading shows in the entries of all its guides.
+        // An element's heading shows in the entries of all its guides, and a folder that
+        // became or stopped being an element changes the entries of every page in it.
         for dir in &nav_dirs {
-            if let Some(element) = self.site.nav.element_at(dir) {
-                search_pages.extend(element.guides.iter().map(|g| g.source.clone()));
-            }
+            search_pages.extend(
+                self.site
+                    .pages
+                    .iter()
+                    .filter(|p| p.dir() == dir.as_str())
+                    .map(|p| p.source.clone()),
+            );
         }
         self.update_search(&search_pages, out, &mut rebuild)?;
         if files_changed || old_redirects.is_some() {
