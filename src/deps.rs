@@ -416,14 +416,15 @@ mod tests {
                 vec!["file_plan", "redirects"],
             ),
             (
+                // Like a page removed: its output file may be another page's redirect's now.
                 "draft",
                 "---\ntitle: Events\nheading: GoToWebinar\norder: 2\ndraft: true\n---\n\n## Setup\n\nBody text.\n",
-                all.iter().copied().filter(|e| *e != "redirects").collect(),
+                all.to_vec(),
             ),
             (
                 "published: false",
                 "---\ntitle: Events\nheading: GoToWebinar\norder: 2\npublished: false\n---\n\n## Setup\n\nBody text.\n",
-                all.iter().copied().filter(|e| *e != "redirects").collect(),
+                all.to_vec(),
             ),
         ];
         let old = page_of("elements/gtw/events.md", BASE);

@@ -55,21 +55,54 @@ impl Site {
                 }
             }
         });
-        if let Some(target) = &page.front.breadcrumbs
-            && let Err(failure) = self.index.resolve(&page.source, LinkKind::Link, target)
+        // Resolved once: the check reports it, the render stage links the parent crumb to it.
+        let mut breadcrumbs = None;
+        if let Some(target) = &page.front.breadcrumbs {
+            match self.index.resolve(&page.source, LinkKind::Link, target) {
+                Ok(resolved) => {
+                    targets.insert(resolved.target().to_string());
+                    redirected |= resolved.redirect.is_some();
+                    breadcrumbs = Some(resolved);
+                }
+                Err(failure) => {
+                    broken = true;
+                    let line = page.front.line_of("breadcrumbs");
+                    let mut d = Diagnostic::error(
+                        "broken-link",
+                        &file,
+                        format!("`breadcrumbs`: {}", failure.message),
+                    )
+                    .at(line, 1)
+                    .with_suggestion(failure.suggestion)
+                    .with_source(&page.text, "breadcrumbs".len());
+                    d.severity = severity;
+                    diagnostics.push(d);
+                }
+            }
+        }
+        // An element's logo is named by its overview page's `logo`: checked there, like a link.
+        if let Some(element) = self.nav.element_of(&page.source)
+            && element.overview.as_deref() == Some(page.source.as_str())
+            && let Some(logo) = &element.logo
         {
-            broken = true;
-            let line = page.front.line_of("breadcrumbs");
-            let mut d = Diagnostic::error(
-                "broken-link",
-                &file,
-                format!("`breadcrumbs`: {}", failure.message),
-            )
-            .at(line, 1)
-            .with_suggestion(failure.suggestion)
-            .with_source(&page.text, "breadcrumbs".len());
-            d.severity = severity;
-            diagnostics.push(d);
+            match self.index.resolve(&page.source, LinkKind::Image, logo) {
+                Ok(resolved) => {
+                    targets.insert(resolved.target().to_string());
+                }
+                Err(failure) => {
+                    broken = true;
+                    diagnostics.push(
+                        Diagnostic::error(
+                            "broken-link",
+                            &file,
+                            format!("`logo`: {}", failure.message),
+                        )
+                        .at(page.front.line_of("logo"), 1)
+                        .with_suggestion(failure.suggestion)
+                        .with_source(&page.text, 4),
+                    );
+                }
+            }
         }
         let layout = page.layout();
         if !renderer.has_layout(layout) {
@@ -88,11 +121,6 @@ impl Site {
                 .with_source(&page.text, "layout".len()),
             );
         }
-        if let Some(target) = &page.front.breadcrumbs
-            && let Ok(resolved) = self.index.resolve(&page.source, LinkKind::Link, target)
-        {
-            targets.insert(resolved.target().to_string());
-        }
         PageCheck {
             hrefs,
             diagnostics,
@@ -100,6 +128,7 @@ impl Site {
             titles,
             broken,
             redirected,
+            breadcrumbs,
         }
     }
 }
@@ -119,6 +148,8 @@ pub(crate) struct PageCheck {
     /// Whether a link was written with a page's old address (`redirect_from`), which another
     /// page can claim.
     pub redirected: bool,
+    /// Where its `breadcrumbs` key leads, when it resolves.
+    pub breadcrumbs: Option<links::Resolved>,
 }
 
 /// The warning for a link written with a page's old address (its `redirect_from`): the link

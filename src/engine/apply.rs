@@ -183,7 +183,10 @@ impl Engine {
             self.site.elements_index = crate::build::find_elements_index(&self.site);
         }
         if !nav_dirs.is_empty() {
-            render.extend(self.update_navigation(&nav_dirs, out, highlighter)?);
+            render.extend(self.update_navigation(&nav_dirs));
+        }
+        if !nav_dirs.is_empty() || files_changed || elements_index_inputs {
+            render.extend(self.update_derived(out, highlighter)?);
         }
         if let Some(old_redirects) = &old_redirects
             && self.sync_redirects(old_redirects, out, &mut rebuild)?
@@ -345,17 +348,10 @@ impl Engine {
         Ok(result)
     }
 
-    /// Recomputes the elements of `dirs` and the site data derived from all elements. Returns
-    /// the pages to re-render: every guide of those elements, and the element list's pages when
-    /// the list changed.
-    /// Writes generated files (those the site does not provide itself); returns those whose
-    /// bytes changed.
-    fn update_navigation(
-        &mut self,
-        dirs: &BTreeSet<String>,
-        out: &OutputDir,
-        highlighter: &Highlighter,
-    ) -> Result<BTreeSet<String>> {
+    /// Recomputes the elements of `dirs` and the sections. Returns the pages to re-render:
+    /// every page of those folders (the element's guides, their sidebar) and of each top
+    /// section whose navigation changed.
+    fn update_navigation(&mut self, dirs: &BTreeSet<String>) -> BTreeSet<String> {
         let mut render = BTreeSet::new();
         for dir in dirs {
             if let Some(element) = self.site.nav.element_at(dir) {
@@ -393,29 +389,44 @@ impl Engine {
             pages, nav, config, ..
         } = &mut self.site;
         render.extend(nav.update_sections(pages, config.drafts));
+        render
+    }
+
+    /// Derives the site data again (the header, the element list, each element's URL and
+    /// logo) after navigation or files changed. Returns the pages to re-render: every page
+    /// when the header changed, else the pages listing elements when the list changed and the
+    /// guides of each element whose URL or logo changed.
+    fn update_derived(
+        &mut self,
+        out: &OutputDir,
+        highlighter: &Highlighter,
+    ) -> Result<BTreeSet<String>> {
+        let mut render = BTreeSet::new();
         let mut derived_diagnostics = Vec::new();
         let derived = Derived::new(&self.site, &mut derived_diagnostics);
-        if derived != self.templates.derived {
-            let site_changed = derived.site != self.templates.derived.site;
-            let list_changed = derived.summaries != self.templates.derived.summaries;
-            self.templates.derived = derived;
-            self.templates.derived_diagnostics = derived_diagnostics;
-            self.templates.renderer.set_site(
-                &self.templates.derived.site,
-                &self.templates.derived.summaries,
-            );
-            if site_changed {
-                // The elements index moved: every page's header changes.
-                self.write_generated(out, &[ELEMENTS_NAV, NOT_FOUND, HOME], highlighter)?;
-                return Ok(self.site.published().map(|p| p.source.clone()).collect());
-            }
-            if list_changed {
-                for page in self.site.published() {
-                    if self.templates.renderer.lists_elements(page.layout()) {
-                        render.insert(page.source.clone());
-                    }
+        self.templates.derived_diagnostics = derived_diagnostics;
+        if derived == self.templates.derived {
+            return Ok(render);
+        }
+        let old = std::mem::replace(&mut self.templates.derived, derived);
+        let new = &self.templates.derived;
+        self.templates.renderer.set_site(&new.site, &new.summaries);
+        self.write_generated(out, &[ELEMENTS_NAV, NOT_FOUND, HOME], highlighter)?;
+        let new = &self.templates.derived;
+        if new.site != old.site {
+            // The elements index moved: every page's header changes.
+            return Ok(self.site.published().map(|p| p.source.clone()).collect());
+        }
+        if new.summaries != old.summaries {
+            for page in self.site.published() {
+                if self.templates.renderer.lists_elements(page.layout()) {
+                    render.insert(page.source.clone());
                 }
-                self.write_generated(out, &[ELEMENTS_NAV, NOT_FOUND, HOME], highlighter)?;
+            }
+        }
+        for element in &self.site.nav.elements {
+            if new.elements.get(&element.dir) != old.elements.get(&element.dir) {
+                render.extend(element.guides.iter().map(|g| g.source.clone()));
             }
         }
         Ok(render)
