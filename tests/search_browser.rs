@@ -10,11 +10,10 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
-use common::{CHROMIUM_FLAGS, TestSite, chromium, guide};
+use common::browser::{Answer, Browser, Loopback};
+use common::{TestSite, chromium, guide};
 
 /// Runs in every served page. On `?drive`, it presses `/`, types "webhooks", moves through the
 /// results with the arrows, closes and reopens the list, and presses Enter on the second result;
@@ -148,10 +147,8 @@ const QUERY_HARNESS: &str = r#"
 /// Serves `root` on 127.0.0.1 until dropped; HTML pages get the harness script, and what the
 /// harness posts to `/__report` arrives on `reports`.
 struct Server {
-    server: Arc<tiny_http::Server>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    loopback: Loopback,
     port: u16,
-    reports: mpsc::Receiver<String>,
 }
 
 impl Server {
@@ -161,59 +158,21 @@ impl Server {
 
     /// Also serves `extra` (path, JSON text): the queries or words a harness asks for.
     fn with_files(root: PathBuf, extra: Vec<(&'static str, String)>) -> Server {
-        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("a loopback port"));
-        let port = server.server_addr().to_ip().expect("an IP address").port();
-        let serving = Arc::clone(&server);
-        let (sender, reports) = mpsc::channel();
-        let thread = std::thread::spawn(move || {
-            for mut request in serving.incoming_requests() {
-                let path = request
-                    .url()
-                    .split(['?', '#'])
-                    .next()
-                    .unwrap_or("/")
-                    .to_string();
-                if path == "/__report" {
-                    let mut body = String::new();
-                    let _ = request.as_reader().read_to_string(&mut body);
-                    let _ = sender.send(body);
-                    let _ = request.respond(tiny_http::Response::empty(204));
-                    continue;
-                }
-                if std::env::var_os("SEARCH_TEST_CONSOLE").is_some() {
-                    eprintln!("REQUEST {path}");
-                }
-                let (status, bytes, kind) = match extra.iter().find(|(p, _)| *p == path) {
-                    Some((_, text)) => (200, text.clone().into_bytes(), "application/json"),
-                    None => respond(&root, &path),
-                };
-                let content_type =
-                    tiny_http::Header::from_bytes(&b"Content-Type"[..], kind.as_bytes()).unwrap();
-                let response = tiny_http::Response::from_data(bytes)
-                    .with_status_code(status)
-                    .with_header(content_type);
-                let _ = request.respond(response);
+        let loopback = Loopback::start(move |path| {
+            if std::env::var_os("SEARCH_TEST_CONSOLE").is_some() {
+                eprintln!("REQUEST {path}");
+            }
+            match extra.iter().find(|(p, _)| *p == path) {
+                Some((_, text)) => (200, text.clone().into_bytes(), "application/json"),
+                None => respond(&root, path),
             }
         });
-        Server {
-            server,
-            thread: Some(thread),
-            port,
-            reports,
-        }
+        let port = loopback.port;
+        Server { loopback, port }
     }
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.server.unblock();
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-fn respond(root: &Path, path: &str) -> (u16, Vec<u8>, &'static str) {
+fn respond(root: &Path, path: &str) -> Answer {
     if path == "/__harness.js" {
         return (200, HARNESS.as_bytes().to_vec(), "text/javascript");
     }
@@ -251,27 +210,12 @@ fn respond(root: &Path, path: &str) -> (u16, Vec<u8>, &'static str) {
 /// Opens `url` in headless Chromium and returns what the harness in the page reports (real
 /// time, no `--dump-dom`: the page says itself when it is done).
 fn drive(chromium: &Path, server: &Server, url: &str) -> String {
-    // One browser at a time: several at once on a loaded machine make each slower to start
-    // than the whole test should take.
+    // One browser at a time: several at once on a loaded machine only make each slower.
     static ONE_BROWSER: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let _turn = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
-    // A loaded machine now and then starts a headless Chromium that never opens its page (no
-    // renderer process): such a browser is stopped and another one started.
-    for attempt in 1..=3 {
-        if let Some(report) = drive_once(chromium, server, url, attempt == 3) {
-            return report;
-        }
-    }
-    unreachable!("the last attempt panics without a report")
-}
-
-/// One browser run: the report, or `None` when the page did not report in time (`last`: panic
-/// instead).
-fn drive_once(chromium: &Path, server: &Server, url: &str, last: bool) -> Option<String> {
-    let profile = tempfile::tempdir().unwrap();
-    let mut child = Command::new(chromium)
-        .args(CHROMIUM_FLAGS)
-        .args([
+    let mut browser = Browser::open(
+        chromium,
+        &[
             // No request may leave the machine: Chromium's own background services (sign-in,
             // autofill, updates) would otherwise try.
             "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
@@ -283,31 +227,24 @@ fn drive_once(chromium: &Path, server: &Server, url: &str, last: bool) -> Option
             // Keep the browser open (no --dump-dom or --screenshot to end it): it is stopped
             // once the page has reported.
             "--remote-debugging-port=0",
-        ])
-        .args(
-            std::env::var_os("SEARCH_TEST_CONSOLE").map(|_| "--enable-logging=stderr"),
-        )
-        .arg(format!("--user-data-dir={}", profile.path().join("profile").display()))
-        .arg(url)
-        .stdout(Stdio::null())
-        // SEARCH_TEST_CONSOLE=1 shows the page's console (and Chromium's log) when debugging.
-        .stderr(if std::env::var_os("SEARCH_TEST_CONSOLE").is_some() {
-            Stdio::inherit()
-        } else {
-            Stdio::null()
-        })
-        .spawn()
-        .expect("chromium starts");
-    // A loaded CI machine may take a while to start a browser; a good run takes a second or two.
-    let report = server
+        ],
+        url,
+    );
+    // A good run takes a second or two; this only catches a hang, generously for a loaded CI
+    // machine.
+    match server
+        .loopback
         .reports
-        .recv_timeout(Duration::from_secs(if last { 300 } else { 90 }));
-    let _ = child.kill();
-    let _ = child.wait();
-    if last {
-        return Some(report.expect("the page reported what the search box did"));
+        .recv_timeout(Duration::from_secs(180))
+    {
+        Ok(report) => report,
+        Err(_) => panic!(
+            "the page never reported what the search box did (chromium exited: {:?}); the \
+             requests it made:\n{}",
+            browser.exited(),
+            server.loopback.seen()
+        ),
     }
-    report.ok()
 }
 
 #[test]

@@ -3,7 +3,8 @@
 //!
 //! 1. `jekyll_config`: `_config.yml` → the settings of `docgen.toml`.
 //! 2. `files`: SRC walked as Jekyll reads it; each file gets its place (pages → `content/`,
-//!    `_includes` → `includes/`, `_data` → `data/`, the rest → `static/` at the same URL).
+//!    `_includes` → `includes/`, `_data` → `data/`, the rest → `static/` at the same URL);
+//!    `pages` gives each page its `defaults:` and the path its permalink asks for.
 //! 3. `layouts`: a `templates/NAME.html` for each layout name the pages use that the default
 //!    theme lacks.
 //! 4. Writing into DEST (SRC is only read). A second import refuses without `--force`; with
@@ -19,6 +20,7 @@
 mod files;
 mod jekyll_config;
 mod layouts;
+mod pages;
 mod report;
 
 use std::collections::BTreeMap;

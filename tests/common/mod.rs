@@ -3,6 +3,7 @@
 // Each test file uses only some of these helpers.
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod live;
 
 use std::path::{Path, PathBuf};
