@@ -282,6 +282,50 @@ pub fn file(path: &str, existed: bool, exists: bool) -> FileEffects {
     }
 }
 
+/// What a batch of changes does through content templating (`include`, `site.data`,
+/// `include_relative`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Templated {
+    /// The changes to apply, with those to includes, data files and partials replaced by the
+    /// pages to parse again: those that used the file, or asked for it and did not find it
+    /// (`Page::dependencies`). An edited page stays, and the pages that include its text
+    /// (`include_relative`) join it.
+    pub changes: std::collections::BTreeSet<Change>,
+    /// Whether templating is loaded again before the pages are parsed: its includes are read
+    /// once per load.
+    pub reload: bool,
+}
+
+/// The changes of a batch as content templating sees them, over the loaded `pages`.
+pub fn templating(batch: &[Change], pages: &[Page]) -> Templated {
+    let mut files = Vec::new();
+    let mut changes = std::collections::BTreeSet::new();
+    for change in batch {
+        match change {
+            Change::Templating(path) => files.push(path.clone()),
+            Change::Page(path) | Change::ContentFile(path) if crate::source::is_partial(path) => {
+                files.push(crate::page::display_path(path));
+            }
+            Change::Page(path) => {
+                files.push(crate::page::display_path(path));
+                changes.insert(change.clone());
+            }
+            Change::ContentFile(_) | Change::StaticFile(_) | Change::Theme | Change::Config => {
+                changes.insert(change.clone());
+            }
+        }
+    }
+    let mut dependents = std::collections::BTreeSet::new();
+    for file in &files {
+        dependents.extend(crate::templating::pages_to_rebuild(pages, file));
+    }
+    let reload = batch.iter().any(|c| matches!(c, Change::Templating(_)))
+        || !dependents.is_empty()
+        || files.iter().any(|p| p.contains("/includes/"));
+    changes.extend(dependents.into_iter().map(Change::Page));
+    Templated { changes, reload }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -540,5 +584,62 @@ mod tests {
                 .max(),
             Some(Reach::Site)
         );
+    }
+
+    #[test]
+    fn includes_data_and_partials_become_the_pages_that_use_them() {
+        let mut note = page_of("guides/a.md", "# A\n");
+        note.dependencies = vec!["includes/note.html".into()];
+        let mut glossary = page_of("guides/b.md", "# B\n");
+        glossary.dependencies = vec!["data/glossary.yml".into()];
+        let mut partial = page_of("guides/c.md", "# C\n");
+        partial.dependencies = vec!["content/guides/includes/intro.md".into()];
+        let mut quoting = page_of("guides/d.md", "# D\n");
+        quoting.dependencies = vec!["content/guides/a.md".into()];
+        let pages = vec![note, glossary, partial, quoting];
+        let page = |s: &str| Change::Page(s.to_string());
+        let table: Vec<(Vec<Change>, Vec<Change>, bool)> = vec![
+            // An edited page stays; one quoting it (`include_relative`) joins it.
+            (
+                vec![page("guides/a.md")],
+                vec![page("guides/a.md"), page("guides/d.md")],
+                true,
+            ),
+            (vec![page("guides/b.md")], vec![page("guides/b.md")], false),
+            (
+                vec![Change::Templating("includes/note.html".into())],
+                vec![page("guides/a.md")],
+                true,
+            ),
+            // A data file is known by its top-level key: `site.data.glossary`.
+            (
+                vec![Change::Templating("data/glossary/terms.yml".into())],
+                vec![page("guides/b.md")],
+                true,
+            ),
+            // An include no page uses still reloads templating: a page may ask for it next.
+            (
+                vec![Change::Templating("includes/unused.html".into())],
+                vec![],
+                true,
+            ),
+            // A partial (below an `includes/` folder of content/) is no page of its own.
+            (
+                vec![page("guides/includes/intro.md")],
+                vec![page("guides/c.md")],
+                true,
+            ),
+            (
+                vec![Change::ContentFile("img/a.png".into()), Change::Config],
+                vec![Change::Config, Change::ContentFile("img/a.png".into())],
+                false,
+            ),
+        ];
+        for (batch, expected, reload) in table {
+            let got = templating(&batch, &pages);
+            let expected: std::collections::BTreeSet<Change> = expected.into_iter().collect();
+            assert_eq!(got.changes, expected, "{batch:?}");
+            assert_eq!(got.reload, reload, "{batch:?}");
+        }
     }
 }

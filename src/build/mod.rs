@@ -116,6 +116,7 @@ mod context;
 mod generated;
 mod images;
 mod pages;
+mod renav;
 mod sections;
 mod site;
 mod verify;

@@ -3,6 +3,7 @@
 //! and the link index — and which source writes each output file.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use rayon::prelude::*;
@@ -24,12 +25,12 @@ use crate::theme::{Theme, ThemeFile};
 pub struct Site {
     pub(crate) config: Config,
     /// Sorted by source path.
-    pub(crate) pages: Vec<Page>,
+    pub(super) pages: Vec<Page>,
     /// Files below `content/` that are not pages (content-relative paths).
-    pub(crate) assets: Vec<String>,
+    pub(super) assets: Vec<String>,
     /// Files below `static/`.
-    pub(crate) static_files: Vec<String>,
-    pub(crate) theme: Theme,
+    pub(super) static_files: Vec<String>,
+    pub(super) theme: Theme,
     pub(crate) nav: Navigation,
     pub(crate) index: LinkIndex,
     /// Source of the page listing all elements (see `find_elements_index`).
@@ -44,6 +45,9 @@ pub struct Site {
     pub(crate) timings: Vec<(&'static str, Duration)>,
     /// Content templating's shared state (includes, data), unless the site turned it off.
     pub(crate) templating: Option<Templating>,
+    /// The output file plan (`plan_files`): made once per state of the pages, files and
+    /// theme, and dropped by every change to them (which is why those fields are private).
+    plan: OnceLock<FilePlan>,
 }
 
 /// The load stage's value: the site's files listed and its pages parsed, nothing indexed.
@@ -143,24 +147,51 @@ impl Site {
             elements_index: None,
             collisions: Vec::new(),
             listing,
+            plan: OnceLock::new(),
             timings: Vec::new(),
             templating,
         };
         // The files besides the pages, and the old addresses of `redirect_from`, are link
         // targets too.
+        let (mut files, mut redirects) = (Vec::new(), Vec::new());
         for (path, origin) in site.output_files() {
             if let FileOrigin::Redirect(redirect) = origin {
-                redirect.register(&mut site.index);
+                redirects.push(redirect.clone());
             } else if !path.ends_with(".html") || site.index.page_at(&format!("/{path}")).is_none()
             {
-                site.index.insert_file(format!("/{path}"));
+                files.push(format!("/{path}"));
             }
+        }
+        for redirect in redirects {
+            redirect.register(&mut site.index);
+        }
+        for file in files {
+            site.index.insert_file(file);
         }
         site.update_collisions();
         site.elements_index = find_elements_index(&site);
         timings.push(("index", started.elapsed()));
         site.timings = timings;
         site
+    }
+
+    /// Records that the file `path` of `content/` (`static_file` false) or `static/` exists or
+    /// not. Returns whether the site listed it before.
+    pub(crate) fn set_file(&mut self, static_file: bool, path: &str, exists: bool) -> bool {
+        let files = match static_file {
+            false => &mut self.assets,
+            true => &mut self.static_files,
+        };
+        let known = files.binary_search_by(|f| f.as_str().cmp(path));
+        match (exists, known) {
+            (true, Err(at)) => files.insert(at, path.to_string()),
+            (false, Ok(at)) => {
+                files.remove(at);
+            }
+            _ => return known.is_ok(),
+        }
+        self.plan = OnceLock::new();
+        known.is_ok()
     }
 
     /// Finds the output files claimed twice again, after files or pages came or went.
@@ -171,6 +202,7 @@ impl Site {
     /// Loads the theme again; the template anchors (ids the layouts give every page) with it.
     pub(crate) fn reload_theme(&mut self) -> Result<()> {
         self.theme = Theme::load(&self.config)?;
+        self.plan = OnceLock::new();
         self.index
             .set_template_anchors(crate::output_links::template_anchors(&self.theme.templates));
         Ok(())
@@ -226,10 +258,12 @@ impl Site {
             .pages
             .binary_search_by(|p| p.source.as_str().cmp(source))
             .ok()?;
+        self.plan = OnceLock::new();
         Some(self.pages.remove(at))
     }
 
     pub(crate) fn insert_page(&mut self, page: Page) {
+        self.plan = OnceLock::new();
         match self
             .pages
             .binary_search_by(|p| p.source.as_str().cmp(&page.source))
@@ -261,14 +295,18 @@ impl Site {
     }
 
     /// Every non-page file of the output and where it comes from, later sources winning:
-    /// generated files, the theme's static files, `static/`, then content assets.
-    pub(crate) fn output_files(&self) -> BTreeMap<String, FileOrigin> {
-        self.files_and_redirects().0
+    /// generated files, the theme's static files, `static/`, then content assets, then the
+    /// redirect pages of `redirect_from` (those that collide with nothing).
+    pub(crate) fn output_files(&self) -> &BTreeMap<String, FileOrigin> {
+        &self.plan().files
     }
 
-    /// `output_files`, with the redirect pages of `redirect_from` (those that collide with
-    /// nothing), and the problems of the redirects.
-    fn files_and_redirects(&self) -> (BTreeMap<String, FileOrigin>, Vec<Diagnostic>) {
+    fn plan(&self) -> &FilePlan {
+        self.plan.get_or_init(|| self.plan_files())
+    }
+
+    /// The output file plan, with the problems of the redirects.
+    fn plan_files(&self) -> FilePlan {
         let files = self.files_without_redirects();
         let pages: Vec<&Page> = self.published().collect();
         let describe = |path: &str| files.get(path).map(|origin| origin.describe(path));
@@ -288,7 +326,10 @@ impl Site {
         for redirect in redirects {
             files.insert(redirect.file.clone(), FileOrigin::Redirect(redirect));
         }
-        (files, diagnostics)
+        FilePlan {
+            files,
+            redirect_problems: diagnostics,
+        }
     }
 
     /// Whether docgen writes the generated `file` (no page, static file or content file
@@ -335,11 +376,11 @@ impl Site {
         let mut diagnostics = self.source_collisions();
         let written = self.written_files(&self.files_without_redirects());
         diagnostics.extend(super::conflicts::check(&written));
-        let (files, redirect_problems) = self.files_and_redirects();
-        diagnostics.extend(redirect_problems);
+        let plan = self.plan();
+        diagnostics.extend(plan.redirect_problems.iter().cloned());
         if self.config.search {
             diagnostics.extend(super::conflicts::reserved(
-                &self.written_files(&files),
+                &self.written_files(&plan.files),
                 crate::search::DIR,
                 "the search index",
                 "set `search = false` in docgen.toml to build without it",
@@ -365,10 +406,15 @@ impl Site {
     }
 
     /// The redirect pages to write (output path → origin).
-    pub(crate) fn redirect_files(&self) -> BTreeMap<String, FileOrigin> {
-        let mut files = self.files_and_redirects().0;
-        files.retain(|_, origin| matches!(origin, FileOrigin::Redirect(_)));
-        files
+    pub(crate) fn redirect_files(
+        &self,
+    ) -> impl Iterator<Item = (&String, &crate::redirect::Redirect)> {
+        self.output_files()
+            .iter()
+            .filter_map(|(file, origin)| match origin {
+                FileOrigin::Redirect(redirect) => Some((file, redirect)),
+                _ => None,
+            })
     }
 
     fn source_collisions(&self) -> Vec<Diagnostic> {
@@ -412,6 +458,13 @@ impl Site {
             })
             .collect()
     }
+}
+
+/// Which source writes each output file that is not a page.
+struct FilePlan {
+    files: BTreeMap<String, FileOrigin>,
+    /// The problems of the redirects (`redirect::plan`).
+    redirect_problems: Vec<Diagnostic>,
 }
 
 /// A source that writes an output file.

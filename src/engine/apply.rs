@@ -15,7 +15,7 @@
 use std::collections::BTreeSet;
 
 use super::{Engine, Rebuild};
-use crate::build::{Derived, ELEMENTS_NAV, HOME, NOT_FOUND, SITEMAP, Site};
+use crate::build::{Derived, ELEMENTS_NAV, FileOrigin, HOME, NOT_FOUND, SITEMAP};
 use crate::change::Change;
 use crate::deps;
 use crate::error::Result;
@@ -23,8 +23,7 @@ use crate::highlight::Highlighter;
 use crate::links::{self, url_for_source};
 use crate::output::{OutputDir, Written};
 use crate::page::Page;
-use crate::source;
-use crate::templating::{self, Templating};
+use crate::templating::Templating;
 
 impl Engine {
     /// Applies `changes` (none of which reloads the site or the theme) to a preview.
@@ -58,6 +57,8 @@ impl Engine {
         let mut old_redirects: Option<BTreeSet<String>> = None;
         // Whether what decides the elements index page changed.
         let mut elements_index_inputs = false;
+        // Output files whose source may have changed: a page's that left or came, a file's.
+        let mut slots: BTreeSet<String> = BTreeSet::new();
         let changes = self.templating_changes(changes)?;
         for change in &changes {
             match change {
@@ -104,64 +105,26 @@ impl Engine {
                         // A draft is neither checked nor rendered: its problems go with it.
                         self.checked.pages.remove(source);
                         self.rendered.errors.remove(source);
-                        let file = links::output_file_for_url(&url_for_source(source));
-                        // A file that collided with the page gets its output folder slot back.
-                        if let Some(origin) = self.site.output_files().remove(&file) {
-                            if self.site.write_file(out, &file, &origin)? == Written::Changed {
-                                rebuild.written.push(file);
-                            }
-                        } else if out.remove(&file)? {
-                            rebuild.removed.push(file);
-                        }
                         render.remove(source);
                     }
-                    if old.is_some() != new_exists {
-                        recheck.extend(self.index_output_file_of(source));
+                    if !self.site.is_published(source) || old.is_some() != new_exists {
+                        // Its output file may be another source's now (or the reverse).
+                        slots.insert(links::output_file_for_url(&url_for_source(source)));
                     }
                 }
                 Change::ContentFile(path) | Change::StaticFile(path) => {
-                    let (dir, files) = match change {
-                        Change::ContentFile(_) => {
-                            (self.site.config.content_dir(), &mut self.site.assets)
-                        }
-                        _ => (self.site.config.static_dir(), &mut self.site.static_files),
+                    let static_file = matches!(change, Change::StaticFile(_));
+                    let dir = match static_file {
+                        false => self.site.config.content_dir(),
+                        true => self.site.config.static_dir(),
                     };
                     let exists = dir.join(path).is_file();
-                    let known = files.binary_search(path);
-                    match (exists, known) {
-                        (true, Err(at)) => files.insert(at, path.clone()),
-                        (false, Ok(at)) => {
-                            files.remove(at);
-                        }
-                        _ => {}
-                    }
+                    let known = self.site.set_file(static_file, path, exists);
                     // Whichever source now provides this output file (a site file can shadow a
-                    // theme file, and removing it brings the theme's back).
+                    // theme file, and removing it brings the theme's back), written again.
+                    slots.insert(path.clone());
                     let site_path = format!("/{path}");
-                    let written = match self.site.output_files().remove(path) {
-                        Some(origin) => {
-                            self.site.index.insert_file(site_path.clone());
-                            self.site.write_file(out, path, &origin)?
-                        }
-                        None => {
-                            self.site.index.remove_file(&site_path);
-                            // A page that collided with the file gets its output back.
-                            let page = self
-                                .site
-                                .published()
-                                .find(|p| links::output_file_for_url(&p.url) == *path);
-                            if let Some(page) = page {
-                                render.insert(page.source.clone());
-                            } else if out.remove(path)? {
-                                rebuild.removed.push(path.clone());
-                            }
-                            Written::Unchanged
-                        }
-                    };
-                    if written == Written::Changed {
-                        rebuild.written.push(path.clone());
-                    }
-                    let effects = deps::file(path, known.is_ok(), exists);
+                    let effects = deps::file(path, known, exists);
                     if effects.image_pages {
                         let href = format!("{}{site_path}", self.site.config.base_path);
                         render.extend(self.pages_targeting(|t| t == href));
@@ -179,11 +142,12 @@ impl Engine {
                 Change::Templating(_) | Change::Theme | Change::Config => {}
             }
         }
+        recheck.extend(self.resolve_slots(&slots, out, &mut render, &mut rebuild)?);
         if elements_index_inputs {
             self.site.elements_index = crate::build::find_elements_index(&self.site);
         }
         if !nav_dirs.is_empty() {
-            render.extend(self.update_navigation(&nav_dirs));
+            render.extend(self.site.update_navigation(&nav_dirs));
         }
         if !nav_dirs.is_empty() || files_changed || elements_index_inputs {
             render.extend(self.update_derived(out, highlighter)?);
@@ -211,7 +175,7 @@ impl Engine {
         for dir in &nav_dirs {
             search_pages.extend(
                 self.site
-                    .pages
+                    .pages()
                     .iter()
                     .filter(|p| p.dir() == dir.as_str())
                     .map(|p| p.source.clone()),
@@ -257,32 +221,67 @@ impl Engine {
         Ok(rebuild)
     }
 
-    /// Indexes the output file of the page `source`, which just came or went, as `Site::index`
-    /// would: a page leaving `index.html` gives it to docgen's generated home page (or a static
-    /// file), and a page arriving takes it from them. Returns the pages whose links went to the
-    /// file, to check again (they now go to the page, or the reverse).
-    fn index_output_file_of(&mut self, source: &str) -> BTreeSet<String> {
-        let url = url_for_source(source);
-        let file = links::output_file_for_url(&url);
-        let site_path = format!("/{file}");
-        // As `Site::index` does: a redirect page is no file to link to, links through it are
-        // resolved by its old address (`sync_redirects` registers it).
-        let provided = self
-            .site
-            .output_files()
-            .get(&file)
-            .is_some_and(|origin| !matches!(origin, crate::build::FileOrigin::Redirect(_)));
-        if provided && (!file.ends_with(".html") || self.site.index.page_at(&site_path).is_none()) {
-            self.site.index.insert_file(site_path.clone());
-        } else {
-            self.site.index.remove_file(&site_path);
+    /// Gives each output file of `slots` (one a page left or came to, or a file of the site)
+    /// to whichever source writes it now, as a full run would: the file the plan names
+    /// (written again), else the published page there (rendered), else nothing (removed). Each
+    /// is indexed as `Site::index` indexes it. Returns the pages whose links went to one of
+    /// them, to check again (they may go to another source now, or break, or resolve).
+    fn resolve_slots(
+        &mut self,
+        slots: &BTreeSet<String>,
+        out: &OutputDir,
+        render: &mut BTreeSet<String>,
+        rebuild: &mut Rebuild,
+    ) -> Result<BTreeSet<String>> {
+        let mut recheck = BTreeSet::new();
+        for file in slots {
+            let site_path = format!("/{file}");
+            let origin = self.site.output_files().get(file).cloned();
+            let page = self
+                .site
+                .published()
+                .find(|p| links::output_file_for_url(&p.url) == *file)
+                .map(|p| p.source.clone());
+            // A redirect page is no file to link to: links through it are resolved by its old
+            // address (`sync_redirects` registers it).
+            let a_file = origin
+                .as_ref()
+                .is_some_and(|origin| !matches!(origin, FileOrigin::Redirect(_)));
+            if a_file && (!file.ends_with(".html") || self.site.index.page_at(&site_path).is_none())
+            {
+                self.site.index.insert_file(site_path.clone());
+            } else {
+                self.site.index.remove_file(&site_path);
+            }
+            match (&origin, page) {
+                // Written with the other generated files (`write_generated`).
+                (Some(FileOrigin::Generated), _) => {}
+                (Some(origin), _) => {
+                    if self.site.write_file(out, file, origin)? == Written::Changed {
+                        rebuild.written.push(file.clone());
+                    }
+                }
+                (None, Some(page)) => {
+                    render.insert(page);
+                }
+                (None, None) => {
+                    if out.remove(file)? {
+                        rebuild.removed.push(file.clone());
+                    }
+                }
+            }
+            let base = &self.site.config.base_path;
+            let file_href = format!("{base}{site_path}");
+            let url = file
+                .strip_suffix("index.html")
+                .filter(|dir| dir.is_empty() || dir.ends_with('/'))
+                .map(|dir| format!("{base}/{dir}"));
+            recheck.extend(self.pages_targeting(|target| {
+                let target = target.split('#').next().unwrap_or(target);
+                target == file_href || url.as_deref() == Some(target)
+            }));
         }
-        let base = &self.site.config.base_path;
-        let (url, file_href) = (format!("{base}{url}"), format!("{base}{site_path}"));
-        self.pages_targeting(|target| {
-            let target = target.split('#').next().unwrap_or(target);
-            target == url || target == file_href
-        })
+        Ok(recheck)
     }
 
     /// Brings the output check's files up to date after files or pages came or went: the
@@ -313,83 +312,13 @@ impl Engine {
     }
 
     /// The changes with those to content templating's files turned into the pages to parse
-    /// again: the pages that used a changed include or data file (or a page's text, through
-    /// `include_relative`). When there are any, templating is loaded afresh (its includes are
-    /// read once per load).
+    /// again (`deps::templating`), templating loaded afresh when they need it.
     fn templating_changes(&mut self, changes: &[Change]) -> Result<BTreeSet<Change>> {
-        let mut changed_files = Vec::new();
-        let mut result = BTreeSet::new();
-        for change in changes {
-            match change {
-                Change::Templating(path) => changed_files.push(path.clone()),
-                Change::Page(path) | Change::ContentFile(path) if source::is_partial(path) => {
-                    changed_files.push(crate::page::display_path(path));
-                }
-                Change::Page(path) => {
-                    changed_files.push(crate::page::display_path(path));
-                    result.insert(change.clone());
-                }
-                _ => {
-                    result.insert(change.clone());
-                }
-            }
-        }
-        let mut dependents = BTreeSet::new();
-        for path in &changed_files {
-            dependents.extend(templating::pages_to_rebuild(&self.site.pages, path));
-        }
-        let reload = changes.iter().any(|c| matches!(c, Change::Templating(_)))
-            || !dependents.is_empty()
-            || changed_files.iter().any(|p| p.contains("/includes/"));
-        if reload && self.site.config.templating {
+        let templated = deps::templating(changes, self.site.pages());
+        if templated.reload && self.site.config.templating {
             self.site.templating = Some(Templating::load(&self.site.config)?);
         }
-        result.extend(dependents.into_iter().map(Change::Page));
-        Ok(result)
-    }
-
-    /// Recomputes the elements of `dirs` and the sections. Returns the pages to re-render:
-    /// every page of those folders (the element's guides, their sidebar) and of each top
-    /// section whose navigation changed.
-    fn update_navigation(&mut self, dirs: &BTreeSet<String>) -> BTreeSet<String> {
-        let mut render = BTreeSet::new();
-        for dir in dirs {
-            if let Some(element) = self.site.nav.element_at(dir) {
-                render.extend(element.guides.iter().map(|g| g.source.clone()));
-            }
-            let Site {
-                pages, nav, config, ..
-            } = &mut self.site;
-            // Pages are sorted by source, so a folder's pages are one run of them.
-            let prefix = if dir.is_empty() {
-                String::new()
-            } else {
-                format!("{dir}/")
-            };
-            let start = pages.partition_point(|p| p.source.as_str() < prefix.as_str());
-            let pages: Vec<&Page> = pages[start..]
-                .iter()
-                .take_while(|p| p.source.starts_with(&prefix))
-                .filter(|p| (config.drafts || !p.front.draft) && p.dir() == dir.as_str())
-                .collect();
-            let sources: Vec<String> = pages.iter().map(|p| p.source.clone()).collect();
-            nav.update_dir(dir, &pages);
-            for source in &sources {
-                // A folder can become (or stop being) an element: reindex its pages' element.
-                if let Some(page) = self.site.page(source) {
-                    let element = self.site.nav.element_dir(source);
-                    self.site.index.insert_page(page.indexed(element));
-                }
-            }
-            render.extend(sources);
-        }
-        // Pages outside elements: a title, order or page that came or went changes the sidebar
-        // of every page of its top section.
-        let Site {
-            pages, nav, config, ..
-        } = &mut self.site;
-        render.extend(nav.update_sections(pages, config.drafts));
-        render
+        Ok(templated.changes)
     }
 
     /// Derives the site data again (the header, the element list, each element's URL and
@@ -476,14 +405,17 @@ impl Engine {
         {
             return Ok(false);
         }
-        let redirects = self.site.redirect_files();
+        let redirects: Vec<(String, crate::redirect::Redirect)> = self
+            .site
+            .redirect_files()
+            .map(|(file, redirect)| (file.clone(), redirect.clone()))
+            .collect();
         self.site.index.clear_redirects();
-        for (file, origin) in &redirects {
-            if let crate::build::FileOrigin::Redirect(redirect) = origin {
-                redirect.register(&mut self.site.index);
-            }
-            if self.site.write_file(out, file, origin)? == Written::Changed {
-                rebuild.written.push(file.clone());
+        for (file, redirect) in redirects {
+            redirect.register(&mut self.site.index);
+            let origin = FileOrigin::Redirect(redirect);
+            if self.site.write_file(out, &file, &origin)? == Written::Changed {
+                rebuild.written.push(file);
             }
         }
         let files = self.site.output_files();

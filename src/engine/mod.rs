@@ -86,7 +86,7 @@ pub(crate) struct Templates {
 impl Templates {
     /// Compiles the theme's templates and derives the site data they show.
     pub(crate) fn new(site: &Site) -> Templates {
-        let (mut renderer, diagnostics) = Renderer::new(&site.theme.templates);
+        let (mut renderer, diagnostics) = Renderer::new(&site.theme().templates);
         let mut derived_diagnostics = Vec::new();
         let derived = Derived::new(site, &mut derived_diagnostics);
         renderer.set_site(&derived.site, &derived.summaries);
@@ -324,13 +324,13 @@ impl Engine {
     /// The parts the site's problems come from, each a list in the order its stage made it.
     fn diagnostic_parts(&self) -> impl Iterator<Item = &Diagnostic> + '_ {
         let site = &self.site;
-        site.pages
+        site.pages()
             .iter()
             .flat_map(|p| p.diagnostics.iter())
             .chain(site.nav.diagnostics())
             .chain(site.templating.iter().flat_map(|t| t.diagnostics.iter()))
             .chain(site.listing.iter())
-            .chain(site.theme.diagnostics.iter())
+            .chain(site.theme().diagnostics.iter())
             .chain(site.collisions.iter())
             .chain(self.templates.diagnostics.iter())
             .chain(self.templates.derived_diagnostics.iter())
@@ -354,7 +354,7 @@ impl Engine {
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
         let site = &self.site;
         let mut all: Vec<Diagnostic> = site
-            .pages
+            .pages()
             .iter()
             .flat_map(|p| p.diagnostics.iter().cloned())
             .chain(site.nav.diagnostics().cloned())
@@ -364,7 +364,7 @@ impl Engine {
                     .flat_map(|t| t.diagnostics.iter().cloned()),
             )
             .chain(site.listing.iter().cloned())
-            .chain(site.theme.diagnostics.iter().cloned())
+            .chain(site.theme().diagnostics.iter().cloned())
             .chain(site.collisions.iter().cloned())
             .chain(self.templates.diagnostics.iter().cloned())
             .chain(self.templates.derived_diagnostics.iter().cloned())
@@ -404,7 +404,7 @@ impl Engine {
         }
         let hrefs_of = |source: &str| self.checked.pages.get(source).map(|c| &c.hrefs);
         check.report(&crate::output_links::Blame {
-            templates: &self.site.theme.templates,
+            templates: &self.site.theme().templates,
             site: &self.site,
             hrefs: &hrefs_of,
             severity: self.site.config.broken_links,

@@ -395,7 +395,7 @@ impl SiteTree<'_> {
         let site = session.site();
         match area {
             Area::Content => site
-                .pages
+                .pages()
                 .iter()
                 .map(|p| p.source.as_str())
                 .chain(site.assets().iter().map(String::as_str))
@@ -404,7 +404,7 @@ impl SiteTree<'_> {
             Area::Includes | Area::Data => {
                 let prefix = format!("{}/", area.folder());
                 let mut used: Vec<&str> = site
-                    .pages
+                    .pages()
                     .iter()
                     .flat_map(|p| &p.dependencies)
                     .filter_map(|d| d.strip_prefix(prefix.as_str()))
