@@ -3,13 +3,15 @@
 
 use std::fmt;
 
+mod forms;
 mod lines;
 mod print;
 mod snippet;
 
+pub use forms::github_file_prefix;
 pub use lines::{LineIndex, line_is_ascii};
 use print::Styles;
-pub use print::{ColorChoice, Format, PER_FILE_AND_KIND, Printer, Shown, github_file_prefix};
+pub use print::{ColorChoice, Format, PER_FILE_AND_KIND, Printer, Shown};
 
 /// The index `with_source_lines` quotes from: the same as `LineIndex`.
 pub type SourceLines<'a> = LineIndex<'a>;

@@ -298,57 +298,58 @@ fn a_hundred_thousand_links_on_one_line_resolve() {
 
 #[test]
 fn broken_links_on_one_long_line_quote_a_window_of_it() {
-    for count in [10_000, 100_000] {
-        let line = "[a](nope.html) ".repeat(count);
-        let site = TestSite::new().page("index.md", &format!("---\ntitle: Home\n---\n{line}\n"));
-        let run = run(site.root(), &["check"]);
-        assert_eq!(run.code, Some(1));
-        // People see the first 100, then how many more there are; the count is complete.
-        let headlines: Vec<&str> = run
-            .stderr
+    // 6,000 links (a 90 KB line) show every behaviour of the cap; the 100,000-link figure is
+    // bench/hostile-links.sh's, so this stays cheap in a debug build under load.
+    let count = 6_000;
+    let line = "[a](nope.html) ".repeat(count);
+    let site = TestSite::new().page("index.md", &format!("---\ntitle: Home\n---\n{line}\n"));
+    let run = run(site.root(), &["check"]);
+    assert_eq!(run.code, Some(1));
+    // People see the first 100, then how many more there are; the count is complete.
+    let headlines: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error: content/index.md:4:"))
+        .collect();
+    assert_eq!(headlines.len(), 100);
+    let more = format!(
+        "… and {} more broken-link errors in content/index.md (--format json lists every one)",
+        thousands(count - 100)
+    );
+    assert!(run.stderr.lines().any(|l| l == more), "{more}");
+    assert!(run.stderr.contains(&format!("0 warnings, {count} errors")));
+    assert!(run.stderr.len() < 100_000, "{} bytes", run.stderr.len());
+    // The 100th: column 1,486, quoted as a window with the caret under its link.
+    let at = run
+        .stderr
+        .find("error: content/index.md:4:1486: broken link \"nope.html\"\n")
+        .expect("the 100th link's error");
+    let block: Vec<&str> = run.stderr[at..].lines().take(6).collect();
+    let quoted = block[2].strip_prefix("4 | ").unwrap();
+    let caret = block[3].strip_prefix("  | ").unwrap();
+    assert!(quoted.chars().count() < 400, "{quoted}");
+    assert!(quoted.starts_with('…') && quoted.ends_with('…'), "{quoted}");
+    let column = caret.find('^').unwrap();
+    assert_eq!(caret.trim(), "^".repeat(14));
+    assert_eq!(
+        quoted.chars().skip(column).take(14).collect::<String>(),
+        "[a](nope.html)"
+    );
+    assert_eq!(block[4], "  = link text: \"a\"");
+    assert_eq!(block[5], more);
+    // The machine formats list every one, the 5,000th at column 74,986.
+    let json = run_ok_or_failed(site.root(), &["check", "--format", "json"]);
+    assert_eq!(json.stdout.lines().count(), count);
+    assert!(json.stdout.contains(r#""line":4,"column":74986,"#));
+    let github = run_ok_or_failed(site.root(), &["check", "--format", "github"]);
+    assert_eq!(
+        github
+            .stdout
             .lines()
-            .filter(|l| l.starts_with("error: content/index.md:4:"))
-            .collect();
-        assert_eq!(headlines.len(), 100);
-        let more = format!(
-            "… and {} more broken-link errors in content/index.md (--format json lists every one)",
-            thousands(count - 100)
-        );
-        assert!(run.stderr.lines().any(|l| l == more), "{more}");
-        assert!(run.stderr.contains(&format!("0 warnings, {count} errors")));
-        assert!(run.stderr.len() < 100_000, "{} bytes", run.stderr.len());
-        // The 100th: column 1,486, quoted as a window with the caret under its link.
-        let at = run
-            .stderr
-            .find("error: content/index.md:4:1486: broken link \"nope.html\"\n")
-            .expect("the 100th link's error");
-        let block: Vec<&str> = run.stderr[at..].lines().take(6).collect();
-        let quoted = block[2].strip_prefix("4 | ").unwrap();
-        let caret = block[3].strip_prefix("  | ").unwrap();
-        assert!(quoted.chars().count() < 400, "{quoted}");
-        assert!(quoted.starts_with('…') && quoted.ends_with('…'), "{quoted}");
-        let column = caret.find('^').unwrap();
-        assert_eq!(caret.trim(), "^".repeat(14));
-        assert_eq!(
-            quoted.chars().skip(column).take(14).collect::<String>(),
-            "[a](nope.html)"
-        );
-        assert_eq!(block[4], "  = link text: \"a\"");
-        assert_eq!(block[5], more);
-        // The machine formats list every one, the 5,000th at column 74,986.
-        let json = run_ok_or_failed(site.root(), &["check", "--format", "json"]);
-        assert_eq!(json.stdout.lines().count(), count);
-        assert!(json.stdout.contains(r#""line":4,"column":74986,"#));
-        let github = run_ok_or_failed(site.root(), &["check", "--format", "github"]);
-        assert_eq!(
-            github
-                .stdout
-                .lines()
-                .filter(|l| l.starts_with("::error "))
-                .count(),
-            count
-        );
-    }
+            .filter(|l| l.starts_with("::error "))
+            .count(),
+        count
+    );
 }
 
 #[test]

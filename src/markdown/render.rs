@@ -43,19 +43,7 @@ pub(super) fn render(
 ) -> Body {
     debug_assert!(links.fits(doc), "resolutions of another page");
     let body = super::blanked(&text[body_offset..]);
-    let mut renderer = Renderer {
-        doc,
-        links,
-        highlighter,
-        events: Vec::new(),
-        heading: None,
-        image: None,
-        code: None,
-        html_block: None,
-        lift_title: lift_title && doc.starts_with_title,
-        title: None,
-        met: Cell::new(0),
-    };
+    let mut renderer = Renderer::new(doc, links, highlighter, lift_title);
     for (event, range) in super::events(&body, |_| None) {
         renderer.event(event, range);
     }
@@ -79,19 +67,7 @@ pub(super) fn render_raw_html(
 ) -> String {
     debug_assert!(links.fits(doc), "resolutions of another page");
     let body = &text[body_offset..];
-    let renderer = Renderer {
-        doc,
-        links,
-        highlighter,
-        events: Vec::new(),
-        heading: None,
-        image: None,
-        code: None,
-        html_block: None,
-        lift_title: false,
-        title: None,
-        met: Cell::new(0),
-    };
+    let renderer = Renderer::new(doc, links, highlighter, false);
     let html = renderer
         .raw_html(body, &|at| at)
         .unwrap_or_else(|| body.to_string());
@@ -141,7 +117,29 @@ struct Renderer<'a, 'd> {
     met: Cell<usize>,
 }
 
-impl<'a> Renderer<'a, '_> {
+impl<'a, 'd> Renderer<'a, 'd> {
+    /// A renderer of the page whose outline is `doc`; `lift_title` as in `render`.
+    fn new(
+        doc: &'d Document,
+        links: &'d ResolvedLinks,
+        highlighter: &'d Highlighter,
+        lift_title: bool,
+    ) -> Self {
+        Renderer {
+            doc,
+            links,
+            highlighter,
+            events: Vec::new(),
+            heading: None,
+            image: None,
+            code: None,
+            html_block: None,
+            lift_title: lift_title && doc.starts_with_title,
+            title: None,
+            met: Cell::new(0),
+        }
+    }
+
     /// Takes one event; `range` is where it was written in the body.
     fn event(&mut self, event: Event<'a>, range: Range<usize>) {
         // Inside an image only the alt text matters; inside code only the text.

@@ -2,8 +2,8 @@
 //! a suggestion where one helps, and the file and line — through the include chain — where the
 //! writer must look.
 
-use super::prepare::{self, Marker};
-use super::store::{Compiled, Problem};
+use super::compiled::{Compiled, Problem};
+use super::markers::{self, Marker};
 use super::tags::{FailureKind, RenderState};
 use crate::diagnostic::Diagnostic;
 
@@ -122,7 +122,7 @@ pub fn describe(text: &str) -> Described {
                 let mut declared: Vec<&str> = available
                     .iter()
                     .copied()
-                    .filter(|tag| !super::store::BUILTIN_TAGS.contains(tag))
+                    .filter(|tag| !super::dialect::BUILTIN_TAGS.contains(tag))
                     .collect();
                 declared.sort_unstable();
                 described.notes.push(if declared.is_empty() {
@@ -225,7 +225,7 @@ pub fn render_diagnostic(
         return Diagnostic::error("template", "", described.message);
     };
     // The error is in the first expression after the last text of this file that was written.
-    let (_, markers) = prepare::unmark(output, |slot, index| {
+    let (_, markers) = markers::unmark(output, |slot, index| {
         (slot == file.slot)
             .then(|| file.piece_text(index))
             .flatten()

@@ -14,17 +14,22 @@
 //!
 //! The Liquid crates are used from this module only.
 
+mod assign;
+mod compiled;
 mod data;
+mod dialect;
 mod errors;
 mod filters;
 mod jekyll;
 mod lenient;
 mod limits;
 mod loops;
+mod markers;
 mod prepare;
 mod runtime;
 mod source_map;
 mod store;
+mod syntax;
 mod tags;
 mod values;
 
@@ -41,8 +46,9 @@ use crate::front_matter::FrontMatter;
 use crate::page::Page;
 use crate::source;
 
+use compiled::Compiled;
 pub use source_map::SourceMap;
-use store::{Compiled, Store};
+use store::Store;
 use tags::RenderState;
 use values::{DataView, Fields, Map};
 
@@ -91,7 +97,7 @@ impl Templating {
         diagnostics.extend(includes.diagnostics);
         let includes = includes.files;
         Ok(Templating {
-            store: Arc::new(Store::new(&config.root, store::dialect(config), includes)),
+            store: Arc::new(Store::new(&config.root, dialect::dialect(config), includes)),
             site: values::site_object(config),
             data,
             diagnostics,
@@ -177,7 +183,7 @@ impl Templating {
         let mut files: BTreeMap<u32, Arc<Compiled>> = state.used;
         files.insert(0, Arc::clone(&compiled));
         let (clean, markers) =
-            prepare::unmark(&output, |slot, index| files.get(&slot)?.piece_text(index));
+            markers::unmark(&output, |slot, index| files.get(&slot)?.piece_text(index));
         let mut text = String::with_capacity(page.body_offset + clean.len());
         text.push_str(&page.text[..page.body_offset]);
         text.push_str(&clean);
@@ -198,7 +204,7 @@ pub fn render_text(
     text: &str,
     globals: &serde_json::Value,
 ) -> std::result::Result<String, Diagnostic> {
-    let dialect = store::dialect(config);
+    let dialect = dialect::dialect(config);
     let compiled = Arc::new(Compiled::new(
         file.to_string(),
         0,
@@ -230,7 +236,7 @@ pub fn render_text(
         return Err(state.problems.swap_remove(0));
     }
     let output = String::from_utf8_lossy(&out);
-    let (clean, _) = prepare::unmark(&output, |slot, index| {
+    let (clean, _) = markers::unmark(&output, |slot, index| {
         (slot == 0).then(|| compiled.piece_text(index)).flatten()
     });
     Ok(clean)
@@ -239,11 +245,11 @@ pub fn render_text(
 /// Whether `name` is one of the Liquid tags docgen has built in (so `[include_tags]` cannot
 /// declare it).
 pub fn is_builtin_tag(name: &str) -> bool {
-    store::BUILTIN_TAGS.contains(&name)
+    dialect::BUILTIN_TAGS.contains(&name)
         || ["else", "elsif", "when", "endhighlight"].contains(&name)
         || name
             .strip_prefix("end")
-            .is_some_and(|block| store::BUILTIN_TAGS.contains(&block))
+            .is_some_and(|block| dialect::BUILTIN_TAGS.contains(&block))
 }
 
 /// The site path of `name` in `includes/`, or `None` when it would leave the folder.

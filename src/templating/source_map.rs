@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::prepare::Marker;
-use super::store::Compiled;
+use super::compiled::Compiled;
+use super::markers::Marker;
 use super::tags::Instance;
 use crate::markdown::{Locate, Location, Origin};
 

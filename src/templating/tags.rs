@@ -21,10 +21,12 @@ use liquid_core::{
 };
 
 use super::INCLUDES_DIR;
+use super::compiled::{Compiled, Problem};
 use super::lenient::{self, Lenient};
-use super::prepare::{self, LITERAL_PREFIX};
+use super::markers;
+use super::prepare::LITERAL_PREFIX;
 use super::runtime::Layer;
-use super::store::{Compiled, Problem, Store};
+use super::store::Store;
 use super::values::Fields;
 use crate::diagnostic::Diagnostic;
 
@@ -391,7 +393,7 @@ impl Renderable for Include {
             instance
         };
         let mut begin = String::new();
-        let marked = prepare::begin_marker(&mut begin, instance);
+        let marked = markers::begin_marker(&mut begin, instance);
         writer.write_all(begin.as_bytes()).map_err(io_error)?;
         let params = Fields(
             self.params
@@ -403,7 +405,7 @@ impl Renderable for Include {
         let scope = Fields(vec![("include", &params)]);
         template.render_to(writer, &Layer::new(runtime, &scope))?;
         if marked {
-            write!(writer, "{}", prepare::end_marker()).map_err(io_error)?;
+            write!(writer, "{}", markers::end_marker()).map_err(io_error)?;
         }
         // On an error the stack stays as it is: it says where the error happened.
         runtime.registers().get_mut::<RenderState>().stack.pop();

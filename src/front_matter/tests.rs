@@ -1,0 +1,208 @@
+//! Table tests of splitting and reading front matter, failure cases included.
+
+use super::*;
+
+fn parse_ok(text: &str) -> FrontMatter {
+    let parsed = parse("p.md", text);
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+    parsed.front
+}
+
+#[test]
+fn reads_every_known_key() {
+    let front = parse_ok(
+        "---\nheading: Citrix GoToWebinar\nseo: Overview | GoToWebinar\ntitle: Overview\n\
+         description: Webinars\nlayout: sidebarelementdoc\nbreadcrumbs: /docs/elements.html\n\
+         parent: Back to Element Guides\nelementId: 1743\norder: 5\nsitemap: false\ndraft: true\n\
+         elementKey: gotowebinar\n---\nBody",
+    );
+    assert_eq!(front.heading.as_deref(), Some("Citrix GoToWebinar"));
+    assert_eq!(front.seo.as_deref(), Some("Overview | GoToWebinar"));
+    assert_eq!(front.layout.as_deref(), Some("sidebarelementdoc"));
+    assert_eq!(front.breadcrumbs.as_deref(), Some("/docs/elements.html"));
+    assert_eq!(front.parent.as_deref(), Some("Back to Element Guides"));
+    assert_eq!(front.element_id.as_deref(), Some("1743"));
+    assert_eq!(front.order, Some(5));
+    assert!(!front.sitemap);
+    assert!(front.draft);
+    assert_eq!(front.extra["elementKey"], "gotowebinar");
+    assert_eq!(front.line_of("order"), 10);
+}
+
+#[test]
+fn redirect_from_takes_one_path_or_a_list() {
+    let front = parse_ok("---\nredirect_from: /old.html\n---\n");
+    assert_eq!(front.redirect_from, ["/old.html"]);
+    let front = parse_ok("---\ntitle: T\nredirect_from:\n  - /a.html\n  - /b/\n---\n");
+    assert_eq!(front.redirect_from, ["/a.html", "/b/"]);
+    assert_eq!(front.line_of("redirect_from"), 3);
+    assert!(front.extra.is_empty());
+}
+
+#[test]
+fn body_follows_the_closing_line() {
+    let parsed = parse("p.md", "---\ntitle: A\n---\n# Hello\n");
+    assert_eq!(parsed.body, "# Hello\n");
+    assert_eq!(parsed.body_offset, 17);
+}
+
+#[test]
+fn no_front_matter_is_fine() {
+    let parsed = parse("p.md", "# Just Markdown\n\n---\n");
+    assert_eq!(parsed.body_offset, 0);
+    assert!(parsed.diagnostics.is_empty());
+    assert!(parsed.front.sitemap);
+}
+
+#[test]
+fn element_id_may_be_text() {
+    assert_eq!(
+        parse_ok("---\nelementId: \"gtw-1\"\n---\n")
+            .element_id
+            .as_deref(),
+        Some("gtw-1")
+    );
+}
+
+#[test]
+fn failures_point_at_the_line() {
+    // (front matter, expected line, expected message fragment)
+    let cases = [
+        (
+            "---\ntitle: A\norder: five\n---\n",
+            3,
+            "`order` must be an integer (found \"five\")",
+        ),
+        ("---\norder: 2.5\n---\n", 2, "`order` must be an integer"),
+        (
+            "---\ndraft: yes please\n---\n",
+            2,
+            "`draft` must be true or false",
+        ),
+        (
+            "---\ntitle: [a, b]\n---\n",
+            2,
+            "`title` must be text (found a list)",
+        ),
+        (
+            "---\ntitle: A\nheading: \"open\n---\n",
+            3,
+            "invalid YAML: found unexpected end of stream, while scanning a quoted scalar",
+        ),
+        ("---\ntitle: a\n  bad: indent\n---\n", 3, "invalid YAML"),
+        ("---\ntitle: A\n", 1, "front matter is never closed"),
+        (
+            "---\ntitle: A\nredirect_from: 3\n---\n",
+            3,
+            "`redirect_from` must be a path or a list of paths (found 3)",
+        ),
+        (
+            "---\nredirect_from:\n  - /a.html\n  - {x: 1}\n---\n",
+            2,
+            "`redirect_from` must be a path or a list of paths (found a list)",
+        ),
+        (
+            "---\n- a\n- b\n---\n",
+            2,
+            "front matter must be `key: value` lines",
+        ),
+    ];
+    for (text, line, fragment) in cases {
+        let parsed = parse("p.md", text);
+        assert_eq!(
+            parsed.diagnostics.len(),
+            1,
+            "{text:?}: {:?}",
+            parsed.diagnostics
+        );
+        let d = &parsed.diagnostics[0];
+        assert!(d.is_error());
+        assert_eq!(d.line, line, "{text:?}: {d}");
+        assert!(d.message.contains(fragment), "{text:?}: {}", d.message);
+    }
+}
+
+#[test]
+fn a_bad_key_keeps_the_others() {
+    let parsed = parse(
+        "p.md",
+        "---\ntitle: Kept\norder: five\nheading: Also kept\n---\n",
+    );
+    assert_eq!(parsed.diagnostics.len(), 1);
+    assert_eq!(parsed.front.title.as_deref(), Some("Kept"));
+    assert_eq!(parsed.front.heading.as_deref(), Some("Also kept"));
+}
+
+#[test]
+fn near_misses_of_known_keys_warn_with_a_suggestion() {
+    let parsed = parse(
+        "p.md",
+        "---\noder: 3\nTitle: X\nelementid: 4\napiKey: k\nelementKey: e\n---\n",
+    );
+    let found: Vec<_> = parsed
+        .diagnostics
+        .iter()
+        .map(|d| (d.line, d.message.as_str(), d.suggestion.as_deref().unwrap()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (2, "unknown front matter key `oder`", "order"),
+            (3, "unknown front matter key `Title`", "title"),
+            (4, "unknown front matter key `elementid`", "elementId"),
+        ]
+    );
+    assert!(parsed.diagnostics.iter().all(|d| !d.is_error()));
+    assert_eq!(parsed.front.extra["oder"], 3);
+    assert_eq!(parsed.front.extra["apiKey"], "k");
+}
+
+#[test]
+fn templating_can_be_turned_off_per_page() {
+    assert!(
+        parse_ok(
+            "---
+title: A
+---
+"
+        )
+        .templating
+    );
+    assert!(
+        !parse_ok(
+            "---
+templating: false
+---
+"
+        )
+        .templating
+    );
+    let parsed = parse(
+        "p.md",
+        "---
+templating: no thanks
+---
+",
+    );
+    assert_eq!(
+        parsed.diagnostics[0].message,
+        "`templating` must be true or false (found \"no thanks\")"
+    );
+}
+
+#[test]
+fn yaml_data_files_read_as_json_or_fail_at_their_line() {
+    let json = yaml_data("data/g.yml", "element: An API connector\nlist: [1, 2]\n").unwrap();
+    assert_eq!(json["element"], "An API connector");
+    assert_eq!(json["list"][1], 2);
+    let d = yaml_data("data/g.yml", "a: 1\nb: [1, 2\nc: 3\n").unwrap_err();
+    assert_eq!(d.file, "data/g.yml");
+    assert!(d.message.starts_with("invalid YAML"), "{}", d.message);
+    assert!(d.line >= 2, "{d}");
+}
+
+#[test]
+fn byte_order_mark_is_skipped() {
+    let front = parse_ok("\u{feff}---\ntitle: B\n---\n");
+    assert_eq!(front.title.as_deref(), Some("B"));
+}

@@ -1,0 +1,283 @@
+//! Parse stage, front matter: reading YAML — a page's keys into typed fields (near-misses of
+//! known keys warned), data files as JSON — with serde_yaml's errors placed at their line.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value as Json;
+use serde_yaml::Value as Yaml;
+
+use super::{FrontMatter, KNOWN_KEYS, Split};
+use crate::diagnostic::Diagnostic;
+
+pub(super) fn read_yaml(
+    file: &str,
+    text: &str,
+    split: Split,
+    front: &mut FrontMatter,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let yaml = &text[split.yaml_start..split.yaml_end];
+    front.lines = key_lines(yaml, split.first_line);
+    if yaml.trim().is_empty() {
+        return;
+    }
+    let mapping = match serde_yaml::from_str::<Yaml>(yaml) {
+        Ok(Yaml::Mapping(mapping)) => mapping,
+        Ok(Yaml::Null) => return,
+        Ok(_) => {
+            diagnostics.push(
+                Diagnostic::error(
+                    "front-matter",
+                    file,
+                    "front matter must be `key: value` lines",
+                )
+                .at(split.first_line, 1)
+                .with_source(text, 1),
+            );
+            return;
+        }
+        Err(e) => {
+            let (message, marks) = split_yaml_error(&e.to_string());
+            // An unclosed quote or bracket is found at the end of the text; the place it was
+            // opened (the error's context) is where the writer must look.
+            let mark = if message.starts_with("found unexpected end of stream") {
+                marks.last()
+            } else {
+                marks.first()
+            };
+            // Problems found at the end of the text are reported on its last line.
+            let last_line = split.first_line + yaml.lines().count().max(1) as u32 - 1;
+            let (line, column) = mark.map_or((split.first_line, 1), |&(line, column)| {
+                let line = split.first_line + line - 1;
+                if line > last_line {
+                    (last_line, 1)
+                } else {
+                    (line, column)
+                }
+            });
+            diagnostics.push(
+                Diagnostic::error("front-matter", file, format!("invalid YAML: {message}"))
+                    .at(line, column)
+                    .with_source(text, 1),
+            );
+            return;
+        }
+    };
+    for (key, value) in mapping {
+        let Some(key) = key.as_str().map(str::to_string) else {
+            diagnostics.push(
+                Diagnostic::error("front-matter", file, "front matter keys must be text")
+                    .at(split.first_line, 1),
+            );
+            continue;
+        };
+        let line = front.line_of(&key);
+        let at = |d: Diagnostic| d.at(line, 1).with_source(text, key.chars().count());
+        let mut invalid = |expected: &str| {
+            diagnostics.push(at(Diagnostic::error(
+                "front-matter",
+                file,
+                format!("`{key}` must be {expected} (found {})", describe(&value)),
+            )));
+        };
+        if let Some(slot) = text_field(front, &key) {
+            match text_value(&value) {
+                Ok(text) => *slot = text,
+                Err(()) => invalid("text"),
+            }
+            continue;
+        }
+        match key.as_str() {
+            "elementId" => match &value {
+                Yaml::Number(n) if n.is_i64() || n.is_u64() => {
+                    front.element_id = Some(n.to_string())
+                }
+                Yaml::String(s) => front.element_id = Some(s.trim().to_string()),
+                Yaml::Null => {}
+                _ => invalid("a number or text"),
+            },
+            "order" => match &value {
+                Yaml::Number(n) if n.is_i64() => front.order = n.as_i64(),
+                Yaml::Null => {}
+                _ => invalid("an integer"),
+            },
+            "sitemap" => match &value {
+                Yaml::Bool(b) => front.sitemap = *b,
+                _ => invalid("true or false"),
+            },
+            "search" => match &value {
+                Yaml::Bool(b) => front.search = *b,
+                _ => invalid("true or false"),
+            },
+            "draft" => match &value {
+                Yaml::Bool(b) => front.draft |= *b,
+                _ => invalid("true or false"),
+            },
+            "published" => match &value {
+                Yaml::Bool(b) => {
+                    front.unpublished = !*b;
+                    front.draft |= !*b;
+                }
+                _ => invalid("true or false"),
+            },
+            "templating" => match &value {
+                Yaml::Bool(b) => front.templating = *b,
+                _ => invalid("true or false"),
+            },
+            "redirect_from" => match text_list(&value) {
+                Ok(paths) => front.redirect_from = paths,
+                Err(()) => invalid("a path or a list of paths"),
+            },
+            _ => {
+                if let Some(known) = near_miss(&key) {
+                    diagnostics.push(
+                        at(Diagnostic::warning(
+                            "unknown-key",
+                            file,
+                            format!("unknown front matter key `{key}`"),
+                        ))
+                        .with_suggestion(Some(known.to_string())),
+                    );
+                }
+                match serde_json::to_value(&value) {
+                    Ok(json) => {
+                        front.extra.insert(key, json);
+                    }
+                    Err(e) => diagnostics.push(at(Diagnostic::warning(
+                        "front-matter",
+                        file,
+                        format!("`{key}` cannot be passed to templates: {e}"),
+                    ))),
+                }
+            }
+        }
+    }
+}
+
+/// Reads a YAML data file (`data/glossary.yml`) for content templating, as JSON. Problems are
+/// diagnostics at their line in `file`.
+pub fn yaml_data(file: &str, text: &str) -> Result<Json, Diagnostic> {
+    let value = serde_yaml::from_str::<Yaml>(text).map_err(|e| {
+        let (message, marks) = split_yaml_error(&e.to_string());
+        let last_line = text.lines().count().max(1) as u32;
+        let (line, column) = marks
+            .first()
+            .map_or((1, 1), |&(line, column)| (line.min(last_line), column));
+        Diagnostic::error("data", file, format!("invalid YAML: {message}"))
+            .at(line, column)
+            .with_source(text, 1)
+    })?;
+    serde_json::to_value(&value).map_err(|e| {
+        Diagnostic::error("data", file, format!("cannot be used as data: {e}")).at(1, 1)
+    })
+}
+
+/// The typed field of a known key whose value is text.
+fn text_field<'f>(front: &'f mut FrontMatter, key: &str) -> Option<&'f mut Option<String>> {
+    Some(match key {
+        "heading" => &mut front.heading,
+        "seo" => &mut front.seo,
+        "title" => &mut front.title,
+        "description" => &mut front.description,
+        "layout" => &mut front.layout,
+        "breadcrumbs" => &mut front.breadcrumbs,
+        "parent" => &mut front.parent,
+        "logo" => &mut front.logo,
+        _ => return None,
+    })
+}
+
+/// serde_yaml's message without its " at line N column M" parts, and those positions.
+fn split_yaml_error(text: &str) -> (String, Vec<(u32, u32)>) {
+    let mut message = String::new();
+    let mut marks = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find(" at line ") {
+        message.push_str(&rest[..i]);
+        let after = &rest[i + " at line ".len()..];
+        let line_digits = after.chars().take_while(char::is_ascii_digit).count();
+        let column_part = after[line_digits..].strip_prefix(" column ").unwrap_or("");
+        let column_digits = column_part.chars().take_while(char::is_ascii_digit).count();
+        match (
+            after[..line_digits].parse(),
+            column_part[..column_digits].parse(),
+        ) {
+            (Ok(line), Ok(column)) => {
+                marks.push((line, column));
+                rest = &column_part[column_digits..];
+            }
+            _ => {
+                message.push_str(" at line ");
+                rest = after;
+            }
+        }
+    }
+    message.push_str(rest);
+    (message, marks)
+}
+
+/// A scalar as text; `Err` for lists and maps.
+fn text_value(value: &Yaml) -> Result<Option<String>, ()> {
+    match value {
+        Yaml::Null => Ok(None),
+        Yaml::String(s) => Ok(Some(s.clone())),
+        Yaml::Number(n) => Ok(Some(n.to_string())),
+        Yaml::Bool(b) => Ok(Some(b.to_string())),
+        Yaml::Tagged(tagged) => text_value(&tagged.value),
+        Yaml::Sequence(_) | Yaml::Mapping(_) => Err(()),
+    }
+}
+
+/// One text or a list of texts (`redirect_from: /a.html` or `[/a.html, /b/]`); `Err` for
+/// anything else, including a list holding a map.
+fn text_list(value: &Yaml) -> Result<Vec<String>, ()> {
+    match value {
+        Yaml::Null => Ok(Vec::new()),
+        Yaml::String(s) => Ok(vec![s.clone()]),
+        Yaml::Sequence(items) => items
+            .iter()
+            .map(|item| match item {
+                Yaml::String(s) => Ok(s.clone()),
+                _ => Err(()),
+            })
+            .collect(),
+        Yaml::Tagged(tagged) => text_list(&tagged.value),
+        _ => Err(()),
+    }
+}
+
+fn describe(value: &Yaml) -> String {
+    match value {
+        Yaml::Null => "nothing".into(),
+        Yaml::Bool(b) => b.to_string(),
+        Yaml::Number(n) => n.to_string(),
+        Yaml::String(s) => format!("\"{s}\""),
+        Yaml::Sequence(_) => "a list".into(),
+        Yaml::Mapping(_) => "a map".into(),
+        Yaml::Tagged(t) => describe(&t.value),
+    }
+}
+
+/// The known key an unknown one was probably meant to be (`oder`, `xrder`, `Order`).
+fn near_miss(key: &str) -> Option<&'static str> {
+    crate::suggest::closest(key, KNOWN_KEYS.iter().copied())
+}
+
+/// The line of each top-level key of `yaml`, whose first line is `first_line` of the file.
+fn key_lines(yaml: &str, first_line: u32) -> BTreeMap<String, u32> {
+    let mut lines = BTreeMap::new();
+    for (n, line) in yaml.lines().enumerate() {
+        if line.starts_with([' ', '\t', '#', '-']) {
+            continue;
+        }
+        if let Some((key, _)) = line.split_once(':') {
+            let key = key.trim().trim_matches(['"', '\'']);
+            if !key.is_empty() {
+                lines
+                    .entry(key.to_string())
+                    .or_insert(first_line + n as u32);
+            }
+        }
+    }
+    lines
+}

@@ -1,0 +1,168 @@
+use super::*;
+
+fn refs(html: &str) -> Vec<(String, &'static str, String)> {
+    let mut found = Vec::new();
+    for_each_start_tag(html, |tag| {
+        for r in url_refs(tag, html) {
+            found.push((r.url.clone(), r.attr, html[r.span.clone()].to_string()));
+        }
+    });
+    found
+}
+
+#[test]
+fn url_attributes_in_every_quoting_with_entities_decoded() {
+    let html = "<a href=#set-up>x</a><a href='events.html'>y</a>\
+                    <a href=\"a.html?x=1&amp;y=2\">z</a><img alt=\"\" src=img/logo.png>\
+                    <video src=v.mp4 poster=p.jpg></video><object data=o.svg></object>\
+                    <link rel=stylesheet href=\" s.css \"><script src=app.js></script>\
+                    <div href=not-a-link></div><a name=top></a><a href=\"\">self</a>";
+    let found = refs(html);
+    let urls: Vec<(&str, &str)> = found.iter().map(|(u, a, _)| (u.as_str(), *a)).collect();
+    assert_eq!(
+        urls,
+        [
+            ("#set-up", "a href"),
+            ("events.html", "a href"),
+            ("a.html?x=1&y=2", "a href"),
+            ("img/logo.png", "img src"),
+            ("v.mp4", "video src"),
+            ("p.jpg", "video poster"),
+            ("o.svg", "object data"),
+            ("s.css", "link href"),
+            ("app.js", "script src"),
+        ]
+    );
+    // Spans point at what was written: the entity as written, the URL without its spaces.
+    assert_eq!(found[2].2, "a.html?x=1&amp;y=2");
+    assert_eq!(found[7].2, "s.css");
+    assert_eq!(found[0].2, "#set-up");
+}
+
+#[test]
+fn every_srcset_candidate_is_a_url() {
+    let html = "<img srcset=\"small.png 1x, big.png 2x,huge.png  640w,a,b.png\">";
+    let found = refs(html);
+    let urls: Vec<&str> = found.iter().map(|(u, _, _)| u.as_str()).collect();
+    // As in browsers, a comma inside a URL is part of it: only trailing commas separate.
+    assert_eq!(urls, ["small.png", "big.png", "huge.png", "a,b.png"]);
+    assert_eq!(found[1].2, "big.png");
+    assert_eq!(
+        srcset_candidates("x.png (a,b) 1x, y.png"),
+        [0..5, 16..21],
+        "commas inside parentheses belong to the descriptor"
+    );
+    assert_eq!(
+        rewrite_srcset(
+            "a.png 1x, b.png 2x",
+            &["/x/a.png".into(), "/x/b.png".into()]
+        ),
+        "/x/a.png 1x, /x/b.png 2x"
+    );
+}
+
+#[test]
+fn script_text_is_not_markup() {
+    let html = "<script>if (a<b && c>d) { x = '<a href=\"no.html\">'; }</script><a href=yes.html>";
+    let urls: Vec<String> = refs(html).into_iter().map(|(u, _, _)| u).collect();
+    assert_eq!(urls, ["yes.html"]);
+}
+
+#[test]
+fn ids_and_names_are_anchors() {
+    let mut ids = Vec::new();
+    for_each_start_tag(
+        "<a id=\"legacy\"></a><div name='old' id=x&amp;y></div><p id=\"\">",
+        |tag| ids.extend(anchor_ids(tag).map(str::to_string)),
+    );
+    assert_eq!(ids, ["legacy", "old", "x&y"]);
+}
+
+#[test]
+fn edits_requote_and_escape_values() {
+    let html = "<a href=x.md class=c><img src='y.png'><a href=\"z\">";
+    let mut edits = Vec::new();
+    for_each_start_tag(html, |tag| {
+        for r in url_refs(tag, html) {
+            edits.push(Edit {
+                span: r.value_span,
+                value: format!("/new/{}?a=1&b=2", r.url),
+            });
+        }
+    });
+    assert_eq!(
+        apply_edits(html, edits),
+        "<a href=\"/new/x.md?a=1&amp;b=2\" class=c><img src=\"/new/y.png?a=1&amp;b=2\"><a href=\"/new/z?a=1&amp;b=2\">"
+    );
+}
+
+#[test]
+fn the_fast_scan_of_rendered_pages_finds_what_the_tokenizer_finds() {
+    let html = "<!doctype html><html><head><title>a <a href=no.html></title>\
+            <script>if (a<b) { s = '<a href=\"no2.html\">'; }</script>\
+            <link rel=stylesheet href=\"/t.css\"></head><body><!-- <a href=no3.html> -->\
+            <p title=\"x > y\" id=p1>t</p><a class=x href='/a.html?x=1&amp;y=2'>\
+            <svg viewBox=\"0 0 1 1\"><path d=\"M0 0\"/></svg><img srcset=\"a.png 1x, b.png 2x\">\
+            <STYLE>.a{background:url(<a href=no4.html>)}</STYLE><a name=old><area href=m.html>";
+    let collect = |fast: bool| {
+        let mut found = Vec::new();
+        let mut visit = |tag: &StartTag| {
+            for r in url_refs(tag, html) {
+                found.push((r.url.clone(), html[r.span.clone()].to_string()));
+            }
+            for id in anchor_ids(tag) {
+                found.push((format!("#{id}"), String::new()));
+            }
+        };
+        if fast {
+            for_each_link_tag(html, &mut visit);
+        } else {
+            for_each_start_tag(html, &mut visit);
+        }
+        found
+    };
+    let fast = collect(true);
+    assert_eq!(fast, collect(false));
+    let urls: Vec<&str> = fast.iter().map(|(u, _)| u.as_str()).collect();
+    assert_eq!(
+        urls,
+        [
+            "/t.css",
+            "#p1",
+            "/a.html?x=1&y=2",
+            "a.png",
+            "b.png",
+            "#old",
+            "m.html"
+        ]
+    );
+    assert_eq!(
+        fast[2].1, "/a.html?x=1&amp;y=2",
+        "spans are positions in the page"
+    );
+}
+
+#[test]
+fn hostile_markup_does_not_panic() {
+    for html in [
+        "<a href=",
+        "<a href=\"unterminated",
+        "<img srcset=\",,,\">",
+        "<a href='x' href='y'>",
+        "<<a =x href=é.html>",
+        "<!-- <a href=c.html> -->",
+        "<a href='x>",
+        "<script src=x.js>",
+        "<!--",
+        "<a",
+    ] {
+        let _ = refs(html);
+        for_each_link_tag(html, |_| {});
+    }
+    assert_eq!(
+        refs("<a href='x' href='y'>")[0].0,
+        "x",
+        "the first value wins"
+    );
+    assert!(refs("<!-- <a href=c.html> -->").is_empty());
+}
