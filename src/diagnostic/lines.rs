@@ -3,6 +3,8 @@
 //! characters from the line's start for each would be quadratic, so the index keeps the number
 //! of characters before every `CHUNK`-th byte and counts at most one chunk per question.
 
+use std::sync::{Arc, OnceLock};
+
 use super::Snippet;
 
 /// Bytes between two stored character counts: memory is 4 bytes per chunk of a non-ASCII text
@@ -17,6 +19,8 @@ pub struct LineIndex<'a> {
     ascii: Vec<bool>,
     /// `chars_at[k]`: characters in `text[..k * CHUNK]`. Empty for an ASCII text.
     chars_at: Vec<u32>,
+    /// `text`, copied once when the first snippet is made: every snippet of the text shares it.
+    shared: OnceLock<Arc<str>>,
 }
 
 impl<'a> LineIndex<'a> {
@@ -42,6 +46,7 @@ impl<'a> LineIndex<'a> {
             starts,
             ascii,
             chars_at,
+            shared: OnceLock::new(),
         }
     }
 
@@ -101,7 +106,8 @@ impl<'a> LineIndex<'a> {
         let n = (line as usize).checked_sub(1)?;
         let start = *self.starts.get(n)?;
         let caret = self.offset(line, column)?;
-        Some(super::snippet::cut(&self.text[start..], caret - start, len))
+        let text = self.shared.get_or_init(|| Arc::from(self.text));
+        Some(Snippet::shared(Arc::clone(text), start, caret, len))
     }
 
     /// Characters that start in `text[..offset]`.
