@@ -412,3 +412,68 @@ fn bursts_of_new_connections_are_all_answered() {
         );
     }
 }
+
+/// `docgen serve --watch | head`, or a terminal that went away: nobody reads the server's output
+/// any more. The preview keeps serving and rebuilding (its lines are dropped); `println!` would
+/// panic on the closed pipe at the next rebuild and take the server down.
+#[test]
+fn a_closed_output_pipe_does_not_stop_the_preview() {
+    let site = site();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_docgen"))
+        .args(["serve", "--port", "0", "--watch"])
+        .current_dir(site.root())
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("docgen serve starts");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let port: u16 = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|l| {
+            l.strip_prefix("Serving http://127.0.0.1:")
+                .and_then(|p| p.trim_end_matches('/').parse().ok())
+        })
+        .expect("a loopback URL");
+    drop(lines);
+    // Killed on drop, also when an assertion fails.
+    let mut server = Server {
+        child,
+        port,
+        stdout: Arc::default(),
+    };
+    let page = |path: &str| {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+        stream.set_read_timeout(Some(PATIENCE)).unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .ok()?;
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).ok()?;
+        Some(String::from_utf8_lossy(&response).into_owned())
+    };
+    // Each save prints a line into the closed pipe; the new page must still be served.
+    for edit in 0..3 {
+        let marker = format!("Edited {edit} times");
+        std::fs::write(
+            site.root().join("content/a.md"),
+            format!("# A\n\n{marker}\n"),
+        )
+        .unwrap();
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if page("/a.html").is_some_and(|r| r.contains(&marker)) {
+                break;
+            }
+            assert!(
+                server.child.try_wait().unwrap().is_none(),
+                "docgen serve died after its output pipe closed (edit {edit})"
+            );
+            assert!(Instant::now() < deadline, "edit {edit} never served");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}

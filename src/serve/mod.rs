@@ -40,6 +40,23 @@ use crate::wording::count;
 use reload::{Hub, Update};
 use watch::{Area, Signal, Watcher};
 
+/// Prints a line for the writer. The preview goes on serving when nobody reads its output any
+/// more (a closed pipe or terminal), where `println!` would panic and take the server down.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// `say!` on stderr.
+macro_rules! tell {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 /// A burst of file events ends after this long without one. Editors save in a few
 /// milliseconds; this keeps save → reload well under 100 ms.
 const QUIET: Duration = Duration::from_millis(30);
@@ -77,7 +94,7 @@ pub fn run(options: &ServeOptions, highlighter: &Highlighter) -> Result<()> {
     let server = http::bind(SocketAddr::new(options.interface, options.port))?;
     let url = site_url(server.addr());
     if !options.interface.is_loopback() {
-        eprintln!(
+        tell!(
             "warning: listening on {}: other machines that can reach this one can read the preview",
             options.interface
         );
@@ -102,7 +119,7 @@ pub fn run(options: &ServeOptions, highlighter: &Highlighter) -> Result<()> {
         shown: Shown::default(),
         errors: 0,
     };
-    eprintln!(
+    tell!(
         "Building {} into {} (removed on exit)",
         root.display(),
         live.output.display()
@@ -117,21 +134,21 @@ pub fn run(options: &ServeOptions, highlighter: &Highlighter) -> Result<()> {
         root: live.output.clone(),
         hub: Arc::clone(&hub),
     });
-    println!("Serving {url}");
+    say!("Serving {url}");
     if let Some(watcher) = &watcher {
         let mut folders: Vec<String> = watcher.watched().iter().map(|f| format!("{f}/")).collect();
         folders.push(CONFIG_FILE.to_string());
-        println!(
+        say!(
             "Watching {} for changes — Ctrl-C to stop",
             folders.join(", ")
         );
     } else {
-        println!("Ctrl-C to stop");
+        say!("Ctrl-C to stop");
     }
     if options.open
         && let Err(e) = opener::open(&url)
     {
-        eprintln!("warning: cannot open a browser: {e}");
+        tell!("warning: cannot open a browser: {e}");
     }
 
     follow(&receiver, watcher.as_mut(), &mut live, &hub);
@@ -139,7 +156,7 @@ pub fn run(options: &ServeOptions, highlighter: &Highlighter) -> Result<()> {
     running.stop();
     drop(watcher);
     let _ = output.close();
-    println!("Stopped.");
+    say!("Stopped.");
     Ok(())
 }
 
@@ -156,7 +173,7 @@ fn follow(
         }
         let batch = watch::debounce(signals, signal, QUIET, MAX_WAIT);
         for error in &batch.errors {
-            eprintln!("warning: watching for changes: {error}");
+            tell!("warning: watching for changes: {error}");
         }
         if batch.stop {
             return;
@@ -292,10 +309,10 @@ impl Live<'_> {
                 let ms = rebuild.elapsed.as_millis();
                 let pages = count(rebuild.rendered, "page", "pages");
                 if loading {
-                    println!("Built {pages} in {ms} ms — {problems}");
+                    say!("Built {pages} in {ms} ms — {problems}");
                 } else {
                     let files = rebuild.written.len() + rebuild.removed.len();
-                    println!(
+                    say!(
                         "Rebuilt {} in {ms} ms: {pages} rendered, {} changed — {problems}",
                         describe(changes),
                         count(files, "file", "files"),
@@ -315,7 +332,7 @@ impl Live<'_> {
     fn failed(&mut self, failure: Failure) -> Vec<Diagnostic> {
         let diagnostics = failure.diagnostics(&self.root);
         self.print(&diagnostics);
-        println!(
+        say!(
             "The site cannot be built — {}; fix it and save again (the preview keeps the files \
              already written)",
             self.problems(&diagnostics)
