@@ -7,11 +7,10 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
-use common::{CHROMIUM_FLAGS, chromium};
+use common::browser::{Answer, Browser, Loopback};
+use common::chromium;
 use docgen::build::{BuildOptions, build};
 use docgen::highlight::Highlighter;
 
@@ -36,79 +35,8 @@ const PAGES: &[&str] = &[
 /// than 500 px.
 const SIZES: &[&str] = &["1366x900", "390x844"];
 
-/// Serves `root`, the driver and axe-core on 127.0.0.1 until dropped; what the driver posts to
-/// `/__report` arrives on `reports`.
-struct Server {
-    server: Arc<tiny_http::Server>,
-    threads: Vec<std::thread::JoinHandle<()>>,
-    port: u16,
-    reports: mpsc::Receiver<String>,
-}
-
-/// Requests are answered by a few threads, so one slow response never holds up the others.
-const SERVER_THREADS: usize = 4;
-
-impl Server {
-    fn start(root: PathBuf) -> Server {
-        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("a loopback port"));
-        let port = server.server_addr().to_ip().expect("an IP address").port();
-        let (sender, reports) = mpsc::channel();
-        let threads = (0..SERVER_THREADS)
-            .map(|_| {
-                let serving = Arc::clone(&server);
-                let sender = sender.clone();
-                let root = root.clone();
-                std::thread::spawn(move || serve(&serving, &root, &sender))
-            })
-            .collect();
-        Server {
-            server,
-            threads,
-            port,
-            reports,
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        for _ in &self.threads {
-            self.server.unblock();
-        }
-        for thread in self.threads.drain(..) {
-            let _ = thread.join();
-        }
-    }
-}
-
-/// Answers requests until the server is unblocked: the site's files, the driver and axe-core;
-/// what is posted to `/__report` goes to `sender`.
-fn serve(server: &tiny_http::Server, root: &Path, sender: &mpsc::Sender<String>) {
-    for mut request in server.incoming_requests() {
-        let path = request
-            .url()
-            .split(['?', '#'])
-            .next()
-            .unwrap_or("/")
-            .to_string();
-        if path == "/__report" {
-            let mut body = String::new();
-            let _ = request.as_reader().read_to_string(&mut body);
-            let _ = sender.send(body);
-            let _ = request.respond(tiny_http::Response::empty(204));
-            continue;
-        }
-        let (status, bytes, kind) = respond(root, &path);
-        let content_type =
-            tiny_http::Header::from_bytes(&b"Content-Type"[..], kind.as_bytes()).unwrap();
-        let response = tiny_http::Response::from_data(bytes)
-            .with_status_code(status)
-            .with_header(content_type);
-        let _ = request.respond(response);
-    }
-}
-
-fn respond(root: &Path, path: &str) -> (u16, Vec<u8>, &'static str) {
+/// The site's files, the driver and axe-core.
+fn respond(root: &Path, path: &str) -> Answer {
     match path {
         "/__driver" => return (200, DRIVER.as_bytes().to_vec(), "text/html; charset=utf-8"),
         "/__axe.min.js" => return (200, AXE.as_bytes().to_vec(), "text/javascript"),
@@ -137,8 +65,7 @@ fn respond(root: &Path, path: &str) -> (u16, Vec<u8>, &'static str) {
 }
 
 /// Runs the driver in Chromium with `prefers-color-scheme` set to `scheme`; returns its report.
-fn run_axe(chromium: &Path, server: &Server, scheme: &str) -> String {
-    let profile = tempfile::tempdir().unwrap();
+fn run_axe(chromium: &Path, server: &Loopback, scheme: &str) -> String {
     // Blink's preferredColorScheme: 0 is dark, 1 is light.
     let preferred = if scheme == "dark" { 0 } else { 1 };
     let url = format!(
@@ -147,9 +74,10 @@ fn run_axe(chromium: &Path, server: &Server, scheme: &str) -> String {
         PAGES.join(","),
         SIZES.join(",")
     );
-    let mut child = Command::new(chromium)
-        .args(CHROMIUM_FLAGS)
-        .args([
+    let color_scheme = format!("--blink-settings=preferredColorScheme={preferred}");
+    let mut browser = Browser::open(
+        chromium,
+        &[
             // No request may leave the machine.
             "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
             "--disable-sync",
@@ -160,43 +88,29 @@ fn run_axe(chromium: &Path, server: &Server, scheme: &str) -> String {
             "--window-size=1400,1000",
             // Keeps the browser open until the driver has reported.
             "--remote-debugging-port=0",
-        ])
-        .arg(format!("--blink-settings=preferredColorScheme={preferred}"))
-        .arg(format!("--user-data-dir={}", profile.path().join("profile").display()))
-        .arg(url)
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(profile.path().join("stderr.txt")).unwrap())
-        .spawn()
-        .expect("chromium starts");
+            &color_scheme,
+        ],
+        &url,
+    );
     // The driver reports after each page: an axe run takes a second on an idle machine, and
     // a loaded one may take minutes for all of them, so only a page that never reports fails.
     let mut report = String::new();
-    let outcome = loop {
+    loop {
         match server.reports.recv_timeout(Duration::from_secs(300)) {
             Ok(part) => {
                 let done = part.starts_with("DONE") || part.starts_with("ERROR");
                 report.push_str(&part);
                 report.push('\n');
                 if done {
-                    break Ok(report);
+                    return report;
                 }
             }
-            Err(_) => break Err(report),
-        }
-    };
-    let exited = child.try_wait().ok().flatten();
-    let _ = child.kill();
-    let _ = child.wait();
-    match outcome {
-        Ok(report) => report,
-        Err(report) => {
-            let stderr =
-                std::fs::read_to_string(profile.path().join("stderr.txt")).unwrap_or_default();
-            let tail: Vec<&str> = stderr.lines().rev().take(30).collect();
-            panic!(
-                "the driver stopped reporting in {scheme} (chromium exited: {exited:?}); so far:\n{report}\nchromium's stderr, last lines first:\n{}",
-                tail.join("\n")
-            )
+            Err(_) => panic!(
+                "the driver stopped reporting in {scheme} (chromium exited: {:?}); so far:\n\
+                 {report}\nthe requests it made:\n{}",
+                browser.exited(),
+                server.seen()
+            ),
         }
     }
 }
@@ -218,7 +132,7 @@ fn axe_core_finds_no_violation_on_the_example_site_in_light_and_dark() {
     };
     let report = build(&options, &Highlighter::new()).expect("the example site builds");
     assert_eq!(report.errors(), 0, "{:?}", report.diagnostics);
-    let server = Server::start(site);
+    let server = Loopback::start(move |path| respond(&site, path));
     let mut violations = Vec::new();
     for scheme in ["light", "dark"] {
         let report = run_axe(&chromium, &server, scheme);
