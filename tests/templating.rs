@@ -616,3 +616,85 @@ fn liquid_logic_sees_values_as_written() {
     );
     assert!(html.contains("Mine: box. Step 01."), "{html}");
 }
+
+/// 20,000 undefined variables and 20,000 links on one line among 1- to 4-byte characters, in
+/// a page with Liquid: every place comes through the templating source map and the page's line
+/// index, at its exact column (in characters). Only a hang gets near the time bound.
+#[test]
+fn many_problems_on_one_long_non_ascii_line_are_placed_exactly() {
+    const N: usize = 20_000;
+    let unit = |n: usize| {
+        let target = if n % 1000 == 7 {
+            format!("gone-{n}.html")
+        } else {
+            "index.md".to_string()
+        };
+        format!("Größe 接続 😀 {{{{ page.v{n} }}}} [a]({target}) ")
+    };
+    let line: String = (0..N).map(unit).collect();
+    let site = TestSite::new()
+        .file(
+            "docgen.toml",
+            "title = \"T\"\nundefined_variables = \"warn\"\n",
+        )
+        .page("index.md", &format!("---\ntitle: Home\n---\n{line}\n"));
+    // Columns (1-based, in characters) of `page.vN` and of `[a](…)` in unit `n`.
+    let mut variable = Vec::new();
+    let mut link = Vec::new();
+    let mut chars = 0;
+    for n in 0..N {
+        let text = unit(n);
+        let column = |needle: &str| chars + text[..text.find(needle).unwrap()].chars().count() + 1;
+        variable.push(column("page.v"));
+        link.push(column("[a]"));
+        chars += text.chars().count();
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    let root = site.root().to_path_buf();
+    std::thread::spawn(move || {
+        let run = TestSite::run_in(&root, &["check", "--format", "json"]);
+        tx.send(run).ok();
+    });
+    let run = rx
+        .recv_timeout(std::time::Duration::from_secs(300))
+        .expect("docgen check hung");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let found: Vec<(String, String, u64)> = run
+        .stdout
+        .lines()
+        .map(|l| {
+            let d: serde_json::Value = serde_json::from_str(l).unwrap();
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["message"].as_str().unwrap().to_string(),
+                d["column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    let undefined: Vec<&(String, String, u64)> = found
+        .iter()
+        .filter(|(code, _, column)| code == "undefined-variable" && *column > 0)
+        .collect();
+    // The first 200 uses are listed, each at its variable; the rest are counted.
+    assert_eq!(undefined.len(), 200);
+    for (n, (_, message, column)) in undefined.iter().enumerate() {
+        assert_eq!(*column as usize, variable[n], "{message}");
+    }
+    assert!(
+        found.iter().any(|(_, message, _)| message
+            == "19800 more uses of undefined variables in this page are not listed"),
+        "{:?}",
+        &found[found.len().saturating_sub(3)..]
+    );
+    // Every broken link, at its column.
+    let broken: Vec<(String, u64)> = found
+        .iter()
+        .filter(|(code, _, _)| code == "broken-link")
+        .map(|(_, message, column)| (message.clone(), *column))
+        .collect();
+    let expected: Vec<(String, u64)> = (0..N)
+        .filter(|n| n % 1000 == 7)
+        .map(|n| (format!("broken link \"gone-{n}.html\""), link[n] as u64))
+        .collect();
+    assert_eq!(broken, expected);
+}
