@@ -698,3 +698,98 @@ fn many_problems_on_one_long_non_ascii_line_are_placed_exactly() {
         .collect();
     assert_eq!(broken, expected);
 }
+
+/// A Jekyll-style endpoint table from `_data`: each description goes through `markdownify`,
+/// and the links it holds are resolved and checked like the page's own — rewritten to their
+/// pages' URLs, broken ones reported at the `{{ … | markdownify }}` that wrote them (or at the
+/// link, when the Markdown is written in the page) — by check, build and serve alike.
+#[test]
+fn links_in_markdownify_output_are_resolved_and_checked_at_the_filter() {
+    let site = |toml: &str| {
+        TestSite::new()
+            .file("docgen.toml", toml)
+            .file(
+                "data/crm/endpoints.yml",
+                "- method: GET\n  path: /hubs/crm/contacts\n  description: \"Lists contacts. See [the guide](guide.md) and [polling](events.md#polling).\"\n- method: POST\n  path: /hubs/crm/accounts\n  description: \"Creates an account; see [setup](setp.md) first.\"\n- method: GET\n  path: /hubs/crm/ping\n  description: \"Checks the connection ([API docs](https://api.example.com/ping)).\"\n",
+            )
+            .page("elements/crm/guide.md", "---\ntitle: Guide\n---\n# Guide\n")
+            .page(
+                "elements/crm/events.md",
+                "---\ntitle: Events\n---\n# Events\n\n## Polling\n",
+            )
+            .page(
+                "elements/crm/endpoints.md",
+                "---\nheading: CRM\ntitle: Endpoints\n---\n# Endpoints\n\n<table>\n  <tr><th>Endpoint</th><th>Description</th></tr>\n{%- for e in site.data.crm.endpoints %}\n  <tr><td><code>{{ e.method }} {{ e.path }}</code></td><td>{{ e.description | markdownify }}</td></tr>\n{%- endfor %}\n</table>\n\nAlso see {{ \"the [events page](events.md) or [nothing](nothing.md)\" | markdownify }}\n",
+            )
+    };
+    let base = "title = \"T\"\nbase_url = \"https://docs.example.com/docs\"\n";
+    let expected = [
+        "content/elements/crm/endpoints.md:10:60: broken link \"setp.md\" — did you mean \"events.md\"?",
+        "content/elements/crm/endpoints.md:14:56: broken link \"nothing.md\" — did you mean \"endpoints.md\"?",
+    ];
+    // check: both errors, each with its line quoted and the raw-HTML note.
+    let strict = site(base);
+    let run = strict.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    for headline in expected {
+        assert!(
+            run.stderr.contains(&format!("error: {headline}\n")),
+            "{headline}\n{}",
+            run.stderr
+        );
+    }
+    assert!(
+        run.stderr.contains(
+            "10 |   <tr><td><code>{{ e.method }} {{ e.path }}</code></td><td>{{ e.description | markdownify }}</td></tr>\n   |                                                            ^^^^^^^\n   = in raw HTML: <a href>\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    // build: the same, nothing written.
+    let built = strict.build();
+    let headlines = built.headlines();
+    assert_eq!(
+        headlines
+            .iter()
+            .filter(|h| h.contains("broken link"))
+            .collect::<Vec<_>>(),
+        expected.iter().collect::<Vec<_>>()
+    );
+    // serve: its first build reports the same.
+    let highlighter = Highlighter::new();
+    let out = tempfile::tempdir().unwrap();
+    let (_, first) = Session::open(
+        strict.root(),
+        Overrides::default(),
+        out.path(),
+        &highlighter,
+    )
+    .unwrap();
+    let served: Vec<String> = first
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.starts_with("broken link"))
+        .map(|d| d.headline())
+        .collect();
+    assert_eq!(served, expected);
+    // With broken links as warnings the page is written: the links became their pages' URLs.
+    let lenient = site(&format!("{base}broken_links = \"warn\"\n"));
+    let built = lenient.build();
+    let html = built.html("elements/crm/endpoints.html");
+    assert!(
+        html.contains("<td><p>Lists contacts. See <a href=\"/docs/elements/crm/guide.html\">the guide</a> and <a href=\"/docs/elements/crm/events.html#polling\">polling</a>.</p>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<td><p>Creates an account; see <a href=\"setp.md\">setup</a> first.</p>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("(<a href=\"https://api.example.com/ping\">API docs</a>)"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<p>the <a href=\"/docs/elements/crm/events.html\">events page</a> or <a href=\"nothing.md\">nothing</a></p>"),
+        "{html}"
+    );
+}
