@@ -64,30 +64,15 @@ done
 has_tool() { local t; for t in "${TOOLS[@]}"; do [[ $t == "$1" ]] && return 0; done; return 1; }
 
 # --- Prerequisites: report every missing one, install none -------------------------------------
-missing=()
-command -v python3 >/dev/null 2>&1 || missing+=("python3 (the corpus generator):  apt-get install python3")
-if [[ ! -x /usr/bin/time ]] || ! /usr/bin/time --version 2>&1 | grep -q GNU; then
-    missing+=("GNU time at /usr/bin/time (wall time and peak memory):  apt-get install time")
-fi
-if has_tool hugo && ! command -v hugo >/dev/null 2>&1; then
-    missing+=("hugo (Debian's package):  apt-get install hugo")
-fi
+# shellcheck source=bench/lib.sh
+source "$BENCH_SRC/lib.sh"
+need_common
+if has_tool hugo; then need hugo "hugo (Debian's package):  apt-get install hugo"; fi
 if { has_tool docgen && [[ -z ${DOCGEN_BIN:-} ]]; } || { has_tool floor && [[ -z ${FLOOR_BIN:-} ]]; }; then
-    command -v cargo >/dev/null 2>&1 || missing+=("cargo (to build docgen and the floor program):  https://rustup.rs")
+    need cargo "cargo (to build docgen and the floor program):  https://rustup.rs"
 fi
-if [[ ${#missing[@]} -gt 0 ]]; then
-    echo "compare.sh: missing prerequisites (nothing was installed):" >&2
-    for m in "${missing[@]}"; do echo "  - $m" >&2; done
-    echo "Install them (as root, after apt-get update) and run again, or narrow the run with --only." >&2
-    exit 1
-fi
-if [[ ! -d $(dirname "$BENCH_DIR") ]]; then
-    die "$(dirname "$BENCH_DIR") does not exist; set BENCH_DIR to a folder on a RAM disk (tmpfs)"
-fi
-case $(df --output=fstype "$(dirname "$BENCH_DIR")" 2>/dev/null | tail -1) in
-    tmpfs|ramfs) ;;
-    *) echo "compare.sh: warning: $BENCH_DIR is not on a RAM disk; disk I/O will blur the figures" >&2 ;;
-esac
+report_missing compare.sh "Install them (as root, after apt-get update) and run again, or narrow the run with --only."
+check_ram_disk compare.sh "$BENCH_DIR"
 
 # --- Build --------------------------------------------------------------------------------------
 target_dir=${CARGO_TARGET_DIR:-target}
@@ -145,31 +130,24 @@ RESULTS=$(mktemp "$BENCH_DIR/results.XXXXXX")
 LOG=$BENCH_DIR/last-build.log
 trap 'rm -f "$RESULTS"' EXIT
 
-# run_tool TOOL N OUT: one clean build of corpus N into OUT; prints "wall_s peak_kib cpu_s".
+# run_tool TOOL N OUT: one clean build of corpus N into OUT; prints "wall_s peak_kib cpu_s load1".
 run_tool() {
-    local tool=$1 dir=$BENCH_DIR/corpus-$2 out=$3 timefile=$BENCH_DIR/time.out start end
-    local cmd kib user sys
+    local tool=$1 dir=$BENCH_DIR/corpus-$2 out=$3 cmd
     case $tool in
         docgen) cmd=("$DOCGEN" build --root "$dir/site" --output "$out") ;;
         hugo) cmd=(hugo --source "$dir/hugo" --destination "$out" --noBuildLock) ;;
         floor) cmd=("$FLOOR" "$dir/site" "$out") ;;
     esac
     rm -rf "$out"
-    start=$EPOCHREALTIME
-    if ! /usr/bin/time -f '%M %U %S' -o "$timefile" "${cmd[@]}" >"$LOG" 2>&1; then
+    if ! timed "$LOG" "${cmd[@]}"; then
         echo "compare.sh: $tool failed: ${cmd[*]}" >&2
         tail -n 20 "$LOG" >&2
         exit 1
     fi
-    end=$EPOCHREALTIME
-    # The last line: GNU time puts a child's "Command exited..." note before its own line.
-    read -r kib user sys < <(tail -n 1 "$timefile")
-    python3 -c "import sys; s, e, u, y = map(float, sys.argv[1:]); print(f'{e - s:.3f} $kib {u + y:.2f}')" \
-        "$start" "$end" "$user" "$sys"
 }
 
 # bench N: a warm-up and RUNS timed builds of every tool on corpus N, interleaved; appends
-# "N tool wall kib cpu pages files" lines to RESULTS.
+# "N tool wall kib cpu load pages files" lines to RESULTS.
 bench() {
     local n=$1 tool out r m pages files
     for tool in "${TOOLS[@]}"; do
@@ -184,14 +162,13 @@ bench() {
             m=$(run_tool "$tool" "$n" "$out")
             pages=$(find "$out" -type f -name '*.html' | wc -l)
             files=$(find "$out" -type f ! -name '*.html' | wc -l)
-            printf '   run %d/%d  %-6s %s s  %s KiB  cpu %s s\n' "$r" "$RUNS" "$tool" $m
+            printf '   run %d/%d  %-6s %s s  %s KiB  cpu %s s  load %s\n' "$r" "$RUNS" "$tool" $m
             echo "$n $tool $m $pages $files" >>"$RESULTS"
         done
     done
     for tool in "${TOOLS[@]}"; do rm -rf "$BENCH_DIR/out-$tool"; done
 }
 
-loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 echo "== machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB; output in $BENCH_DIR"
 LOAD_BEFORE=$(loadavg)
 echo "== load average before: $LOAD_BEFORE (other work on the machine slows every tool; see README)"
@@ -220,7 +197,7 @@ path, scaling, runs = sys.argv[1], sys.argv[2] == "1", int(sys.argv[3])
 load_before, load_after = float(sys.argv[4]), float(sys.argv[5])
 rows = defaultdict(list)
 for line in open(path):
-    n, tool, wall, kib, cpu, pages, files = line.split()
+    n, tool, wall, kib, cpu, _load, pages, files = line.split()
     rows[int(n), tool].append((float(wall), int(kib), float(cpu), int(pages), int(files)))
 
 def med(values):

@@ -8,9 +8,11 @@
 # variables (bench/jekyll-site), imports that with `docgen import jekyll` into a docgen site, and
 # then times R clean builds of each, interleaved (docgen, jekyll, docgen, …) after one untimed
 # warm-up build each, output on a RAM disk. Jekyll's caches (.jekyll-cache, .jekyll-metadata) are
-# deleted before each of its builds, as docgen's output is, so both builds are clean. Prints
-# median/min/max wall time, median CPU time and peak RSS per tool, and Jekyll / docgen against the
-# goal (≥ 10). See bench/README.md.
+# deleted before each of its builds, as docgen's output is, so both builds are clean. Prints each
+# run with the load average, then median/min/max wall time, median CPU time and peak RSS per
+# tool, and Jekyll / docgen against the goal (≥ 10) three ways: medians, minimums (the runs the
+# machine disturbed least) and the median of each run's pair (a docgen build and the Jekyll build
+# right after it, which share the machine's mood). See bench/README.md.
 #
 # It installs nothing: a missing tool is reported with the command that installs it.
 # Environment: BENCH_DIR (default /dev/shm/docgen-bench) holds corpora and outputs; DOCGEN_BIN
@@ -39,20 +41,13 @@ done
 [[ $ELEMENTS =~ ^[1-9][0-9]*$ ]] || die "--elements must be a positive integer, not '$ELEMENTS'"
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "--runs must be a positive integer, not '$RUNS'"
 
-missing=()
-command -v python3 >/dev/null 2>&1 || missing+=("python3 (the corpus generator):  apt-get install python3")
-if [[ ! -x /usr/bin/time ]] || ! /usr/bin/time --version 2>&1 | grep -q GNU; then
-    missing+=("GNU time at /usr/bin/time (wall time and peak memory):  apt-get install time")
-fi
-command -v jekyll >/dev/null 2>&1 || missing+=("jekyll (Debian's package):  apt-get install jekyll")
-if [[ -z ${DOCGEN_BIN:-} ]]; then
-    command -v cargo >/dev/null 2>&1 || missing+=("cargo (to build docgen):  https://rustup.rs")
-fi
-if [[ ${#missing[@]} -gt 0 ]]; then
-    echo "jekyll-compare.sh: missing prerequisites (nothing was installed):" >&2
-    for m in "${missing[@]}"; do echo "  - $m" >&2; done
-    exit 1
-fi
+# shellcheck source=bench/lib.sh
+source "$BENCH_SRC/lib.sh"
+need_common
+need jekyll "jekyll (Debian's package):  apt-get install jekyll"
+if [[ -z ${DOCGEN_BIN:-} ]]; then need cargo "cargo (to build docgen):  https://rustup.rs"; fi
+report_missing jekyll-compare.sh
+check_ram_disk jekyll-compare.sh "$BENCH_DIR"
 
 if [[ -z ${DOCGEN_BIN:-} ]]; then
     (cd "$ROOT" && cargo build --release --quiet --bin docgen)
@@ -75,44 +70,62 @@ echo "corpus: $ELEMENTS elements, $pages pages — $CORPUS/jekyll (Jekyll), $COR
 echo "jekyll: $(jekyll --version)   docgen: $DOCGEN_BIN"
 
 OUT=$BENCH_DIR/jekyll-out
-run_tool() { # tool → prints "wall cpu maxrss_kib"
-    local tool=$1 stats start end
+LOG=$BENCH_DIR/jekyll-last-build.log
+run_tool() { # tool → prints "wall_s peak_kib cpu_s load1"
+    local tool=$1 cmd
     rm -rf "$OUT" "$CORPUS/jekyll/.jekyll-cache" "$CORPUS/jekyll/.jekyll-metadata"
-    stats=$(mktemp)
-    start=$EPOCHREALTIME
     case $tool in
-        docgen) /usr/bin/time -f '%U %S %M' -o "$stats" "$DOCGEN_BIN" build --quiet --root "$CORPUS/docgen" --output "$OUT" >/dev/null ;;
-        jekyll) /usr/bin/time -f '%U %S %M' -o "$stats" jekyll build --quiet --source "$CORPUS/jekyll" --destination "$OUT" >/dev/null ;;
+        docgen) cmd=("$DOCGEN_BIN" build --quiet --root "$CORPUS/docgen" --output "$OUT") ;;
+        jekyll) cmd=(jekyll build --quiet --source "$CORPUS/jekyll" --destination "$OUT") ;;
     esac
-    end=$EPOCHREALTIME
-    read -r user sys rss <"$stats"
-    rm -f "$stats"
-    python3 -c "print(f'{$end - $start:.3f} {$user + $sys:.2f} $rss')"
+    if ! timed "$LOG" "${cmd[@]}"; then
+        echo "jekyll-compare.sh: $tool failed: ${cmd[*]}" >&2
+        tail -n 20 "$LOG" >&2
+        exit 1
+    fi
 }
 
+LOAD_BEFORE=$(loadavg)
+echo "machine: $(nproc) cores; load average before: $LOAD_BEFORE"
 declare -A RESULTS
 for tool in docgen jekyll; do run_tool "$tool" >/dev/null; done   # warm-up
 for ((r = 1; r <= RUNS; r++)); do
     for tool in docgen jekyll; do
         line=$(run_tool "$tool")
-        printf 'run %d %-7s %s s wall, %s s cpu, %s KiB peak\n' "$r" "$tool" $line
+        printf 'run %d %-7s %s s wall, %s KiB peak, %s s cpu, load %s\n' "$r" "$tool" $line
         RESULTS[$tool]+="$line;"
     done
 done
+rm -rf "$OUT"
+LOAD_AFTER=$(loadavg)
+echo "load average after: $LOAD_AFTER"
 
-python3 - "$GOAL" "${RESULTS[docgen]}" "${RESULTS[jekyll]}" <<'EOF'
-import statistics, sys
+python3 - "$GOAL" "${RESULTS[docgen]}" "${RESULTS[jekyll]}" "${LOAD_BEFORE%% *}" "${LOAD_AFTER%% *}" <<'EOF'
+import os, statistics, sys
 goal = float(sys.argv[1])
 def parse(s):
     return [tuple(float(x) for x in run.split()) for run in s.strip(";").split(";")]
 rows = {"docgen": parse(sys.argv[2]), "jekyll": parse(sys.argv[3])}
+loads = [r[3] for runs in rows.values() for r in runs] + [float(sys.argv[4]), float(sys.argv[5])]
 print(f"\n{'tool':<8} {'median s':>9} {'min s':>7} {'max s':>7} {'cpu s':>7} {'peak MiB':>9}")
-med = {}
+med, low = {}, {}
 for tool, runs in rows.items():
     walls = [r[0] for r in runs]
-    med[tool] = statistics.median(walls)
-    print(f"{tool:<8} {med[tool]:>9.2f} {min(walls):>7.2f} {max(walls):>7.2f} "
-          f"{statistics.median(r[1] for r in runs):>7.2f} {statistics.median(r[2] for r in runs) / 1024:>9.0f}")
+    med[tool], low[tool] = statistics.median(walls), min(walls)
+    print(f"{tool:<8} {med[tool]:>9.2f} {low[tool]:>7.2f} {max(walls):>7.2f} "
+          f"{statistics.median(r[2] for r in runs):>7.2f} {statistics.median(r[1] for r in runs) / 1024:>9.0f}")
+def verdict(ratio):
+    return "ok" if ratio >= goal else "MISSED"
 ratio = med["jekyll"] / med["docgen"]
-print(f"\nJekyll / docgen: {ratio:.1f}x  (goal >= {goal:.0f}x: {'ok' if ratio >= goal else 'MISSED'})")
+fastest = low["jekyll"] / low["docgen"]
+paired = statistics.median(j[0] / d[0] for d, j in zip(rows["docgen"], rows["jekyll"]))
+print(f"\nJekyll / docgen (goal >= {goal:.0f}x):")
+print(f"  medians        {ratio:5.1f}x  {verdict(ratio)}")
+print(f"  minimums       {fastest:5.1f}x  {verdict(fastest)}")
+print(f"  paired runs    {paired:5.1f}x  {verdict(paired)}  (median of each run's Jekyll / docgen)")
+print(f"load average (1 min) during the runs: {min(loads):.2f} to {max(loads):.2f} on {os.cpu_count()} cores")
+if max(loads) > 1.0:
+    print("WARNING: the machine was busy: other processes competed for the cores and Jekyll's and")
+    print("  docgen's times swing with them; trust the ratios only when the three agree, or rerun")
+    print("  on a quiet machine.")
 EOF

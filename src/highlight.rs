@@ -1,12 +1,15 @@
 //! Render stage helper: syntax highlighting of fenced code as CSS classes. The only user of
 //! syntect. The syntax set (two-face's maintained grammars) is loaded lazily, once per
-//! `Highlighter`, and the highlighter lives as long as the process so `serve` reuses it.
+//! `Highlighter`, and the highlighter lives as long as the process so `serve` reuses it, with
+//! the lines it has highlighted (`LineMemo`).
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::hash::BuildHasher;
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use syntect::highlighting::Theme;
-use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
-use syntect::parsing::{SyntaxReference, SyntaxSet};
+use syntect::html::{ClassStyle, css_for_theme_with_class_style, line_tokens_to_classed_spans};
+use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 use two_face::theme::EmbeddedThemeName;
 
@@ -47,6 +50,7 @@ const PLAIN: &[&str] = &["text", "txt", "plain", "plaintext", "none", "output"];
 
 pub struct Highlighter {
     syntaxes: OnceLock<SyntaxSet>,
+    memo: LineMemo,
 }
 
 impl Default for Highlighter {
@@ -59,6 +63,7 @@ impl Highlighter {
     pub fn new() -> Self {
         Highlighter {
             syntaxes: OnceLock::new(),
+            memo: LineMemo::default(),
         }
     }
 
@@ -105,20 +110,27 @@ impl Highlighter {
         html
     }
 
+    /// `code` as syntect's `ClassedHTMLGenerator` writes it, line by line, each line taken from
+    /// the memo when it was highlighted before in the same state.
     fn classed(&self, syntax: &SyntaxReference, code: &str) -> String {
         let syntaxes = self.syntaxes();
-        let mut generator =
-            ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes, CLASS_STYLE);
+        let mut state = LineState {
+            parse: ParseState::new(syntax),
+            scopes: ScopeStack::new(),
+        };
+        let mut html = String::with_capacity(code.len() * 3);
+        let mut open_spans = 0;
         for line in LinesWithEndings::from(code) {
-            if generator
-                .parse_html_for_line_which_includes_newline(line)
-                .is_err()
-            {
+            match self.memo.step(line, &mut state, &mut html, syntaxes) {
+                Some(delta) => open_spans += delta,
                 // A grammar that fails mid-block must not fail the build: fall back to plain.
-                return escape(code);
+                None => return escape(code),
             }
         }
-        generator.finalize()
+        for _ in 0..open_spans {
+            html.push_str("</span>");
+        }
+        html
     }
 
     /// The stylesheet for the generated classes: a light and a dark palette following
@@ -143,6 +155,126 @@ impl Highlighter {
             scope(&dark, "html:not([data-theme=\"light\"])"),
             scope(&dark, "html[data-theme=\"dark\"]"),
         )
+    }
+}
+
+/// Where the highlighting of a block stands between two lines: the grammar's parse state and
+/// the scopes open (what `ClassedHTMLGenerator` keeps). Together with a line's text it decides
+/// that line's HTML and the state after it, which is why a line can be memoised.
+#[derive(Clone, PartialEq, Eq)]
+struct LineState {
+    parse: ParseState,
+    scopes: ScopeStack,
+}
+
+/// One highlighted line: the state it started in, its HTML, the spans it left open (or closed,
+/// when negative) and the state after it.
+struct Step {
+    from: LineState,
+    html: Box<str>,
+    open_spans: isize,
+    to: LineState,
+}
+
+// SAFETY: `ParseState` is not `Send` only because, with syntect's onig regex engine, the state
+// of a grammar whose end pattern refers back to its start (a heredoc's delimiter) keeps the
+// captures in an `onig::Region`: a heap block of plain integers from `onig_region_new`, freed by
+// `onig_region_free` on drop, bound to no thread and to no regex. A `Step` is only read, cloned
+// from or dropped while the `Mutex` of its shard is held, so no two threads touch one at once;
+// that is all `Mutex<T>: Sync` needs of `T: Send`.
+unsafe impl Send for Step {}
+
+/// Lines already highlighted, by text. Guides repeat lines (the same `curl` header, the same
+/// JSON keys) across hundreds of code blocks, and grammar regexes are the costliest part of a
+/// build: a line met again in the same state is copied, not parsed. Exact by construction (a
+/// hit needs equal text and equal state), so the HTML is the same either way. Sharded so the
+/// render threads rarely wait on one another, and bounded so a site of unique code cannot
+/// grow it without limit: once full, new lines are highlighted and not kept.
+struct LineMemo {
+    shards: Vec<Mutex<MemoShard>>,
+    hasher: std::collections::hash_map::RandomState,
+    /// The bound of each shard, in bytes (`MEMO_SHARD_BYTES`; smaller in tests).
+    shard_bytes: usize,
+}
+
+#[derive(Default)]
+struct MemoShard {
+    lines: HashMap<Box<str>, Vec<Step>>,
+    bytes: usize,
+}
+
+const MEMO_SHARDS: usize = 16;
+/// The memo's bound: about 32 MiB in all.
+const MEMO_SHARD_BYTES: usize = 2 << 20;
+/// States kept per line text: a line seen in more states than this is rare and cheap to parse.
+const MEMO_STATES_PER_LINE: usize = 4;
+/// What a `Step` costs beyond its texts (two parse states and scope stacks, roughly).
+const STEP_OVERHEAD: usize = 384;
+
+impl Default for LineMemo {
+    fn default() -> Self {
+        LineMemo::with_bound(MEMO_SHARD_BYTES)
+    }
+}
+
+impl LineMemo {
+    fn with_bound(shard_bytes: usize) -> Self {
+        LineMemo {
+            shards: (0..MEMO_SHARDS).map(|_| Mutex::default()).collect(),
+            hasher: Default::default(),
+            shard_bytes,
+        }
+    }
+
+    /// The bytes kept, by the memo's own count.
+    #[cfg(test)]
+    fn bytes(&self) -> usize {
+        let shards = self.shards.iter();
+        shards.map(|s| s.lock().unwrap().bytes).sum()
+    }
+
+    /// Appends the HTML of `line` (which ends in its line break, if it has one) to `html` and
+    /// moves `state` past it; returns the change in open spans, `None` when the grammar fails.
+    fn step(
+        &self,
+        line: &str,
+        state: &mut LineState,
+        html: &mut String,
+        syntaxes: &SyntaxSet,
+    ) -> Option<isize> {
+        let shard = &self.shards[self.hasher.hash_one(line) as usize % MEMO_SHARDS];
+        {
+            let shard = shard.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some(step) = shard
+                .lines
+                .get(line)
+                .and_then(|steps| steps.iter().find(|s| s.from == *state))
+            {
+                html.push_str(&step.html);
+                *state = step.to.clone();
+                return Some(step.open_spans);
+            }
+        }
+        let from = state.clone();
+        let ops = state.parse.parse_line(line, syntaxes).ok()?;
+        let (text, open_spans) =
+            line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut state.scopes).ok()?;
+        html.push_str(&text);
+        let mut shard = shard.lock().unwrap_or_else(PoisonError::into_inner);
+        let cost = line.len() + text.len() + STEP_OVERHEAD;
+        if shard.bytes + cost <= self.shard_bytes {
+            let steps = shard.lines.entry(line.into()).or_default();
+            if steps.len() < MEMO_STATES_PER_LINE && !steps.iter().any(|s| s.from == from) {
+                steps.push(Step {
+                    from,
+                    html: text.into(),
+                    open_spans,
+                    to: state.clone(),
+                });
+                shard.bytes += cost;
+            }
+        }
+        Some(open_spans)
     }
 }
 
@@ -330,6 +462,71 @@ pub fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `code` highlighted by syntect's own `ClassedHTMLGenerator`, as docgen did before the memo.
+    fn reference(h: &Highlighter, lang: &str, code: &str) -> String {
+        let syntax = h.find(lang).unwrap();
+        let mut generator = syntect::html::ClassedHTMLGenerator::new_with_class_style(
+            syntax,
+            h.syntaxes(),
+            CLASS_STYLE,
+        );
+        for line in LinesWithEndings::from(code) {
+            generator
+                .parse_html_for_line_which_includes_newline(line)
+                .unwrap();
+        }
+        generator.finalize()
+    }
+
+    #[test]
+    fn a_line_met_again_is_highlighted_as_its_state_there_says() {
+        let h = Highlighter::new();
+        // The same line inside a comment and outside it, twice each; a heredoc (its state keeps
+        // the delimiter it waits for); a block that ends inside a string (open spans closed).
+        let blocks = [
+            (
+                "js",
+                "/*\nvar a = 1;\n*/\nvar a = 1;\n/*\nvar a = 1;\n*/\nvar a = 1;\n",
+            ),
+            (
+                "bash",
+                "cat <<EOF\necho hi\nEOF\necho hi\ncat <<END\nEOF\necho hi\nEND\n",
+            ),
+            ("json", "{\n  \"a\": \"unclosed\n"),
+            ("xml", "<a>\n  <b>x</b>\n</a>\n<!--\n  <b>x</b>\n-->\n"),
+        ];
+        for _ in 0..2 {
+            for (lang, code) in blocks {
+                assert_eq!(
+                    h.classed(h.find(lang).unwrap(), code),
+                    reference(&h, lang, code),
+                    "{lang}"
+                );
+            }
+        }
+        let js = h.classed(h.find("js").unwrap(), blocks[0].1);
+        let lines: Vec<&str> = js.split_inclusive('\n').collect();
+        assert_ne!(lines[1], lines[3], "in a comment and out of it: {js}");
+        assert!(h.memo.bytes() > 0);
+    }
+
+    #[test]
+    fn the_memo_stays_within_its_bound_and_highlights_the_same_when_full() {
+        let mut h = Highlighter::new();
+        h.memo = LineMemo::with_bound(2048);
+        let code: String = (0..400)
+            .map(|n| format!("{{\"key{n}\": [{n}, \"v{n}\"]}}\n"))
+            .collect();
+        for _ in 0..2 {
+            assert_eq!(
+                h.classed(h.find("json").unwrap(), &code),
+                reference(&h, "json", &code)
+            );
+        }
+        assert!(h.memo.bytes() <= 2048 * MEMO_SHARDS, "{}", h.memo.bytes());
+        assert!(h.memo.bytes() > 0);
+    }
 
     #[test]
     fn numbered_lines_get_a_marker_each() {

@@ -428,3 +428,59 @@ fn defaults_and_permalink_styles_are_carried_into_the_pages() {
         "{events}"
     );
 }
+
+#[test]
+fn nested_maps_of_defaults_and_pages_are_merged_as_jekyll_merges_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = write_site(
+        dir.path(),
+        &[
+            (
+                "_config.yml",
+                "title: Guides\ndefaults:\n  - scope:\n      path: \"\"\n    values:\n      social:\n        image: /img/card.png\n        twitter:\n          site: \"@acme\"\n          card: summary\n      tags: [guide]\n",
+            ),
+            (
+                "index.md",
+                "---\ntitle: Home\nsocial:\n  # a bigger card on the home page\n  twitter:\n    card: summary_large_image\ntags: [home]\n---\n{{ page.social.twitter.card }} by {{ page.social.twitter.site }}, {{ page.social.image }}; {{ page.tags | join: \",\" }}.\n",
+            ),
+            (
+                "plain.md",
+                "---\ntitle: Plain\n---\n{{ page.social.twitter.card }} by {{ page.social.twitter.site }}.\n",
+            ),
+        ],
+    );
+    let before = snapshot(&src);
+    let run = TestSite::run_in(dir.path(), &["import", "jekyll", "src", "site"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(snapshot(&src) == before, "SRC is never modified");
+    let dest = dir.path().join("site");
+
+    // The page's map is merged with the default's at every depth, its own values winning; its
+    // list replaces the default's whole, as in Jekyll.
+    assert_eq!(
+        text(dest.join("content/index.md")),
+        "---\ntitle: Home\ntags: [home]\n\
+         # the page's own values merged over defaults: in _config.yml\n\
+         social: {\"image\":\"/img/card.png\",\"twitter\":{\"card\":\"summary_large_image\",\"site\":\"@acme\"}}\n\
+         ---\n\
+         {{ page.social.twitter.card }} by {{ page.social.twitter.site }}, {{ page.social.image }}; {{ page.tags | join: \",\" }}.\n"
+    );
+    assert_eq!(
+        text(dest.join("content/plain.md")),
+        "---\ntitle: Plain\n# from defaults: in _config.yml\n\
+         social: {\"image\":\"/img/card.png\",\"twitter\":{\"card\":\"summary\",\"site\":\"@acme\"}}\n\
+         tags: [\"guide\"]\n---\n\
+         {{ page.social.twitter.card }} by {{ page.social.twitter.site }}.\n"
+    );
+
+    let build = TestSite::run_in(&dest, &["build"]);
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    let out = dest.join("public");
+    let home = text(out.join("index.html"));
+    assert!(
+        home.contains("summary_large_image by @acme, /img/card.png; home."),
+        "{home}"
+    );
+    let plain = text(out.join("plain.html"));
+    assert!(plain.contains("summary by @acme."), "{plain}");
+}

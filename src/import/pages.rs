@@ -5,7 +5,10 @@
 
 use std::collections::BTreeMap;
 
+use serde_json::{Map, Value};
+
 use super::files::{Copy, Kind, Reader, Skipped};
+use super::jekyll_config::deep_merge;
 
 /// Adds the page at `rel` (its `bytes`, and its front matter when it starts with one) to the
 /// plan, at the content path that gives the URL Jekyll publishes it at.
@@ -19,19 +22,14 @@ pub(super) fn add(reader: &mut Reader<'_>, rel: &str, bytes: &[u8], front: Optio
     let ext = super::files::extension(rel);
     let text = String::from_utf8_lossy(bytes);
     let own = front.as_deref().map(object_of).unwrap_or_default();
-    // `defaults:` fill in what the page does not set itself (the page's own value wins).
-    let added: serde_json::Map<String, serde_json::Value> = config
-        .defaults_for(rel)
-        .into_iter()
-        .filter(|(key, _)| !own.contains_key(key))
-        .collect();
-    let new_text = (!added.is_empty())
+    let changes = from_defaults(config.defaults_for(rel), &own);
+    let new_text = (!changes.is_empty())
         .then(|| std::str::from_utf8(bytes).ok())
         .flatten()
-        .map(|text| with_front_matter_keys(text, front.is_some(), &added));
+        .map(|text| with_defaults(text, front.is_some(), &own, &changes));
     let fields: BTreeMap<String, String> = own
         .iter()
-        .chain(&added)
+        .chain(&changes.added)
         .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
         .collect();
     let mut target = match ext {
@@ -113,45 +111,159 @@ fn jekyll_permalink(rel: &str, own: Option<&String>, style: Option<&str>) -> Opt
     Some(url)
 }
 
-/// `text` (a page, with front matter when `has_front`) with `keys` added at the end of its front
-/// matter, each as `key: value` with the value in JSON, which YAML reads as written.
-fn with_front_matter_keys(
+/// What `defaults:` change in a page's front matter, as Jekyll applies them
+/// (`Utils.deep_merge_hashes(defaults, page)`): the page's own values win, and where both the
+/// page and a default give a map for a key, the two maps are merged key by key.
+#[derive(Debug, Default, PartialEq)]
+struct FromDefaults {
+    /// Keys the page does not set, with the default's value.
+    added: Map<String, Value>,
+    /// Keys whose map the page sets and a default extends: the merged map.
+    merged: Map<String, Value>,
+}
+
+impl FromDefaults {
+    fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.merged.is_empty()
+    }
+}
+
+fn from_defaults(defaults: Map<String, Value>, own: &Map<String, Value>) -> FromDefaults {
+    let mut changes = FromDefaults::default();
+    for (key, value) in defaults {
+        match (own.get(&key), value) {
+            (None, value) => {
+                changes.added.insert(key, value);
+            }
+            (Some(Value::Object(mine)), Value::Object(mut both)) => {
+                deep_merge(&mut both, mine);
+                if both != *mine {
+                    changes.merged.insert(key, Value::Object(both));
+                }
+            }
+            // Anything else the page sets replaces the default whole.
+            (Some(_), _) => {}
+        }
+    }
+    changes
+}
+
+/// `text` (a page, with front matter when `has_front`; `own` is what that front matter holds)
+/// with `changes` written into its front matter: each added key at the end as `key: value`
+/// with the value in JSON, which YAML reads as written, and each merged map in place of the
+/// page's own lines for that key. Should the page's YAML be too unusual for that (an anchor
+/// used by the key replaced, say), the whole front matter is written out the same way.
+fn with_defaults(
     text: &str,
     has_front: bool,
-    keys: &serde_json::Map<String, serde_json::Value>,
+    own: &Map<String, Value>,
+    changes: &FromDefaults,
 ) -> String {
-    let mut lines = String::from("# from defaults: in _config.yml\n");
-    for (key, value) in keys {
-        let plain = key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-            && !key.is_empty();
-        let key = match plain {
-            true => key.clone(),
-            false => serde_json::Value::String(key.clone()).to_string(),
-        };
-        lines.push_str(&format!("{key}: {value}\n"));
+    let mut lines = String::new();
+    if !changes.added.is_empty() {
+        lines.push_str("# from defaults: in _config.yml\n");
+        push_keys(&mut lines, &changes.added);
+    }
+    if !changes.merged.is_empty() {
+        lines.push_str("# the page's own values merged over defaults: in _config.yml\n");
+        push_keys(&mut lines, &changes.merged);
     }
     if !has_front {
         return format!("---\n{lines}---\n{text}");
     }
-    // The closing `---` (or `...`) of the front matter that starts the file.
-    let mut at = text.find('\n').map_or(text.len(), |i| i + 1);
-    while at < text.len() {
-        let end = text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
-        if matches!(text[at..end].trim_end(), "---" | "...") {
+    // The front matter's lines: after the opening `---`, up to the closing `---` (or `...`).
+    let start = text.find('\n').map_or(text.len(), |i| i + 1);
+    let mut end = start;
+    while end < text.len() {
+        let next = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
+        if matches!(text[end..next].trim_end(), "---" | "...") {
             break;
         }
-        at = end;
+        end = next;
     }
-    let mut out = String::with_capacity(text.len() + lines.len());
-    out.push_str(&text[..at]);
-    if !out.ends_with('\n') {
-        out.push('\n');
+    let mut yaml = without_keys(&text[start..end], &changes.merged);
+    if !yaml.is_empty() && !yaml.ends_with('\n') {
+        yaml.push('\n');
     }
-    out.push_str(&lines);
-    out.push_str(&text[at..]);
+    yaml.push_str(&lines);
+    let mut expected = own.clone();
+    expected.extend(changes.added.clone());
+    expected.extend(changes.merged.clone());
+    if object_of(&yaml) != expected {
+        yaml = String::from("# front matter merged with defaults: in _config.yml\n");
+        push_keys(&mut yaml, &expected);
+    }
+    format!("{}{yaml}{}", &text[..start], &text[end..])
+}
+
+/// Appends `key: value` lines, each value in JSON.
+fn push_keys(lines: &mut String, keys: &Map<String, Value>) {
+    for (key, value) in keys {
+        let plain = !key.is_empty()
+            && key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        let key = match plain {
+            true => key.clone(),
+            false => Value::String(key.clone()).to_string(),
+        };
+        lines.push_str(&format!("{key}: {value}\n"));
+    }
+}
+
+/// `yaml` (a block map) without the lines of the top-level `keys`: each key's line and what is
+/// indented under it or continues it (`- item` lines may sit at the key's own indentation),
+/// but not the blank or comment lines before the next key.
+fn without_keys(yaml: &str, keys: &Map<String, Value>) -> String {
+    let lines: Vec<&str> = yaml.split_inclusive('\n').collect();
+    let mut out = String::with_capacity(yaml.len());
+    let mut at = 0;
+    while at < lines.len() {
+        if top_level_key(lines[at]).is_none_or(|k| !keys.contains_key(&k)) {
+            out.push_str(lines[at]);
+            at += 1;
+            continue;
+        }
+        let mut last = at;
+        let mut next = at + 1;
+        while next < lines.len() {
+            let line = lines[next];
+            let blank_or_comment = line.trim().is_empty() || line.starts_with('#');
+            let continues =
+                line.starts_with([' ', '\t']) || line.starts_with("- ") || line.trim_end() == "-";
+            if continues && !blank_or_comment {
+                last = next;
+            } else if !blank_or_comment {
+                break;
+            }
+            next += 1;
+        }
+        at = last + 1;
+    }
     out
+}
+
+/// The key a line of a block map starts at column 0 (`key:`, `"key":`, `'key':`).
+fn top_level_key(line: &str) -> Option<String> {
+    let (key, rest) = match line.chars().next()? {
+        q @ ('"' | '\'') => {
+            let close = line[1..].find(q)? + 1;
+            let raw = &line[1..close];
+            let key = match q {
+                '"' => serde_json::from_str::<String>(&line[..=close]).ok()?,
+                _ => raw.replace("''", "'"),
+            };
+            (key, line[close + 1..].trim_start_matches([' ', '\t']))
+        }
+        ' ' | '\t' | '#' | '-' | '?' | '{' | '[' => return None,
+        _ => {
+            let colon = line.match_indices(':').find(|(i, _)| {
+                line[i + 1..].is_empty() || line[i + 1..].starts_with([' ', '\t', '\n', '\r'])
+            })?;
+            (line[..colon.0].trim_end().to_string(), &line[colon.0..])
+        }
+    };
+    rest.starts_with(':').then_some(key)
 }
 
 /// The YAML front matter of a file, when it starts with one (`---` on the first line), as
@@ -173,7 +285,7 @@ pub fn front_matter_of(bytes: &[u8]) -> Option<String> {
 }
 
 /// A front matter's keys and values (empty when it is not a map).
-fn object_of(yaml: &str) -> serde_json::Map<String, serde_json::Value> {
+fn object_of(yaml: &str) -> Map<String, Value> {
     match crate::front_matter::yaml_data("front matter", yaml) {
         Ok(serde_json::Value::Object(map)) => map,
         _ => serde_json::Map::new(),
@@ -278,13 +390,18 @@ mod tests {
         assert_eq!(permalink_source("/:title/", false), None);
     }
 
+    /// A page's text after the import with `defaults` (JSON) applied.
+    fn imported(text: &str, defaults: &str) -> String {
+        let front = front_matter_of(text.as_bytes());
+        let own = front.as_deref().map(object_of).unwrap_or_default();
+        let changes = from_defaults(serde_json::from_str(defaults).unwrap(), &own);
+        with_defaults(text, front.is_some(), &own, &changes)
+    }
+
     #[test]
     fn defaults_are_added_to_the_front_matter() {
-        let keys: serde_json::Map<String, serde_json::Value> = serde_json::from_str(
-            r#"{"layout": "guide", "tags": ["a", "b"], "odd key": "say \"hi\"\n"}"#,
-        )
-        .unwrap();
-        let with = with_front_matter_keys("---\ntitle: T\n---\nBody\n", true, &keys);
+        let defaults = r#"{"layout": "guide", "tags": ["a", "b"], "odd key": "say \"hi\"\n"}"#;
+        let with = imported("---\ntitle: T\n---\nBody\n", defaults);
         assert_eq!(
             with,
             "---\ntitle: T\n# from defaults: in _config.yml\nlayout: \"guide\"\n\
@@ -296,11 +413,68 @@ mod tests {
         assert_eq!(read["odd key"], "say \"hi\"\n");
         assert_eq!(read["tags"], serde_json::json!(["a", "b"]));
         assert_eq!(
-            with_front_matter_keys("Body\n", false, &keys)
-                .lines()
-                .next(),
-            Some("---")
+            imported("Body\n", defaults),
+            "---\n# from defaults: in _config.yml\nlayout: \"guide\"\n\
+             \"odd key\": \"say \\\"hi\\\"\\n\"\ntags: [\"a\",\"b\"]\n---\nBody\n"
         );
+    }
+
+    #[test]
+    fn nested_maps_of_defaults_and_page_are_deep_merged() {
+        let defaults = r#"{"seo": {"image": "/img/card.png", "twitter": {"site": "@acme", "card": "summary"}},
+                           "tags": ["default"], "sidebar": {"nav": "docs"}, "layout": "guide"}"#;
+        // The page's map keeps its own values and gains the default's others, at every depth;
+        // a list or a scalar the page sets replaces the default whole; a map the page sets over
+        // a default that is not one wins as it is.
+        let page = "---\ntitle: T\nseo:\n  # the card\n  twitter:\n    card: large\n\n# next\ntags: [mine]\nsidebar: none\nlayout: page\n---\nBody\n";
+        assert_eq!(
+            imported(page, defaults),
+            "---\ntitle: T\n\n# next\ntags: [mine]\nsidebar: none\nlayout: page\n\
+             # the page's own values merged over defaults: in _config.yml\n\
+             seo: {\"image\":\"/img/card.png\",\"twitter\":{\"card\":\"large\",\"site\":\"@acme\"}}\n\
+             ---\nBody\n"
+        );
+        // Flow maps, quoted keys and lists at the key's own indentation are a key's lines too.
+        let page = "---\n\"seo\": {twitter: {site: \"@me\"}}\nsidebar:\n- a\n- b\ntitle: T\n---\n";
+        assert_eq!(
+            imported(page, defaults),
+            "---\nsidebar:\n- a\n- b\ntitle: T\n# from defaults: in _config.yml\n\
+             layout: \"guide\"\ntags: [\"default\"]\n\
+             # the page's own values merged over defaults: in _config.yml\n\
+             seo: {\"image\":\"/img/card.png\",\"twitter\":{\"card\":\"summary\",\"site\":\"@me\"}}\n---\n"
+        );
+        // A map the defaults add nothing to stays as the page wrote it.
+        let page = "---\nseo:\n  image: /x.png\n  twitter: {site: a, card: b}\nlayout: page\ntags: []\nsidebar: {nav: docs}\n---\n";
+        assert_eq!(imported(page, defaults), page);
+        // YAML the importer cannot edit line by line (the replaced key's value is an anchor
+        // another key uses): the whole front matter is written out, merged.
+        let page = "---\nseo: &card\n  twitter: {card: large}\nshare: *card\n---\nBody\n";
+        let with = imported(page, r#"{"seo": {"image": "/i.png"}}"#);
+        assert_eq!(
+            with,
+            "---\n# front matter merged with defaults: in _config.yml\n\
+             seo: {\"image\":\"/i.png\",\"twitter\":{\"card\":\"large\"}}\n\
+             share: {\"twitter\":{\"card\":\"large\"}}\n---\nBody\n"
+        );
+    }
+
+    #[test]
+    fn top_level_keys_of_front_matter_lines() {
+        let cases = [
+            ("seo:\n", Some("seo")),
+            ("seo: {a: 1}\n", Some("seo")),
+            ("url: http://x\n", Some("url")),
+            ("a:b: c\n", Some("a:b")),
+            ("\"odd key\": 1\n", Some("odd key")),
+            ("'it''s': 1\n", None),
+            ("  nested: 1\n", None),
+            ("- item\n", None),
+            ("# seo: x\n", None),
+            ("plain text\n", None),
+        ];
+        for (line, key) in cases {
+            assert_eq!(top_level_key(line).as_deref(), key, "{line:?}");
+        }
     }
 
     #[test]
