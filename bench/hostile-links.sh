@@ -10,6 +10,11 @@
 #   bench/hostile-links.sh                     # builds target/release/docgen first
 #   DOCGEN_BIN=/path/to/docgen bench/hostile-links.sh
 #   bench/hostile-links.sh --runs 3 --cases broken-ascii,valid-utf8
+#   DOCGEN_BIN="before=/tmp/docgen-old after=target/release/docgen" bench/hostile-links.sh --runs 5
+#
+# With several binaries (`label=path`, space-separated) the runs alternate between them, so a
+# busy machine slows each alike; with more than one run the medians are printed too, and the
+# load average before and after.
 #
 # Needs python3 and GNU time at /usr/bin/time (Debian package `time`).
 set -euo pipefail
@@ -85,26 +90,64 @@ for name, body in cases.items():
             f.write(text)
 EOF
 
-printf '%-15s %-6s %8s %9s %5s %12s\n' case format wall_s peak_MiB exit output_KiB
+bins=()
+for spec in $DOCGEN_BIN; do
+    case "$spec" in
+        *=*) bins+=("$spec") ;;
+        *) bins+=("docgen=$spec") ;;
+    esac
+done
+results="$dir/results.txt"
+: >"$results"
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-8s %-15s %-6s %8s %9s %5s %12s\n' binary case format wall_s peak_MiB exit output_KiB
 IFS=, read -ra case_list <<<"$cases"
 IFS=, read -ra format_list <<<"$formats"
 for name in "${case_list[@]}"; do
     for format in "${format_list[@]}"; do
         for _ in $(seq "$runs"); do
-            site="$dir/$name"
-            start=$EPOCHREALTIME
-            set +e
-            /usr/bin/time -f '%M' -o "$dir/time.txt" \
-                "$DOCGEN_BIN" check --root "$site" --format "$format" --color never \
-                >"$dir/stdout.txt" 2>"$dir/stderr.txt"
-            code=$?
-            set -e
-            end=$EPOCHREALTIME
-            rss=$(tail -1 "$dir/time.txt")
-            wall=$(python3 -c "print(f'{$end - $start:.3f}')")
-            size=$(( ($(stat -c %s "$dir/stderr.txt") + $(stat -c %s "$dir/stdout.txt")) / 1024 ))
-            printf '%-15s %-6s %8s %9s %5s %12s\n' "$name" "$format" "$wall" \
-                "$((rss / 1024))" "$code" "$size"
+            for spec in "${bins[@]}"; do
+                label="${spec%%=*}"
+                bin="${spec#*=}"
+                site="$dir/$name"
+                start=$EPOCHREALTIME
+                set +e
+                /usr/bin/time -f '%M' -o "$dir/time.txt" \
+                    "$bin" check --root "$site" --format "$format" --color never \
+                    >"$dir/stdout.txt" 2>"$dir/stderr.txt"
+                code=$?
+                set -e
+                end=$EPOCHREALTIME
+                rss=$(tail -1 "$dir/time.txt")
+                wall=$(python3 -c "print(f'{$end - $start:.3f}')")
+                size=$(( ($(stat -c %s "$dir/stderr.txt") + $(stat -c %s "$dir/stdout.txt")) / 1024 ))
+                printf '%-8s %-15s %-6s %8s %9s %5s %12s\n' "$label" "$name" "$format" "$wall" \
+                    "$((rss / 1024))" "$code" "$size"
+                echo "$label $name $format $wall $((rss / 1024))" >>"$results"
+            done
         done
     done
 done
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ "$runs" -gt 1 ]; then
+    echo
+    echo "medians of $runs runs (wall seconds, peak MiB)"
+    python3 - "$results" <<'EOF'
+import statistics, sys
+rows, labels = {}, []
+for line in open(sys.argv[1]):
+    label, case, fmt, wall, rss = line.split()
+    if label not in labels:
+        labels.append(label)
+    rows.setdefault((case, fmt), {}).setdefault(label, []).append((float(wall), int(rss)))
+print(f"{'case':13} {'format':6} " + " ".join(f"{l:>16}" for l in labels))
+for (case, fmt), by in rows.items():
+    cells = []
+    for l in labels:
+        runs = by.get(l, [])
+        wall = statistics.median(r[0] for r in runs)
+        rss = statistics.median(r[1] for r in runs)
+        cells.append(f"{wall:8.3f} {rss:7.0f}")
+    print(f"{case:13} {fmt:6} " + " ".join(cells))
+EOF
+fi

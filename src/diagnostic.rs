@@ -12,6 +12,7 @@ pub use forms::github_file_prefix;
 pub use lines::{LineIndex, LineTable};
 use print::Styles;
 pub use print::{ColorChoice, Format, PER_FILE_AND_KIND, Printer, Shown};
+pub use snippet::{Quote, Snippet};
 
 /// The index `with_source_lines` quotes from: the same as `LineIndex`.
 pub type SourceLines<'a> = LineIndex<'a>;
@@ -51,15 +52,6 @@ pub struct Diagnostic {
     /// For a problem inside an include: the chain of include tags that led to `file`, outermost
     /// first (`content/x.md:14`, `includes/callout.html:3`), printed before the location.
     pub via: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Snippet {
-    /// The line, or a window of it around the problem (with `…` where it was cut).
-    pub text: String,
-    /// Characters of `text` before the problem.
-    pub caret: u32,
-    pub underline: u32,
 }
 
 impl Diagnostic {
@@ -185,6 +177,7 @@ impl Diagnostic {
         )?;
         let pad = " ".repeat(self.line.to_string().len());
         if let Some(snippet) = &self.snippet {
+            let snippet = snippet.quote();
             let lead: String = snippet
                 .text
                 .chars()

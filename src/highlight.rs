@@ -50,8 +50,13 @@ const PLAIN: &[&str] = &["text", "txt", "plain", "plaintext", "none", "output"];
 
 pub struct Highlighter {
     syntaxes: OnceLock<SyntaxSet>,
+    /// Fence names looked up so far → the grammar's place in the set (a lookup walks every
+    /// grammar's extensions); at most `FOUND_NAMES`, as fence names are the writers' text.
+    found: Mutex<HashMap<String, Option<usize>>>,
     memo: LineMemo,
 }
+
+const FOUND_NAMES: usize = 256;
 
 impl Default for Highlighter {
     fn default() -> Self {
@@ -63,6 +68,7 @@ impl Highlighter {
     pub fn new() -> Self {
         Highlighter {
             syntaxes: OnceLock::new(),
+            found: Mutex::default(),
             memo: LineMemo::default(),
         }
     }
@@ -73,6 +79,20 @@ impl Highlighter {
 
     /// The grammar for a fence's language name, if docgen knows one.
     fn find(&self, lang: &str) -> Option<&SyntaxReference> {
+        let all = self.syntaxes().syntaxes();
+        let mut found = self.found.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(at) = found.get(lang) {
+            return at.map(|at| &all[at]);
+        }
+        let syntax = self.look_up(lang);
+        if found.len() < FOUND_NAMES {
+            let at = syntax.and_then(|s| all.iter().position(|one| std::ptr::eq(one, s)));
+            found.insert(lang.to_string(), at);
+        }
+        syntax
+    }
+
+    fn look_up(&self, lang: &str) -> Option<&SyntaxReference> {
         let lang = lang.to_ascii_lowercase();
         if PLAIN.contains(&lang.as_str()) {
             return None;

@@ -123,3 +123,46 @@ fn a_heading_with_an_image_is_still_a_heading() {
         "{html}"
     );
 }
+
+#[test]
+fn reference_definitions_serve_the_whole_page_inside_and_outside_markdown_elements() {
+    // A Jekyll-era callout: raw HTML with `markdown="1"`, using a definition from the page's
+    // foot, defining one the text after it uses, and naming one defined nowhere.
+    let built = site()
+        .page(
+            "index.md",
+            "---\ntitle: Salesforce\n---\n# Salesforce\n\n\
+             Start with the [Salesforce docs][sfdc] and how to [set up][setup].\n\n\
+             <div class=\"alert alert-info\" role=\"alert\" markdown=\"1\">\n\
+             **Note:** Read the [Salesforce docs][sfdc], then [set up][setup] the connector and \
+             [subscribe][events-ref]. See [the API][api] too.\n\n\
+             [setup]: setup.md\n\
+             </div>\n\n\
+             Back outside: [set up][Setup] again.\n\n\
+             [sfdc]: https://developer.salesforce.com/docs/\n\
+             [events-ref]: events.md \"Events\"\n",
+        )
+        .build();
+    assert_eq!(
+        built.headlines(),
+        ["content/index.md:9:113: link reference [api] is not defined anywhere on this page"],
+        "{}",
+        built.diagnostics_text()
+    );
+    let html = built.html("index.html");
+    assert_eq!(
+        urls(&html),
+        [
+            "https://developer.salesforce.com/docs/",
+            "/setup.html",
+            "https://developer.salesforce.com/docs/",
+            "/setup.html",
+            "/events.html",
+            "/setup.html",
+        ],
+        "{html}"
+    );
+    assert!(html.contains("title=\"Events\""), "{html}");
+    assert!(html.contains("[the API][api]"), "{html}");
+    assert!(!html.contains("[setup]:"), "{html}");
+}

@@ -367,3 +367,48 @@ fn connections_over_the_cap_get_503_and_the_server_recovers() {
     }
     server.assert_alive();
 }
+
+/// A browser opens about six connections at once when a page loads. tiny_http's thread pool can
+/// leave one of a burst of new connections queued with no thread (it counts a worker woken for
+/// the previous one as idle) until another connection ends — for a kept-alive one, up to its
+/// idle timeout. The race is likeliest on a fresh server (its pool has 4 threads), so each
+/// attempt starts one. Every request of every burst must be answered, and the connections stay
+/// open for a next request.
+#[test]
+fn bursts_of_new_connections_are_all_answered() {
+    let site = site();
+    for attempt in 0..6 {
+        let server = Server::start(&site, &[], &[]);
+        let connections = 16;
+        let barrier = Arc::new(std::sync::Barrier::new(connections));
+        let port = server.port;
+        let clients: Vec<_> = (0..connections)
+            .map(|_| {
+                let barrier = Arc::clone(&barrier);
+                std::thread::spawn(move || {
+                    let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+                    stream.set_read_timeout(Some(PROMPT)).unwrap();
+                    let mut writer = stream.try_clone().unwrap();
+                    let mut reader = BufReader::new(stream);
+                    barrier.wait();
+                    // Kept alive, as a browser's are: two requests on each, and the
+                    // connection stays open until the whole burst is done.
+                    for path in ["/", "/a.html"] {
+                        write!(writer, "GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+                        let (status, body) = read_response(&mut reader);
+                        assert_eq!(status, 200);
+                        assert!(!body.is_empty());
+                    }
+                    reader
+                })
+            })
+            .collect();
+        let ends: Vec<_> = clients.into_iter().map(|client| client.join()).collect();
+        let unanswered = ends.iter().filter(|end| end.is_err()).count();
+        assert_eq!(
+            unanswered, 0,
+            "attempt {attempt}: {unanswered} of a burst of {connections} connections were not \
+             answered within {PROMPT:?}"
+        );
+    }
+}

@@ -146,7 +146,7 @@ fn include_tags_are_checked() {
     let c = parse("title = \"T\"\n[include_tags]\nif = \"x.html\"\n").unwrap();
     let d = c.error_at_key("if", "no".to_string());
     assert_eq!((d.file.as_str(), d.line, d.column), ("docgen.toml", 3, 1));
-    assert_eq!(d.snippet.unwrap().text, "if = \"x.html\"");
+    assert_eq!(d.snippet.unwrap().quote().text, "if = \"x.html\"");
 }
 
 #[test]

@@ -4,6 +4,7 @@
 //! of characters before every `CHUNK`-th byte and counts at most one chunk per question.
 
 use std::borrow::Cow;
+use std::sync::{Arc, OnceLock};
 
 use super::Snippet;
 
@@ -16,6 +17,8 @@ const CHUNK: usize = 256;
 pub struct LineIndex<'a> {
     text: &'a str,
     table: Cow<'a, LineTable>,
+    /// `text`, copied once when the first snippet is made: every snippet of the text shares it.
+    shared: OnceLock<Arc<str>>,
 }
 
 /// A `LineIndex` without its text, to keep beside a text that outlives borrows (a compiled
@@ -53,11 +56,13 @@ impl LineTable {
         }
     }
 
-    /// The index of `text`, which must be the text the table was made from.
-    pub fn index<'a>(&'a self, text: &'a str) -> LineIndex<'a> {
+    /// The index of `text`, which must be the text the table was made from. Its snippets share
+    /// `text` itself, no copy.
+    pub fn index<'a>(&'a self, text: &'a Arc<str>) -> LineIndex<'a> {
         LineIndex {
             text,
             table: Cow::Borrowed(self),
+            shared: OnceLock::from(Arc::clone(text)),
         }
     }
 
@@ -73,6 +78,7 @@ impl<'a> LineIndex<'a> {
         LineIndex {
             text,
             table: Cow::Owned(LineTable::new(text)),
+            shared: OnceLock::new(),
         }
     }
 
@@ -137,7 +143,8 @@ impl<'a> LineIndex<'a> {
         let n = (line as usize).checked_sub(1)?;
         let start = *self.table.starts.get(n)?;
         let caret = self.offset(line, column)?;
-        Some(super::snippet::cut(&self.text[start..], caret - start, len))
+        let text = self.shared.get_or_init(|| Arc::from(self.text));
+        Some(Snippet::shared(Arc::clone(text), start, caret, len))
     }
 
     /// Characters that start in `text[..offset]`.

@@ -15,8 +15,9 @@
 //!   `{:.no_toc}`: `events` leaves a placeholder that `fill_tocs` fills once the headings' ids
 //!   are known.
 //!
-//! Each construct has its module (`element`, `attributes`, `toc`); `events` walks the parsed
-//! events once and hands each construct what it needs.
+//! Each construct has its module (`element`, `attributes`, `toc`; `references` shares the
+//! page's reference definitions among its parses); `events` walks the parsed events once and
+//! hands each construct what it needs.
 
 use std::ops::Range;
 
@@ -29,11 +30,13 @@ type Events<'a> = Vec<(Event<'a>, Range<usize>)>;
 
 mod attributes;
 mod element;
+mod references;
 mod toc;
 
 pub use attributes::blank_block_attributes;
 use attributes::heading_attributes;
 use element::{html, markdown_attribute, without_markdown_attribute};
+pub use references::References;
 use toc::{TOC_PLACEHOLDER, toc_list};
 pub use toc::{TocHeading, fill_tocs};
 
@@ -45,8 +48,29 @@ pub fn events<'a>(
     parsed: impl Iterator<Item = (Event<'a>, Range<usize>)>,
     options: Options,
     depth: usize,
+    references: &References,
 ) -> Events<'a> {
+    let mut out = Vec::new();
+    let mut push = |event, range| out.push((event, range));
+    walk(text, base, parsed, options, depth, references, &mut push);
+    out
+}
+
+/// Like `events`, handing each event to `emit` as soon as it is final (a heading's start once
+/// its attributes are read, the events after a table of contents at the end), so a page's
+/// events need not all be held at once.
+pub fn walk<'a>(
+    text: &'a str,
+    base: usize,
+    parsed: impl Iterator<Item = (Event<'a>, Range<usize>)>,
+    options: Options,
+    depth: usize,
+    references: &References,
+    emit: &mut dyn FnMut(Event<'a>, Range<usize>),
+) {
+    // Events not yet final.
     let mut out: Events<'a> = Vec::new();
+    let mut emitted = Emitted::default();
     // The HTML block being read, and its events as pulldown-cmark gave them.
     let mut html_block: Option<(Range<usize>, Events<'a>)> = None;
     // The heading being read: where its start event is in `out`, and where its text ends.
@@ -55,6 +79,9 @@ pub fn events<'a>(
     let mut in_toc = 0usize;
     let mut tocs: Vec<usize> = Vec::new();
     for (event, range) in parsed {
+        if heading.is_none() && tocs.is_empty() {
+            emitted.flush(&mut out, emit);
+        }
         if in_toc > 0 {
             match event {
                 Event::Start(Tag::List(_)) => in_toc += 1,
@@ -81,7 +108,7 @@ pub fn events<'a>(
             if end {
                 let (block, events) = (block.clone(), std::mem::take(events));
                 html_block = None;
-                out.extend(html(text, block, events, base, options, depth));
+                out.extend(html(text, block, events, base, options, depth, references));
             }
             continue;
         }
@@ -114,15 +141,18 @@ pub fn events<'a>(
     }
     if !tocs.is_empty() {
         // The headings left out: by their number among the body's headings.
-        let skipped: Vec<String> = out
-            .iter()
-            .filter_map(|(event, _)| match event {
-                Event::Start(Tag::Heading { classes, .. }) => Some(classes),
-                _ => None,
-            })
-            .enumerate()
-            .filter(|(_, classes)| classes.iter().any(|c| c.as_ref() == "no_toc"))
-            .map(|(n, _)| n.to_string())
+        let later = out.iter().filter_map(|(event, _)| match event {
+            Event::Start(Tag::Heading { classes, .. }) => Some(classes),
+            _ => None,
+        });
+        let skipped: Vec<String> = (emitted.skipped.iter().copied())
+            .chain(
+                later
+                    .enumerate()
+                    .filter(|(_, classes)| no_toc(classes))
+                    .map(|(n, _)| emitted.headings + n),
+            )
+            .map(|n| n.to_string())
             .collect();
         for at in tocs {
             if let (Event::Html(placeholder), _) = &mut out[at] {
@@ -131,9 +161,74 @@ pub fn events<'a>(
             }
         }
     }
-    out
+    emitted.flush(&mut out, emit);
+}
+
+/// The headings `walk` has emitted, which a table of contents further down counts.
+#[derive(Default)]
+struct Emitted {
+    headings: usize,
+    /// The numbers of those marked `{:.no_toc}`.
+    skipped: Vec<usize>,
+}
+
+impl Emitted {
+    /// Emits the events of `out`, which are final.
+    fn flush<'a>(&mut self, out: &mut Events<'a>, emit: &mut dyn FnMut(Event<'a>, Range<usize>)) {
+        for (event, range) in out.drain(..) {
+            if let Event::Start(Tag::Heading { classes, .. }) = &event {
+                if no_toc(classes) {
+                    self.skipped.push(self.headings);
+                }
+                self.headings += 1;
+            }
+            emit(event, range);
+        }
+    }
+}
+
+fn no_toc(classes: &[pulldown_cmark::CowStr<'_>]) -> bool {
+    classes.iter().any(|c| c.as_ref() == "no_toc")
 }
 
 fn shift(range: &Range<usize>, base: usize) -> Range<usize> {
     range.start + base..range.end + base
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use pulldown_cmark::Parser;
+
+    use super::*;
+
+    /// Walks `text`, returning each event with how many events the parser had given by then.
+    fn walked(text: &str) -> Vec<(String, usize)> {
+        let pulled = Cell::new(0);
+        let parsed = Parser::new_ext(text, Options::ENABLE_HEADING_ATTRIBUTES)
+            .into_offset_iter()
+            .inspect(|_| pulled.set(pulled.get() + 1));
+        let mut seen = Vec::new();
+        let references = References::default();
+        let options = Options::ENABLE_HEADING_ATTRIBUTES;
+        walk(text, 0, parsed, options, 0, &references, &mut |event, _| {
+            seen.push((format!("{event:?}"), pulled.get()))
+        });
+        seen
+    }
+
+    #[test]
+    fn events_are_handed_on_as_they_are_read() {
+        let text = "[a](x.html) ".repeat(1000);
+        let seen = walked(&text);
+        assert_eq!(seen.len(), 1000 * 4 + 1, "{:?}", &seen[..8]);
+        // The first link is handed on right after it is read, not after the page.
+        assert!(seen[1].1 <= 3, "{:?}", &seen[..8]);
+        // A heading waits for its end, which decides its attributes.
+        let seen = walked("## PUT /a/{id}\n\ntext\n");
+        assert!(seen[0].0.starts_with("Start(Heading"), "{seen:?}");
+        assert!(seen[0].1 >= 3, "{seen:?}");
+        assert!(seen.iter().any(|(e, _)| e.contains("{id}")), "{seen:?}");
+    }
 }

@@ -3,7 +3,8 @@
 //!
 //! 1. **events** — the body with kramdown's block attribute lines blanked, parsed by
 //!    pulldown-cmark, kramdown's constructs applied (`kramdown`); both passes read exactly
-//!    these events with their byte ranges in the body.
+//!    these events with their byte ranges in the body, one at a time as they are made (a page
+//!    with 100,000 links never holds all of its events at once).
 //! 2. **scan** (`scan`) — reads the outline: every link (with its position, for diagnostics,
 //!    and a `LinkId`), the headings with unique ids (`anchors`), the other anchors, the title,
 //!    the excerpt, undefined references. No HTML and no highlighting, so the whole site's
@@ -25,7 +26,9 @@ mod scan;
 use std::ops::Range;
 use std::sync::Arc;
 
-use pulldown_cmark::{BrokenLink, CodeBlockKind, CowStr, Event, LinkType, Options, Parser};
+use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser};
+
+use kramdown::References;
 
 use crate::diagnostic::Diagnostic;
 use crate::highlight::Highlighter;
@@ -254,15 +257,44 @@ fn blanked(body: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// The events both passes walk: `body` (as `blanked` made it) parsed, kramdown's constructs
-/// applied, each with its byte range in `body`. `broken` sees each reference that is not
-/// defined (the scan warns about them).
-fn events<'a>(
+/// Walks the events both passes read: `body` (as `blanked` made it) parsed, kramdown's
+/// constructs applied, each handed to `visit` with its byte range in `body`, in order.
+/// `references` ends with the full references defined nowhere on the page (the scan warns
+/// about them).
+fn walk<'a>(
     body: &'a str,
-    broken: impl FnMut(BrokenLink<'a>) -> Option<(CowStr<'a>, CowStr<'a>)>,
-) -> Vec<(Event<'a>, Range<usize>)> {
-    let parser = Parser::new_with_broken_link_callback(body, options(), Some(broken));
-    kramdown::events(body, 0, parser.into_offset_iter(), options(), 0)
+    references: &References,
+    visit: &mut dyn FnMut(Event<'a>, Range<usize>),
+) {
+    if may_define_inside_elements(body) {
+        // Learn the definitions inside `markdown="1"` elements first, so that the uses before
+        // them (and outside them) resolve too.
+        parse(body, references, &mut |_, _| {});
+        references.forget_undefined();
+    }
+    parse(body, references, visit);
+}
+
+fn parse<'a>(
+    body: &'a str,
+    references: &References,
+    visit: &mut dyn FnMut(Event<'a>, Range<usize>),
+) {
+    let resolve = |broken| references.resolve(broken, 0);
+    let parser = Parser::new_with_broken_link_callback(body, options(), Some(resolve));
+    let parser = parser.into_offset_iter();
+    references.learn(parser.reference_definitions());
+    kramdown::walk(body, 0, parser, options(), 0, references, visit);
+}
+
+/// Whether `body` may hold a reference definition inside a `markdown="1"` element (it has
+/// both words): only then does it take a second parse.
+fn may_define_inside_elements(body: &str) -> bool {
+    body.contains("]:")
+        && body
+            .as_bytes()
+            .windows(b"markdown".len())
+            .any(|w| w.eq_ignore_ascii_case(b"markdown"))
 }
 
 /// A link's kind and destination as its start event gives them.

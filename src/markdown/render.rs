@@ -9,6 +9,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
 
+use super::kramdown::References;
 use super::{Document, HtmlBlock, ResolvedLinks, callout};
 use crate::highlight::{Highlighter, escape};
 use crate::raw_html;
@@ -44,9 +45,9 @@ pub(super) fn render(
     debug_assert!(links.fits(doc), "resolutions of another page");
     let body = super::blanked(&text[body_offset..]);
     let mut renderer = Renderer::new(doc, links, highlighter, lift_title);
-    for (event, range) in super::events(&body, |_| None) {
-        renderer.event(event, range);
-    }
+    super::walk(&body, &References::default(), &mut |event, range| {
+        renderer.event(event, range)
+    });
     renderer.met_every_link();
     let mut html = String::with_capacity(body.len() * 2);
     let events = callout::rewrite(renderer.events);

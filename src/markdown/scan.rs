@@ -2,12 +2,12 @@
 //! with a `LinkId` and the place it was written), headings with their ids, anchors, title and
 //! excerpt — which is all the index and the link checks need.
 
-use std::cell::RefCell;
 use std::ops::Range;
 
-use pulldown_cmark::{Event, HeadingLevel, LinkType, Tag, TagEnd};
+use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
 
 use super::anchors::HeadingIds;
+use super::kramdown::References;
 use super::locate::first_line;
 use super::{
     Document, EXCERPT_CHARS, Heading, HtmlBlock, Link, LinkId, LinkKind, Locate, Location, place,
@@ -27,25 +27,17 @@ pub fn scan(file: &str, text: &str, body_offset: usize) -> Document {
 pub fn scan_located(file: &str, text: &str, body_offset: usize, locator: &dyn Locate) -> Document {
     let body = super::blanked(&text[body_offset..]);
     let body = &*body;
-    let undefined_references = RefCell::new(Vec::new());
-    let events = super::events(body, |broken| {
-        if broken.link_type == LinkType::Reference {
-            undefined_references
-                .borrow_mut()
-                .push((broken.span.clone(), broken.reference.to_string()));
-        }
-        None
-    });
     let locate = |range: Range<usize>| {
         let text = body.get(range.clone()).unwrap_or("");
         locator.locate(body_offset + range.start, first_line(text))
     };
     let mut scanner = Scanner::new(&locate);
-    for (event, range) in events {
-        scanner.event(event, range);
-    }
+    let references = References::default();
+    super::walk(body, &references, &mut |event, range| {
+        scanner.event(event, range)
+    });
     let mut doc = scanner.finish();
-    for (span, reference) in undefined_references.into_inner() {
+    for (span, reference) in references.into_undefined() {
         let at = locator.locate(body_offset + span.start, first_line(&body[span]));
         doc.diagnostics.push(place(
             Diagnostic::warning(

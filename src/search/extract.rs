@@ -26,26 +26,26 @@ pub struct Section {
 /// carries), matched by text so the two passes cannot drift apart. Empty sections are dropped.
 pub fn sections(body: &str, headings: &[Heading]) -> Vec<Section> {
     let mut used = vec![false; headings.len()];
-    let mut sections = vec![Section::default()];
-    let mut heading: Option<String> = None;
+    let mut sections = vec![Building::default()];
+    let mut heading: Option<Collapsed> = None;
     let mut in_code = false;
     let mut html = HtmlText::default();
     for event in Parser::new_ext(body, crate::markdown::options()) {
         match event {
-            Event::Start(Tag::Heading { .. }) => heading = Some(String::new()),
+            Event::Start(Tag::Heading { .. }) => heading = Some(Collapsed::default()),
             Event::End(TagEnd::Heading(_)) => {
-                let text = collapse(&heading.take().unwrap_or_default());
+                let text = heading.take().unwrap_or_default().finish();
                 let id = anchor_for(&text, headings, &mut used);
-                sections.push(Section {
+                sections.push(Building {
                     id,
                     heading: text,
-                    ..Section::default()
+                    ..Building::default()
                 });
             }
             Event::Start(Tag::CodeBlock(_)) => in_code = true,
             Event::End(TagEnd::CodeBlock) => {
                 in_code = false;
-                push_space(&mut current(&mut sections).code);
+                current(&mut sections).code.space();
             }
             Event::Text(text) | Event::Code(text) => match (&mut heading, in_code) {
                 (Some(h), _) => h.push_str(&text),
@@ -60,8 +60,8 @@ pub fn sections(body: &str, headings: &[Heading]) -> Vec<Section> {
                 html.feed(&raw, target);
             }
             Event::SoftBreak | Event::HardBreak => match &mut heading {
-                Some(h) => h.push(' '),
-                None => push_space(&mut current(&mut sections).text),
+                Some(h) => h.space(),
+                None => current(&mut sections).text.space(),
             },
             // Block ends separate words that would otherwise run together.
             Event::End(
@@ -71,30 +71,72 @@ pub fn sections(body: &str, headings: &[Heading]) -> Vec<Section> {
                 | TagEnd::BlockQuote(_)
                 | TagEnd::HtmlBlock
                 | TagEnd::FootnoteDefinition,
-            ) => push_space(&mut current(&mut sections).text),
+            ) => current(&mut sections).text.space(),
             _ => {}
         }
     }
     sections
         .into_iter()
         .map(|s| Section {
-            text: collapse(&s.text),
-            code: collapse(&s.code),
-            ..s
+            id: s.id,
+            heading: s.heading,
+            text: s.text.finish(),
+            code: s.code.finish(),
         })
         .filter(|s| !(s.heading.is_empty() && s.text.is_empty() && s.code.is_empty()))
         .collect()
 }
 
-fn current(sections: &mut [Section]) -> &mut Section {
+/// A section while its text is gathered.
+#[derive(Default)]
+struct Building {
+    id: String,
+    heading: String,
+    text: Collapsed,
+    code: Collapsed,
+}
+
+fn current(sections: &mut [Building]) -> &mut Building {
     sections
         .last_mut()
         .expect("there is always a first section")
 }
 
-fn push_space(text: &mut String) {
-    if !text.ends_with(' ') && !text.is_empty() {
-        text.push(' ');
+/// Text with its whitespace collapsed as it is added: each run of whitespace becomes one space,
+/// none at either end (what `split_whitespace` and a join would give, without a second copy).
+#[derive(Default)]
+struct Collapsed {
+    text: String,
+    /// Whitespace was added after the last word: a space goes before the next one.
+    space: bool,
+}
+
+impl Collapsed {
+    fn push_str(&mut self, text: &str) {
+        for (n, piece) in text.split(char::is_whitespace).enumerate() {
+            if n > 0 {
+                self.space();
+            }
+            if !piece.is_empty() {
+                if std::mem::take(&mut self.space) {
+                    self.text.push(' ');
+                }
+                self.text.push_str(piece);
+            }
+        }
+    }
+
+    fn push(&mut self, c: char) {
+        self.push_str(c.encode_utf8(&mut [0; 4]));
+    }
+
+    /// Separates what comes next from what came before (nothing at the start).
+    fn space(&mut self) {
+        self.space = !self.text.is_empty();
+    }
+
+    fn finish(self) -> String {
+        self.text
     }
 }
 
@@ -111,18 +153,6 @@ fn anchor_for(text: &str, headings: &[Heading], used: &mut [bool]) -> String {
         }
         None => crate::markdown::slugify(text),
     }
-}
-
-/// Whitespace runs become one space; the ends are trimmed.
-fn collapse(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
 }
 
 /// The visible text of raw HTML, fed piece by piece (a block arrives line by line, inline HTML
@@ -147,7 +177,7 @@ enum HtmlState {
 const HIDDEN: [&str; 4] = ["script", "style", "template", "noscript"];
 
 impl HtmlText {
-    fn feed(&mut self, html: &str, out: &mut String) {
+    fn feed(&mut self, html: &str, out: &mut Collapsed) {
         let mut rest = html;
         while !rest.is_empty() {
             match self.state {
@@ -166,7 +196,7 @@ impl HtmlText {
                         }) {
                             // Block-level tags separate words; inline ones (`<b>`) do not.
                             if is_block_tag(rest) {
-                                push_space(out);
+                                out.space();
                             }
                             self.state = HtmlState::Tag;
                             rest = &rest[1..];
@@ -233,7 +263,7 @@ fn is_block_tag(html: &str) -> bool {
 
 /// Appends `text` with HTML entities decoded (the common named ones and numeric ones; an
 /// unknown entity stays as written).
-fn decode_into(text: &str, out: &mut String) {
+fn decode_into(text: &str, out: &mut Collapsed) {
     let mut rest = text;
     while let Some(at) = rest.find('&') {
         out.push_str(&rest[..at]);
@@ -359,6 +389,24 @@ mod tests {
                 "Send the Retry-After header & wait… A tagged word and 3 < 4.",
                 ""
             )]
+        );
+    }
+
+    #[test]
+    fn whitespace_is_collapsed_across_pieces_and_trimmed() {
+        let mut text = Collapsed::default();
+        text.space();
+        for piece in ["  Send\n", "\tthe ", "", "to", "ken", " \u{a0} ", "now "] {
+            text.push_str(piece);
+        }
+        text.space();
+        text.push('!');
+        text.space();
+        assert_eq!(text.finish(), "Send the token now !");
+        let body = "Line one\nline  two\n\n  * item   one\n\n```\n  fn  x()\n\n  y\n```\n";
+        assert_eq!(
+            sections(body, &[]),
+            [section("", "", "Line one line two item one", "fn x() y")]
         );
     }
 

@@ -13,8 +13,9 @@
 //! 2. refuses request bodies over 16 KiB (the preview takes none) with a 413 before reading
 //!    them, and chunked ones with a 411; a smaller body must arrive within the deadline;
 //! 3. hands tiny_http the request — the head rewritten canonically (CRLF line ends, no
-//!    `Expect`), then the body — only once it is complete, so tiny_http never waits on a slow
-//!    client;
+//!    `Expect`, `Connection: close`), then the body — only once it is complete, so tiny_http
+//!    never waits on a slow client, on a connection of its own, so no kept-alive connection
+//!    holds a thread of tiny_http's pool (see `head::parse_head`);
 //! 4. relays tiny_http's response back, by its `Content-Length`, with a write timeout, before it
 //!    reads the next request: one request at a time per connection, so a client that pipelines
 //!    or stops reading holds only its own connection.
@@ -33,7 +34,7 @@ use std::time::{Duration, Instant};
 mod head;
 pub use head::{Head, LIMITS, Limits, Refusal, parse_head};
 
-/// Connections served at once; each costs one thread here and one in tiny_http.
+/// Connections served at once; each costs one thread here (and tiny_http a short task per request).
 pub const MAX_CONNECTIONS: usize = 128;
 
 /// Where tiny_http listens, reachable only from this process's user.
@@ -141,7 +142,6 @@ fn serve_connection(client: TcpStream, upstream: &Upstream, limits: &Limits) {
     let _ = client.set_write_timeout(Some(limits.write));
     let mut client = client;
     let mut buf: Vec<u8> = Vec::with_capacity(4096);
-    let mut inner: Option<Box<dyn Stream>> = None;
     loop {
         // The head: the first byte may take `idle`, the whole request `request_time`.
         let mut deadline = None;
@@ -194,39 +194,31 @@ fn serve_connection(client: TcpStream, upstream: &Upstream, limits: &Limits) {
                 }
             }
         }
-        // Hand it over; a connection tiny_http closed is opened again once.
-        let mut sent = false;
+        // Hand it over, on a connection of its own (see `parse_head`); tiny_http between two
+        // accepts gets a second try.
+        let mut forwarded = None;
         for _ in 0..2 {
-            let stream = match &mut inner {
-                Some(stream) => stream,
-                None => match upstream.connect(limits) {
-                    Ok(stream) => inner.insert(stream),
-                    Err(_) => break,
-                },
+            let Ok(mut stream) = upstream.connect(limits) else {
+                continue;
             };
-            let forwarded = stream
+            let sent = stream
                 .write_all(&head.canonical)
                 .and_then(|()| stream.write_all(&buf[head.len..whole]))
                 .and_then(|()| stream.flush());
-            if forwarded.is_ok() {
-                sent = true;
+            if sent.is_ok() {
+                forwarded = Some(stream);
                 break;
             }
-            inner = None;
         }
-        let Some(stream) = inner.as_mut().filter(|_| sent) else {
+        let Some(mut stream) = forwarded else {
             return reject(&client, &mut buf, 503, "The preview is not answering.\n");
         };
         buf.drain(..whole);
-        match relay(stream.as_mut(), &mut client, head.head_method) {
-            Ok(Relayed::KeepAlive) if !head.close => {}
-            Ok(_) | Err(_) => {
-                if let Some(stream) = inner.take() {
-                    stream.close();
-                }
-                let _ = client.shutdown(Shutdown::Both);
-                return;
-            }
+        let relayed = relay(stream.as_mut(), &mut client, head.head_method, head.close);
+        stream.close();
+        if relayed.ok() != Some(Relayed::KeepAlive) {
+            let _ = client.shutdown(Shutdown::Both);
+            return;
         }
     }
 }
@@ -255,17 +247,25 @@ fn read_some(from: &mut TcpStream, buf: &mut Vec<u8>, wait: Duration) -> io::Res
 /// How a relayed response ended.
 #[derive(Debug, PartialEq, Eq)]
 enum Relayed {
-    /// By its length: the connection can carry another request.
+    /// By its length: the client's connection can carry another request.
     KeepAlive,
-    /// By the end of tiny_http's stream (no length, or `Connection: close`).
+    /// The client's connection ends with it (no length, or the client asked to close).
     Closed,
 }
 
-/// Copies one response from tiny_http to the client.
-fn relay(from: &mut dyn Stream, to: &mut TcpStream, head_method: bool) -> io::Result<Relayed> {
+/// Copies one response from tiny_http to the client. tiny_http closes its end after each
+/// response (it was asked to); the client's connection stays open when the response has a length
+/// and the client did not ask to close (`client_close`), and then tiny_http's `Connection: close`
+/// is not passed on.
+fn relay(
+    from: &mut dyn Stream,
+    to: &mut TcpStream,
+    head_method: bool,
+    client_close: bool,
+) -> io::Result<Relayed> {
     let mut buf = Vec::with_capacity(8192);
     let mut chunk = vec![0; 64 * 1024];
-    let (head_len, body, close) = loop {
+    let (head_len, body, head) = loop {
         let n = from.read(&mut chunk)?;
         if n == 0 {
             return Err(io::ErrorKind::UnexpectedEof.into());
@@ -276,58 +276,82 @@ fn relay(from: &mut dyn Stream, to: &mut TcpStream, head_method: bool) -> io::Re
         match response.parse(&buf) {
             Ok(httparse::Status::Complete(len)) => {
                 let code = response.code.unwrap_or(500);
-                let mut length = None;
-                let mut close = false;
-                for header in response.headers.iter() {
-                    if header.name.eq_ignore_ascii_case("Content-Length") {
-                        length = std::str::from_utf8(header.value)
-                            .ok()
-                            .and_then(|v| v.trim().parse::<u64>().ok());
-                    } else if header.name.eq_ignore_ascii_case("Connection") {
-                        close |= header.value.eq_ignore_ascii_case(b"close");
-                    }
-                }
+                let length = response
+                    .headers
+                    .iter()
+                    .find(|h| h.name.eq_ignore_ascii_case("Content-Length"))
+                    .and_then(|h| std::str::from_utf8(h.value).ok())
+                    .and_then(|v| v.trim().parse::<u64>().ok());
                 let bodiless = head_method || code < 200 || code == 204 || code == 304;
                 let body = if bodiless { Some(0) } else { length };
-                break (len, body, close);
+                let head = if client_close || body.is_none() {
+                    // Ends with the connection: tiny_http's head says so already.
+                    None
+                } else {
+                    Some(head_without_connection(&response))
+                };
+                break (len, body, head);
             }
             Ok(httparse::Status::Partial) if buf.len() <= 64 * 1024 => {}
             _ => return Err(io::ErrorKind::InvalidData.into()),
         }
     };
-    match body {
-        Some(body) => {
-            let whole = head_len as u64 + body;
-            let now = (buf.len() as u64).min(whole) as usize;
-            to.write_all(&buf[..now])?;
-            let mut left = whole - now as u64;
-            while left > 0 {
-                let want = chunk.len().min(usize::try_from(left).unwrap_or(usize::MAX));
-                let n = from.read(&mut chunk[..want])?;
-                if n == 0 {
-                    return Err(io::ErrorKind::UnexpectedEof.into());
-                }
-                to.write_all(&chunk[..n])?;
-                left -= n as u64;
+    let Some(body) = body else {
+        to.write_all(&buf)?;
+        loop {
+            let n = from.read(&mut chunk)?;
+            if n == 0 {
+                return Ok(Relayed::Closed);
             }
-            to.flush()?;
-            Ok(if close {
-                Relayed::Closed
-            } else {
-                Relayed::KeepAlive
-            })
+            to.write_all(&chunk[..n])?;
         }
-        None => {
-            to.write_all(&buf)?;
-            loop {
-                let n = from.read(&mut chunk)?;
-                if n == 0 {
-                    return Ok(Relayed::Closed);
-                }
-                to.write_all(&chunk[..n])?;
-            }
+    };
+    let whole = head_len as u64 + body;
+    let now = (buf.len() as u64).min(whole) as usize;
+    match &head {
+        Some(head) => {
+            to.write_all(head)?;
+            to.write_all(&buf[head_len..now])?;
+        }
+        None => to.write_all(&buf[..now])?,
+    }
+    let mut left = whole - now as u64;
+    while left > 0 {
+        let want = chunk.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        let n = from.read(&mut chunk[..want])?;
+        if n == 0 {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        to.write_all(&chunk[..n])?;
+        left -= n as u64;
+    }
+    to.flush()?;
+    Ok(if head.is_some() {
+        Relayed::KeepAlive
+    } else {
+        Relayed::Closed
+    })
+}
+
+/// A response head as tiny_http wrote it, less its `Connection` header.
+fn head_without_connection(response: &httparse::Response) -> Vec<u8> {
+    let mut head = format!(
+        "HTTP/1.{} {} {}\r\n",
+        response.version.unwrap_or(1),
+        response.code.unwrap_or(500),
+        response.reason.unwrap_or("")
+    )
+    .into_bytes();
+    for header in response.headers.iter() {
+        if !header.name.eq_ignore_ascii_case("Connection") {
+            head.extend_from_slice(header.name.as_bytes());
+            head.extend_from_slice(b": ");
+            head.extend_from_slice(header.value);
+            head.extend_from_slice(b"\r\n");
         }
     }
+    head.extend_from_slice(b"\r\n");
+    head
 }
 
 /// Answers `status` with `message` and closes the connection. What the client is still sending

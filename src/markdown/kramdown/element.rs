@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
-use super::{Events, MAX_DEPTH, events};
+use super::{Events, MAX_DEPTH, References, events};
 
 /// The events of the HTML block at `block` (in `text`; `original` are pulldown-cmark's): as they
 /// are, unless it holds an element with a `markdown` attribute, whose content is then Markdown.
@@ -17,6 +17,7 @@ pub(super) fn html<'a>(
     base: usize,
     options: Options,
     depth: usize,
+    references: &References,
 ) -> Events<'a> {
     if depth >= MAX_DEPTH || next_markdown_element(text, block.start, block.end).is_none() {
         return original;
@@ -35,8 +36,8 @@ pub(super) fn html<'a>(
         let inner_end = close.unwrap_or(block.end);
         let inner = &text[element.open.end..inner_end];
         if element.mode != Mode::None {
-            let parsed = Parser::new_ext(inner, options).into_offset_iter();
-            let mut nested = events(inner, base + element.open.end, parsed, options, depth + 1);
+            let at = base + element.open.end;
+            let mut nested = parse(inner, at, options, depth + 1, references);
             if element.mode == Mode::Span {
                 nested = unwrap_paragraph(nested);
             }
@@ -61,8 +62,7 @@ pub(super) fn html<'a>(
                     Event::Html(CowStr::Borrowed(&text[pos..line_end])),
                     pos + base..line_end + base,
                 ));
-                let parsed = Parser::new_ext(rest, options).into_offset_iter();
-                out.extend(events(rest, base + line_end, parsed, options, depth + 1));
+                out.extend(parse(rest, base + line_end, options, depth + 1, references));
                 return out;
             }
         }
@@ -74,6 +74,22 @@ pub(super) fn html<'a>(
         ));
     }
     out
+}
+
+/// The events of `text`, Markdown inside an element, which starts at byte `base` of the body:
+/// parsed on its own, with the page's reference definitions (see `References`).
+fn parse<'a>(
+    text: &'a str,
+    base: usize,
+    options: Options,
+    depth: usize,
+    references: &References,
+) -> Events<'a> {
+    let resolve = |broken| references.resolve(broken, base);
+    let parsed = Parser::new_with_broken_link_callback(text, options, Some(resolve));
+    let parsed = parsed.into_offset_iter();
+    references.learn(parsed.reference_definitions());
+    events(text, base, parsed, options, depth, references)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -128,6 +128,8 @@ pub fn parse_head(buf: &[u8], limits: &Limits) -> Result<Option<Head>, Refusal> 
             } else if value.contains("keep-alive") {
                 head.close = false;
             }
+            // Replaced below: what the client wants is kept between it and the guard.
+            continue;
         }
         head.canonical.extend_from_slice(name.as_bytes());
         head.canonical.extend_from_slice(b": ");
@@ -143,7 +145,13 @@ pub fn parse_head(buf: &[u8], limits: &Limits) -> Result<Option<Head>, Refusal> 
     if head.body > limits.body {
         return Err(refuse(413, "Request bodies are not taken here.\n"));
     }
-    head.canonical.extend_from_slice(b"\r\n");
+    // One request per connection to tiny_http, whatever the client keeps open: with
+    // `Connection: close` tiny_http's connection task ends as soon as the request is read. A
+    // kept-alive connection would hold a thread of its pool, and that pool can leave a burst's
+    // next connection queued with no thread (`TaskPool::spawn` counts a worker it has just woken
+    // as idle) until another connection ends — for a browser's six, up to the idle timeout.
+    head.canonical
+        .extend_from_slice(b"Connection: close\r\n\r\n");
     Ok(Some(head))
 }
 
@@ -163,7 +171,7 @@ mod tests {
                 .unwrap();
         assert_eq!(
             String::from_utf8(head.canonical).unwrap(),
-            "GET /a.html HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\n"
+            "GET /a.html HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nConnection: close\r\n\r\n"
         );
         assert_eq!((head.len, head.body), (69, 3));
         assert!(head.expect_continue && !head.close && !head.head_method);
@@ -174,6 +182,11 @@ mod tests {
             .unwrap()
             .unwrap();
         assert!(!head.close);
+        assert_eq!(
+            String::from_utf8(head.canonical).unwrap(),
+            "GET / HTTP/1.0\r\nConnection: close\r\n\r\n",
+            "tiny_http gets one request per connection, whatever the client keeps open"
+        );
         let head = parse("GET / HTTP/1.1\r\nConnection: close\r\n\r\n")
             .unwrap()
             .unwrap();

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# What the search index costs a clean build: the CPU time (user + sys) of `docgen build` of the
+# bench site with search on, against the same site with `search = false`, in alternating runs.
+# The share is (with - without) / with, from the medians; issue #13's budget is 10 %.
+#
+#   bench/search-cost.sh [--runs N] [--elements N] [--corpus DIR] BINARY...
+#
+# The corpus is generated (bench/gen-corpus, 1,250 elements: 10,001 pages) into
+# $BENCH_DIR/search-cost-N/site (BENCH_DIR defaults to /dev/shm/docgen-bench), with a twin
+# `nos` whose docgen.toml says `search = false`; `--corpus DIR` uses DIR/site and DIR/nos as
+# they are.
+# Several binaries (say, before and after a change) are measured in the same run, interleaved
+# run by run, so a busy moment of the machine hits each alike: compare their shares from one
+# run, not across runs. See bench/README.md, "Search index cost".
+set -euo pipefail
+
+runs=5
+elements=1250
+corpus=
+bins=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) runs=$2; shift 2 ;;
+    --elements) elements=$2; shift 2 ;;
+    --corpus) corpus=$2; shift 2 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -*) echo "unknown option $1" >&2; exit 1 ;;
+    *) bins+=("$(realpath "$1")"); shift ;;
+  esac
+done
+if [ ${#bins[@]} -eq 0 ]; then
+  sed -n '2,15p' "$0" >&2
+  exit 1
+fi
+if [ ! -x /usr/bin/time ]; then
+  echo "needs GNU time at /usr/bin/time: apt-get install time" >&2
+  exit 1
+fi
+
+here=$(cd "$(dirname "$0")" && pwd)
+dir=${corpus:-${BENCH_DIR:-/dev/shm/docgen-bench}/search-cost-$elements}
+# The corpus, and a twin with search off sharing its content (hard links: docgen only reads it).
+if [ -n "$corpus" ]; then
+  for kind in site nos; do
+    [ -d "$dir/$kind/content" ] || { echo "no $dir/$kind/content" >&2; exit 1; }
+  done
+elif [ ! -f "$dir/stamp" ] || [ "$(cat "$dir/stamp")" != "$(sha1sum < "$here/gen-corpus")" ]; then
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  python3 "$here/gen-corpus" --elements "$elements" --out "$dir/site" > /dev/null
+  mkdir -p "$dir/nos"
+  cp -al "$dir/site/content" "$dir/nos/content"
+  grep -v '^search' "$dir/site/docgen.toml" > "$dir/nos/docgen.toml"
+  echo 'search = false' >> "$dir/nos/docgen.toml"
+  sha1sum < "$here/gen-corpus" > "$dir/stamp"
+fi
+
+# CPU seconds of one clean build of $2 by $1, into a fresh folder.
+build() {
+  local out="$dir/out"
+  rm -rf "$out"
+  /usr/bin/time -o "$dir/time" -f "%U %S" "$1" build --quiet --root "$dir/$2" --output "$out" \
+    > /dev/null 2> "$dir/stderr" || { echo "build failed:" >&2; cat "$dir/stderr" >&2; exit 1; }
+  awk '{ printf "%.2f", $1 + $2 }' < "$dir/time"
+  rm -rf "$out"
+}
+
+median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+# One untimed build each: page cache, CPU frequency.
+for bin in "${bins[@]}"; do build "$bin" site > /dev/null; done
+declare -A with without
+for run in $(seq "$runs"); do
+  for n in "${!bins[@]}"; do
+    w=$(build "${bins[$n]}" site)
+    o=$(build "${bins[$n]}" nos)
+    with[$n]="${with[$n]:-} $w"
+    without[$n]="${without[$n]:-} $o"
+    echo "run $run  ${bins[$n]}  with $w s  without $o s  share $(awk -v a="$w" -v b="$o" 'BEGIN { printf "%.1f%%", 100 * (a - b) / a }')"
+  done
+done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+printf '%-60s %10s %10s %8s\n' binary "with (s)" "without" share
+for n in "${!bins[@]}"; do
+  # shellcheck disable=SC2086
+  a=$(median ${with[$n]}); b=$(median ${without[$n]})
+  printf '%-60s %10s %10s %8s\n' "${bins[$n]}" "$a" "$b" \
+    "$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.1f%%", 100 * (a - b) / a }')"
+done
