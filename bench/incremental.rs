@@ -47,7 +47,7 @@ fn run(site: &Path, edits: usize) -> Result<(), Box<dyn std::error::Error>> {
     );
     let guides: Vec<String> = session
         .site()
-        .nav
+        .nav()
         .elements
         .iter()
         .filter_map(|e| e.guides.get(1).map(|g| g.source.clone()))

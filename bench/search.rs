@@ -179,7 +179,7 @@ fn run(
         })
         .unwrap_or_default();
     let pages = manifest["pages"].as_u64().unwrap_or(1) as f64;
-    let theme = site.theme.static_files.iter();
+    let theme = site.theme().static_files.iter();
     let mut script_bytes = 0;
     for file in theme {
         if file.path == "search.js" || file.path == "search.css" {

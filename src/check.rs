@@ -65,10 +65,14 @@ pub fn check(options: &CheckOptions, highlighter: &Highlighter) -> Result<CheckR
     let started = Instant::now();
     let config = Config::load(&options.root, &options.overrides)?;
     let site = Site::load(config)?;
-    let mut build = site.check_and_write(None, highlighter)?;
-    let external = match &options.external {
-        Some(settings) => {
-            let found = external::check(&site, settings);
+    // The external check reads the loaded pages: it runs before the engine takes the site.
+    let found = options
+        .external
+        .as_ref()
+        .map(|settings| external::check(&site, settings));
+    let mut build = crate::engine::build_site(site, None, highlighter)?;
+    let external = match found {
+        Some(found) => {
             build.diagnostics.extend(found.diagnostics);
             Some(found.stats)
         }

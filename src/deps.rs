@@ -73,14 +73,17 @@ pub struct Effects {
 
 impl Effects {
     /// A page that appeared or disappeared: everything that lists, links or counts pages.
-    fn presence(redirects: bool) -> Effects {
+    /// The redirect plan is among them whether or not the page has `redirect_from`: a
+    /// redirect never replaces a page, so a page coming or going frees or takes the output
+    /// file another page's `redirect_from` claims.
+    fn presence() -> Effects {
         Effects {
             own: true,
             navigation: true,
             linking_pages: true,
             file_plan: true,
             search: true,
-            redirects,
+            redirects: true,
             elements_index: true,
         }
     }
@@ -111,9 +114,7 @@ impl std::ops::BitOrAssign for Effects {
 pub fn page(old: Option<&Page>, new: Option<&Page>) -> Effects {
     match (old, new) {
         (None, None) => Effects::default(),
-        (Some(page), None) | (None, Some(page)) => {
-            Effects::presence(!page.front.redirect_from.is_empty())
-        }
+        (Some(_), None) | (None, Some(_)) => Effects::presence(),
         (Some(old), Some(new)) => edited(old, new),
     }
 }
@@ -244,7 +245,7 @@ fn front_matter(old: &FrontMatter, new: &FrontMatter, has_redirects: bool) -> Ef
     }
     if draft != &new.draft {
         // A draft is not built: like a page that appears or disappears.
-        effects |= Effects::presence(has_redirects);
+        effects |= Effects::presence();
     }
     let moved = |key: &str| lines.get(key) != new.lines.get(key);
     if has_redirects && moved("redirect_from") {
@@ -266,6 +267,9 @@ pub struct FileEffects {
     pub presence: bool,
     /// An image's size is read when pages render: the pages showing it re-render.
     pub image_pages: bool,
+    /// The redirect plan: a redirect never replaces a file, so one coming or going frees or
+    /// takes the output file of a page's `redirect_from`.
+    pub redirects: bool,
 }
 
 /// What a change to the file `path` does; `existed` and `exists` say whether the site had it
@@ -274,7 +278,52 @@ pub fn file(path: &str, existed: bool, exists: bool) -> FileEffects {
     FileEffects {
         presence: existed != exists,
         image_pages: crate::images::is_image(path),
+        redirects: existed != exists,
     }
+}
+
+/// What a batch of changes does through content templating (`include`, `site.data`,
+/// `include_relative`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Templated {
+    /// The changes to apply, with those to includes, data files and partials replaced by the
+    /// pages to parse again: those that used the file, or asked for it and did not find it
+    /// (`Page::dependencies`). An edited page stays, and the pages that include its text
+    /// (`include_relative`) join it.
+    pub changes: std::collections::BTreeSet<Change>,
+    /// Whether templating is loaded again before the pages are parsed: its includes are read
+    /// once per load.
+    pub reload: bool,
+}
+
+/// The changes of a batch as content templating sees them, over the loaded `pages`.
+pub fn templating(batch: &[Change], pages: &[Page]) -> Templated {
+    let mut files = Vec::new();
+    let mut changes = std::collections::BTreeSet::new();
+    for change in batch {
+        match change {
+            Change::Templating(path) => files.push(path.clone()),
+            Change::Page(path) | Change::ContentFile(path) if crate::source::is_partial(path) => {
+                files.push(crate::page::display_path(path));
+            }
+            Change::Page(path) => {
+                files.push(crate::page::display_path(path));
+                changes.insert(change.clone());
+            }
+            Change::ContentFile(_) | Change::StaticFile(_) | Change::Theme | Change::Config => {
+                changes.insert(change.clone());
+            }
+        }
+    }
+    let mut dependents = std::collections::BTreeSet::new();
+    for file in &files {
+        dependents.extend(crate::templating::pages_to_rebuild(pages, file));
+    }
+    let reload = batch.iter().any(|c| matches!(c, Change::Templating(_)))
+        || !dependents.is_empty()
+        || files.iter().any(|p| p.contains("/includes/"));
+    changes.extend(dependents.into_iter().map(Change::Page));
+    Templated { changes, reload }
 }
 
 #[cfg(test)]
@@ -411,14 +460,15 @@ mod tests {
                 vec!["file_plan", "redirects"],
             ),
             (
+                // Like a page removed: its output file may be another page's redirect's now.
                 "draft",
                 "---\ntitle: Events\nheading: GoToWebinar\norder: 2\ndraft: true\n---\n\n## Setup\n\nBody text.\n",
-                all.iter().copied().filter(|e| *e != "redirects").collect(),
+                all.to_vec(),
             ),
             (
                 "published: false",
                 "---\ntitle: Events\nheading: GoToWebinar\norder: 2\npublished: false\n---\n\n## Setup\n\nBody text.\n",
-                all.iter().copied().filter(|e| *e != "redirects").collect(),
+                all.to_vec(),
             ),
         ];
         let old = page_of("elements/gtw/events.md", BASE);
@@ -470,10 +520,11 @@ mod tests {
     fn a_page_added_or_removed_touches_everything_that_lists_pages() {
         let plain = page_of("a.md", "# A\n");
         let redirected = page_of("b.md", "---\nredirect_from: /old/b.html\n---\n# B\n");
-        let everything = Effects::presence(true);
+        // A plain page too: it can free or take the file another page's redirect claims.
+        let everything = Effects::presence();
         let table = [
-            (None, Some(&plain), Effects::presence(false)),
-            (Some(&plain), None, Effects::presence(false)),
+            (None, Some(&plain), everything),
+            (Some(&plain), None, everything),
             (None, Some(&redirected), everything),
             (Some(&redirected), None, everything),
             (None, None, Effects::default()),
@@ -481,7 +532,7 @@ mod tests {
         for (old, new, expected) in table {
             assert_eq!(page(old, new), expected, "{old:?} → {new:?}");
         }
-        assert!(!Effects::presence(false).redirects);
+        assert!(Effects::presence().redirects);
     }
 
     #[test]
@@ -499,7 +550,8 @@ mod tests {
                 file(path, existed, exists),
                 FileEffects {
                     presence,
-                    image_pages
+                    image_pages,
+                    redirects: presence,
                 },
                 "{path} {existed} → {exists}"
             );
@@ -532,5 +584,62 @@ mod tests {
                 .max(),
             Some(Reach::Site)
         );
+    }
+
+    #[test]
+    fn includes_data_and_partials_become_the_pages_that_use_them() {
+        let mut note = page_of("guides/a.md", "# A\n");
+        note.dependencies = vec!["includes/note.html".into()];
+        let mut glossary = page_of("guides/b.md", "# B\n");
+        glossary.dependencies = vec!["data/glossary.yml".into()];
+        let mut partial = page_of("guides/c.md", "# C\n");
+        partial.dependencies = vec!["content/guides/includes/intro.md".into()];
+        let mut quoting = page_of("guides/d.md", "# D\n");
+        quoting.dependencies = vec!["content/guides/a.md".into()];
+        let pages = vec![note, glossary, partial, quoting];
+        let page = |s: &str| Change::Page(s.to_string());
+        let table: Vec<(Vec<Change>, Vec<Change>, bool)> = vec![
+            // An edited page stays; one quoting it (`include_relative`) joins it.
+            (
+                vec![page("guides/a.md")],
+                vec![page("guides/a.md"), page("guides/d.md")],
+                true,
+            ),
+            (vec![page("guides/b.md")], vec![page("guides/b.md")], false),
+            (
+                vec![Change::Templating("includes/note.html".into())],
+                vec![page("guides/a.md")],
+                true,
+            ),
+            // A data file is known by its top-level key: `site.data.glossary`.
+            (
+                vec![Change::Templating("data/glossary/terms.yml".into())],
+                vec![page("guides/b.md")],
+                true,
+            ),
+            // An include no page uses still reloads templating: a page may ask for it next.
+            (
+                vec![Change::Templating("includes/unused.html".into())],
+                vec![],
+                true,
+            ),
+            // A partial (below an `includes/` folder of content/) is no page of its own.
+            (
+                vec![page("guides/includes/intro.md")],
+                vec![page("guides/c.md")],
+                true,
+            ),
+            (
+                vec![Change::ContentFile("img/a.png".into()), Change::Config],
+                vec![Change::Config, Change::ContentFile("img/a.png".into())],
+                false,
+            ),
+        ];
+        for (batch, expected, reload) in table {
+            let got = templating(&batch, &pages);
+            let expected: std::collections::BTreeSet<Change> = expected.into_iter().collect();
+            assert_eq!(got.changes, expected, "{batch:?}");
+            assert_eq!(got.reload, reload, "{batch:?}");
+        }
     }
 }

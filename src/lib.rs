@@ -7,7 +7,7 @@
 //! | load   | `config`, `source`, `theme`, `data_files` |
 //! | parse  | `page`, `front_matter`, `templating`, `markdown`, `highlight` |
 //! | index  | `nav`, `links`, `redirect` |
-//! | check  | `links` (resolution), `build::Site::check_and_write`; `check` (the same without writing), `external` (opt-in) |
+//! | check  | `links` (resolution), `engine` (the one engine of build, check and serve); `check` (the same without writing), `external` (opt-in) |
 //! | render | `render`, `search` (the site-wide search index) |
 //! | write  | `output` |
 //!
@@ -29,6 +29,7 @@ pub mod config;
 pub mod data_files;
 pub mod deps;
 pub mod diagnostic;
+pub mod engine;
 pub mod error;
 pub mod external;
 pub mod front_matter;

@@ -699,3 +699,92 @@ fn site_warnings_follow_the_lines_of_the_keys_they_quote() {
     );
     live.assert_matches_build();
 }
+
+#[test]
+fn links_to_an_old_address_follow_the_page_that_claims_it() {
+    // Found by tests/drift.rs (seeds 104 and 113): a link written with an address that a page
+    // has and another page's `redirect_from` names goes to the page while it exists, then
+    // through the redirect; when `redirect_from` moves to a third page, the link follows it.
+    let site = lenient_element_site()
+        .page("guides/box.md", "# Box\n")
+        .page(
+            "guides/a.md",
+            "---\ntitle: A\nredirect_from: /guides/box.html\n---\nA.\n",
+        )
+        .page("guides/b.md", "---\ntitle: B\n---\nB.\n")
+        .page(
+            "guides/c.md",
+            "# C\n\n<a href=\"/guides/box.html\">Box</a> and [the box](/guides/box.html).\n",
+        );
+    let (mut live, _) = Live::open(site);
+    live.assert_matches_build();
+    live.delete("content/guides/box.md");
+    live.assert_matches_build();
+    assert!(
+        live.html("guides/c.html")
+            .contains("href=\"/guides/a.html\"")
+    );
+    live.write("content/guides/a.md", "---\ntitle: A\n---\nA.\n");
+    live.write(
+        "content/guides/b.md",
+        "---\ntitle: B\nredirect_from: /guides/box.html\n---\nB.\n",
+    );
+    live.assert_matches_build();
+    assert!(
+        live.html("guides/c.html")
+            .contains("href=\"/guides/b.html\"")
+    );
+    live.write("content/guides/box.md", "# Box again\n");
+    live.assert_matches_build();
+}
+
+#[test]
+fn a_folder_that_stops_being_an_element_drops_its_heading_from_search() {
+    // Found by tests/drift.rs (seeds 103 and 105): the element's heading is in the search
+    // entry of every page of its folder; when the one page saying `elementId` becomes a draft,
+    // the folder is no element any more and the other pages' entries lose the heading.
+    let site = element_site()
+        .page(
+            "guides/deep/a.md",
+            "---\ntitle: Alpha\nelementId: 7\n---\nAlpha text.\n",
+        )
+        .page("guides/deep/b.md", "---\ntitle: Beta\n---\nBeta text.\n");
+    let (mut live, _) = Live::open(site);
+    live.assert_matches_build();
+    live.write(
+        "content/guides/deep/a.md",
+        "---\ntitle: Alpha\nelementId: 7\ndraft: true\n---\nAlpha text.\n",
+    );
+    live.assert_matches_build();
+    live.write(
+        "content/guides/deep/a.md",
+        "---\ntitle: Alpha\nelementId: 7\n---\nAlpha text.\n",
+    );
+    live.assert_matches_build();
+}
+
+#[test]
+fn an_elements_logo_removed_is_an_error_as_in_build() {
+    // Found by tests/drift.rs (seed 106 step 35): `build` reports a `logo` that names a missing
+    // image as an error on the overview page and shows no logo; the session only found the
+    // broken <img> in the rendered pages (as warnings) and kept showing it.
+    let site = element_site()
+        .page(
+            "elements/gtw/index.md",
+            "---\nheading: GoToWebinar\ntitle: Overview\nlayout: sidebarelementdoc\nlogo: /img/gtw.png\norder: 1\n---\nHi.\n",
+        )
+        .file("content/img/gtw.png", "not really a png");
+    let (mut live, _) = Live::open(site);
+    live.assert_matches_build();
+    live.delete("content/img/gtw.png");
+    live.assert_matches_check();
+    assert!(
+        live.diagnostics()
+            .iter()
+            .any(|d| d.is_error() && d.message.starts_with("`logo`: broken image")),
+        "{:?}",
+        live.diagnostics()
+    );
+    live.write("content/img/gtw.png", "not really a png");
+    live.assert_matches_build();
+}

@@ -370,7 +370,7 @@ fn pages_record_what_they_use_and_an_edited_include_rebuilds_exactly_them() {
     let highlighter = Highlighter::new();
     let site = Site::load(config.clone()).unwrap();
     let deps = |source: &str| {
-        site.pages
+        site.pages()
             .iter()
             .find(|p| p.source == source)
             .unwrap()
@@ -382,19 +382,19 @@ fn pages_record_what_they_use_and_an_edited_include_rebuilds_exactly_them() {
     assert_eq!(deps("c.md"), ["data/limits.yml", "includes/other.html"]);
     assert!(deps("d.md").is_empty());
     assert_eq!(
-        templating::pages_to_rebuild(&site.pages, "includes/note.html"),
+        templating::pages_to_rebuild(site.pages(), "includes/note.html"),
         ["a.md", "b.md"]
     );
     assert_eq!(
-        templating::pages_to_rebuild(&site.pages, "data/glossary.yml"),
+        templating::pages_to_rebuild(site.pages(), "data/glossary.yml"),
         ["b.md"]
     );
     assert_eq!(
-        templating::pages_to_rebuild(&site.pages, "data/glossary.json"),
+        templating::pages_to_rebuild(site.pages(), "data/glossary.json"),
         ["b.md"],
         "another file for the same key"
     );
-    assert!(templating::pages_to_rebuild(&site.pages, "includes/unused.html").is_empty());
+    assert!(templating::pages_to_rebuild(site.pages(), "includes/unused.html").is_empty());
 
     // Edit the include, then parse again exactly the pages that use it.
     let test_site = test_site.file(
@@ -402,7 +402,7 @@ fn pages_record_what_they_use_and_an_edited_include_rebuilds_exactly_them() {
         "<aside>\n\n{{ include.content }}\n\n</aside>\n",
     );
     let fresh = Templating::load(&config).unwrap();
-    for source in templating::pages_to_rebuild(&site.pages, "includes/note.html") {
+    for source in templating::pages_to_rebuild(site.pages(), "includes/note.html") {
         let bytes = std::fs::read(test_site.root().join("content").join(&source)).unwrap();
         let page = Page::parse_with(&source, bytes, Some(&fresh));
         assert!(page.diagnostics.is_empty(), "{:?}", page.diagnostics);
@@ -587,7 +587,7 @@ fn the_shipped_example_site_uses_includes_and_the_glossary() {
     let config = Config::load(repo, &Overrides::default()).unwrap();
     let site = Site::load(config).unwrap();
     assert_eq!(
-        templating::pages_to_rebuild(&site.pages, "data/glossary.yml"),
+        templating::pages_to_rebuild(site.pages(), "data/glossary.yml"),
         [
             "elements/box/box-create-instance.md",
             "guides/getting-started.md"

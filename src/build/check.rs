@@ -17,6 +17,7 @@ impl Site {
         let mut targets = BTreeSet::new();
         let mut titles = BTreeSet::new();
         let mut broken = false;
+        let mut redirected = false;
         let file = page.file();
         let severity = self.config.broken_links;
         // Indexed on the first problem, once for all of them.
@@ -35,6 +36,7 @@ impl Site {
             match resolved {
                 Ok(resolved) => {
                     targets.insert(resolved.target().to_string());
+                    redirected |= resolved.redirect.is_some();
                     if let Some(old) = &resolved.redirect {
                         diagnostics.push(redirect_link_warning(
                             &file,
@@ -53,21 +55,54 @@ impl Site {
                 }
             }
         });
-        if let Some(target) = &page.front.breadcrumbs
-            && let Err(failure) = self.index.resolve(&page.source, LinkKind::Link, target)
+        // Resolved once: the check reports it, the render stage links the parent crumb to it.
+        let mut breadcrumbs = None;
+        if let Some(target) = &page.front.breadcrumbs {
+            match self.index.resolve(&page.source, LinkKind::Link, target) {
+                Ok(resolved) => {
+                    targets.insert(resolved.target().to_string());
+                    redirected |= resolved.redirect.is_some();
+                    breadcrumbs = Some(resolved);
+                }
+                Err(failure) => {
+                    broken = true;
+                    let line = page.front.line_of("breadcrumbs");
+                    let mut d = Diagnostic::error(
+                        "broken-link",
+                        &file,
+                        format!("`breadcrumbs`: {}", failure.message),
+                    )
+                    .at(line, 1)
+                    .with_suggestion(failure.suggestion)
+                    .with_source(&page.text, "breadcrumbs".len());
+                    d.severity = severity;
+                    diagnostics.push(d);
+                }
+            }
+        }
+        // An element's logo is named by its overview page's `logo`: checked there, like a link.
+        if let Some(element) = self.nav.element_of(&page.source)
+            && element.overview.as_deref() == Some(page.source.as_str())
+            && let Some(logo) = &element.logo
         {
-            broken = true;
-            let line = page.front.line_of("breadcrumbs");
-            let mut d = Diagnostic::error(
-                "broken-link",
-                &file,
-                format!("`breadcrumbs`: {}", failure.message),
-            )
-            .at(line, 1)
-            .with_suggestion(failure.suggestion)
-            .with_source(&page.text, "breadcrumbs".len());
-            d.severity = severity;
-            diagnostics.push(d);
+            match self.index.resolve(&page.source, LinkKind::Image, logo) {
+                Ok(resolved) => {
+                    targets.insert(resolved.target().to_string());
+                }
+                Err(failure) => {
+                    broken = true;
+                    diagnostics.push(
+                        Diagnostic::error(
+                            "broken-link",
+                            &file,
+                            format!("`logo`: {}", failure.message),
+                        )
+                        .at(page.front.line_of("logo"), 1)
+                        .with_suggestion(failure.suggestion)
+                        .with_source(&page.text, 4),
+                    );
+                }
+            }
         }
         let layout = page.layout();
         if !renderer.has_layout(layout) {
@@ -86,17 +121,14 @@ impl Site {
                 .with_source(&page.text, "layout".len()),
             );
         }
-        if let Some(target) = &page.front.breadcrumbs
-            && let Ok(resolved) = self.index.resolve(&page.source, LinkKind::Link, target)
-        {
-            targets.insert(resolved.target().to_string());
-        }
         PageCheck {
             hrefs,
             diagnostics,
             targets,
             titles,
             broken,
+            redirected,
+            breadcrumbs,
         }
     }
 }
@@ -113,6 +145,11 @@ pub(crate) struct PageCheck {
     pub titles: BTreeSet<String>,
     /// Whether any link is broken (it may resolve once pages are added).
     pub broken: bool,
+    /// Whether a link was written with a page's old address (`redirect_from`), which another
+    /// page can claim.
+    pub redirected: bool,
+    /// Where its `breadcrumbs` key leads, when it resolves.
+    pub breadcrumbs: Option<links::Resolved>,
 }
 
 /// The warning for a link written with a page's old address (its `redirect_from`): the link

@@ -3,11 +3,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::{ELEMENTS_NAV, Site};
+use super::{ELEMENTS_NAV, PageCheck, Site};
 use crate::diagnostic::Diagnostic;
 use crate::highlight::Highlighter;
 use crate::links;
-use crate::markdown::{LinkKind, ResolvedLinks};
+use crate::markdown::LinkKind;
 use crate::nav::{self, Trail};
 use crate::page::Page;
 use crate::render::{
@@ -18,7 +18,7 @@ impl Site {
     pub(crate) fn page_context<'a>(
         &'a self,
         page: &'a Page,
-        hrefs: &ResolvedLinks,
+        check: &PageCheck,
         derived: &'a Derived,
         highlighter: &Highlighter,
     ) -> PageContext<'a> {
@@ -64,7 +64,7 @@ impl Site {
                 (self.section_view(page), self.section_crumbs(page))
             }
         };
-        let parent = self.parent_crumb(page, derived);
+        let parent = self.parent_crumb(page, check.breadcrumbs.as_ref(), derived);
         let breadcrumbs = nav::breadcrumbs(Trail {
             home_url: &derived.site.home_url,
             is_home: page.source == "index.md",
@@ -79,7 +79,7 @@ impl Site {
             .as_deref()
             .or(element.map(|e| e.heading.as_str()));
         let url = format!("{base}{}", page.url);
-        let rendered = page.render(hrefs, highlighter);
+        let rendered = page.render(&check.hrefs, highlighter);
         // Images sized, task lists and tables made accessible: on the text, not the title.
         let body = self.finish_body(page, rendered.html);
         let (title_html, title_id, content) = match rendered.title {
@@ -126,22 +126,21 @@ impl Site {
 
     /// The `parent` breadcrumb: its label and the resolved `breadcrumbs` target. Without a
     /// target it points at the elements index.
-    fn parent_crumb(&self, page: &Page, derived: &Derived) -> Option<(String, String)> {
-        let target = match &page.front.breadcrumbs {
-            Some(target) => {
-                let resolved = self
-                    .index
-                    .resolve(&page.source, LinkKind::Link, target)
-                    .ok()?;
-                Some(resolved)
-            }
-            None => None,
-        };
+    fn parent_crumb(
+        &self,
+        page: &Page,
+        target: Option<&links::Resolved>,
+        derived: &Derived,
+    ) -> Option<(String, String)> {
+        // A `breadcrumbs` that does not resolve gives no crumb (its check reports it).
+        if page.front.breadcrumbs.is_some() && target.is_none() {
+            return None;
+        }
         let label = page.front.parent.clone().or_else(|| {
             let source = target.as_ref()?.page.as_ref()?;
             self.index.page(source).map(|p| p.title.clone())
         });
-        let url = target.map(|t| t.href).or_else(|| {
+        let url = target.map(|t| t.href.clone()).or_else(|| {
             page.front
                 .parent
                 .as_ref()
@@ -173,25 +172,12 @@ impl Derived {
         let mut elements = HashMap::new();
         let mut summaries = Vec::new();
         for element in &site.nav.elements {
+            // A logo that does not resolve is left out; the check stage reports it on the
+            // overview page (`Site::check_page`).
             let logo = element.logo.as_ref().and_then(|logo| {
                 let overview = element.overview.as_ref()?;
-                match site.index.resolve(overview, LinkKind::Image, logo) {
-                    Ok(resolved) => Some(resolved.href),
-                    Err(broken) => {
-                        let page = site.pages.iter().find(|p| &p.source == overview)?;
-                        diagnostics.push(
-                            Diagnostic::error(
-                                "broken-link",
-                                page.file(),
-                                format!("`logo`: {}", broken.message),
-                            )
-                            .at(page.front.line_of("logo"), 1)
-                            .with_suggestion(broken.suggestion)
-                            .with_source(&page.text, 4),
-                        );
-                        None
-                    }
-                }
+                let resolved = site.index.resolve(overview, LinkKind::Image, logo).ok()?;
+                Some(resolved.href)
             });
             let url = format!("{base}{}", element.url());
             summaries.push(ElementSummary {

@@ -33,7 +33,7 @@ impl Site {
         derived: &Derived,
         highlighter: &Highlighter,
     ) -> Result<usize> {
-        let files: Vec<(String, FileOrigin)> = self.output_files().into_iter().collect();
+        let files: Vec<(&String, &FileOrigin)> = self.output_files().iter().collect();
         let results: Vec<Result<bool>> = files
             .par_iter()
             .map(|(path, origin)| match origin {

@@ -18,15 +18,10 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
-
 use crate::config::{Config, Overrides};
-use crate::diagnostic::{self, Diagnostic};
+use crate::diagnostic::Diagnostic;
 use crate::error::Result;
 use crate::highlight::Highlighter;
-use crate::output::OutputDir;
-use crate::page::Page;
-use crate::render::Renderer;
 use crate::wording::word as plural;
 
 /// Files docgen generates in every site (unless the site provides its own).
@@ -110,7 +105,7 @@ pub fn build(options: &BuildOptions, highlighter: &Highlighter) -> Result<BuildR
         .clone()
         .unwrap_or_else(|| config.root.join(crate::config::dirs::OUTPUT));
     let site = Site::load(config)?;
-    let mut report = site.check_and_write(Some(&output_path), highlighter)?;
+    let mut report = crate::engine::build_site(site, Some(&output_path), highlighter)?;
     report.elapsed = started.elapsed();
     Ok(report)
 }
@@ -121,12 +116,14 @@ mod context;
 mod generated;
 mod images;
 mod pages;
+mod renav;
 mod sections;
 mod site;
 mod verify;
 
 pub(crate) use check::PageCheck;
 pub(crate) use context::{Derived, find_elements_index};
+pub(crate) use generated::SearchRecords;
 pub(crate) use pages::RenderWith;
 pub(crate) use site::FileOrigin;
 pub use site::{Loaded, Site};
@@ -169,117 +166,22 @@ pub(crate) fn fold_render_errors(errors: impl IntoIterator<Item = Diagnostic>) -
 }
 
 /// Measures consecutive stages.
-struct Stopwatch {
+pub(crate) struct Stopwatch {
     last: Instant,
-    laps: Vec<(&'static str, Duration)>,
+    pub(crate) laps: Vec<(&'static str, Duration)>,
 }
 
 impl Stopwatch {
-    fn start() -> Self {
+    pub(crate) fn start() -> Self {
         Stopwatch {
             last: Instant::now(),
             laps: Vec::new(),
         }
     }
 
-    fn lap(&mut self, stage: &'static str) {
+    pub(crate) fn lap(&mut self, stage: &'static str) {
         let now = Instant::now();
         self.laps.push((stage, now - self.last));
         self.last = now;
-    }
-}
-
-impl Site {
-    /// Checks every page and, when nothing is wrong and `output` is given, writes the site.
-    pub fn check_and_write(
-        &self,
-        output: Option<&std::path::Path>,
-        highlighter: &Highlighter,
-    ) -> Result<BuildReport> {
-        let mut watch = Stopwatch::start();
-        let mut diagnostics = self.diagnostics.clone();
-        diagnostics.extend(base_url_warning(&self.config));
-        let (mut renderer, template_diagnostics) = Renderer::new(&self.theme.templates);
-        diagnostics.extend(template_diagnostics);
-        let derived = Derived::new(self, &mut diagnostics);
-        renderer.set_site(&derived.site, &derived.summaries);
-        watch.lap("templates");
-
-        let pages: Vec<&Page> = self.published().collect();
-        let checked: Vec<PageCheck> = pages
-            .par_iter()
-            .map(|page| self.check_page(page, &renderer))
-            .collect();
-        for check in &checked {
-            diagnostics.extend(check.diagnostics.iter().cloned());
-        }
-        watch.lap("check");
-
-        let has_errors = diagnostics.iter().any(Diagnostic::is_error);
-        let out = match output {
-            Some(path) if !has_errors => Some(OutputDir::stage(path, &self.config.root)?),
-            _ => None,
-        };
-        let with = RenderWith {
-            renderer: &renderer,
-            derived: &derived,
-            highlighter,
-            out: out.as_ref(),
-        };
-        let both: Vec<(&Page, &PageCheck)> = pages.iter().copied().zip(&checked).collect();
-        let rendered = self.render_pages(&both, &with)?;
-        let mut output_check = self.output_check();
-        let mut render_errors = Vec::new();
-        for page in rendered {
-            if let Some((file, scanned)) = page.scanned {
-                output_check.insert_page(file, scanned);
-            }
-            render_errors.extend(page.error);
-        }
-        render_errors.extend(self.check_generated_pages(&renderer, &derived));
-        watch.lap("render");
-        self.scan_generated(&mut output_check, &renderer, &derived, highlighter)?;
-        output_check.verify_all();
-        if !output_check.is_clean() {
-            let sources: HashMap<&str, &crate::markdown::ResolvedLinks> = pages
-                .iter()
-                .zip(&checked)
-                .map(|(p, c)| (p.source.as_str(), &c.hrefs))
-                .collect();
-            let hrefs_of = |source: &str| sources.get(source).copied();
-            diagnostics.extend(output_check.report(&crate::output_links::Blame {
-                templates: &self.theme.templates,
-                site: self,
-                hrefs: &hrefs_of,
-                severity: self.config.broken_links,
-            }));
-        }
-        watch.lap("verify");
-        diagnostics.extend(fold_render_errors(render_errors));
-
-        let mut assets = 0;
-        let written = match out {
-            Some(out) if !diagnostics.iter().any(Diagnostic::is_error) => {
-                self.write_search(&out)?;
-                watch.lap("search");
-                assets = self.write_files(&out, &renderer, &derived, highlighter)?;
-                // Published only now, complete. A build with errors drops `out` uncommitted,
-                // which deletes what it wrote and leaves the previous output as it was.
-                Some(out.commit_reporting(&mut diagnostics)?)
-            }
-            _ => None,
-        };
-        watch.lap("write");
-        diagnostic::sort(&mut diagnostics);
-        diagnostics.dedup();
-        Ok(BuildReport {
-            pages: pages.len(),
-            elements: self.nav.elements.len(),
-            assets,
-            diagnostics,
-            elapsed: Duration::default(),
-            output: written,
-            timings: self.timings.iter().copied().chain(watch.laps).collect(),
-        })
     }
 }

@@ -63,7 +63,7 @@ impl Site {
         if !renderer.has_layout(page.layout()) {
             return Ok(outcome);
         }
-        let context = self.page_context(page, &check.hrefs, with.derived, with.highlighter);
+        let context = self.page_context(page, check, with.derived, with.highlighter);
         match renderer.render(page.layout(), &context, &page.file()) {
             Ok(html) => {
                 let file = links::output_file_for_url(&page.url);

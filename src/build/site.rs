@@ -3,6 +3,7 @@
 //! and the link index — and which source writes each output file.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use rayon::prelude::*;
@@ -22,27 +23,31 @@ use crate::theme::{Theme, ThemeFile};
 
 /// Everything known about a site after loading and indexing it.
 pub struct Site {
-    pub config: Config,
+    pub(crate) config: Config,
     /// Sorted by source path.
-    pub pages: Vec<Page>,
+    pub(super) pages: Vec<Page>,
     /// Files below `content/` that are not pages (content-relative paths).
-    pub assets: Vec<String>,
+    pub(super) assets: Vec<String>,
     /// Files below `static/`.
-    pub static_files: Vec<String>,
-    pub theme: Theme,
-    pub nav: Navigation,
-    pub index: LinkIndex,
+    pub(super) static_files: Vec<String>,
+    pub(super) theme: Theme,
+    pub(crate) nav: Navigation,
+    pub(crate) index: LinkIndex,
     /// Source of the page listing all elements (see `find_elements_index`).
-    pub elements_index: Option<String>,
-    /// Problems found while loading and indexing.
-    pub diagnostics: Vec<Diagnostic>,
-    /// The problems of listing `content/` and `static/` (symlinks not followed), also in
-    /// `diagnostics`: kept apart for the serve session, which reports them as they are.
-    pub listing: Vec<Diagnostic>,
+    pub(crate) elements_index: Option<String>,
+    /// Output files claimed by two sources, bad redirects (`collisions`); kept up to date by
+    /// the engine when files come or go.
+    pub(crate) collisions: Vec<Diagnostic>,
+    /// The problems of listing `content/` and `static/` (symlinks not followed). The theme,
+    /// templating and each page keep their own; `Engine::diagnostics` puts them together.
+    pub(crate) listing: Vec<Diagnostic>,
     /// Wall time of loading and indexing.
-    pub timings: Vec<(&'static str, Duration)>,
+    pub(crate) timings: Vec<(&'static str, Duration)>,
     /// Content templating's shared state (includes, data), unless the site turned it off.
-    pub templating: Option<Templating>,
+    pub(crate) templating: Option<Templating>,
+    /// The output file plan (`plan_files`): made once per state of the pages, files and
+    /// theme, and dropped by every change to them (which is why those fields are private).
+    plan: OnceLock<FilePlan>,
 }
 
 /// The load stage's value: the site's files listed and its pages parsed, nothing indexed.
@@ -54,9 +59,7 @@ pub struct Loaded {
     static_files: Vec<String>,
     theme: Theme,
     templating: Option<Templating>,
-    /// Problems found while loading: the listing's, the theme's, templating's, the pages'.
-    diagnostics: Vec<Diagnostic>,
-    /// The listing's problems alone.
+    /// The listing's problems (the theme, templating and each page keep their own).
     listing: Vec<Diagnostic>,
     timings: Vec<(&'static str, Duration)>,
 }
@@ -75,13 +78,8 @@ impl Loaded {
             false => None,
         };
         watch.lap("scan");
-        let mut diagnostics = std::mem::take(&mut tree.diagnostics);
-        diagnostics.extend(statics.diagnostics);
-        let listing = diagnostics.clone();
-        diagnostics.extend(theme.diagnostics.iter().cloned());
-        if let Some(templating) = &templating {
-            diagnostics.extend(templating.diagnostics.iter().cloned());
-        }
+        let mut listing = std::mem::take(&mut tree.diagnostics);
+        listing.extend(statics.diagnostics);
         let pages: Vec<Page> = tree
             .pages
             .par_iter()
@@ -98,9 +96,6 @@ impl Loaded {
                 }
             })
             .collect();
-        for page in &pages {
-            diagnostics.extend(page.diagnostics.iter().cloned());
-        }
         watch.lap("parse");
         Ok(Loaded {
             config,
@@ -109,7 +104,6 @@ impl Loaded {
             static_files,
             theme,
             templating,
-            diagnostics,
             listing,
             timings: watch.laps,
         })
@@ -133,12 +127,10 @@ impl Site {
             static_files,
             theme,
             templating,
-            mut diagnostics,
             listing,
             mut timings,
         } = loaded;
         let nav = Navigation::build(&pages, config.drafts);
-        diagnostics.extend(nav.diagnostics().cloned());
         let mut index = LinkIndex::new(&config.base_path, config.drafts);
         for page in &pages {
             index.insert_page(page.indexed(nav.element_dir(&page.source)));
@@ -153,27 +145,98 @@ impl Site {
             nav,
             index,
             elements_index: None,
-            diagnostics,
+            collisions: Vec::new(),
             listing,
+            plan: OnceLock::new(),
             timings: Vec::new(),
             templating,
         };
         // The files besides the pages, and the old addresses of `redirect_from`, are link
         // targets too.
+        let (mut files, mut redirects) = (Vec::new(), Vec::new());
         for (path, origin) in site.output_files() {
             if let FileOrigin::Redirect(redirect) = origin {
-                redirect.register(&mut site.index);
+                redirects.push(redirect.clone());
             } else if !path.ends_with(".html") || site.index.page_at(&format!("/{path}")).is_none()
             {
-                site.index.insert_file(format!("/{path}"));
+                files.push(format!("/{path}"));
             }
         }
-        let collisions = site.collisions();
-        site.diagnostics.extend(collisions);
+        for redirect in redirects {
+            redirect.register(&mut site.index);
+        }
+        for file in files {
+            site.index.insert_file(file);
+        }
+        site.update_collisions();
         site.elements_index = find_elements_index(&site);
         timings.push(("index", started.elapsed()));
         site.timings = timings;
         site
+    }
+
+    /// Records that the file `path` of `content/` (`static_file` false) or `static/` exists or
+    /// not. Returns whether the site listed it before.
+    pub(crate) fn set_file(&mut self, static_file: bool, path: &str, exists: bool) -> bool {
+        let files = match static_file {
+            false => &mut self.assets,
+            true => &mut self.static_files,
+        };
+        let known = files.binary_search_by(|f| f.as_str().cmp(path));
+        match (exists, known) {
+            (true, Err(at)) => files.insert(at, path.to_string()),
+            (false, Ok(at)) => {
+                files.remove(at);
+            }
+            _ => return known.is_ok(),
+        }
+        self.plan = OnceLock::new();
+        known.is_ok()
+    }
+
+    /// Finds the output files claimed twice again, after files or pages came or went.
+    pub(crate) fn update_collisions(&mut self) {
+        self.collisions = self.collisions();
+    }
+
+    /// Loads the theme again; the template anchors (ids the layouts give every page) with it.
+    pub(crate) fn reload_theme(&mut self) -> Result<()> {
+        self.theme = Theme::load(&self.config)?;
+        self.plan = OnceLock::new();
+        self.index
+            .set_template_anchors(crate::output_links::template_anchors(&self.theme.templates));
+        Ok(())
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Every loaded page, drafts included, sorted by source.
+    pub fn pages(&self) -> &[Page] {
+        &self.pages
+    }
+
+    /// Files below `content/` that are not pages (content-relative paths).
+    pub fn assets(&self) -> &[String] {
+        &self.assets
+    }
+
+    /// Files below `static/`.
+    pub fn static_files(&self) -> &[String] {
+        &self.static_files
+    }
+
+    pub fn theme(&self) -> &Theme {
+        &self.theme
+    }
+
+    pub fn nav(&self) -> &Navigation {
+        &self.nav
+    }
+
+    pub fn link_index(&self) -> &LinkIndex {
+        &self.index
     }
 
     /// The page with this source, if it is loaded.
@@ -195,10 +258,12 @@ impl Site {
             .pages
             .binary_search_by(|p| p.source.as_str().cmp(source))
             .ok()?;
+        self.plan = OnceLock::new();
         Some(self.pages.remove(at))
     }
 
     pub(crate) fn insert_page(&mut self, page: Page) {
+        self.plan = OnceLock::new();
         match self
             .pages
             .binary_search_by(|p| p.source.as_str().cmp(&page.source))
@@ -230,14 +295,18 @@ impl Site {
     }
 
     /// Every non-page file of the output and where it comes from, later sources winning:
-    /// generated files, the theme's static files, `static/`, then content assets.
-    pub(crate) fn output_files(&self) -> BTreeMap<String, FileOrigin> {
-        self.files_and_redirects().0
+    /// generated files, the theme's static files, `static/`, then content assets, then the
+    /// redirect pages of `redirect_from` (those that collide with nothing).
+    pub(crate) fn output_files(&self) -> &BTreeMap<String, FileOrigin> {
+        &self.plan().files
     }
 
-    /// `output_files`, with the redirect pages of `redirect_from` (those that collide with
-    /// nothing), and the problems of the redirects.
-    fn files_and_redirects(&self) -> (BTreeMap<String, FileOrigin>, Vec<Diagnostic>) {
+    fn plan(&self) -> &FilePlan {
+        self.plan.get_or_init(|| self.plan_files())
+    }
+
+    /// The output file plan, with the problems of the redirects.
+    fn plan_files(&self) -> FilePlan {
         let files = self.files_without_redirects();
         let pages: Vec<&Page> = self.published().collect();
         let describe = |path: &str| files.get(path).map(|origin| origin.describe(path));
@@ -257,7 +326,10 @@ impl Site {
         for redirect in redirects {
             files.insert(redirect.file.clone(), FileOrigin::Redirect(redirect));
         }
-        (files, diagnostics)
+        FilePlan {
+            files,
+            redirect_problems: diagnostics,
+        }
     }
 
     /// Whether docgen writes the generated `file` (no page, static file or content file
@@ -304,11 +376,11 @@ impl Site {
         let mut diagnostics = self.source_collisions();
         let written = self.written_files(&self.files_without_redirects());
         diagnostics.extend(super::conflicts::check(&written));
-        let (files, redirect_problems) = self.files_and_redirects();
-        diagnostics.extend(redirect_problems);
+        let plan = self.plan();
+        diagnostics.extend(plan.redirect_problems.iter().cloned());
         if self.config.search {
             diagnostics.extend(super::conflicts::reserved(
-                &self.written_files(&files),
+                &self.written_files(&plan.files),
                 crate::search::DIR,
                 "the search index",
                 "set `search = false` in docgen.toml to build without it",
@@ -334,10 +406,15 @@ impl Site {
     }
 
     /// The redirect pages to write (output path → origin).
-    pub(crate) fn redirect_files(&self) -> BTreeMap<String, FileOrigin> {
-        let mut files = self.files_and_redirects().0;
-        files.retain(|_, origin| matches!(origin, FileOrigin::Redirect(_)));
-        files
+    pub(crate) fn redirect_files(
+        &self,
+    ) -> impl Iterator<Item = (&String, &crate::redirect::Redirect)> {
+        self.output_files()
+            .iter()
+            .filter_map(|(file, origin)| match origin {
+                FileOrigin::Redirect(redirect) => Some((file, redirect)),
+                _ => None,
+            })
     }
 
     fn source_collisions(&self) -> Vec<Diagnostic> {
@@ -381,6 +458,13 @@ impl Site {
             })
             .collect()
     }
+}
+
+/// Which source writes each output file that is not a page.
+struct FilePlan {
+    files: BTreeMap<String, FileOrigin>,
+    /// The problems of the redirects (`redirect::plan`).
+    redirect_problems: Vec<Diagnostic>,
 }
 
 /// A source that writes an output file.

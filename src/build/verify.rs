@@ -17,8 +17,9 @@ impl Site {
         let base_url = self.config.base_url.is_some();
         check.set_files(
             self.output_files()
-                .into_keys()
-                .filter(|f| base_url || f != SITEMAP),
+                .keys()
+                .filter(|f| base_url || *f != SITEMAP)
+                .cloned(),
         );
         check
     }
@@ -92,13 +93,11 @@ impl Site {
                 );
             }
         }
-        for (file, origin) in self.redirect_files() {
-            if let FileOrigin::Redirect(redirect) = origin {
-                let html = crate::redirect::html(&redirect, &self.config);
-                let owner = Owner::Redirect(redirect.source.clone());
-                let scanned = Scanned::new(owner, format!("/{file}"), &html, None, &urls);
-                check.insert_page(file, scanned);
-            }
+        for (file, redirect) in self.redirect_files() {
+            let html = crate::redirect::html(redirect, &self.config);
+            let owner = Owner::Redirect(redirect.source.clone());
+            let scanned = Scanned::new(owner, format!("/{file}"), &html, None, &urls);
+            check.insert_page(file.clone(), scanned);
         }
         self.scan_stylesheets(check)
     }
@@ -110,10 +109,10 @@ impl Site {
             if !file.ends_with(".css") {
                 continue;
             }
-            let (label, bytes) = match &origin {
+            let (label, bytes) = match origin {
                 FileOrigin::Static => (
                     format!("static/{file}"),
-                    crate::error::fs::read(&self.config.static_dir().join(&file))?,
+                    crate::error::fs::read(&self.config.static_dir().join(file))?,
                 ),
                 FileOrigin::Theme(theme_file) => {
                     let label = match theme_file.disk_path() {
@@ -130,7 +129,7 @@ impl Site {
             };
             let text = String::from_utf8_lossy(&bytes).into_owned();
             let scan = CssScan::new(label, format!("/{file}"), text);
-            check.insert_css(file, scan);
+            check.insert_css(file.clone(), scan);
         }
         Ok(())
     }

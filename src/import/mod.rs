@@ -330,7 +330,7 @@ fn hash(bytes: &[u8]) -> u64 {
 fn check(root: &Path, highlighter: &Highlighter) -> Result<Vec<Diagnostic>> {
     let config = Config::load(root, &Overrides::default())?;
     let site = Site::load(config)?;
-    Ok(site.check_and_write(None, highlighter)?.diagnostics)
+    Ok(crate::engine::build_site(site, None, highlighter)?.diagnostics)
 }
 
 /// Which lenient options the new site gets.

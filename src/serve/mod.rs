@@ -395,16 +395,16 @@ impl SiteTree<'_> {
         let site = session.site();
         match area {
             Area::Content => site
-                .pages
+                .pages()
                 .iter()
                 .map(|p| p.source.as_str())
-                .chain(site.assets.iter().map(String::as_str))
+                .chain(site.assets().iter().map(String::as_str))
                 .collect(),
-            Area::Static => site.static_files.iter().map(String::as_str).collect(),
+            Area::Static => site.static_files().iter().map(String::as_str).collect(),
             Area::Includes | Area::Data => {
                 let prefix = format!("{}/", area.folder());
                 let mut used: Vec<&str> = site
-                    .pages
+                    .pages()
                     .iter()
                     .flat_map(|p| &p.dependencies)
                     .filter_map(|d| d.strip_prefix(prefix.as_str()))
@@ -429,8 +429,8 @@ impl watch::Tree for SiteTree<'_> {
         let site = session.site();
         let listed = |files: &[String]| files.binary_search_by(|f| f.as_str().cmp(rel)).is_ok();
         match area {
-            Area::Content => site.page(rel).is_some() || listed(&site.assets),
-            Area::Static => listed(&site.static_files),
+            Area::Content => site.page(rel).is_some() || listed(site.assets()),
+            Area::Static => listed(site.static_files()),
             Area::Includes | Area::Data => self.known(area).contains(&rel),
         }
     }

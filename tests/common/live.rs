@@ -274,7 +274,7 @@ fn compare_folders(built: &Path, live: &Path) -> Option<String> {
         list(&only_live),
         list(&differing)
     );
-    if let Some(first) = differing.first() {
+    for first in differing.iter().take(3) {
         let (b, l) = (
             String::from_utf8_lossy(&built[*first]),
             String::from_utf8_lossy(&live[*first]),
