@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Worst cases of link handling and diagnostics (issue #11, "linear worst cases"): pages holding
 # 100,000 links on one line, broken or valid, in ASCII or surrounded by non-ASCII text, and
-# 10,000 identical broken links. Each case is a small site with one hostile page among a few
+# 10,000 identical broken links; the same among Liquid (every link located through the page's
+# templating source map), and 20,000 undefined variables among non-ASCII text with
+# `undefined_variables = "warn"`. Each case is a small site with one hostile page among a few
 # ordinary ones; `docgen check` must finish in well under a second with memory proportional to
 # the page. Prints wall seconds, peak RSS and the exit code per case and format.
 #
@@ -19,7 +21,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 runs=1
-cases="broken-ascii,broken-utf8,valid-ascii,valid-utf8,identical"
+cases="broken-ascii,broken-utf8,valid-ascii,valid-utf8,identical,liquid-utf8,undefined-utf8"
 formats="human,json"
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -57,12 +59,21 @@ cases = {
     "valid-utf8": f"{utf8}[guide](guide.md) " * N,
     # 10,000 identical broken links, one per line.
     "identical": "See the [setup guide](setp.html) first.\n" * 10_000,
+    # 100,000 valid links among non-ASCII text in a page with Liquid: each link's place comes
+    # through the templating source map.
+    "liquid-utf8": "{{ page.title }} " + f"{utf8}[guide](guide.md) " * N,
+    # 20,000 undefined variables on one line among non-ASCII text (a warning each, as Jekyll
+    # renders them empty; the first 200 listed).
+    "undefined-utf8": "".join(f"{utf8}{{{{ page.v{n} }}}} " for n in range(20_000)),
 }
+# docgen.toml lines of a case beyond the common ones.
+settings = {"undefined-utf8": 'undefined_variables = "warn"\n'}
 for name, body in cases.items():
     site = os.path.join(root, name)
     os.makedirs(os.path.join(site, "content"), exist_ok=True)
     files = {
-        "docgen.toml": 'title = "Hostile"\nbase_url = "https://docs.example.com"\n',
+        "docgen.toml": 'title = "Hostile"\nbase_url = "https://docs.example.com"\n'
+        + settings.get(name, ""),
         "content/index.md": "---\ntitle: Home\n---\n# Home\n\nSee the [guide](guide.md).\n",
         "content/guide.md": "---\ntitle: Guide\n---\n# Guide\n\nBack [home](index.md).\n",
         "content/hostile.md": f"---\ntitle: Hostile\n---\n# Hostile\n\n{body}\n",
@@ -89,7 +100,7 @@ done
 results="$dir/results.txt"
 : >"$results"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-8s %-13s %-6s %8s %9s %5s %12s\n' binary case format wall_s peak_MiB exit output_KiB
+printf '%-8s %-15s %-6s %8s %9s %5s %12s\n' binary case format wall_s peak_MiB exit output_KiB
 IFS=, read -ra case_list <<<"$cases"
 IFS=, read -ra format_list <<<"$formats"
 for name in "${case_list[@]}"; do
@@ -110,7 +121,7 @@ for name in "${case_list[@]}"; do
                 rss=$(tail -1 "$dir/time.txt")
                 wall=$(python3 -c "print(f'{$end - $start:.3f}')")
                 size=$(( ($(stat -c %s "$dir/stderr.txt") + $(stat -c %s "$dir/stdout.txt")) / 1024 ))
-                printf '%-8s %-13s %-6s %8s %9s %5s %12s\n' "$label" "$name" "$format" "$wall" \
+                printf '%-8s %-15s %-6s %8s %9s %5s %12s\n' "$label" "$name" "$format" "$wall" \
                     "$((rss / 1024))" "$code" "$size"
                 echo "$label $name $format $wall $((rss / 1024))" >>"$results"
             done

@@ -9,7 +9,7 @@ mod print;
 mod snippet;
 
 pub use forms::github_file_prefix;
-pub use lines::{LineIndex, line_is_ascii};
+pub use lines::{LineIndex, LineTable};
 use print::Styles;
 pub use print::{ColorChoice, Format, PER_FILE_AND_KIND, Printer, Shown};
 pub use snippet::{Quote, Snippet};

@@ -9,7 +9,7 @@ use crate::front_matter::{self, FrontMatter};
 use crate::highlight::Highlighter;
 use crate::links::{self, IndexedPage};
 use crate::markdown::{self, Document, ResolvedLinks};
-use crate::templating::{PageSource, Templating};
+use crate::templating::{Dependent, PageSource, Templating};
 
 #[derive(Debug, Clone)]
 pub struct Page {
@@ -34,6 +34,16 @@ pub struct Page {
     /// find (`includes/note.html`, `data/glossary.yml`): a change to one of them means parsing
     /// this page again (see `templating::pages_to_rebuild`).
     pub dependencies: Vec<String>,
+}
+
+impl Dependent for Page {
+    fn source(&self) -> &str {
+        &self.source
+    }
+
+    fn dependencies(&self) -> &[String] {
+        &self.dependencies
+    }
 }
 
 impl Page {
@@ -210,9 +220,7 @@ fn scan(
     }
 }
 
-pub fn display_path(source: &str) -> String {
-    format!("content/{source}")
-}
+pub use crate::source::display_path;
 
 /// Whether a `title:` and a heading say the same, ignoring case and spacing.
 fn same_title(a: &str, b: &str) -> bool {

@@ -252,6 +252,11 @@ pub fn files_in(dir: &Path) -> Vec<String> {
     names
 }
 
+/// The path shown in messages for a content file: `content/<source>`.
+pub fn display_path(source: &str) -> String {
+    format!("{}/{source}", crate::config::dirs::CONTENT)
+}
+
 pub fn is_page(rel: &str) -> bool {
     rel.ends_with(".md")
 }

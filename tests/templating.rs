@@ -616,3 +616,180 @@ fn liquid_logic_sees_values_as_written() {
     );
     assert!(html.contains("Mine: box. Step 01."), "{html}");
 }
+
+/// 20,000 undefined variables and 20,000 links on one line among 1- to 4-byte characters, in
+/// a page with Liquid: every place comes through the templating source map and the page's line
+/// index, at its exact column (in characters). Only a hang gets near the time bound.
+#[test]
+fn many_problems_on_one_long_non_ascii_line_are_placed_exactly() {
+    const N: usize = 20_000;
+    let unit = |n: usize| {
+        let target = if n % 1000 == 7 {
+            format!("gone-{n}.html")
+        } else {
+            "index.md".to_string()
+        };
+        format!("Größe 接続 😀 {{{{ page.v{n} }}}} [a]({target}) ")
+    };
+    let line: String = (0..N).map(unit).collect();
+    let site = TestSite::new()
+        .file(
+            "docgen.toml",
+            "title = \"T\"\nundefined_variables = \"warn\"\n",
+        )
+        .page("index.md", &format!("---\ntitle: Home\n---\n{line}\n"));
+    // Columns (1-based, in characters) of `page.vN` and of `[a](…)` in unit `n`.
+    let mut variable = Vec::new();
+    let mut link = Vec::new();
+    let mut chars = 0;
+    for n in 0..N {
+        let text = unit(n);
+        let column = |needle: &str| chars + text[..text.find(needle).unwrap()].chars().count() + 1;
+        variable.push(column("page.v"));
+        link.push(column("[a]"));
+        chars += text.chars().count();
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    let root = site.root().to_path_buf();
+    std::thread::spawn(move || {
+        let run = TestSite::run_in(&root, &["check", "--format", "json"]);
+        tx.send(run).ok();
+    });
+    let run = rx
+        .recv_timeout(std::time::Duration::from_secs(300))
+        .expect("docgen check hung");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let found: Vec<(String, String, u64)> = run
+        .stdout
+        .lines()
+        .map(|l| {
+            let d: serde_json::Value = serde_json::from_str(l).unwrap();
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["message"].as_str().unwrap().to_string(),
+                d["column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    let undefined: Vec<&(String, String, u64)> = found
+        .iter()
+        .filter(|(code, _, column)| code == "undefined-variable" && *column > 0)
+        .collect();
+    // The first 200 uses are listed, each at its variable; the rest are counted.
+    assert_eq!(undefined.len(), 200);
+    for (n, (_, message, column)) in undefined.iter().enumerate() {
+        assert_eq!(*column as usize, variable[n], "{message}");
+    }
+    assert!(
+        found.iter().any(|(_, message, _)| message
+            == "19800 more uses of undefined variables in this page are not listed"),
+        "{:?}",
+        &found[found.len().saturating_sub(3)..]
+    );
+    // Every broken link, at its column.
+    let broken: Vec<(String, u64)> = found
+        .iter()
+        .filter(|(code, _, _)| code == "broken-link")
+        .map(|(_, message, column)| (message.clone(), *column))
+        .collect();
+    let expected: Vec<(String, u64)> = (0..N)
+        .filter(|n| n % 1000 == 7)
+        .map(|n| (format!("broken link \"gone-{n}.html\""), link[n] as u64))
+        .collect();
+    assert_eq!(broken, expected);
+}
+
+/// A Jekyll-style endpoint table from `_data`: each description goes through `markdownify`,
+/// and the links it holds are resolved and checked like the page's own — rewritten to their
+/// pages' URLs, broken ones reported at the `{{ … | markdownify }}` that wrote them (or at the
+/// link, when the Markdown is written in the page) — by check, build and serve alike.
+#[test]
+fn links_in_markdownify_output_are_resolved_and_checked_at_the_filter() {
+    let site = |toml: &str| {
+        TestSite::new()
+            .file("docgen.toml", toml)
+            .file(
+                "data/crm/endpoints.yml",
+                "- method: GET\n  path: /hubs/crm/contacts\n  description: \"Lists contacts. See [the guide](guide.md) and [polling](events.md#polling).\"\n- method: POST\n  path: /hubs/crm/accounts\n  description: \"Creates an account; see [setup](setp.md) first.\"\n- method: GET\n  path: /hubs/crm/ping\n  description: \"Checks the connection ([API docs](https://api.example.com/ping)).\"\n",
+            )
+            .page("elements/crm/guide.md", "---\ntitle: Guide\n---\n# Guide\n")
+            .page(
+                "elements/crm/events.md",
+                "---\ntitle: Events\n---\n# Events\n\n## Polling\n",
+            )
+            .page(
+                "elements/crm/endpoints.md",
+                "---\nheading: CRM\ntitle: Endpoints\n---\n# Endpoints\n\n<table>\n  <tr><th>Endpoint</th><th>Description</th></tr>\n{%- for e in site.data.crm.endpoints %}\n  <tr><td><code>{{ e.method }} {{ e.path }}</code></td><td>{{ e.description | markdownify }}</td></tr>\n{%- endfor %}\n</table>\n\nAlso see {{ \"the [events page](events.md) or [nothing](nothing.md)\" | markdownify }}\n",
+            )
+    };
+    let base = "title = \"T\"\nbase_url = \"https://docs.example.com/docs\"\n";
+    let expected = [
+        "content/elements/crm/endpoints.md:10:60: broken link \"setp.md\" — did you mean \"events.md\"?",
+        "content/elements/crm/endpoints.md:14:56: broken link \"nothing.md\" — did you mean \"endpoints.md\"?",
+    ];
+    // check: both errors, each with its line quoted and the raw-HTML note.
+    let strict = site(base);
+    let run = strict.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    for headline in expected {
+        assert!(
+            run.stderr.contains(&format!("error: {headline}\n")),
+            "{headline}\n{}",
+            run.stderr
+        );
+    }
+    assert!(
+        run.stderr.contains(
+            "10 |   <tr><td><code>{{ e.method }} {{ e.path }}</code></td><td>{{ e.description | markdownify }}</td></tr>\n   |                                                            ^^^^^^^\n   = in raw HTML: <a href>\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    // build: the same, nothing written.
+    let built = strict.build();
+    let headlines = built.headlines();
+    assert_eq!(
+        headlines
+            .iter()
+            .filter(|h| h.contains("broken link"))
+            .collect::<Vec<_>>(),
+        expected.iter().collect::<Vec<_>>()
+    );
+    // serve: its first build reports the same.
+    let highlighter = Highlighter::new();
+    let out = tempfile::tempdir().unwrap();
+    let (_, first) = Session::open(
+        strict.root(),
+        Overrides::default(),
+        out.path(),
+        &highlighter,
+    )
+    .unwrap();
+    let served: Vec<String> = first
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.starts_with("broken link"))
+        .map(|d| d.headline())
+        .collect();
+    assert_eq!(served, expected);
+    // With broken links as warnings the page is written: the links became their pages' URLs.
+    let lenient = site(&format!("{base}broken_links = \"warn\"\n"));
+    let built = lenient.build();
+    let html = built.html("elements/crm/endpoints.html");
+    assert!(
+        html.contains("<td><p>Lists contacts. See <a href=\"/docs/elements/crm/guide.html\">the guide</a> and <a href=\"/docs/elements/crm/events.html#polling\">polling</a>.</p>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<td><p>Creates an account; see <a href=\"setp.md\">setup</a> first.</p>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("(<a href=\"https://api.example.com/ping\">API docs</a>)"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<p>the <a href=\"/docs/elements/crm/events.html\">events page</a> or <a href=\"nothing.md\">nothing</a></p>"),
+        "{html}"
+    );
+}

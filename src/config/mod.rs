@@ -64,9 +64,13 @@ pub struct Config {
     pub undefined_variables: Severity,
     /// `[include_tags]`: custom Liquid tags (from Jekyll plugins) rendered by an include:
     /// `icon = "icon.html"` makes `{% icon fa-check %}` render `includes/icon.html`. Sorted.
+    /// Each name is a tag name; templating checks the rest (`templating::check_declared_tags`).
     pub include_tags: Vec<(String, String)>,
     /// `[[nav]]`: the header navigation and the order of top sections, when the site sets them.
     pub nav: Vec<NavItem>,
+    /// The text of `docgen.toml`, so that a stage which checks a key later can still place its
+    /// error there (`error_at_key`).
+    text: String,
 }
 
 /// One `[[nav]]` entry: a link of the header navigation.
@@ -205,6 +209,7 @@ impl Config {
                 _ => Severity::Error,
             },
             include_tags,
+            text: text.to_string(),
             nav: raw
                 .nav
                 .into_iter()
@@ -219,6 +224,12 @@ impl Config {
                 })
                 .collect(),
         })
+    }
+
+    /// An error about `key` of `docgen.toml`, at its line with the line quoted (the first line
+    /// that sets `key`, or the file when none does).
+    pub fn error_at_key(&self, key: &str, message: String) -> Diagnostic {
+        error_at_key(&self.text, key, message)
     }
 
     pub fn content_dir(&self) -> PathBuf {
@@ -285,45 +296,34 @@ pub fn toml_table_text(
     toml::to_string(&outer).map_err(|e| e.to_string())
 }
 
-/// Checks `[include_tags]`: each name a Liquid tag name that is not one of docgen's own tags,
-/// each file a relative path inside `includes/`.
+/// Checks the names of `[include_tags]`: each a Liquid tag name. Whether a name is one of
+/// docgen's own tags and whether each file is inside `includes/` is templating's to say
+/// (`templating::check_declared_tags`, through `Config::error_at_key`).
 fn include_tags(
     text: &str,
     tags: std::collections::BTreeMap<String, String>,
 ) -> std::result::Result<Vec<(String, String)>, Diagnostic> {
-    let at = |key: &str, message: String| {
-        let line = key_line(text, key);
-        let d = Diagnostic::error("config", CONFIG_FILE, message).at(line, u32::from(line > 0));
-        d.with_source(text, key.chars().count())
-    };
-    for (name, file) in &tags {
+    for name in tags.keys() {
         let valid = name
             .chars()
             .next()
             .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
             && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !valid {
-            return Err(at(
+            return Err(error_at_key(
+                text,
                 name,
                 format!("[include_tags] `{name}` is not a tag name (letters, digits and `_`)"),
             ));
         }
-        if crate::templating::is_builtin_tag(name) {
-            return Err(at(
-                name,
-                format!("[include_tags] `{name}` is a built-in tag and cannot be redeclared"),
-            ));
-        }
-        if crate::templating::include_path(file).is_none() {
-            return Err(at(
-                name,
-                format!(
-                    "[include_tags] `{name}`: \"{file}\" must be a file name inside includes/ (no `..`, not absolute)"
-                ),
-            ));
-        }
     }
     Ok(tags.into_iter().collect())
+}
+
+fn error_at_key(text: &str, key: &str, message: String) -> Diagnostic {
+    let line = key_line(text, key);
+    let d = Diagnostic::error("config", CONFIG_FILE, message).at(line, u32::from(line > 0));
+    d.with_source(text, key.chars().count())
 }
 
 /// Checks a base URL is absolute http(s) and drops its trailing slash.

@@ -3,6 +3,7 @@
 //! characters from the line's start for each would be quadratic, so the index keeps the number
 //! of characters before every `CHUNK`-th byte and counts at most one chunk per question.
 
+use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
 
 use super::Snippet;
@@ -15,16 +16,23 @@ const CHUNK: usize = 256;
 /// text that is not all ASCII, the character count at every chunk boundary.
 pub struct LineIndex<'a> {
     text: &'a str,
-    starts: Vec<usize>,
-    ascii: Vec<bool>,
-    /// `chars_at[k]`: characters in `text[..k * CHUNK]`. Empty for an ASCII text.
-    chars_at: Vec<u32>,
+    table: Cow<'a, LineTable>,
     /// `text`, copied once when the first snippet is made: every snippet of the text shares it.
     shared: OnceLock<Arc<str>>,
 }
 
-impl<'a> LineIndex<'a> {
-    pub fn new(text: &'a str) -> Self {
+/// A `LineIndex` without its text, to keep beside a text that outlives borrows (a compiled
+/// template's `Arc<str>`): `index` lends it to that text again at no cost.
+#[derive(Debug, Clone)]
+pub struct LineTable {
+    starts: Vec<usize>,
+    ascii: Vec<bool>,
+    /// `chars_at[k]`: characters in `text[..k * CHUNK]`. Empty for an ASCII text.
+    chars_at: Vec<u32>,
+}
+
+impl LineTable {
+    pub fn new(text: &str) -> Self {
         let starts: Vec<usize> = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
@@ -41,11 +49,35 @@ impl<'a> LineIndex<'a> {
             }
             at
         };
-        LineIndex {
-            text,
+        LineTable {
             starts,
             ascii,
             chars_at,
+        }
+    }
+
+    /// The index of `text`, which must be the text the table was made from. Its snippets share
+    /// `text` itself, no copy.
+    pub fn index<'a>(&'a self, text: &'a Arc<str>) -> LineIndex<'a> {
+        LineIndex {
+            text,
+            table: Cow::Borrowed(self),
+            shared: OnceLock::from(Arc::clone(text)),
+        }
+    }
+
+    /// The byte offset where 1-based `line` starts, if the text has that line.
+    pub fn line_start(&self, line: u32) -> Option<usize> {
+        let n = (line as usize).checked_sub(1)?;
+        self.starts.get(n).copied()
+    }
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        LineIndex {
+            text,
+            table: Cow::Owned(LineTable::new(text)),
             shared: OnceLock::new(),
         }
     }
@@ -57,9 +89,9 @@ impl<'a> LineIndex<'a> {
     /// Line and column of byte `offset`; both 1-based.
     pub fn position(&self, offset: usize) -> (u32, u32) {
         let offset = offset.min(self.text.len());
-        let line = self.starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.starts[line];
-        let column = if self.ascii[line] {
+        let line = self.table.starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.table.starts[line];
+        let column = if self.table.ascii[line] {
             offset - start
         } else {
             self.chars_before(offset) - self.chars_before(start)
@@ -71,18 +103,23 @@ impl<'a> LineIndex<'a> {
     /// exists.
     pub fn offset(&self, line: u32, column: u32) -> Option<usize> {
         let n = (line as usize).checked_sub(1)?;
-        let start = *self.starts.get(n)?;
+        let start = *self.table.starts.get(n)?;
         let end = self
+            .table
             .starts
             .get(n + 1)
             .map_or(self.text.len(), |&next| next - 1);
         let col = column.max(1) as usize - 1;
-        if self.ascii[n] {
+        if self.table.ascii[n] {
             return Some((start + col).min(end));
         }
         // The character count wanted from the start of the text, found by its chunk.
         let wanted = self.chars_before(start) + col;
-        let k = self.chars_at.partition_point(|&c| c as usize <= wanted) - 1;
+        let k = self
+            .table
+            .chars_at
+            .partition_point(|&c| c as usize <= wanted)
+            - 1;
         let mut at = (k * CHUNK).max(start);
         if at >= end {
             return Some(end);
@@ -104,7 +141,7 @@ impl<'a> LineIndex<'a> {
     /// The snippet for 1-based `line` and `column`, `len` characters long.
     pub fn snippet(&self, line: u32, column: u32, len: usize) -> Option<Snippet> {
         let n = (line as usize).checked_sub(1)?;
-        let start = *self.starts.get(n)?;
+        let start = *self.table.starts.get(n)?;
         let caret = self.offset(line, column)?;
         let text = self.shared.get_or_init(|| Arc::from(self.text));
         Some(Snippet::shared(Arc::clone(text), start, caret, len))
@@ -112,11 +149,11 @@ impl<'a> LineIndex<'a> {
 
     /// Characters that start in `text[..offset]`.
     fn chars_before(&self, offset: usize) -> usize {
-        if self.chars_at.is_empty() {
+        if self.table.chars_at.is_empty() {
             return offset;
         }
         let k = offset / CHUNK;
-        self.chars_at[k] as usize + char_starts(&self.text.as_bytes()[k * CHUNK..offset])
+        self.table.chars_at[k] as usize + char_starts(&self.text.as_bytes()[k * CHUNK..offset])
     }
 }
 

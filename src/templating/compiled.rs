@@ -9,6 +9,7 @@ use super::dialect::Dialect;
 use super::prepare::{self, Piece};
 use super::syntax;
 use super::{errors, limits};
+use crate::diagnostic::{LineIndex, LineTable};
 
 /// A file that could not be read or parsed: where, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,10 +63,9 @@ pub struct Compiled {
     pub slot: u32,
     /// The whole file, as written.
     pub text: Arc<str>,
-    /// Byte offset of each line's start.
-    lines: Vec<usize>,
-    /// Whether each line is plain ASCII (its columns are byte offsets).
-    ascii: Vec<bool>,
+    /// Its lines, indexed once: a column costs at most one chunk of counting, however many
+    /// diagnostics one long non-ASCII line holds.
+    lines: LineTable,
     pub pieces: Vec<Piece>,
     /// Byte offset of each tag Liquid parses, in the order it parses them (`limits::scan`).
     pub tags: Vec<usize>,
@@ -83,17 +83,13 @@ impl Compiled {
         base: usize,
         dialect: &Dialect,
     ) -> Compiled {
-        let lines: Vec<usize> = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        let ascii = crate::diagnostic::line_is_ascii(&text, &lines);
+        let lines = LineTable::new(&text);
         let prepared = prepare::prepare(&text[base..], base, slot, &dialect.include_tags);
         let mut compiled = Compiled {
             path,
             slot,
             text: Arc::clone(&text),
             lines,
-            ascii,
             pieces: Vec::new(),
             tags: Vec::new(),
             literals: Vec::new(),
@@ -220,8 +216,7 @@ impl Compiled {
             path,
             slot,
             text: Arc::from(""),
-            lines: vec![0],
-            ascii: vec![true],
+            lines: LineTable::new(""),
             pieces: Vec::new(),
             tags: Vec::new(),
             literals: Vec::new(),
@@ -237,17 +232,13 @@ impl Compiled {
 
     /// The 1-based line and column (in characters) of byte `offset`.
     pub fn position(&self, offset: usize) -> (u32, u32) {
-        let offset = offset.min(self.text.len());
-        let line = self.lines.partition_point(|&s| s <= offset) - 1;
-        let start = self.lines[line];
-        let column = if self.ascii[line] {
-            offset - start + 1
-        } else {
-            self.text
-                .get(start..offset)
-                .map_or(1, |s| s.chars().count() + 1)
-        };
-        (line as u32 + 1, column as u32)
+        self.line_index().position(offset)
+    }
+
+    /// The file's line index, for positions and for quoting its lines
+    /// (`Diagnostic::with_source_lines`).
+    pub fn line_index(&self) -> LineIndex<'_> {
+        self.lines.index(&self.text)
     }
 
     /// The plain text of piece `index`.
@@ -256,9 +247,16 @@ impl Compiled {
         self.text.get(piece.src..piece.src + piece.len)
     }
 
+    /// The byte offset where 1-based `line` starts (the file's end for a line past it).
+    pub fn line_start(&self, line: u32) -> usize {
+        self.lines
+            .line_start(line.max(1))
+            .unwrap_or(self.text.len())
+    }
+
     /// The text of 1-based `line`, without its line break.
     pub fn line_text(&self, line: u32) -> &str {
-        let Some(&start) = self.lines.get(line.saturating_sub(1) as usize) else {
+        let Some(start) = self.lines.line_start(line.max(1)) else {
             return "";
         };
         let rest = &self.text[start..];

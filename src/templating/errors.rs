@@ -148,7 +148,7 @@ pub fn problem_diagnostic(file: &Compiled, problem: &Problem, via: Vec<String>) 
     for note in &problem.notes {
         d = d.with_note(note.clone());
     }
-    d.with_source(&file.text, 1)
+    d.with_source_lines(&file.line_index(), 1)
 }
 
 /// Why rendering a page failed: an include tag's failure, or a Liquid error in the file that was
@@ -168,7 +168,7 @@ pub fn render_diagnostic(
         let at_tag = |d: Diagnostic| {
             d.at(line, column)
                 .with_via(via.clone())
-                .with_source(&failure.file.text, tag.chars().count())
+                .with_source_lines(&failure.file.line_index(), tag.chars().count())
         };
         return match &failure.kind {
             FailureKind::Missing {
@@ -257,7 +257,7 @@ pub fn render_diagnostic(
         .at(line, 0)
         .with_suggestion(described.suggestion)
         .with_via(via)
-        .with_source(&file.text, 1)
+        .with_source_lines(&file.line_index(), 1)
 }
 
 #[cfg(test)]

@@ -198,7 +198,7 @@ impl Renderable for Link {
                 d.at(line, column)
                     .with_suggestion(near)
                     .with_via(via)
-                    .with_source(&current.text, len),
+                    .with_source_lines(&current.line_index(), len),
             );
         }
         drop(state);

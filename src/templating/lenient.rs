@@ -155,7 +155,7 @@ fn record(runtime: &dyn Runtime, error: &Error, at: Option<usize>, roots: &[Stri
         .at(line, column)
         .with_suggestion(suggestion)
         .with_via(via)
-        .with_source(text, hint.chars().count());
+        .with_source_lines(&file.line_index(), hint.chars().count());
     state.problems.push(d);
 }
 

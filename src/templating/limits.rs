@@ -378,7 +378,7 @@ pub fn diagnostic(
     Diagnostic::error("template", &file.path, message)
         .at(line, column)
         .with_via(state.chain())
-        .with_source(&file.text, tag.chars().count())
+        .with_source_lines(&file.line_index(), tag.chars().count())
 }
 
 /// The diagnostic for a failed render: Liquid's error placed by `errors`, or a limit reached.

@@ -43,7 +43,6 @@ use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::error::Result;
 use crate::front_matter::FrontMatter;
-use crate::page::Page;
 use crate::source;
 
 use compiled::Compiled;
@@ -89,9 +88,11 @@ pub struct Expansion {
 }
 
 impl Templating {
-    /// Lists `includes/` and reads `data/` of the site at `config.root`. Included files are
+    /// Checks `[include_tags]` (an invalid declaration is a config error), lists `includes/` and
+    /// reads `data/` of the site at `config.root`. Included files are
     /// read when a page first asks for them; after one changes, load a new `Templating`.
     pub fn load(config: &Config) -> Result<Templating> {
+        check_declared_tags(config).map_err(|d| crate::error::Error::Config(vec![d]))?;
         let includes = source::list_site_files(&config.root, &config.includes_dir())?;
         let (data, mut diagnostics) = data::load(&config.data_dir())?;
         diagnostics.extend(includes.diagnostics);
@@ -112,7 +113,7 @@ impl Templating {
             return None;
         }
         let compiled = Arc::new(Compiled::new(
-            crate::page::display_path(page.source),
+            source::display_path(page.source),
             0,
             Arc::from(page.text),
             page.body_offset,
@@ -164,7 +165,7 @@ impl Templating {
                 severity: diagnostics[0].severity,
                 ..Diagnostic::error(
                     "undefined-variable",
-                    crate::page::display_path(page.source),
+                    source::display_path(page.source),
                     format!(
                         "{} more uses of undefined variables in this page are not listed",
                         state.unreported
@@ -204,6 +205,7 @@ pub fn render_text(
     text: &str,
     globals: &serde_json::Value,
 ) -> std::result::Result<String, Diagnostic> {
+    check_declared_tags(config)?;
     let dialect = dialect::dialect(config);
     let compiled = Arc::new(Compiled::new(
         file.to_string(),
@@ -242,9 +244,32 @@ pub fn render_text(
     Ok(clean)
 }
 
+/// Checks the tags of `[include_tags]` (their names are tag names, `Config` saw to that): none
+/// is one of docgen's own tags, and each file is inside `includes/`. The error is placed at the
+/// tag's line of docgen.toml; the first one found is returned, in name order.
+pub fn check_declared_tags(config: &Config) -> std::result::Result<(), Diagnostic> {
+    for (name, file) in &config.include_tags {
+        if is_builtin_tag(name) {
+            return Err(config.error_at_key(
+                name,
+                format!("[include_tags] `{name}` is a built-in tag and cannot be redeclared"),
+            ));
+        }
+        if include_path(file).is_none() {
+            return Err(config.error_at_key(
+                name,
+                format!(
+                    "[include_tags] `{name}`: \"{file}\" must be a file name inside includes/ (no `..`, not absolute)"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Whether `name` is one of the Liquid tags docgen has built in (so `[include_tags]` cannot
 /// declare it).
-pub fn is_builtin_tag(name: &str) -> bool {
+fn is_builtin_tag(name: &str) -> bool {
     dialect::BUILTIN_TAGS.contains(&name)
         || ["else", "elsif", "when", "endhighlight"].contains(&name)
         || name
@@ -253,8 +278,16 @@ pub fn is_builtin_tag(name: &str) -> bool {
 }
 
 /// The site path of `name` in `includes/`, or `None` when it would leave the folder.
-pub fn include_path(name: &str) -> Option<String> {
+fn include_path(name: &str) -> Option<String> {
     tags::resolve(false, "", name)
+}
+
+/// What `pages_to_rebuild` needs of a page (`Page` implements it): which page it is, and the
+/// site paths its templating used (`Expansion::dependencies`).
+pub trait Dependent {
+    /// Its path below `content/`.
+    fn source(&self) -> &str;
+    fn dependencies(&self) -> &[String];
 }
 
 /// The pages to parse again after the file at site path `changed` (`includes/note.html`,
@@ -263,18 +296,18 @@ pub fn include_path(name: &str) -> Option<String> {
 /// file, every page that read its top-level key. Sorted by source. The changed file itself, when
 /// it is a page, is not included: it is rebuilt because it changed. An edit below `includes/`
 /// or `data/` also needs a fresh `Templating` (which reads them).
-pub fn pages_to_rebuild(pages: &[Page], changed: &str) -> Vec<String> {
+pub fn pages_to_rebuild<P: Dependent>(pages: &[P], changed: &str) -> Vec<String> {
     let changed = changed.trim_start_matches("./");
     let changed_key = data_key(changed);
     let mut sources: Vec<String> = pages
         .iter()
         .filter(|page| {
-            page.dependencies.iter().any(|dependency| {
+            page.dependencies().iter().any(|dependency| {
                 dependency == changed
                     || (changed_key.is_some() && data_key(dependency) == changed_key)
             })
         })
-        .map(|page| page.source.clone())
+        .map(|page| page.source().to_string())
         .collect();
     sources.sort();
     sources
@@ -292,6 +325,52 @@ fn data_key(path: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn declared_tags_may_not_be_built_in_or_leave_includes() {
+        // (docgen.toml, line, message start)
+        let cases = [
+            (
+                "[include_tags]\nif = \"x.html\"\n",
+                2,
+                "[include_tags] `if` is a built-in tag",
+            ),
+            (
+                "[include_tags]\nendhighlight = \"x.html\"\n",
+                2,
+                "[include_tags] `endhighlight` is a built-in tag",
+            ),
+            (
+                "[include_tags]\nicon = \"../x.html\"\n",
+                2,
+                "[include_tags] `icon`: \"../x.html\" must be",
+            ),
+            (
+                "[include_tags]\na = \"a.html\"\nicon = \"/x.html\"\n",
+                3,
+                "[include_tags] `icon`: \"/x.html\" must be",
+            ),
+        ];
+        for (text, line, message) in cases {
+            let config = Config::parse(
+                std::path::Path::new("/site"),
+                text,
+                &crate::config::Overrides::default(),
+            )
+            .unwrap();
+            let d = check_declared_tags(&config).unwrap_err();
+            assert!(d.message.starts_with(message), "{}", d.message);
+            assert_eq!((d.file.as_str(), d.line), ("docgen.toml", line), "{text}");
+        }
+        let fine = "[include_tags]\nicon = \"icon.html\"\nyt = \"media/yt.html\"\n";
+        let config = Config::parse(
+            std::path::Path::new("/site"),
+            fine,
+            &crate::config::Overrides::default(),
+        )
+        .unwrap();
+        assert!(check_declared_tags(&config).is_ok());
+    }
 
     #[test]
     fn text_renders_with_the_given_variables() {

@@ -209,7 +209,7 @@ impl Locate for SourceMap {
                         let file = self.file(slot);
                         let (line, _) = file.position(src);
                         if let Some(i) = file.line_text(line).find(first_line) {
-                            let column = file.line_text(line)[..i].chars().count() as u32 + 1;
+                            let (_, column) = file.position(file.line_start(line) + i);
                             return self.location(slot, instance, line, column, chars);
                         }
                     }

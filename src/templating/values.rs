@@ -117,7 +117,7 @@ pub fn page_object(source: &str, url: &str, front: &FrontMatter) -> Map {
         page.insert("url", Tree::text(url));
     }
     if !page.contains("path") {
-        page.insert("path", Tree::text(crate::page::display_path(source)));
+        page.insert("path", Tree::text(crate::source::display_path(source)));
     }
     page
 }
