@@ -90,46 +90,34 @@ impl LinkIndex {
         };
         for candidate in &candidates {
             if let Some(target) = self.find(candidate, style == PathStyle::Content) {
-                return match target {
-                    Target::Page(source) => {
-                        self.check_draft(source, dest)?;
-                        self.check_fragment(source, fragment, dest)?;
-                        Ok(Resolved {
+                let (source, redirect) = match target {
+                    Target::Page(source) => (source, None),
+                    Target::Redirect(source) => (source, Some(candidate.clone())),
+                    Target::File(site_path) => {
+                        return Ok(Resolved {
                             href: format!(
                                 "{}{}{query}{}",
                                 self.base_path,
-                                url_for_source(source),
+                                encode_path(site_path),
                                 hash(fragment)
                             ),
-                            page: Some(source.to_string()),
+                            page: None,
                             redirect: None,
-                        })
+                        });
                     }
-                    Target::Redirect(source) => {
-                        self.check_draft(source, dest)?;
-                        self.check_fragment(source, fragment, dest)?;
-                        Ok(Resolved {
-                            href: format!(
-                                "{}{}{query}{}",
-                                self.base_path,
-                                url_for_source(source),
-                                hash(fragment)
-                            ),
-                            page: Some(source.to_string()),
-                            redirect: Some(candidate.clone()),
-                        })
-                    }
-                    Target::File(site_path) => Ok(Resolved {
-                        href: format!(
-                            "{}{}{query}{}",
-                            self.base_path,
-                            encode_path(site_path),
-                            hash(fragment)
-                        ),
-                        page: None,
-                        redirect: None,
-                    }),
                 };
+                self.check_draft(source, dest)?;
+                self.check_fragment(source, fragment, dest)?;
+                return Ok(Resolved {
+                    href: format!(
+                        "{}{}{query}{}",
+                        self.base_path,
+                        url_for_source(source),
+                        hash(fragment)
+                    ),
+                    page: Some(source.to_string()),
+                    redirect,
+                });
             }
         }
         let wanted = &candidates[0];
