@@ -434,3 +434,51 @@ fn kramdown_toc_lists_the_headings_but_not_those_marked_no_toc() {
     // A list that merely starts with "TOC" stays a list.
     assert!(built.html("index.html").contains("<li>TOC</li>"));
 }
+
+/// kramdown habits that CommonMark shows as text: definition lists, abbreviations,
+/// `{::options /}` and `{::comment}`. Written as an element overview converted from kramdown.
+#[test]
+fn kramdown_definition_lists_abbreviations_and_extensions_are_not_shown_as_text() {
+    let built = TestSite::new()
+        .file("templates/page.html", "{{ page.content | safe }}")
+        .page("elements/box/events.md", "# Events\n\n## Webhooks\n")
+        .page(
+            "elements/box/index.md",
+            "---\ntitle: Box\n---\n{::options parse_block_html=\"true\" /}\n\n\
+             The Box API speaks JSON over HTTP; see the API docs.\n\n\
+             *[API]: Application Programming Interface\n\
+             *[HTTP]: Hyper Text \"Transfer\" Protocol\n\n\
+             Instance\n: An authenticated connection, see [events](events.md#webhooks).\n\n\
+             Element\n: A connector.\n: One per API.\n\n\
+             {::comment}\nThis paragraph is a note to writers with a [dead link](gone.html).\n{:/comment}\n\n\
+             ```\nGET /API HTTP/1.1\n*[NOT]: a definition in code\n```\n\n\
+             Use `API` as written.\n",
+        )
+        .build()
+        .clean();
+    let html = built.html("elements/box/index.html");
+    assert!(
+        html.contains("<p>The Box <abbr title=\"Application Programming Interface\">API</abbr> speaks JSON over <abbr title=\"Hyper Text &quot;Transfer&quot; Protocol\">HTTP</abbr>; see the <abbr title=\"Application Programming Interface\">API</abbr> docs.</p>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<dl>\n<dt>Instance</dt>\n<dd>An authenticated connection, see <a href=\"/elements/box/events.html#webhooks\">events</a>.</dd>\n<dt>Element</dt>\n<dd>A connector.</dd>\n<dd>One per <abbr title=\"Application Programming Interface\">API</abbr>.</dd>\n</dl>"),
+        "{html}"
+    );
+    // Code keeps its text; what kramdown never shows is not shown.
+    assert!(
+        html.contains("GET /API HTTP/1.1\n*[NOT]: a definition in code"),
+        "{html}"
+    );
+    assert!(html.contains("Use <code>API</code> as written."), "{html}");
+    for hidden in [
+        "*[API]",
+        "*[HTTP]",
+        "{::",
+        "{:/",
+        "note to writers",
+        "parse_block_html",
+    ] {
+        assert!(!html.contains(hidden), "{hidden} in {html}");
+    }
+}
