@@ -131,7 +131,8 @@ impl Site {
             mut timings,
         } = loaded;
         let nav = Navigation::build(&pages, config.drafts);
-        let mut index = LinkIndex::new(&config.base_path, config.drafts);
+        let mut index = LinkIndex::new(&config.base_path, config.drafts)
+            .written_under(&config.written_base_path);
         for page in &pages {
             index.insert_page(page.indexed(nav.element_dir(&page.source)));
         }

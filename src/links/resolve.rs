@@ -63,22 +63,10 @@ impl LinkIndex {
             PathStyle::Content => vec![format!("/{}", path.trim_start_matches("@/"))],
             PathStyle::Absolute if browser && has_dot_segments(&path) => {
                 let path = join_clamped("/", &path);
-                let mut c = Vec::new();
-                if let Some(stripped) = strip_base(&path, &self.base_path) {
-                    c.push(stripped);
-                }
-                c.push(path);
-                c
+                self.absolute_candidates(path)
             }
             PathStyle::Relative if browser => vec![join_clamped(url_dir(&from_url), &path)],
-            PathStyle::Absolute => {
-                let mut c = Vec::new();
-                if let Some(stripped) = strip_base(&path, &self.base_path) {
-                    c.push(stripped);
-                }
-                c.push(path.clone());
-                c
-            }
+            PathStyle::Absolute => self.absolute_candidates(path.clone()),
             PathStyle::Relative => match join(url_dir(&from_url), &path) {
                 Some(joined) => vec![joined],
                 None => {
@@ -126,8 +114,13 @@ impl LinkIndex {
             .map(|found| {
                 let written = match style {
                     PathStyle::Content => format!("@{found}"),
+                    // Written with a base path: suggested with the same one.
                     PathStyle::Absolute if candidates.len() > 1 => {
-                        format!("{}{found}", self.base_path)
+                        let base = [&self.base_path, &self.written_base_path]
+                            .into_iter()
+                            .find(|base| strip_base(&path, base).is_some())
+                            .unwrap_or(&self.base_path);
+                        format!("{base}{found}")
                     }
                     PathStyle::Absolute => found,
                     PathStyle::Relative => relative_path(url_dir(&from_url), &found),
@@ -143,6 +136,21 @@ impl LinkIndex {
     }
 
     /// `[[Title]]`: by title, then by file stem; in the page's own element first, then site-wide.
+    /// The site paths a root-absolute `path` may mean: without the base path it was written
+    /// with (the site's, or docgen.toml's when published elsewhere), then as written.
+    fn absolute_candidates(&self, path: String) -> Vec<String> {
+        let mut c = Vec::new();
+        for base in [&self.base_path, &self.written_base_path] {
+            if let Some(stripped) = strip_base(&path, base)
+                && !c.contains(&stripped)
+            {
+                c.push(stripped);
+            }
+        }
+        c.push(path);
+        c
+    }
+
     fn resolve_title(&self, from: &str, dest: &str) -> Result<Resolved, Broken> {
         let (name, fragment) = dest.split_once('#').unwrap_or((dest, ""));
         let name = name.trim();
