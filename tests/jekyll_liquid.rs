@@ -482,3 +482,51 @@ fn kramdown_definition_lists_abbreviations_and_extensions_are_not_shown_as_text(
         assert!(!html.contains(hidden), "{hidden} in {html}");
     }
 }
+
+/// `{% if page.tags contains "beta" %}` is how Jekyll themes mark pages: on a page whose
+/// `tags:` is empty (nil) or missing, Jekyll's Liquid finds it false. liquid-lib stopped the
+/// page with "expected string | array | object, found `nil`" (no column, nothing after it
+/// rendered or checked).
+#[test]
+fn contains_on_a_missing_or_empty_value_is_false_as_in_jekyll() {
+    let site = TestSite::new()
+        .file(
+            "docgen.toml",
+            "title = \"Guides\"\nundefined_variables = \"warn\"\n",
+        )
+        .file("templates/page.html", "{{ page.content | safe }}")
+        .page(
+            "elements/box/events.md",
+            "---\ntitle: Events\ntags:\nhubs: [documents, crm]\n---\n\
+             {% if page.tags contains \"beta\" %}Beta.{% endif %}\n\
+             {% unless page.tags contains \"beta\" %}Generally available.{% endunless %}\n\
+             {% if page.hubs contains \"crm\" %}CRM hub.{% endif %}\n\
+             {% if page.tags == nil %}No tags.{% endif %} {% if page.tags %}tagged{% else %}untagged{% endif %}\n\n\
+             {% if page.hubs contains \"crm\" %}{{ page.tags | jsonify }} and {{ page.nothing }}{% endif %}\n\n\
+             {% if page.labels contains \"new\" %}New!{% endif %} The end, {{ page.typo }}.\n",
+        );
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = std::fs::read_to_string(site.output().join("elements/box/events.html")).unwrap();
+    assert!(
+        html.contains("<p>Generally available.\nCRM hub.\nNo tags. untagged</p>\n<p>null and</p>\n<p>The end, .</p>"),
+        "{html}"
+    );
+    assert!(!html.contains("Beta."), "{html}");
+    // Every missing key is still reported at its place, and nothing else.
+    let warnings: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning: content"))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "warning: content/elements/box/events.md:11:67: unknown variable page.nothing",
+            "warning: content/elements/box/events.md:13:7: unknown variable page.labels",
+            "warning: content/elements/box/events.md:13:64: unknown variable page.typo",
+        ],
+        "{}",
+        run.stderr
+    );
+}

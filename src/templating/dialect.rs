@@ -6,7 +6,7 @@ use liquid_lib::{jekyll, stdlib};
 
 use super::filters::{Jsonify, UrlFilter};
 use super::jekyll::{DeclaredTag, HighlightBlock, LinkTag, Markdownify};
-use super::lenient::{LenientBlock, LenientTag, OutputTag};
+use super::lenient::{ConditionBlock, LenientBlock, LenientTag, OutputTag};
 use super::prepare::{self};
 use super::tags::IncludeTag;
 use super::{assign, limits, loops};
@@ -102,8 +102,8 @@ fn language(config: &Config) -> Language {
     }
     blocks!(
         stdlib::RawBlock,
-        LenientBlock(stdlib::IfBlock),
-        LenientBlock(stdlib::UnlessBlock),
+        ConditionBlock(stdlib::IfBlock),
+        ConditionBlock(stdlib::UnlessBlock),
         stdlib::IfChangedBlock,
         LenientBlock(loops::ForBlock),
         LenientBlock(loops::TableRowBlock),
