@@ -530,3 +530,41 @@ fn contains_on_a_missing_or_empty_value_is_false_as_in_jekyll() {
         run.stderr
     );
 }
+
+/// List and number filters take nil as Jekyll's Liquid does (`{{ page.tags | join: ", " }}`
+/// on a page without tags is empty, `| plus: 1` is 1, an empty list sorts to an empty list);
+/// liquid-lib stopped the page with "invalid input" at a line without a column. A filter that
+/// really cannot take its value is named, at its place.
+#[test]
+fn list_and_number_filters_take_nil_as_jekyll_does() {
+    let built = TestSite::new()
+        .file("templates/page.html", "{{ page.content | safe }}")
+        .file("data/hubs.yml", "documents: []\ncrm: [hubspot, salesforce]\n")
+        .page(
+            "elements/box/index.md",
+            "---\ntitle: Box\ntags:\nsteps:\n---\n\
+             Tags: [{{ page.tags | join: \", \" }}] first [{{ page.tags | first }}] \
+             sorted [{{ site.data.hubs.documents | sort | join: \",\" }}] \
+             mapped [{{ page.tags | map: \"name\" | join: \",\" }}] \
+             where [{{ page.tags | where: \"beta\", true | size }}] \
+             uniq [{{ page.tags | uniq | reverse | compact | join: \",\" }}] \
+             next step {{ page.steps | plus: 1 }}, crm {{ site.data.hubs.crm | sort | join: \" & \" }}.\n",
+        )
+        .build()
+        .clean();
+    let html = built.html("elements/box/index.html");
+    assert!(
+        html.contains("<p>Tags: [] first [] sorted [] mapped [] where [0] uniq [] next step 1, crm hubspot &amp; salesforce.</p>"),
+        "{html}"
+    );
+
+    let built = TestSite::new()
+        .page(
+            "guide.md",
+            "---\ntitle: Guide\n---\nIntro.\n\nSteps: {{ page.title | upcase }} then {{ page.title | concat: 5 }}.\n",
+        )
+        .build();
+    built.reports(
+        "content/guide.md:6:55: filter `concat` cannot take the value \"Guide\" (invalid input: array expected)",
+    );
+}
