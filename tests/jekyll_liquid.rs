@@ -568,3 +568,33 @@ fn list_and_number_filters_take_nil_as_jekyll_does() {
         "content/guide.md:6:55: filter `concat` cannot take the value \"Guide\" (invalid input: array expected)",
     );
 }
+
+/// A front matter that cannot be read (a quote left open while editing) leaves every
+/// `page.x` undefined: only the YAML error is the writer's to fix, so only it (and problems
+/// that have nothing to do with the front matter) are reported.
+#[test]
+fn an_unreadable_front_matter_is_reported_without_an_undefined_variable_for_each_key() {
+    let built = TestSite::new()
+        .page(
+            "elements/box/box-endpoint-setup.md",
+            "---\nheading: Box\ntitle: \"Endpoint Setup\norder: 2\n---\n\n# {{ page.title }}\n\n\
+             Set up {{ page.heading }} ({% if page.tags contains \"beta\" %}beta{% endif %}); see {{ site.consol }}.\n",
+        )
+        .build();
+    let problems: Vec<String> = built
+        .report
+        .diagnostics
+        .iter()
+        .filter(|d| d.file.starts_with("content/"))
+        .map(|d| d.headline())
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            "content/elements/box/box-endpoint-setup.md:3:8: invalid YAML: found unexpected end of stream, while scanning a quoted scalar",
+            "content/elements/box/box-endpoint-setup.md:9:87: unknown variable site.consol",
+        ],
+        "{}",
+        built.diagnostics_text()
+    );
+}

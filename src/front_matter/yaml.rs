@@ -9,21 +9,23 @@ use serde_yaml::Value as Yaml;
 use super::{FrontMatter, KNOWN_KEYS, Split};
 use crate::diagnostic::Diagnostic;
 
+/// Reads the YAML of `split` into `front`; `false` when it could not be read at all (invalid
+/// YAML, not a map), so nothing of it is known.
 pub(super) fn read_yaml(
     file: &str,
     text: &str,
     split: Split,
     front: &mut FrontMatter,
     diagnostics: &mut Vec<Diagnostic>,
-) {
+) -> bool {
     let yaml = &text[split.yaml_start..split.yaml_end];
     front.lines = key_lines(yaml, split.first_line);
     if yaml.trim().is_empty() {
-        return;
+        return true;
     }
     let mapping = match serde_yaml::from_str::<Yaml>(yaml) {
         Ok(Yaml::Mapping(mapping)) => mapping,
-        Ok(Yaml::Null) => return,
+        Ok(Yaml::Null) => return true,
         Ok(_) => {
             diagnostics.push(
                 Diagnostic::error(
@@ -34,7 +36,7 @@ pub(super) fn read_yaml(
                 .at(split.first_line, 1)
                 .with_source(text, 1),
             );
-            return;
+            return false;
         }
         Err(e) => {
             let (message, marks) = split_yaml_error(&e.to_string());
@@ -66,7 +68,7 @@ pub(super) fn read_yaml(
                 diagnostic = diagnostic.with_note(duplicate.note(split.first_line));
             }
             diagnostics.push(diagnostic);
-            return;
+            return false;
         }
     };
     for (key, value) in mapping {
@@ -158,6 +160,7 @@ pub(super) fn read_yaml(
             }
         }
     }
+    true
 }
 
 /// Reads a YAML data file (`data/glossary.yml`) for content templating, as JSON. Problems are
