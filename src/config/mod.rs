@@ -273,11 +273,13 @@ impl Config {
         self.root.join(dirs::THEMES).join(&self.theme)
     }
 
-    /// The absolute URL of a site-relative path (`/a/b.html`), when `base_url` is known.
+    /// The absolute URL of a site-relative path (`/a/b.html`), when `base_url` is known;
+    /// percent-encoded (`/Getting%20Started/`), as sitemap.xml and canonical links need.
     pub fn absolute_url(&self, site_path: &str) -> Option<String> {
         let base = self.base_url.as_deref()?;
         let origin = &base[..base.len() - self.base_path.len()];
-        Some(format!("{origin}{}{site_path}", self.base_path))
+        let path = crate::links::encode_path(site_path);
+        Some(format!("{origin}{}{path}", self.base_path))
     }
 }
 

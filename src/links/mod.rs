@@ -12,8 +12,8 @@ mod suggestions;
 
 use paths::*;
 pub use paths::{
-    fragment_of, is_external, join_clamped, output_file_for_url, percent_decode, relative_path,
-    url_dir, url_for_source,
+    encode_path, fragment_of, is_external, join_clamped, output_file_for_url, percent_decode,
+    relative_path, url_dir, url_for_source,
 };
 use suggestions::Suggestions;
 

@@ -49,7 +49,12 @@ impl LinkIndex {
             let href = if query.is_empty() {
                 format!("#{fragment}")
             } else {
-                format!("{}{}{query}{}", self.base_path, from_url, hash(fragment))
+                format!(
+                    "{}{}{query}{}",
+                    self.base_path,
+                    encode_path(&from_url),
+                    hash(fragment)
+                )
             };
             return Ok(Resolved {
                 href,
@@ -100,7 +105,7 @@ impl LinkIndex {
                     href: format!(
                         "{}{}{query}{}",
                         self.base_path,
-                        url_for_source(source),
+                        encode_path(&url_for_source(source)),
                         hash(fragment)
                     ),
                     page: Some(source.to_string()),
@@ -125,7 +130,8 @@ impl LinkIndex {
                     PathStyle::Absolute => found,
                     PathStyle::Relative => relative_path(url_dir(&from_url), &found),
                 };
-                format!("{written}{query}{}", hash(fragment))
+                // As it can be written in Markdown: `Quick%20Start.html`, not a space.
+                format!("{}{query}{}", encode_path(&written), hash(fragment))
             });
         let what = if kind == LinkKind::Image {
             "image"
@@ -233,7 +239,7 @@ impl LinkIndex {
             href: format!(
                 "{}{}{}",
                 self.base_path,
-                url_for_source(source),
+                encode_path(&url_for_source(source)),
                 hash(fragment)
             ),
             page: Some(source.to_string()),
