@@ -26,15 +26,22 @@ impl Site {
                 format!("{dir}/")
             };
             let start = pages.partition_point(|p| p.source.as_str() < prefix.as_str());
-            let pages: Vec<&Page> = pages[start..]
+            let in_dir: Vec<&Page> = pages[start..]
                 .iter()
                 .take_while(|p| p.source.starts_with(&prefix))
-                .filter(|p| (config.drafts || !p.front.draft) && p.dir() == dir.as_str())
+                .filter(|p| p.dir() == dir.as_str())
+                .collect();
+            let every_source: Vec<String> = in_dir.iter().map(|p| p.source.clone()).collect();
+            let pages: Vec<&Page> = in_dir
+                .into_iter()
+                .filter(|p| config.drafts || !p.front.draft)
                 .collect();
             let sources: Vec<String> = pages.iter().map(|p| p.source.clone()).collect();
             nav.update_dir(dir, &pages);
-            for source in &sources {
-                // A folder can become (or stop being) an element: reindex its pages' element.
+            // A folder can become (or stop being) an element, and a page that turned draft
+            // leaves its element: reindex the element of every page of the folder, drafts
+            // too (as `Site::index` does, a draft belongs to no element).
+            for source in &every_source {
                 if let Some(page) = self.page(source) {
                     let element = self.nav.element_dir(source);
                     self.index.insert_page(page.indexed(element));
