@@ -1048,9 +1048,9 @@ fn random_edits_never_make_the_session_drift_from_build() {
     );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
     // A tree with errors is compared by its diagnostics only: most steps must still build, or
-    // the test would quietly stop comparing output.
+    // the test would quietly stop comparing output (seeds 100-129 compare about 4 in 5).
     assert!(
-        compared * 2 >= total,
+        compared * 3 >= total * 2,
         "output compared after only {compared} of {total} steps"
     );
 }
