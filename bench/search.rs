@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use docgen::build::Site;
+use docgen::build::Indexed;
 use docgen::config::{Config, Overrides};
 use docgen::search::{self, Stems};
 use rayon::prelude::*;
@@ -77,7 +77,7 @@ fn run(
     queries: &[String],
 ) -> Result<(), Box<dyn std::error::Error>> {
     let started = Instant::now();
-    let site = Site::load(Config::load(root, &Overrides::default())?)?;
+    let site = Indexed::load(Config::load(root, &Overrides::default())?)?;
     println!(
         "site: {} pages loaded and parsed in {:.2}s",
         site.published().count(),

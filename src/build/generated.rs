@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{
-    Derived, ELEMENTS_NAV, FileOrigin, HIGHLIGHT_CSS, HOME, NOT_FOUND, ROBOTS, SITEMAP, Site,
+    Derived, ELEMENTS_NAV, FileOrigin, HIGHLIGHT_CSS, HOME, Indexed, NOT_FOUND, ROBOTS, SITEMAP,
 };
 use crate::diagnostic::Diagnostic;
 use crate::error::Result;
@@ -24,7 +24,7 @@ type SearchChunk = Vec<(String, crate::search::PageRecord, String, Written)>;
 /// Each searched page's record, by source (the index numbers pages in this order).
 pub(crate) type SearchRecords = BTreeMap<String, crate::search::PageRecord>;
 
-impl Site {
+impl Indexed {
     /// Writes everything but the pages. Returns the number of files copied.
     pub(crate) fn write_files(
         &self,
@@ -64,15 +64,15 @@ impl Site {
         origin: &FileOrigin,
     ) -> Result<Written> {
         match origin {
-            FileOrigin::Content => out.copy(path, &self.config.content_dir().join(path)),
-            FileOrigin::Static => out.copy(path, &self.config.static_dir().join(path)),
+            FileOrigin::Content => out.copy(path, &self.config().content_dir().join(path)),
+            FileOrigin::Static => out.copy(path, &self.config().static_dir().join(path)),
             FileOrigin::Theme(file) => match file.disk_path() {
                 Some(disk) => out.copy(path, disk),
                 None => out.write(path, &file.bytes()?),
             },
             FileOrigin::Redirect(redirect) => out.write(
                 path,
-                crate::redirect::html(redirect, &self.config).as_bytes(),
+                crate::redirect::html(redirect, self.config()).as_bytes(),
             ),
             // Generated files depend on the whole site; the callers write them.
             FileOrigin::Generated => Ok(Written::Unchanged),
@@ -101,11 +101,11 @@ impl Site {
 
     /// Every published page with an absolute URL, sorted; without `base_url` there is none.
     fn sitemap(&self) -> Option<String> {
-        self.config.base_url.as_ref()?;
+        self.config().base_url.as_ref()?;
         let mut urls: Vec<String> = self
             .published()
             .filter(|p| p.front.sitemap && !p.front.draft)
-            .filter_map(|p| self.config.absolute_url(&p.url))
+            .filter_map(|p| self.config().absolute_url(&p.url))
             .collect();
         urls.sort();
         let mut xml = String::from(
@@ -124,7 +124,7 @@ impl Site {
     /// The pages the search index holds, in index order (by source): the published pages
     /// without `search: false`; none with `search = false` in docgen.toml.
     pub fn search_pages(&self) -> Vec<&Page> {
-        if !self.config.search {
+        if !self.config().search {
             return Vec::new();
         }
         let mut pages: Vec<&Page> = self.published().filter(|p| p.front.search).collect();
@@ -139,11 +139,11 @@ impl Site {
         stems: &mut crate::search::Stems,
     ) -> (crate::search::PageRecord, String) {
         let element = self
-            .nav
+            .nav()
             .element_of(&page.source)
             .map(|e| e.heading.as_str());
         let element = element.or(page.front.heading.as_deref());
-        crate::search::index_page(page, element, &self.config.base_path, stems)
+        crate::search::index_page(page, element, &self.config().base_path, stems)
     }
 
     /// Writes the search index: every page's fragment as soon as it is made (in parallel; the
@@ -183,7 +183,7 @@ impl Site {
                 files.push((path, written));
             }
         }
-        files.extend(Site::write_shards(out, &records)?);
+        files.extend(Indexed::write_shards(out, &records)?);
         Ok((records, files))
     }
 
@@ -204,7 +204,7 @@ impl Site {
 
     fn robots(&self) -> String {
         let mut robots = String::from("User-agent: *\nAllow: /\n");
-        if let Some(sitemap) = self.config.absolute_url(&format!("/{SITEMAP}")) {
+        if let Some(sitemap) = self.config().absolute_url(&format!("/{SITEMAP}")) {
             robots.push_str(&format!("Sitemap: {sitemap}\n"));
         }
         robots
@@ -244,7 +244,7 @@ impl Site {
         } else {
             "page"
         };
-        self.standalone_page(renderer, HOME, layout, &self.config.title, Vec::new())
+        self.standalone_page(renderer, HOME, layout, &self.config().title, Vec::new())
     }
 
     /// A page docgen makes itself (no source), written at `file`.
@@ -262,11 +262,11 @@ impl Site {
         } else {
             format!("/{file}")
         };
-        let url = format!("{}{site_path}", self.config.base_path);
-        let seo = if title == self.config.title {
+        let url = format!("{}{site_path}", self.config().base_path);
+        let seo = if title == self.config().title {
             title.to_string()
         } else {
-            format!("{title} | {}", self.config.title)
+            format!("{title} | {}", self.config().title)
         };
         let context = PageContext {
             page: PageView {
@@ -278,7 +278,7 @@ impl Site {
                 heading: None,
                 layout,
                 permalink: self
-                    .config
+                    .config()
                     .absolute_url(&site_path)
                     .unwrap_or_else(|| url.clone()),
                 url,

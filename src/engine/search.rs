@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Engine, Rebuild};
+use crate::build::Indexed;
 use crate::build::SearchRecords;
-use crate::build::Site;
 use crate::error::Result;
 use crate::output::{OutputDir, Written};
 
@@ -17,8 +17,8 @@ pub(crate) struct SearchIndex {
 }
 
 impl SearchIndex {
-    /// Writes the whole index of `site` (`Site::write_search`).
-    pub(super) fn write(site: &Site, out: &OutputDir) -> Result<SearchIndex> {
+    /// Writes the whole index of `site` (`Indexed::write_search`).
+    pub(super) fn write(site: &Indexed, out: &OutputDir) -> Result<SearchIndex> {
         let (records, files) = site.write_search(out)?;
         Ok(SearchIndex {
             records,
@@ -43,20 +43,20 @@ impl Engine {
         let mut renumbered = false;
         for source in sources {
             let page = self.site.page(source).filter(|page| {
-                self.site.config.search && page.front.search && self.site.is_published(source)
+                self.site.config().search && page.front.search && self.site.is_published(source)
             });
             match page {
                 Some(page) => {
                     let (record, fragment) = self.site.index_search_page(page, &mut stems);
-                    renumbered |= !self.rendered.search.records.contains_key(source);
-                    if self.rendered.search.records.get(source) != Some(&record) {
-                        self.rendered.search.records.insert(source.clone(), record);
+                    renumbered |= !self.search.records.contains_key(source);
+                    if self.search.records.get(source) != Some(&record) {
+                        self.search.records.insert(source.clone(), record);
                         records_changed = true;
                     }
                     fragments.insert(source.clone(), fragment);
                 }
                 None => {
-                    if self.rendered.search.records.remove(source).is_some() {
+                    if self.search.records.remove(source).is_some() {
                         renumbered = true;
                         records_changed = true;
                     }
@@ -74,24 +74,23 @@ impl Engine {
                 written.push((path.clone(), out.write(&path, fragment.as_bytes())?));
             }
         } else {
-            for (id, source) in self.rendered.search.records.keys().enumerate() {
+            for (id, source) in self.search.records.keys().enumerate() {
                 if let Some(fragment) = fragments.get(source) {
                     let path = crate::search::fragment_path(id);
                     written.push((path.clone(), out.write(&path, fragment.as_bytes())?));
                 }
             }
         }
-        let mut files: BTreeSet<String> = (0..self.rendered.search.records.len())
+        let mut files: BTreeSet<String> = (0..self.search.records.len())
             .map(crate::search::fragment_path)
             .collect();
         if records_changed {
-            written.extend(Site::write_shards(out, &self.rendered.search.records)?);
+            written.extend(Indexed::write_shards(out, &self.search.records)?);
             files.extend(written.iter().map(|(path, _)| path.clone()));
         } else {
             let fragment_dir = format!("{}/p/", crate::search::DIR);
             files.extend(
-                self.rendered
-                    .search
+                self.search
                     .files
                     .iter()
                     .filter(|f| !f.starts_with(&fragment_dir))
@@ -103,12 +102,12 @@ impl Engine {
                 rebuild.written.push(path);
             }
         }
-        for stale in self.rendered.search.files.difference(&files) {
+        for stale in self.search.files.difference(&files) {
             if out.remove(stale)? {
                 rebuild.removed.push(stale.clone());
             }
         }
-        self.rendered.search.files = files;
+        self.search.files = files;
         Ok(())
     }
 }
