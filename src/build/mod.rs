@@ -123,7 +123,7 @@ mod verify;
 
 pub(crate) use check::PageCheck;
 pub(crate) use context::{Derived, find_elements_index};
-pub(crate) use generated::SearchRecords;
+pub use generated::{SearchRecords, SearchWrite};
 pub(crate) use pages::RenderWith;
 pub(crate) use site::FileOrigin;
 pub use site::{Loaded, Site};
