@@ -20,7 +20,7 @@ use std::time::Instant;
 
 use std::sync::Mutex;
 
-use docgen::build::Site;
+use docgen::build::Indexed;
 use docgen::config::{Config, Overrides};
 use docgen::output::Written;
 use docgen::search::{self, Stems};
@@ -79,13 +79,13 @@ fn run(
     queries: &[String],
 ) -> Result<(), Box<dyn std::error::Error>> {
     let started = Instant::now();
-    let site = Site::load(Config::load(root, &Overrides::default())?)?;
+    let site = Indexed::load(Config::load(root, &Overrides::default())?)?;
     println!(
         "site: {} pages loaded and parsed in {:.2}s",
         site.published().count(),
         started.elapsed().as_secs_f64()
     );
-    // Best of three, the build's own code (`Site::search_index`), into memory.
+    // Best of three, the build's own code (`Indexed::search_index`), into memory.
     // On a shared machine wall time says little; CPU time is what the index costs.
     let mut best = f64::MAX;
     let mut files = Vec::new();
@@ -106,7 +106,7 @@ fn run(
         let middle = Instant::now();
         let cpu_middle = cpu_seconds();
         // The shards again, alone, for their share.
-        Site::search_shards(&|_: &str, _: &[u8]| Ok(Written::Changed), &records)?;
+        Indexed::search_shards(&|_: &str, _: &[u8]| Ok(Written::Changed), &records)?;
         let total = started.elapsed().as_secs_f64() - (Instant::now() - middle).as_secs_f64();
         if total < best {
             best = total;

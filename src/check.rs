@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use crate::build::{BuildReport, Site};
+use crate::build::{BuildReport, Indexed};
 use crate::config::{Config, Overrides};
 use crate::diagnostic::{self, Severity};
 use crate::error::Result;
@@ -64,7 +64,7 @@ impl CheckReport {
 pub fn check(options: &CheckOptions, highlighter: &Highlighter) -> Result<CheckReport> {
     let started = Instant::now();
     let config = Config::load(&options.root, &options.overrides)?;
-    let site = Site::load(config)?;
+    let site = Indexed::load(config)?;
     // The external check reads the loaded pages: it runs before the engine takes the site.
     let found = options
         .external

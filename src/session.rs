@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::build::Site;
+use crate::build::Indexed;
 pub use crate::change::Change;
 use crate::config::{Config, Overrides};
 use crate::deps::{self, Reach};
@@ -34,13 +34,12 @@ impl Session {
     ) -> Result<(Session, Rebuild)> {
         let started = Instant::now();
         let config = Config::load(root, &overrides)?;
-        let site = Site::load(config)?;
+        let site = Indexed::load(config)?;
         // The first build is written like `build`'s, into a staging folder swapped in whole
         // (`go_live`): plain writes instead of a temp file and a rename per file, and a reader
         // of the folder sees the previous site or this one.
         let out = OutputDir::stage(output, root)?;
-        let mut engine = Engine::new(site, Mode::Preview, Some(out));
-        let mut rebuild = engine.run_full(highlighter)?;
+        let (mut engine, mut rebuild) = Engine::open(site, Mode::Preview, Some(out), highlighter)?;
         let mut notes = Vec::new();
         engine.go_live(&mut notes)?;
         if !notes.is_empty() {
@@ -61,7 +60,7 @@ impl Session {
         self.engine.output()
     }
 
-    pub fn site(&self) -> &Site {
+    pub fn site(&self) -> &Indexed {
         self.engine.site()
     }
 
@@ -88,7 +87,7 @@ impl Session {
         let mut rebuild = match deps::batch(&reaches) {
             Reach::Site => {
                 let config = Config::load(&self.root, &self.overrides)?;
-                self.engine.reload(Site::load(config)?, highlighter)?
+                self.engine.reload(Indexed::load(config)?, highlighter)?
             }
             Reach::Theme => self.engine.reload_theme(highlighter)?,
             Reach::Content => self.engine.apply_content(changes, highlighter)?,
@@ -109,7 +108,7 @@ impl Session {
         };
         let shown = source::relative(&config.root, &dir.join(path));
         if site
-            .listing
+            .listing()
             .iter()
             .any(|d| shown == d.file || shown.starts_with(&format!("{}/", d.file)))
         {

@@ -5,7 +5,7 @@
 mod common;
 
 use common::{TestSite, between, guide};
-use docgen::build::Site;
+use docgen::build::Indexed;
 use docgen::config::{Config, Overrides};
 use docgen::highlight::Highlighter;
 use docgen::page::Page;
@@ -368,7 +368,7 @@ fn pages_record_what_they_use_and_an_edited_include_rebuilds_exactly_them() {
         .page("d.md", "No templating here.\n");
     let config = Config::load(test_site.root(), &Overrides::default()).unwrap();
     let highlighter = Highlighter::new();
-    let site = Site::load(config.clone()).unwrap();
+    let site = Indexed::load(config.clone()).unwrap();
     let deps = |source: &str| {
         site.pages()
             .iter()
@@ -585,7 +585,7 @@ fn the_shipped_example_site_uses_includes_and_the_glossary() {
         "the built-in note.html"
     );
     let config = Config::load(repo, &Overrides::default()).unwrap();
-    let site = Site::load(config).unwrap();
+    let site = Indexed::load(config).unwrap();
     assert_eq!(
         templating::pages_to_rebuild(site.pages(), "data/glossary.yml"),
         [

@@ -3,14 +3,14 @@
 
 use std::collections::BTreeSet;
 
-use super::Site;
+use super::Indexed;
 use crate::diagnostic::{Diagnostic, Severity, SourceLines};
 use crate::links;
 use crate::markdown::{LinkKind, ResolvedLinks};
 use crate::page::Page;
 use crate::render::Renderer;
 
-impl Site {
+impl Indexed {
     /// Resolves a page's links (the URL each one becomes) and checks its layout.
     pub(crate) fn check_page(&self, page: &Page, renderer: &Renderer) -> PageCheck {
         let mut diagnostics = Vec::new();
@@ -19,7 +19,7 @@ impl Site {
         let mut broken = false;
         let mut redirected = false;
         let file = page.file();
-        let severity = self.config.broken_links;
+        let severity = self.config().broken_links;
         // Indexed on the first problem, once for all of them.
         let lines = std::cell::OnceCell::new();
         let lines = || lines.get_or_init(|| SourceLines::new(&page.text));
@@ -30,8 +30,12 @@ impl Site {
             }
             let resolved = match link.html {
                 // Raw HTML is read as the browser reads it.
-                Some(_) => self.index.resolve_html(&page.source, link.kind, &link.dest),
-                None => self.index.resolve(&page.source, link.kind, &link.dest),
+                Some(_) => self
+                    .link_index()
+                    .resolve_html(&page.source, link.kind, &link.dest),
+                None => self
+                    .link_index()
+                    .resolve(&page.source, link.kind, &link.dest),
             };
             match resolved {
                 Ok(resolved) => {
@@ -58,7 +62,10 @@ impl Site {
         // Resolved once: the check reports it, the render stage links the parent crumb to it.
         let mut breadcrumbs = None;
         if let Some(target) = &page.front.breadcrumbs {
-            match self.index.resolve(&page.source, LinkKind::Link, target) {
+            match self
+                .link_index()
+                .resolve(&page.source, LinkKind::Link, target)
+            {
                 Ok(resolved) => {
                     targets.insert(resolved.target().to_string());
                     redirected |= resolved.redirect.is_some();
@@ -81,11 +88,14 @@ impl Site {
             }
         }
         // An element's logo is named by its overview page's `logo`: checked there, like a link.
-        if let Some(element) = self.nav.element_of(&page.source)
+        if let Some(element) = self.nav().element_of(&page.source)
             && element.overview.as_deref() == Some(page.source.as_str())
             && let Some(logo) = &element.logo
         {
-            match self.index.resolve(&page.source, LinkKind::Image, logo) {
+            match self
+                .link_index()
+                .resolve(&page.source, LinkKind::Image, logo)
+            {
                 Ok(resolved) => {
                     targets.insert(resolved.target().to_string());
                 }

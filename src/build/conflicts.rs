@@ -1,6 +1,6 @@
 //! Index stage: output paths that cannot all be written, found before anything is written so
 //! that a build that passes the check stage never fails while writing. Two sources writing
-//! the same file are `Site::source_collisions`; this module finds a file where another source
+//! the same file are `Loaded::source_collisions`; this module finds a file where another source
 //! needs a folder (`docs/tutorial` beside `docs/tutorial/index.html`), names a file system
 //! cannot hold, and site files inside a folder docgen fills itself (`search-index/`). Pure.
 

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::{ELEMENTS_NAV, PageCheck, Site};
+use super::{ELEMENTS_NAV, Indexed, PageCheck};
 use crate::diagnostic::Diagnostic;
 use crate::highlight::Highlighter;
 use crate::links;
@@ -13,7 +13,7 @@ use crate::page::Page;
 use crate::render::{
     ElementSummary, ElementView, GuideView, NavLink, NavView, PageContext, PageView, SiteContext,
 };
-impl Site {
+impl Indexed {
     /// The template context of one page.
     pub(crate) fn page_context<'a>(
         &'a self,
@@ -22,9 +22,9 @@ impl Site {
         derived: &'a Derived,
         highlighter: &Highlighter,
     ) -> PageContext<'a> {
-        let base = &self.config.base_path;
+        let base = &self.config().base_path;
         let front = &page.front;
-        let element = self.nav.element_of(&page.source);
+        let element = self.nav().element_of(&page.source);
         let element_view = element.map(|e| {
             let data = &derived.elements[&e.dir];
             ElementView {
@@ -45,7 +45,7 @@ impl Site {
                     .collect(),
             }
         });
-        let (prev, next) = self.nav.prev_next(&page.source);
+        let (prev, next) = self.nav().prev_next(&page.source);
         let nav_link = |g: &nav::Guide| NavLink {
             title: g.title.clone(),
             url: format!("{base}{}", g.url),
@@ -55,7 +55,7 @@ impl Site {
         let (section, section_crumbs) = match element {
             Some(_) => (None, Vec::new()),
             None => {
-                let (p, n) = self.nav.sections.prev_next(&page.source);
+                let (p, n) = self.nav().sections.prev_next(&page.source);
                 let link = |n: crate::sections::Neighbour| NavLink {
                     title: n.title,
                     url: format!("{base}{}", n.url),
@@ -94,14 +94,14 @@ impl Site {
                 seo: front.seo.clone().unwrap_or_else(|| {
                     let mut parts = vec![page.title.as_str()];
                     parts.extend(heading.filter(|h| *h != page.title));
-                    parts.push(&self.config.title);
+                    parts.push(&self.config().title);
                     parts.join(" | ")
                 }),
                 description: front.description.as_deref(),
                 heading,
                 layout: page.layout(),
                 permalink: self
-                    .config
+                    .config()
                     .absolute_url(&page.url)
                     .unwrap_or_else(|| url.clone()),
                 url,
@@ -138,7 +138,7 @@ impl Site {
         }
         let label = page.front.parent.clone().or_else(|| {
             let source = target.as_ref()?.page.as_ref()?;
-            self.index.page(source).map(|p| p.title.clone())
+            self.link_index().page(source).map(|p| p.title.clone())
         });
         let url = target.map(|t| t.href.clone()).or_else(|| {
             page.front
@@ -166,17 +166,20 @@ pub(crate) struct ElementUrls {
 }
 
 impl Derived {
-    pub(crate) fn new(site: &Site, diagnostics: &mut Vec<Diagnostic>) -> Derived {
-        let config = &site.config;
+    pub(crate) fn new(site: &Indexed, diagnostics: &mut Vec<Diagnostic>) -> Derived {
+        let config = site.config();
         let base = &config.base_path;
         let mut elements = HashMap::new();
         let mut summaries = Vec::new();
-        for element in &site.nav.elements {
+        for element in &site.nav().elements {
             // A logo that does not resolve is left out; the check stage reports it on the
-            // overview page (`Site::check_page`).
+            // overview page (`Indexed::check_page`).
             let logo = element.logo.as_ref().and_then(|logo| {
                 let overview = element.overview.as_ref()?;
-                let resolved = site.index.resolve(overview, LinkKind::Image, logo).ok()?;
+                let resolved = site
+                    .link_index()
+                    .resolve(overview, LinkKind::Image, logo)
+                    .ok()?;
                 Some(resolved.href)
             });
             let url = format!("{base}{}", element.url());
@@ -192,7 +195,7 @@ impl Derived {
             elements.insert(element.dir.clone(), ElementUrls { url, logo });
         }
         if let Some(configured) = &config.elements_index
-            && site.elements_index.is_none()
+            && site.elements_index().is_none()
         {
             diagnostics.push(Diagnostic::error(
                 "config",
@@ -200,7 +203,7 @@ impl Derived {
                 format!("elements_index \"{configured}\" is not a page below content/"),
             ));
         }
-        let elements_index = site.elements_index.clone();
+        let elements_index = site.elements_index().map(str::to_string);
         let header_nav = site.header_nav(elements_index.as_deref(), diagnostics);
         // `content/index.md`, or the home page docgen generates without one.
         let home = "/";
@@ -228,10 +231,10 @@ impl Derived {
 
 /// The page listing all elements: `elements_index` in docgen.toml, else the page using the
 /// `elements` layout, else the page most guides' `breadcrumbs` point to.
-pub(crate) fn find_elements_index(site: &Site) -> Option<String> {
-    if let Some(configured) = &site.config.elements_index {
+pub(crate) fn find_elements_index(site: &Indexed) -> Option<String> {
+    if let Some(configured) = &site.config().elements_index {
         let source = configured.trim_start_matches("@/").trim_start_matches('/');
-        return site.index.page(source).map(|_| source.to_string());
+        return site.link_index().page(source).map(|_| source.to_string());
     }
     let published: Vec<&Page> = site.published().collect();
     if let Some(page) = published.iter().find(|p| p.layout() == "elements") {
@@ -242,7 +245,7 @@ pub(crate) fn find_elements_index(site: &Site) -> Option<String> {
     let mut written: BTreeMap<(&str, &str), (usize, &str)> = BTreeMap::new();
     for page in published
         .iter()
-        .filter(|p| site.nav.element_of(&p.source).is_some())
+        .filter(|p| site.nav().element_of(&p.source).is_some())
     {
         if let Some(target) = &page.front.breadcrumbs {
             let from = if target.starts_with('/') {
@@ -255,7 +258,7 @@ pub(crate) fn find_elements_index(site: &Site) -> Option<String> {
     }
     let mut targets: BTreeMap<String, usize> = BTreeMap::new();
     for ((_, target), (count, page)) in written {
-        if let Ok(resolved) = site.index.resolve(page, LinkKind::Link, target)
+        if let Ok(resolved) = site.link_index().resolve(page, LinkKind::Link, target)
             && let Some(source) = resolved.page
         {
             *targets.entry(source).or_default() += count;

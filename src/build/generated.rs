@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{
-    Derived, ELEMENTS_NAV, FileOrigin, HIGHLIGHT_CSS, HOME, NOT_FOUND, ROBOTS, SITEMAP, Site,
+    Derived, ELEMENTS_NAV, FileOrigin, HIGHLIGHT_CSS, HOME, Indexed, NOT_FOUND, ROBOTS, SITEMAP,
 };
 use crate::diagnostic::Diagnostic;
 use crate::error::Result;
@@ -31,7 +31,7 @@ pub type SearchRecords = BTreeMap<String, crate::search::PageRecord>;
 /// Where the search index's files go: (output path, bytes) → whether they changed.
 pub type SearchWrite<'a> = dyn Fn(&str, &[u8]) -> Result<Written> + Sync + 'a;
 
-impl Site {
+impl Indexed {
     /// Writes everything but the pages. Returns the number of files copied.
     pub(crate) fn write_files(
         &self,
@@ -71,15 +71,15 @@ impl Site {
         origin: &FileOrigin,
     ) -> Result<Written> {
         match origin {
-            FileOrigin::Content => out.copy(path, &self.config.content_dir().join(path)),
-            FileOrigin::Static => out.copy(path, &self.config.static_dir().join(path)),
+            FileOrigin::Content => out.copy(path, &self.config().content_dir().join(path)),
+            FileOrigin::Static => out.copy(path, &self.config().static_dir().join(path)),
             FileOrigin::Theme(file) => match file.disk_path() {
                 Some(disk) => out.copy(path, disk),
                 None => out.write(path, &file.bytes()?),
             },
             FileOrigin::Redirect(redirect) => out.write(
                 path,
-                crate::redirect::html(redirect, &self.config).as_bytes(),
+                crate::redirect::html(redirect, self.config()).as_bytes(),
             ),
             // Generated files depend on the whole site; the callers write them.
             FileOrigin::Generated => Ok(Written::Unchanged),
@@ -108,11 +108,11 @@ impl Site {
 
     /// Every published page with an absolute URL, sorted; without `base_url` there is none.
     fn sitemap(&self) -> Option<String> {
-        self.config.base_url.as_ref()?;
+        self.config().base_url.as_ref()?;
         let mut urls: Vec<String> = self
             .published()
             .filter(|p| p.front.sitemap && !p.front.draft)
-            .filter_map(|p| self.config.absolute_url(&p.url))
+            .filter_map(|p| self.config().absolute_url(&p.url))
             .collect();
         urls.sort();
         let mut xml = String::from(
@@ -131,7 +131,7 @@ impl Site {
     /// The pages the search index holds, by source: the published pages
     /// without `search: false`; none with `search = false` in docgen.toml.
     pub fn search_pages(&self) -> Vec<&Page> {
-        if !self.config.search {
+        if !self.config().search {
             return Vec::new();
         }
         let mut pages: Vec<&Page> = self.published().filter(|p| p.front.search).collect();
@@ -146,11 +146,11 @@ impl Site {
         stems: &mut crate::search::Stems,
     ) -> (crate::search::PageRecord, String) {
         let element = self
-            .nav
+            .nav()
             .element_of(&page.source)
             .map(|e| e.heading.as_str());
         let element = element.or(page.front.heading.as_deref());
-        crate::search::index_page(page, element, &self.config.base_path, stems)
+        crate::search::index_page(page, element, &self.config().base_path, stems)
     }
 
     /// Writes the search index (`search_index` into `out`).
@@ -205,7 +205,7 @@ impl Site {
             records.extend(group_records);
             files.extend(group_files);
         }
-        files.extend(Site::search_shards(write, &records)?);
+        files.extend(Indexed::search_shards(write, &records)?);
         Ok((records, files))
     }
 
@@ -214,7 +214,7 @@ impl Site {
         out: &OutputDir,
         records: &SearchRecords,
     ) -> Result<Vec<(String, Written)>> {
-        Site::search_shards(&|path, bytes| out.write(path, bytes), records)
+        Indexed::search_shards(&|path, bytes| out.write(path, bytes), records)
     }
 
     /// Hands the manifest and the term shards of `records` to `write`, the pages numbered in
@@ -243,7 +243,7 @@ impl Site {
 
     fn robots(&self) -> String {
         let mut robots = String::from("User-agent: *\nAllow: /\n");
-        if let Some(sitemap) = self.config.absolute_url(&format!("/{SITEMAP}")) {
+        if let Some(sitemap) = self.config().absolute_url(&format!("/{SITEMAP}")) {
             robots.push_str(&format!("Sitemap: {sitemap}\n"));
         }
         robots
@@ -283,7 +283,7 @@ impl Site {
         } else {
             "page"
         };
-        self.standalone_page(renderer, HOME, layout, &self.config.title, Vec::new())
+        self.standalone_page(renderer, HOME, layout, &self.config().title, Vec::new())
     }
 
     /// A page docgen makes itself (no source), written at `file`.
@@ -301,11 +301,11 @@ impl Site {
         } else {
             format!("/{file}")
         };
-        let url = format!("{}{site_path}", self.config.base_path);
-        let seo = if title == self.config.title {
+        let url = format!("{}{site_path}", self.config().base_path);
+        let seo = if title == self.config().title {
             title.to_string()
         } else {
-            format!("{title} | {}", self.config.title)
+            format!("{title} | {}", self.config().title)
         };
         let context = PageContext {
             page: PageView {
@@ -317,7 +317,7 @@ impl Site {
                 heading: None,
                 layout,
                 permalink: self
-                    .config
+                    .config()
                     .absolute_url(&site_path)
                     .unwrap_or_else(|| url.clone()),
                 url,

@@ -2,12 +2,12 @@
 //! names (a content file, a static file or a theme file), so `images::size_images` can read its
 //! size.
 
-use super::Site;
+use super::Indexed;
 use crate::images::{self, Size};
 use crate::links;
 use crate::page::Page;
 
-impl Site {
+impl Indexed {
     /// A page body's HTML made ready for its layout: local images sized and lazy-loaded
     /// (`images`), task lists and tables made accessible (`a11y`).
     pub(crate) fn finish_body(&self, page: &Page, html: String) -> String {
@@ -27,7 +27,7 @@ impl Site {
         let path = src.split(['?', '#']).next().unwrap_or(src);
         let path = images::percent_decode(path);
         let site_path = if path.starts_with('/') {
-            let base = &self.config.base_path;
+            let base = &self.config().base_path;
             match path.strip_prefix(base.as_str()) {
                 Some(rest) if !base.is_empty() && rest.starts_with('/') => rest.to_string(),
                 // A root-absolute path without the base path, as Jekyll sites write them.
@@ -39,13 +39,13 @@ impl Site {
         let rel = site_path.trim_start_matches('/');
         let has = |files: &[String]| files.binary_search_by(|f| f.as_str().cmp(rel)).is_ok();
         // Content files win over static files over theme files, as in the output folder.
-        if has(&self.assets) {
-            return images::file_size(&self.config.content_dir().join(rel));
+        if has(self.assets()) {
+            return images::file_size(&self.config().content_dir().join(rel));
         }
-        if has(&self.static_files) {
-            return images::file_size(&self.config.static_dir().join(rel));
+        if has(self.static_files()) {
+            return images::file_size(&self.config().static_dir().join(rel));
         }
-        let file = self.theme.static_files.iter().find(|f| f.path == rel)?;
+        let file = self.theme().static_files.iter().find(|f| f.path == rel)?;
         match file.disk_path() {
             Some(disk) => images::file_size(disk),
             None => images::bytes_size(rel, &file.bytes().ok()?),

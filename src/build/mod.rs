@@ -1,15 +1,20 @@
-//! The pipeline: load → parse → index → check → render → write.
+//! The pipeline's stages up to the page: load → parse → index → check → render → write. The
+//! engine (`engine/`) keeps their values and runs them in this order.
 //!
-//! 1. `Site::load` (site.rs) reads `docgen.toml`, lists `content/`, `static/` and the theme,
-//!    and parses every page in parallel: front matter, content templating, the Markdown outline.
-//! 2. `Site::index` (site.rs) groups pages into elements (`Navigation`), indexes every page and
-//!    file (`LinkIndex`) and plans the redirect pages of `redirect_from`.
-//! 3. `Site::check_page` (check.rs) resolves every link of every page and checks its layout;
+//! 1. `Loaded::load` (loaded.rs) lists `content/`, `static/` and the theme, and parses every
+//!    page in parallel: front matter, content templating, the Markdown outline. The output
+//!    file plan (loaded/plan.rs: which source writes each file that is not a page, the
+//!    redirect pages of `redirect_from`) is a function of this value.
+//! 2. `Indexed::new(loaded)` (indexed.rs) groups pages into elements (`Navigation`), indexes
+//!    every page and file (`LinkIndex`), registers the redirects and lists the collisions;
+//!    `Indexed::apply` (indexed/apply.rs) takes an incremental batch.
+//! 3. `Indexed::check_page` (check.rs) resolves every link of a page and checks its layout;
 //!    nothing is written yet.
-//! 4. Rendering (context.rs, then `Renderer`) writes each page's HTML with its resolved links,
-//!    highlighting code, in parallel; the pages, assets, redirect pages and generated files
-//!    (generated.rs: sitemap, robots.txt, 404, shared navigation, search index, highlighting
-//!    CSS) go into a staging folder that is swapped in as the output (`OutputDir::commit`).
+//! 4. `Indexed::render_pages` (pages.rs; context.rs, then `Renderer`) renders each page's HTML
+//!    with its resolved links, highlighting code, in parallel, and writes it when there is an
+//!    output; the assets, redirect pages and generated files (generated.rs: sitemap,
+//!    robots.txt, 404, shared navigation, search index, highlighting CSS) are written with
+//!    them, into a staging folder that is swapped in as the output (`OutputDir::commit`).
 //!
 //! Each step takes values and returns values, and every problem becomes a `Diagnostic`, so one
 //! run reports all of them.
@@ -104,7 +109,7 @@ pub fn build(options: &BuildOptions, highlighter: &Highlighter) -> Result<BuildR
         .output
         .clone()
         .unwrap_or_else(|| config.root.join(crate::config::dirs::OUTPUT));
-    let site = Site::load(config)?;
+    let site = Indexed::load(config)?;
     let mut report = crate::engine::build_site(site, Some(&output_path), highlighter)?;
     report.elapsed = started.elapsed();
     Ok(report)
@@ -115,18 +120,20 @@ mod conflicts;
 mod context;
 mod generated;
 mod images;
+mod indexed;
+mod loaded;
 mod pages;
-mod renav;
 mod sections;
-mod site;
 mod verify;
 
 pub(crate) use check::PageCheck;
 pub(crate) use context::{Derived, find_elements_index};
 pub use generated::{SearchRecords, SearchWrite};
+pub use indexed::Indexed;
+pub(crate) use indexed::{Reindexed, Slot};
+pub(crate) use loaded::FileOrigin;
+pub use loaded::Loaded;
 pub(crate) use pages::RenderWith;
-pub(crate) use site::FileOrigin;
-pub use site::{Loaded, Site};
 
 /// The warning of a site without `base_url` (after the command line's `--base-url`).
 pub(crate) fn base_url_warning(config: &Config) -> Option<Diagnostic> {

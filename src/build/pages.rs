@@ -4,7 +4,7 @@
 
 use rayon::prelude::*;
 
-use super::{Derived, PageCheck, Site};
+use super::{Derived, Indexed, PageCheck};
 use crate::diagnostic::Diagnostic;
 use crate::error::Result;
 use crate::highlight::Highlighter;
@@ -33,7 +33,7 @@ pub(crate) struct RenderWith<'a> {
     pub out: Option<&'a OutputDir>,
 }
 
-impl Site {
+impl Indexed {
     /// Renders `pages`, each with its check, in parallel, in order.
     pub(crate) fn render_pages(
         &self,

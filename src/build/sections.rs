@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use super::Site;
+use super::Indexed;
 use crate::config::{CONFIG_FILE, NavItem};
 use crate::diagnostic::Diagnostic;
 use crate::links;
@@ -13,11 +13,11 @@ use crate::page::Page;
 use crate::render::{HeaderLink, SectionEntry, SectionView};
 use crate::sections::{Entry, Section};
 
-impl Site {
+impl Indexed {
     /// The sidebar of a page outside elements: its top section, when that holds more than the
     /// page itself.
     pub(crate) fn section_view(&self, page: &Page) -> Option<SectionView> {
-        let chain = self.nav.sections.chain(&page.source);
+        let chain = self.nav().sections.chain(&page.source);
         let top = chain.first()?;
         if top.reading.len() < 2 {
             return None;
@@ -25,7 +25,7 @@ impl Site {
         let open: HashSet<&str> = chain.iter().map(|s| s.dir.as_str()).collect();
         Some(SectionView {
             title: top.title.clone(),
-            url: format!("{}{}", self.config.base_path, top.url),
+            url: format!("{}{}", self.config().base_path, top.url),
             dir: top.dir.clone(),
             current: top.index.as_deref() == Some(&page.source),
             entries: self.section_entries(top, page, &open),
@@ -39,7 +39,7 @@ impl Site {
         page: &Page,
         open: &HashSet<&str>,
     ) -> Vec<SectionEntry> {
-        let base = &self.config.base_path;
+        let base = &self.config().base_path;
         section
             .entries
             .iter()
@@ -55,7 +55,7 @@ impl Site {
                     children: Vec::new(),
                 }),
                 Entry::Section(dir) => {
-                    let sub = self.nav.sections.get(dir)?;
+                    let sub = self.nav().sections.get(dir)?;
                     let is_open = open.contains(dir.as_str());
                     Some(SectionEntry {
                         title: sub.title.clone(),
@@ -77,7 +77,7 @@ impl Site {
     /// The breadcrumbs of the sections above a page outside elements, top first: (label, URL).
     /// A section's index page is the last crumb itself, so its own section is left out.
     pub(crate) fn section_crumbs(&self, page: &Page) -> Vec<(String, String)> {
-        self.nav
+        self.nav()
             .sections
             .chain(&page.source)
             .into_iter()
@@ -85,7 +85,7 @@ impl Site {
             .map(|s| {
                 (
                     s.title.clone(),
-                    format!("{}{}", self.config.base_path, s.url),
+                    format!("{}{}", self.config().base_path, s.url),
                 )
             })
             .collect()
@@ -99,9 +99,9 @@ impl Site {
         elements_index: Option<&str>,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Vec<HeaderLink> {
-        if !self.config.nav.is_empty() {
+        if !self.config().nav.is_empty() {
             return self
-                .config
+                .config()
                 .nav
                 .iter()
                 .filter_map(|item| match self.nav_item(item, elements_index) {
@@ -113,8 +113,8 @@ impl Site {
                 })
                 .collect();
         }
-        let sections = &self.nav.sections;
-        let base = &self.config.base_path;
+        let sections = &self.nav().sections;
+        let base = &self.config().base_path;
         type Key = (bool, Option<i64>, String);
         let mut links: Vec<(Key, HeaderLink)> = Vec::new();
         for dir in &sections.top {
@@ -188,7 +188,7 @@ impl Site {
         item: &NavItem,
         elements_index: Option<&str>,
     ) -> Result<HeaderLink, Diagnostic> {
-        let base = &self.config.base_path;
+        let base = &self.config().base_path;
         let url = item.url.trim();
         if links::is_external(url) {
             return Ok(HeaderLink {
@@ -203,7 +203,7 @@ impl Site {
             .strip_prefix(base.trim_start_matches('/'))
             .filter(|_| !base.is_empty())
             .map_or(folder, |rest| rest.trim_start_matches('/'));
-        if let Some(section) = self.nav.sections.get(folder) {
+        if let Some(section) = self.nav().sections.get(folder) {
             return Ok(HeaderLink {
                 title: item.title.clone(),
                 url: format!("{base}{}", section.url),
@@ -214,11 +214,11 @@ impl Site {
                     .is_some_and(|i| Some(i) == elements_index),
             });
         }
-        match self.index.resolve("index.md", LinkKind::Link, url) {
+        match self.link_index().resolve("index.md", LinkKind::Link, url) {
             Ok(resolved) => {
                 let page = resolved.page.as_deref();
                 let section = page
-                    .and_then(|p| self.nav.sections.section_of(p))
+                    .and_then(|p| self.nav().sections.section_of(p))
                     .filter(|s| s.index.as_deref() == page)
                     .map(|s| self.top_dir(s));
                 Ok(HeaderLink {
@@ -248,7 +248,11 @@ impl Site {
     /// The folder of the top section `section` is in.
     fn top_dir(&self, section: &Section) -> String {
         let mut at = section;
-        while let Some(parent) = at.parent.as_deref().and_then(|p| self.nav.sections.get(p)) {
+        while let Some(parent) = at
+            .parent
+            .as_deref()
+            .and_then(|p| self.nav().sections.get(p))
+        {
             at = parent;
         }
         at.dir.clone()

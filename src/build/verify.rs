@@ -2,7 +2,7 @@
 //! — the files of the output, the HTML of the pages docgen makes itself (home, 404, redirect
 //! pages) and the site's stylesheets — shared by `build`, `check` and the serve session.
 
-use super::{Derived, FileOrigin, HOME, NOT_FOUND, SITEMAP, Site};
+use super::{Derived, FileOrigin, HOME, Indexed, NOT_FOUND, SITEMAP};
 use crate::error::Result;
 use crate::highlight::Highlighter;
 use crate::output_links::{Content, CssScan, OutputCheck, Owner, Scanned, SiteUrls};
@@ -10,11 +10,11 @@ use crate::page::Page;
 use crate::raw_html::UrlRole;
 use crate::render::Renderer;
 
-impl Site {
+impl Indexed {
     /// A new output check knowing every file the output has besides the rendered pages.
     pub(crate) fn output_check(&self) -> OutputCheck {
-        let mut check = OutputCheck::new(SiteUrls::new(&self.config));
-        let base_url = self.config.base_url.is_some();
+        let mut check = OutputCheck::new(SiteUrls::new(self.config()));
+        let base_url = self.config().base_url.is_some();
         check.set_files(
             self.output_files()
                 .keys()
@@ -60,7 +60,7 @@ impl Site {
             page.url.clone(),
             html,
             content,
-            &SiteUrls::new(&self.config),
+            &SiteUrls::new(self.config()),
         );
         (file, scanned)
     }
@@ -73,7 +73,7 @@ impl Site {
         derived: &Derived,
         highlighter: &Highlighter,
     ) -> Result<()> {
-        let urls = SiteUrls::new(&self.config);
+        let urls = SiteUrls::new(self.config());
         for (file, owner) in [
             (NOT_FOUND, Owner::Generated(NOT_FOUND)),
             (HOME, Owner::Generated(HOME)),
@@ -94,7 +94,7 @@ impl Site {
             }
         }
         for (file, redirect) in self.redirect_files() {
-            let html = crate::redirect::html(redirect, &self.config);
+            let html = crate::redirect::html(redirect, self.config());
             let owner = Owner::Redirect(redirect.source.clone());
             let scanned = Scanned::new(owner, format!("/{file}"), &html, None, &urls);
             check.insert_page(file.clone(), scanned);
@@ -112,12 +112,12 @@ impl Site {
             let (label, bytes) = match origin {
                 FileOrigin::Static => (
                     format!("static/{file}"),
-                    crate::error::fs::read(&self.config.static_dir().join(file))?,
+                    crate::error::fs::read(&self.config().static_dir().join(file))?,
                 ),
                 FileOrigin::Theme(theme_file) => {
                     let label = match theme_file.disk_path() {
                         Some(path) => path
-                            .strip_prefix(&self.config.root)
+                            .strip_prefix(&self.config().root)
                             .unwrap_or(path)
                             .display()
                             .to_string(),

@@ -1,29 +1,41 @@
 //! The engine's incremental step (`serve --watch`): a batch of `Change`s applied to the stage
 //! values, re-running only what `deps` says each change touches.
 //!
-//! - an edited page re-renders itself;
-//! - when its title, `order`, `heading`, `elementId` or draft state changes, its element's
-//!   sidebar changes: every guide of the element re-renders (and layouts listing all elements,
-//!   when the element list changes); for a page outside elements, every page of its top
-//!   section re-renders (their section sidebar), and every page when the header changes;
-//! - when a page or file appears, disappears or changes its title or anchors, the pages whose
-//!   links depend on it are checked again (those linking to it, by path or by `[[title]]`, and
-//!   those with broken links), and re-rendered when their output changes;
-//! - an include or data file of content templating re-parses the pages that used it (or asked
-//!   for it and did not find it), which then go on as edited pages.
+//! 1. the index stage takes the batch (`Indexed::apply`): pages parsed again, files listed,
+//!    the link index, navigation, redirects and collisions brought up to date;
+//! 2. what that changed becomes the pages to render again and those to check again
+//!    (`plan_work`, `write_slots`, `update_derived`, `write_redirects`):
+//!    - an edited page re-renders itself;
+//!    - when its title, `order`, `heading`, `elementId` or draft state changes, its element's
+//!      sidebar changes: every guide of the element re-renders (and layouts listing all
+//!      elements, when the element list changes); for a page outside elements, every page of
+//!      its top section re-renders (their section sidebar), and every page when the header
+//!      changes;
+//!    - when a page or file appears, disappears or changes its title or anchors, the pages
+//!      whose links depend on it are checked again (those linking to it, by path or by
+//!      `[[title]]`, and those with broken links), and re-rendered when their check changes;
+//! 3. the search index, the generated files, the pages and the output check follow.
 
 use std::collections::BTreeSet;
 
 use super::{Engine, Rebuild};
-use crate::build::{Derived, ELEMENTS_NAV, FileOrigin, HOME, NOT_FOUND, SITEMAP};
+use crate::build::{ELEMENTS_NAV, FileOrigin, HOME, NOT_FOUND, Reindexed, SITEMAP, Slot};
 use crate::change::Change;
-use crate::deps;
 use crate::error::Result;
 use crate::highlight::Highlighter;
-use crate::links::{self, url_for_source};
+use crate::links;
 use crate::output::{OutputDir, Written};
-use crate::page::Page;
-use crate::templating::Templating;
+
+/// The pages one batch touches, gathered before any is checked or rendered.
+#[derive(Default)]
+struct Work {
+    /// Pages to render again (checked first).
+    render: BTreeSet<String>,
+    /// Pages to check again, rendered only if that changes their check.
+    recheck: BTreeSet<String>,
+    /// Pages whose search index entry may have changed.
+    search: BTreeSet<String>,
+}
 
 impl Engine {
     /// Applies `changes` (none of which reloads the site or the theme) to a preview.
@@ -38,6 +50,9 @@ impl Engine {
         result
     }
 
+    /// The incremental step: the index stage takes the batch, the pages and files it touches
+    /// become the work (what to render and what to check again), the files whose source
+    /// changed are written, then the search index, the pages and the output check follow.
     fn apply_to(
         &mut self,
         changes: &[Change],
@@ -45,135 +60,14 @@ impl Engine {
         highlighter: &Highlighter,
     ) -> Result<Rebuild> {
         let mut rebuild = Rebuild::default();
-        // Pages to render again, and pages to check again (rendered only if that changes them).
-        let mut render: BTreeSet<String> = BTreeSet::new();
-        let mut recheck: BTreeSet<String> = BTreeSet::new();
-        let mut nav_dirs: BTreeSet<String> = BTreeSet::new();
-        // Whether pages or files came or went (collisions, sitemap).
-        let mut files_changed = false;
-        // Pages whose search index entry may have changed.
-        let mut search_pages: BTreeSet<String> = BTreeSet::new();
-        // The redirect pages the changed pages had claimed, when any page has `redirect_from`.
-        let mut old_redirects: Option<BTreeSet<String>> = None;
-        // Whether what decides the elements index page changed.
-        let mut elements_index_inputs = false;
-        // Output files whose source may have changed: a page's that left or came, a file's.
-        let mut slots: BTreeSet<String> = BTreeSet::new();
-        let changes = self.templating_changes(changes)?;
-        for change in &changes {
-            match change {
-                Change::Page(source) => {
-                    let old = self.site.take_page(source);
-                    let new = self.site.read_page(source)?;
-                    let effects = deps::page(old.as_ref(), new.as_ref());
-                    if effects.navigation {
-                        nav_dirs.insert(page_dir(source).to_string());
-                    }
-                    elements_index_inputs |= effects.elements_index;
-                    files_changed |= effects.file_plan;
-                    if effects.linking_pages {
-                        recheck.extend(self.dependents(source, old.as_ref(), new.as_ref()));
-                    }
-                    if effects.search {
-                        search_pages.insert(source.clone());
-                    }
-                    if effects.redirects {
-                        // The redirect pages both versions claimed: those no page claims now
-                        // are removed.
-                        let claimed = [&old, &new]
-                            .into_iter()
-                            .flatten()
-                            .flat_map(|page| &page.front.redirect_from)
-                            .filter_map(|from| crate::redirect::output_file(from).ok());
-                        old_redirects.get_or_insert_default().extend(claimed);
-                    }
-                    self.site.index.remove_page(source);
-                    let new_exists = new.is_some();
-                    match new {
-                        Some(page) => {
-                            let element = self.site.nav.element_dir(source);
-                            self.site.index.insert_page(page.indexed(element));
-                            self.site.insert_page(page);
-                            render.insert(source.clone());
-                        }
-                        None => {
-                            self.checked.pages.remove(source);
-                            self.rendered.errors.remove(source);
-                        }
-                    }
-                    if !self.site.is_published(source) {
-                        // A draft is neither checked nor rendered: its problems go with it.
-                        self.checked.pages.remove(source);
-                        self.rendered.errors.remove(source);
-                        render.remove(source);
-                    }
-                    if !self.site.is_published(source) || old.is_some() != new_exists {
-                        // Its output file may be another source's now (or the reverse).
-                        slots.insert(links::output_file_for_url(&url_for_source(source)));
-                    }
-                }
-                Change::ContentFile(path) | Change::StaticFile(path) => {
-                    let static_file = matches!(change, Change::StaticFile(_));
-                    let dir = match static_file {
-                        false => self.site.config.content_dir(),
-                        true => self.site.config.static_dir(),
-                    };
-                    let exists = dir.join(path).is_file();
-                    let known = self.site.set_file(static_file, path, exists);
-                    // Whichever source now provides this output file (a site file can shadow a
-                    // theme file, and removing it brings the theme's back), written again.
-                    slots.insert(path.clone());
-                    let site_path = format!("/{path}");
-                    let effects = deps::file(path, known, exists);
-                    if effects.image_pages {
-                        let href = format!("{}{site_path}", self.site.config.base_path);
-                        render.extend(self.pages_targeting(|t| t == href));
-                    }
-                    if effects.redirects {
-                        old_redirects.get_or_insert_default();
-                    }
-                    if effects.presence {
-                        files_changed = true;
-                        let href = format!("{}{site_path}", self.site.config.base_path);
-                        recheck.extend(self.broken_pages());
-                        recheck.extend(self.pages_targeting(|t| t.starts_with(&href)));
-                    }
-                }
-                Change::Templating(_) | Change::Theme | Change::Config => {}
-            }
-        }
-        recheck.extend(self.resolve_slots(&slots, out, &mut render, &mut rebuild)?);
-        if elements_index_inputs {
-            self.site.elements_index = crate::build::find_elements_index(&self.site);
-        }
-        if !nav_dirs.is_empty() {
-            render.extend(self.site.update_navigation(&nav_dirs));
-        }
-        if !nav_dirs.is_empty() || files_changed || elements_index_inputs {
-            render.extend(self.update_derived(out, highlighter)?);
-        }
-        if let Some(old_redirects) = &old_redirects
-            && self.sync_redirects(old_redirects, out, &mut rebuild)?
-        {
-            // Links written with an old address resolve to whichever page claims it now, or
-            // break, or resolve where they were broken.
-            recheck.extend(self.redirected_pages());
-            recheck.extend(self.broken_pages());
-        }
-        recheck.retain(|s| !render.contains(s));
-        for source in recheck {
-            let Some(page) = self.site.page(&source) else {
-                continue;
-            };
-            let check = self.site.check_page(page, &self.templates.renderer);
-            if self.checked.pages.get(&source) != Some(&check) {
-                render.insert(source);
-            }
-        }
+        let reindexed = self.site.apply(changes)?;
+        let mut work = self.plan_work(&reindexed);
+        self.write_moved(&reindexed, &mut work, out, highlighter, &mut rebuild)?;
+        self.recheck(&mut work);
         // An element's heading shows in the entries of all its guides, and a folder that
         // became or stopped being an element changes the entries of every page in it.
-        for dir in &nav_dirs {
-            search_pages.extend(
+        for dir in &reindexed.nav_dirs {
+            work.search.extend(
                 self.site
                     .pages()
                     .iter()
@@ -181,79 +75,142 @@ impl Engine {
                     .map(|p| p.source.clone()),
             );
         }
-        self.update_search(&search_pages, out, &mut rebuild)?;
-        if files_changed || old_redirects.is_some() {
-            self.site.update_collisions();
-        }
-        if files_changed {
+        self.update_search(&work.search, out, &mut rebuild)?;
+        if reindexed.files_changed {
             // Pages came or went: the sitemap lists them, and the home page is docgen's own
             // only while there is no content/index.md.
             rebuild
                 .written
                 .extend(self.write_generated(out, &[SITEMAP, HOME], highlighter)?);
         }
-        let render: Vec<String> = render.into_iter().collect();
-        self.check_pages(&render);
-        let pages = self.render_pages(&render, Some(out), highlighter)?;
-        rebuild.rendered = pages.rendered;
-        rebuild.written.extend(pages.written);
-        let structure_changed = files_changed
-            || old_redirects.is_some()
-            || changes
-                .iter()
-                .any(|c| matches!(c, Change::ContentFile(_) | Change::StaticFile(_)));
-        if structure_changed || !nav_dirs.is_empty() {
-            // Which generated pages are made, or the site data they show, may have changed.
-            self.rendered.generated_errors = self
-                .site
-                .check_generated_pages(&self.templates.renderer, &self.templates.derived);
-        }
-        if structure_changed || pages.ids_changed {
-            // Files or ids came or went: whatever links to them is checked again.
-            self.refresh_output_files(highlighter)?;
-            self.rendered.output_check.verify_all();
-        } else {
-            self.rendered
-                .output_check
-                .verify(pages.scanned.iter().map(String::as_str));
-        }
+        self.render_work(&reindexed, work.render, out, highlighter, &mut rebuild)?;
         rebuild.diagnostics = self.diagnostics();
         Ok(rebuild)
     }
 
-    /// Gives each output file of `slots` (one a page left or came to, or a file of the site)
-    /// to whichever source writes it now, as a full run would: the file the plan names
-    /// (written again), else the published page there (rendered), else nothing (removed). Each
-    /// is indexed as `Site::index` indexes it. Returns the pages whose links went to one of
-    /// them, to check again (they may go to another source now, or break, or resolve).
-    fn resolve_slots(
+    /// Writes what moved with the batch — the output files whose source changed, the
+    /// generated files showing the site data when it changed, the redirect pages — and adds
+    /// the pages that shows to `work`.
+    fn write_moved(
         &mut self,
-        slots: &BTreeSet<String>,
+        reindexed: &Reindexed,
+        work: &mut Work,
+        out: &OutputDir,
+        highlighter: &Highlighter,
+        rebuild: &mut Rebuild,
+    ) -> Result<()> {
+        let moved = self.write_slots(&reindexed.slots, out, &mut work.render, rebuild)?;
+        work.recheck.extend(moved);
+        work.render.extend(reindexed.nav_pages.iter().cloned());
+        if !reindexed.nav_dirs.is_empty()
+            || reindexed.files_changed
+            || reindexed.elements_index_inputs
+        {
+            work.render.extend(self.update_derived(out, highlighter)?);
+        }
+        if let Some(old_redirects) = &reindexed.redirects {
+            self.write_redirects(old_redirects, out, rebuild)?;
+            // Links written with an old address resolve to whichever page claims it now, or
+            // break, or resolve where they were broken.
+            work.recheck.extend(self.checked.redirected());
+            work.recheck.extend(self.checked.broken());
+        }
+        Ok(())
+    }
+
+    /// Checks and renders the pages `render`, then brings the generated pages' check and the
+    /// output check up to date: in full when files, redirects or ids came or went, else for
+    /// the pages rendered.
+    fn render_work(
+        &mut self,
+        reindexed: &Reindexed,
+        render: BTreeSet<String>,
+        out: &OutputDir,
+        highlighter: &Highlighter,
+        rebuild: &mut Rebuild,
+    ) -> Result<()> {
+        let render: Vec<String> = render.into_iter().collect();
+        self.checked
+            .check(&self.site, &self.templates.renderer, &render);
+        let from = super::Upstream {
+            site: &self.site,
+            templates: &self.templates,
+            checked: &self.checked,
+            highlighter,
+        };
+        let pages = self.rendered.render(&from, &render, Some(out))?;
+        rebuild.rendered = pages.rendered;
+        rebuild.written.extend(pages.written);
+        let structure_changed =
+            reindexed.files_changed || reindexed.redirects_replanned || !reindexed.files.is_empty();
+        if structure_changed || !reindexed.nav_dirs.is_empty() {
+            // Which generated pages are made, or the site data they show, may have changed.
+            self.rendered.check_generated(&from);
+        }
+        if structure_changed || pages.ids_changed {
+            // Files or ids came or went: whatever links to them is checked again.
+            self.rendered.refresh_output_files(&from)?;
+        } else {
+            self.rendered.verify(&pages.scanned);
+        }
+        Ok(())
+    }
+
+    /// The pages the changed pages and files touch, by their effects (`deps`); the checks and
+    /// layout errors of pages gone or no longer published are dropped.
+    fn plan_work(&mut self, reindexed: &Reindexed) -> Work {
+        let mut work = Work::default();
+        for page in &reindexed.pages {
+            let source = &page.source;
+            if page.effects.linking_pages {
+                // Pages whose links may resolve differently now: those linking to it, those
+                // linking by one of its titles or its file name, and those with broken links.
+                work.recheck.extend(self.checked.targeting(|t| t == source));
+                work.recheck.extend(self.checked.naming(&page.names));
+                work.recheck.extend(self.checked.broken());
+            }
+            if page.effects.search {
+                work.search.insert(source.clone());
+            }
+            if page.exists && self.site.is_published(source) {
+                work.render.insert(source.clone());
+            } else {
+                // Gone, or a draft: neither checked nor rendered, its problems go with it.
+                self.checked.remove(source);
+                self.rendered.remove(source);
+                work.render.remove(source);
+            }
+        }
+        let base = &self.site.config().base_path;
+        for file in &reindexed.files {
+            let href = format!("{base}/{}", file.path);
+            if file.effects.image_pages {
+                work.render.extend(self.checked.targeting(|t| t == href));
+            }
+            if file.effects.presence {
+                work.recheck.extend(self.checked.broken());
+                work.recheck
+                    .extend(self.checked.targeting(|t| t.starts_with(&href)));
+            }
+        }
+        work
+    }
+
+    /// Writes each output file of `slots` as its source now says, as a full run would: the
+    /// file the plan names (written again), else the published page there (rendered), else
+    /// nothing (removed). Returns the pages whose links went to one of them, to check again
+    /// (they may go to another source now, or break, or resolve).
+    fn write_slots(
+        &self,
+        slots: &[Slot],
         out: &OutputDir,
         render: &mut BTreeSet<String>,
         rebuild: &mut Rebuild,
     ) -> Result<BTreeSet<String>> {
         let mut recheck = BTreeSet::new();
-        for file in slots {
-            let site_path = format!("/{file}");
-            let origin = self.site.output_files().get(file).cloned();
-            let page = self
-                .site
-                .published()
-                .find(|p| links::output_file_for_url(&p.url) == *file)
-                .map(|p| p.source.clone());
-            // A redirect page is no file to link to: links through it are resolved by its old
-            // address (`sync_redirects` registers it).
-            let a_file = origin
-                .as_ref()
-                .is_some_and(|origin| !matches!(origin, FileOrigin::Redirect(_)));
-            if a_file && (!file.ends_with(".html") || self.site.index.page_at(&site_path).is_none())
-            {
-                self.site.index.insert_file(site_path.clone());
-            } else {
-                self.site.index.remove_file(&site_path);
-            }
-            match (&origin, page) {
+        let base = &self.site.config().base_path;
+        for Slot { file, origin, page } in slots {
+            match (origin, page) {
                 // Written with the other generated files (`write_generated`).
                 (Some(FileOrigin::Generated), _) => {}
                 (Some(origin), _) => {
@@ -262,7 +219,7 @@ impl Engine {
                     }
                 }
                 (None, Some(page)) => {
-                    render.insert(page);
+                    render.insert(page.clone());
                 }
                 (None, None) => {
                     if out.remove(file)? {
@@ -270,55 +227,17 @@ impl Engine {
                     }
                 }
             }
-            let base = &self.site.config.base_path;
-            let file_href = format!("{base}{site_path}");
+            let file_href = format!("{base}/{file}");
             let url = file
                 .strip_suffix("index.html")
                 .filter(|dir| dir.is_empty() || dir.ends_with('/'))
                 .map(|dir| format!("{base}/{dir}"));
-            recheck.extend(self.pages_targeting(|target| {
+            recheck.extend(self.checked.targeting(|target| {
                 let target = target.split('#').next().unwrap_or(target);
                 target == file_href || url.as_deref() == Some(target)
             }));
         }
         Ok(recheck)
-    }
-
-    /// Brings the output check's files up to date after files or pages came or went: the
-    /// published pages' outputs, every other file, the generated and redirect pages and the
-    /// stylesheets read again.
-    fn refresh_output_files(&mut self, highlighter: &Highlighter) -> Result<()> {
-        let mut check = self.site.output_check();
-        let published: std::collections::HashSet<String> = self
-            .site
-            .published()
-            .map(|p| links::output_file_for_url(&p.url))
-            .collect();
-        for (file, scanned) in std::mem::take(&mut self.rendered.output_check).into_pages() {
-            if matches!(scanned.owner, crate::output_links::Owner::Page(_))
-                && published.contains(&file)
-            {
-                check.insert_page(file, scanned);
-            }
-        }
-        self.site.scan_generated(
-            &mut check,
-            &self.templates.renderer,
-            &self.templates.derived,
-            highlighter,
-        )?;
-        self.rendered.output_check = check;
-        Ok(())
-    }
-
-    /// The changes with those to content templating's files turned into the pages to parse
-    /// again (`deps::templating`), templating loaded afresh when they need it.
-    fn templating_changes(&mut self, changes: &[Change]) -> Result<BTreeSet<Change>> {
-        let templated = deps::templating(changes, self.site.pages());
-        if templated.reload && self.site.config.templating {
-            self.site.templating = Some(Templating::load(&self.site.config)?);
-        }
-        Ok(templated.changes)
     }
 
     /// Derives the site data again (the header, the element list, each element's URL and
@@ -331,15 +250,9 @@ impl Engine {
         highlighter: &Highlighter,
     ) -> Result<BTreeSet<String>> {
         let mut render = BTreeSet::new();
-        let mut derived_diagnostics = Vec::new();
-        let derived = Derived::new(&self.site, &mut derived_diagnostics);
-        self.templates.derived_diagnostics = derived_diagnostics;
-        if derived == self.templates.derived {
+        let Some(old) = self.templates.update_derived(&self.site) else {
             return Ok(render);
-        }
-        let old = std::mem::replace(&mut self.templates.derived, derived);
-        let new = &self.templates.derived;
-        self.templates.renderer.set_site(&new.site, &new.summaries);
+        };
         self.write_generated(out, &[ELEMENTS_NAV, NOT_FOUND, HOME], highlighter)?;
         let new = &self.templates.derived;
         if new.site != old.site {
@@ -353,7 +266,7 @@ impl Engine {
                 }
             }
         }
-        for element in &self.site.nav.elements {
+        for element in &self.site.nav().elements {
             if new.elements.get(&element.dir) != old.elements.get(&element.dir) {
                 render.extend(element.guides.iter().map(|g| g.source.clone()));
             }
@@ -361,61 +274,18 @@ impl Engine {
         Ok(render)
     }
 
-    /// Pages whose links may resolve differently now that `source` changed from `old` to `new`:
-    /// those linking to it, those linking by one of its titles or its file name, and those with
-    /// broken links.
-    fn dependents(&self, source: &str, old: Option<&Page>, new: Option<&Page>) -> BTreeSet<String> {
-        let mut names: BTreeSet<String> = [old, new]
-            .into_iter()
-            .flatten()
-            .map(|p| p.title.to_lowercase())
-            .collect();
-        let stem = source
-            .rsplit('/')
-            .next()
-            .unwrap_or(source)
-            .trim_end_matches(".md");
-        names.insert(stem.to_lowercase());
-        let mut pages = self.pages_targeting(|t| t == source);
-        pages.extend(
-            self.checked
-                .pages
-                .iter()
-                .filter(|(_, c)| !c.titles.is_disjoint(&names))
-                .map(|(s, _)| s.clone()),
-        );
-        pages.extend(self.broken_pages());
-        pages
-    }
-
     /// Writes the redirect pages of every page, and removes those of `old` (output files the
     /// changed pages claimed before) that nothing writes any more.
-    /// Returns whether any page has redirects now or had before (else nothing was done).
-    fn sync_redirects(
-        &mut self,
+    fn write_redirects(
+        &self,
         old: &BTreeSet<String>,
         out: &OutputDir,
         rebuild: &mut Rebuild,
-    ) -> Result<bool> {
-        if old.is_empty()
-            && self
-                .site
-                .published()
-                .all(|p| p.front.redirect_from.is_empty())
-        {
-            return Ok(false);
-        }
-        let redirects: Vec<(String, crate::redirect::Redirect)> = self
-            .site
-            .redirect_files()
-            .map(|(file, redirect)| (file.clone(), redirect.clone()))
-            .collect();
-        self.site.index.clear_redirects();
-        for (file, redirect) in redirects {
-            redirect.register(&mut self.site.index);
-            let origin = FileOrigin::Redirect(redirect);
-            if self.site.write_file(out, &file, &origin)? == Written::Changed {
-                rebuild.written.push(file);
+    ) -> Result<()> {
+        for (file, redirect) in self.site.redirect_files() {
+            let origin = FileOrigin::Redirect(redirect.clone());
+            if self.site.write_file(out, file, &origin)? == Written::Changed {
+                rebuild.written.push(file.clone());
             }
         }
         let files = self.site.output_files();
@@ -428,36 +298,21 @@ impl Engine {
                 rebuild.removed.push(file.clone());
             }
         }
-        Ok(true)
+        Ok(())
     }
 
-    /// Pages with a link written with an old address (`redirect_from`) of a page.
-    fn redirected_pages(&self) -> impl Iterator<Item = String> + '_ {
-        self.checked
-            .pages
-            .iter()
-            .filter(|(_, c)| c.redirected)
-            .map(|(s, _)| s.clone())
+    /// Checks the pages of `work.recheck` not rendered anyway; those whose check changed are
+    /// rendered.
+    fn recheck(&self, work: &mut Work) {
+        let recheck = std::mem::take(&mut work.recheck);
+        for source in recheck {
+            if !work.render.contains(&source)
+                && self
+                    .checked
+                    .check_changed(&self.site, &self.templates.renderer, &source)
+            {
+                work.render.insert(source);
+            }
+        }
     }
-
-    fn pages_targeting(&self, matches: impl Fn(&str) -> bool) -> BTreeSet<String> {
-        self.checked
-            .pages
-            .iter()
-            .filter(|(_, c)| c.targets.iter().any(|t| matches(t)))
-            .map(|(s, _)| s.clone())
-            .collect()
-    }
-
-    fn broken_pages(&self) -> impl Iterator<Item = String> + '_ {
-        self.checked
-            .pages
-            .iter()
-            .filter(|(_, c)| c.broken)
-            .map(|(s, _)| s.clone())
-    }
-}
-
-fn page_dir(source: &str) -> &str {
-    source.rsplit_once('/').map_or("", |(dir, _)| dir)
 }

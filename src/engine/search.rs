@@ -5,8 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Engine, Rebuild};
+use crate::build::Indexed;
 use crate::build::SearchRecords;
-use crate::build::Site;
 use crate::error::Result;
 use crate::output::{OutputDir, Written};
 
@@ -29,8 +29,8 @@ fn chunks_of(records: &SearchRecords) -> BTreeMap<String, Vec<String>> {
 }
 
 impl SearchIndex {
-    /// Writes the whole index of `site` (`Site::write_search`).
-    pub(super) fn write(site: &Site, out: &OutputDir) -> Result<SearchIndex> {
+    /// Writes the whole index of `site` (`Indexed::write_search`).
+    pub(super) fn write(site: &Indexed, out: &OutputDir) -> Result<SearchIndex> {
         let (records, files) = site.write_search(out)?;
         Ok(SearchIndex {
             chunks: chunks_of(&records),
@@ -54,10 +54,10 @@ impl Engine {
         let mut stems = crate::search::Stems::default();
         let mut fragments: BTreeMap<String, String> = BTreeMap::new();
         let mut records_changed = false;
-        let search = &mut self.rendered.search;
+        let search = &mut self.search;
         for source in sources {
             let page = self.site.page(source).filter(|page| {
-                self.site.config.search && page.front.search && self.site.is_published(source)
+                self.site.config().search && page.front.search && self.site.is_published(source)
             });
             match page {
                 Some(page) => {
@@ -99,7 +99,7 @@ impl Engine {
             .map(|name| crate::search::chunk_path(name))
             .collect();
         if records_changed {
-            let shards = Site::write_shards(out, &search.records)?;
+            let shards = Indexed::write_shards(out, &search.records)?;
             files.extend(shards.iter().map(|(path, _)| path.clone()));
             written.extend(shards);
         } else {

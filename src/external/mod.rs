@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::build::Site;
+use crate::build::Indexed;
 use crate::diagnostic::Diagnostic;
 use crate::links;
 use crate::page::Page;
@@ -76,9 +76,9 @@ pub struct Found {
 }
 
 /// Checks the external links of every published page of `site`.
-pub fn check(site: &Site, options: &Options) -> Found {
-    let links = collect(site.published(), &site.config.external_skip);
-    let cache_path = site.config.root.join(CACHE_FILE);
+pub fn check(site: &Indexed, options: &Options) -> Found {
+    let links = collect(site.published(), &site.config().external_skip);
+    let cache_path = site.config().root.join(CACHE_FILE);
     let now = cache::unix_now();
     let mut diagnostics = Vec::new();
     let cache = match cache::load(&cache_path) {

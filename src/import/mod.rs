@@ -26,7 +26,7 @@ mod report;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::build::Site;
+use crate::build::Indexed;
 use crate::config::{CONFIG_FILE, Config, Overrides};
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result, fs};
@@ -329,7 +329,7 @@ fn hash(bytes: &[u8]) -> u64 {
 /// Every problem `docgen check` finds in the site at `root`.
 fn check(root: &Path, highlighter: &Highlighter) -> Result<Vec<Diagnostic>> {
     let config = Config::load(root, &Overrides::default())?;
-    let site = Site::load(config)?;
+    let site = Indexed::load(config)?;
     Ok(crate::engine::build_site(site, None, highlighter)?.diagnostics)
 }
 

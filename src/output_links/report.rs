@@ -160,7 +160,7 @@ impl OutputCheck {
 /// What `OutputCheck::report` needs to blame a broken URL where it was written.
 pub struct Blame<'a> {
     pub templates: &'a [TemplateFile],
-    pub site: &'a crate::build::Site,
+    pub site: &'a crate::build::Indexed,
     /// The hrefs the check stage gave a page's links (by source), to find the link behind a URL
     /// of its rendered Markdown.
     pub hrefs: &'a dyn Fn(&str) -> Option<&'a crate::markdown::ResolvedLinks>,
@@ -219,8 +219,14 @@ impl Blame<'_> {
             .iter()
             .find(|link| hrefs.href(link.id) == Some(r.url.as_str()))?;
         let resolved = match link.html {
-            Some(_) => self.site.index.resolve_html(source, link.kind, &link.dest),
-            None => self.site.index.resolve(source, link.kind, &link.dest),
+            Some(_) => self
+                .site
+                .link_index()
+                .resolve_html(source, link.kind, &link.dest),
+            None => self
+                .site
+                .link_index()
+                .resolve(source, link.kind, &link.dest),
         };
         if resolved.is_err() {
             // The check stage reported it at its line already.
@@ -247,7 +253,7 @@ impl Blame<'_> {
         };
         let page = self.site.page(source)?;
         let front = &page.front;
-        let base = &self.site.config.base_path;
+        let base = &self.site.config().base_path;
         let matches = |value: &str| {
             !value.is_empty()
                 && (value == url
