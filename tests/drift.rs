@@ -279,6 +279,8 @@ const NOT_FOUND_LAYOUT: [&str; 2] = [
     "{% extends \"base.html\" %}{% block content %}{{ page.extra.missing.deeper }}{% endblock content %}",
 ];
 
+const WARNING_INCLUDE: &str = "<div class=\"alert alert-warning\">{{ include.content }}</div>\n";
+
 const LOGO: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"64\" height=\"32\"></svg>\n";
 
 impl Tree {
@@ -335,10 +337,7 @@ impl Tree {
             "includes/common-instance-config.md",
             File::Text(COMMON_CONFIG[0].to_string()),
         );
-        add(
-            "includes/warning.html",
-            File::Text("<div class=\"alert alert-warning\">{{ include.content }}</div>\n".into()),
-        );
+        add("includes/warning.html", File::Text(WARNING_INCLUDE.into()));
         add("data/glossary.yml", File::Text(GLOSSARY[0].to_string()));
         add(
             "data/elements.yml",
@@ -719,7 +718,8 @@ impl Tree {
     }
 
     /// Undoes what makes a build fail in this fixture — invalid data, a failing layout, strict
-    /// undefined variables or broken links, a partial included from a folder without it — so a
+    /// undefined variables or broken links, a partial included from a folder without it, a
+    /// `[[nav]]` entry for a folder without an index, a removed include, layout or logo — so a
     /// run does not stay in a tree `build` refuses to write (whose output cannot be compared).
     fn repair(&mut self) -> Step {
         let mut touched = vec!["docgen.toml".to_string()];
@@ -737,9 +737,37 @@ impl Tree {
                 touched.push(rel.to_string());
             }
         }
+        // Includes, the FAQ layout and the logo the pages use, back when an edit removed them.
+        for (rel, good) in [
+            ("includes/note.html", NOTE_INCLUDES[0]),
+            ("includes/common-instance-config.md", COMMON_CONFIG[0]),
+            ("includes/warning.html", WARNING_INCLUDE),
+            ("templates/faq.html", FAQ_LAYOUT[0]),
+            ("content/img/logo.svg", LOGO),
+        ] {
+            if !self.files.contains_key(rel) {
+                self.files
+                    .insert(rel.to_string(), File::Text(good.to_string()));
+                touched.push(rel.to_string());
+            }
+        }
+        // A `[[nav]]` entry for `/guides/` is broken once that folder has no index page.
+        if self.config.nav && !self.files.contains_key("content/guides/index.md") {
+            self.config.nav = false;
+        }
+        // A partial included from a folder that does not have it (the page or the partial
+        // moved or went).
+        let partials: Vec<String> = self
+            .files
+            .keys()
+            .filter(|rel| rel.ends_with("/includes/fields.md"))
+            .cloned()
+            .collect();
         for (rel, file) in &mut self.files {
+            let folder = rel.rsplit_once('/').map_or("", |(folder, _)| folder);
+            let has_partial = partials.contains(&format!("{folder}/includes/fields.md"));
             if let File::Page { body, .. } = file
-                && !rel.starts_with("content/elements/zendesk/")
+                && !has_partial
                 && body.contains("include_relative")
             {
                 *body = body.replace("{% include_relative includes/fields.md %}", "Plain words.");
@@ -1020,9 +1048,9 @@ fn random_edits_never_make_the_session_drift_from_build() {
     );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
     // A tree with errors is compared by its diagnostics only: most steps must still build, or
-    // the test would quietly stop comparing output.
+    // the test would quietly stop comparing output (seeds 100-129 compare about 4 in 5).
     assert!(
-        compared * 2 >= total,
+        compared * 3 >= total * 2,
         "output compared after only {compared} of {total} steps"
     );
 }

@@ -817,3 +817,39 @@ fn an_elements_logo_removed_is_an_error_as_in_build() {
     live.write("content/img/gtw.png", "not really a png");
     live.assert_matches_build();
 }
+
+#[test]
+fn a_guide_turned_draft_no_longer_makes_its_title_ambiguous() {
+    // Found by tests/drift.rs (seed 111 step 29): two guides share a title; one becomes a
+    // draft; a link written later by that title names only the published one in `build`.
+    let (mut live, _) = Live::open(lenient_element_site());
+    live.write(
+        "content/elements/gtw/events.md",
+        &guide("GoToWebinar", "Endpoint Setup", 10, "Events.\n"),
+    );
+    live.assert_matches_build();
+    live.write(
+        "content/elements/gtw/setup.md",
+        "---\nheading: GoToWebinar\ntitle: Endpoint Setup\nlayout: sidebarelementdoc\n\
+         breadcrumbs: /elements.html\norder: 5\ndraft: true\n---\n## Register\n",
+    );
+    live.assert_matches_build();
+    live.write(
+        "content/elements/gtw/events.md",
+        &guide(
+            "GoToWebinar",
+            "Endpoint Setup",
+            10,
+            "Read [[Endpoint Setup]] first.\n",
+        ),
+    );
+    assert!(
+        !live
+            .diagnostics()
+            .iter()
+            .any(|d| d.message.contains("ambiguous")),
+        "{:?}",
+        live.diagnostics()
+    );
+    live.assert_matches_build();
+}

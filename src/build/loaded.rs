@@ -157,6 +157,13 @@ impl Loaded {
 
     /// The published pages directly in the folder `dir` (`""`: the top), in source order.
     pub(super) fn published_in(&self, dir: &str) -> Vec<&Page> {
+        let mut pages = self.pages_in(dir);
+        pages.retain(|p| self.config.drafts || !p.front.draft);
+        pages
+    }
+
+    /// Every page directly in the folder `dir`, drafts too, in source order.
+    pub(super) fn pages_in(&self, dir: &str) -> Vec<&Page> {
         // Pages are sorted by source, so a folder's pages are one run of them.
         let prefix = if dir.is_empty() {
             String::new()
@@ -169,7 +176,7 @@ impl Loaded {
         self.pages[start..]
             .iter()
             .take_while(|p| p.source.starts_with(&prefix))
-            .filter(|p| (self.config.drafts || !p.front.draft) && p.dir() == dir)
+            .filter(|p| p.dir() == dir)
             .collect()
     }
 

@@ -18,11 +18,13 @@ impl Indexed {
             }
             let pages: Vec<&Page> = self.loaded.published_in(dir);
             self.nav.update_dir(dir, &pages);
-            for page in pages {
-                // A folder can become (or stop being) an element: reindex its pages' element.
+            render.extend(pages.iter().map(|p| p.source.clone()));
+            // A folder can become (or stop being) an element, and a page turned draft leaves
+            // its element: reindex the element of every page of the folder, drafts too (as in
+            // `Indexed::new`, a draft belongs to no element).
+            for page in self.loaded.pages_in(dir) {
                 let element = self.nav.element_dir(&page.source);
                 self.index.insert_page(page.indexed(element));
-                render.insert(page.source.clone());
             }
         }
         // Pages outside elements: a title, order or page that came or went changes the sidebar

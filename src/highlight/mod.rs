@@ -4,17 +4,21 @@
 //! the lines it has highlighted (`LineMemo`).
 
 use std::collections::HashMap;
-use std::hash::BuildHasher;
 use std::sync::{Mutex, OnceLock, PoisonError};
 
-use syntect::highlighting::Theme;
-use syntect::html::{ClassStyle, css_for_theme_with_class_style, line_tokens_to_classed_spans};
+use syntect::html::ClassStyle;
 use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 use two_face::theme::EmbeddedThemeName;
 
+mod memo;
+mod palette;
+
+use memo::{LineMemo, LineState};
+use palette::{DARK_CODE_BACKGROUNDS, LIGHT_CODE_BACKGROUNDS, css, readable, scope};
+
 /// Every generated class starts with this, so theme CSS cannot collide with it.
-const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+pub(super) const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
 /// Fence names writers use that are neither a grammar name nor an extension.
 const ALIASES: &[(&str, &str)] = &[
@@ -178,260 +182,6 @@ impl Highlighter {
     }
 }
 
-/// Where the highlighting of a block stands between two lines: the grammar's parse state and
-/// the scopes open (what `ClassedHTMLGenerator` keeps). Together with a line's text it decides
-/// that line's HTML and the state after it, which is why a line can be memoised.
-#[derive(Clone, PartialEq, Eq)]
-struct LineState {
-    parse: ParseState,
-    scopes: ScopeStack,
-}
-
-/// One highlighted line: the state it started in, its HTML, the spans it left open (or closed,
-/// when negative) and the state after it.
-struct Step {
-    from: LineState,
-    html: Box<str>,
-    open_spans: isize,
-    to: LineState,
-}
-
-// SAFETY: `ParseState` is not `Send` only because, with syntect's onig regex engine, the state
-// of a grammar whose end pattern refers back to its start (a heredoc's delimiter) keeps the
-// captures in an `onig::Region`: a heap block of plain integers from `onig_region_new`, freed by
-// `onig_region_free` on drop, bound to no thread and to no regex. A `Step` is only read, cloned
-// from or dropped while the `Mutex` of its shard is held, so no two threads touch one at once;
-// that is all `Mutex<T>: Sync` needs of `T: Send`.
-unsafe impl Send for Step {}
-
-/// Lines already highlighted, by text. Guides repeat lines (the same `curl` header, the same
-/// JSON keys) across hundreds of code blocks, and grammar regexes are the costliest part of a
-/// build: a line met again in the same state is copied, not parsed. Exact by construction (a
-/// hit needs equal text and equal state), so the HTML is the same either way. Sharded so the
-/// render threads rarely wait on one another, and bounded so a site of unique code cannot
-/// grow it without limit: once full, new lines are highlighted and not kept.
-struct LineMemo {
-    shards: Vec<Mutex<MemoShard>>,
-    hasher: std::collections::hash_map::RandomState,
-    /// The bound of each shard, in bytes (`MEMO_SHARD_BYTES`; smaller in tests).
-    shard_bytes: usize,
-}
-
-#[derive(Default)]
-struct MemoShard {
-    lines: HashMap<Box<str>, Vec<Step>>,
-    bytes: usize,
-}
-
-const MEMO_SHARDS: usize = 16;
-/// The memo's bound: about 32 MiB in all.
-const MEMO_SHARD_BYTES: usize = 2 << 20;
-/// States kept per line text: a line seen in more states than this is rare and cheap to parse.
-const MEMO_STATES_PER_LINE: usize = 4;
-/// What a `Step` costs beyond its texts (two parse states and scope stacks, roughly).
-const STEP_OVERHEAD: usize = 384;
-
-impl Default for LineMemo {
-    fn default() -> Self {
-        LineMemo::with_bound(MEMO_SHARD_BYTES)
-    }
-}
-
-impl LineMemo {
-    fn with_bound(shard_bytes: usize) -> Self {
-        LineMemo {
-            shards: (0..MEMO_SHARDS).map(|_| Mutex::default()).collect(),
-            hasher: Default::default(),
-            shard_bytes,
-        }
-    }
-
-    /// The bytes kept, by the memo's own count.
-    #[cfg(test)]
-    fn bytes(&self) -> usize {
-        let shards = self.shards.iter();
-        shards.map(|s| s.lock().unwrap().bytes).sum()
-    }
-
-    /// Appends the HTML of `line` (which ends in its line break, if it has one) to `html` and
-    /// moves `state` past it; returns the change in open spans, `None` when the grammar fails.
-    fn step(
-        &self,
-        line: &str,
-        state: &mut LineState,
-        html: &mut String,
-        syntaxes: &SyntaxSet,
-    ) -> Option<isize> {
-        let shard = &self.shards[self.hasher.hash_one(line) as usize % MEMO_SHARDS];
-        {
-            let shard = shard.lock().unwrap_or_else(PoisonError::into_inner);
-            if let Some(step) = shard
-                .lines
-                .get(line)
-                .and_then(|steps| steps.iter().find(|s| s.from == *state))
-            {
-                html.push_str(&step.html);
-                *state = step.to.clone();
-                return Some(step.open_spans);
-            }
-        }
-        let from = state.clone();
-        let ops = state.parse.parse_line(line, syntaxes).ok()?;
-        let (text, open_spans) =
-            line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut state.scopes).ok()?;
-        html.push_str(&text);
-        let mut shard = shard.lock().unwrap_or_else(PoisonError::into_inner);
-        let cost = line.len() + text.len() + STEP_OVERHEAD;
-        if shard.bytes + cost <= self.shard_bytes {
-            let steps = shard.lines.entry(line.into()).or_default();
-            if steps.len() < MEMO_STATES_PER_LINE && !steps.iter().any(|s| s.from == from) {
-                steps.push(Step {
-                    from,
-                    html: text.into(),
-                    open_spans,
-                    to: state.clone(),
-                });
-                shard.bytes += cost;
-            }
-        }
-        Some(open_spans)
-    }
-}
-
-/// Token colours of a theme; its page background is left to the site's theme.
-fn css(theme: &Theme) -> String {
-    let css = css_for_theme_with_class_style(theme, CLASS_STYLE).unwrap_or_default();
-    rules(&css)
-        .filter(|(selectors, _)| selectors.trim() != ".hl-code")
-        .map(|(selectors, body)| format!("{} {{{body}}}\n", selectors.trim()))
-        .collect()
-}
-
-/// The backgrounds code is shown on in the default theme (`--code-bg` of theme.css, and the
-/// tints of diff lines), light and dark. Token colours are made readable on all of them.
-const LIGHT_CODE_BACKGROUNDS: &[[u8; 3]] =
-    &[[0xf7, 0xf8, 0xfa], [0xff, 0xec, 0xec], [0xea, 0xff, 0xea]];
-const DARK_CODE_BACKGROUNDS: &[[u8; 3]] = &[[0x15, 0x1a, 0x22]];
-
-/// The contrast every token colour gets: WCAG AA for normal text (4.5:1), with a margin for
-/// rounding in browsers' colour maths.
-const MIN_CONTRAST: f64 = 4.6;
-
-/// `css` with every token colour that is too faint on its background (the rule's own
-/// `background-color`, else every one of `backgrounds`) darkened or lightened just enough to
-/// reach `MIN_CONTRAST`, keeping its hue: the grammars' palettes have comments and keys at
-/// 2.7–3.9:1, which many readers cannot read.
-fn readable(css: &str, backgrounds: &[[u8; 3]]) -> String {
-    rules(css)
-        .map(|(selectors, body)| {
-            let own = declaration(body, "background-color").and_then(parse_hex);
-            let body = match declaration(body, "color").and_then(|c| Some((c, parse_hex(c)?))) {
-                Some((written, color)) => {
-                    let on: Vec<[u8; 3]> = own.map_or_else(|| backgrounds.to_vec(), |b| vec![b]);
-                    let fixed = with_contrast(color, &on);
-                    body.replacen(
-                        &format!("color: {written}"),
-                        &format!("color: {}", hex(fixed)),
-                        1,
-                    )
-                }
-                None => body.to_string(),
-            };
-            format!("{} {{{body}}}\n", selectors.trim())
-        })
-        .collect()
-}
-
-/// The value of `property` in a declaration block (`color` does not match `background-color`).
-fn declaration<'a>(body: &'a str, property: &str) -> Option<&'a str> {
-    body.split(';').find_map(|decl| {
-        let (name, value) = decl.split_once(':')?;
-        (name.trim() == property).then(|| value.trim())
-    })
-}
-
-fn parse_hex(value: &str) -> Option<[u8; 3]> {
-    let hex = value.strip_prefix('#')?;
-    let channel = |i: usize| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok();
-    match hex.len() {
-        6 | 8 => Some([channel(0)?, channel(2)?, channel(4)?]),
-        _ => None,
-    }
-}
-
-fn hex([r, g, b]: [u8; 3]) -> String {
-    format!("#{r:02x}{g:02x}{b:02x}")
-}
-
-/// WCAG relative luminance.
-fn luminance(rgb: [u8; 3]) -> f64 {
-    let linear = |c: u8| {
-        let c = f64::from(c) / 255.0;
-        if c <= 0.04045 {
-            c / 12.92
-        } else {
-            ((c + 0.055) / 1.055).powf(2.4)
-        }
-    };
-    0.2126 * linear(rgb[0]) + 0.7152 * linear(rgb[1]) + 0.0722 * linear(rgb[2])
-}
-
-/// WCAG contrast ratio of two colours.
-pub(crate) fn contrast(a: [u8; 3], b: [u8; 3]) -> f64 {
-    let (la, lb) = (luminance(a), luminance(b));
-    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
-}
-
-/// `color` mixed towards black (on light backgrounds) or white (on dark ones) in small steps
-/// until it reaches `MIN_CONTRAST` on every background.
-fn with_contrast(color: [u8; 3], backgrounds: &[[u8; 3]]) -> [u8; 3] {
-    let worst = |c: [u8; 3]| {
-        backgrounds
-            .iter()
-            .map(|b| contrast(c, *b))
-            .fold(f64::INFINITY, f64::min)
-    };
-    let dark_background = backgrounds.iter().map(|b| luminance(*b)).sum::<f64>()
-        / (backgrounds.len().max(1) as f64)
-        < 0.18;
-    let target = if dark_background { 255.0 } else { 0.0 };
-    let mut mixed = color;
-    for step in 1..=100 {
-        if worst(mixed) >= MIN_CONTRAST {
-            break;
-        }
-        let t = f64::from(step) / 100.0;
-        mixed = color.map(|c| (f64::from(c) * (1.0 - t) + target * t).round() as u8);
-    }
-    mixed
-}
-
-/// Prefixes every selector of `css` with `ancestor`.
-fn scope(css: &str, ancestor: &str) -> String {
-    rules(css)
-        .map(|(selectors, body)| {
-            let scoped: Vec<String> = selectors
-                .split(',')
-                .map(|s| format!("{ancestor} {}", s.trim()))
-                .collect();
-            format!("{} {{{body}}}\n", scoped.join(", "))
-        })
-        .collect()
-}
-
-/// The `selectors { body }` rules of flat CSS (no nesting, which syntect never emits), without
-/// comments.
-fn rules(css: &str) -> impl Iterator<Item = (&str, &str)> {
-    css.split('}').filter_map(|rule| {
-        let (selectors, body) = rule.split_once('{')?;
-        let selectors = match selectors.rfind("*/") {
-            Some(end) => &selectors[end + 2..],
-            None => selectors,
-        };
-        (!selectors.trim().is_empty()).then_some((selectors, body))
-    })
-}
-
 /// A `<pre>` block from `Highlighter::highlight` with numbered lines: an empty
 /// `<span class="lineno">` starts each line and the theme draws the number, so copying the code
 /// does not copy the numbers.
@@ -544,7 +294,11 @@ mod tests {
                 reference(&h, "json", &code)
             );
         }
-        assert!(h.memo.bytes() <= 2048 * MEMO_SHARDS, "{}", h.memo.bytes());
+        assert!(
+            h.memo.bytes() <= 2048 * memo::MEMO_SHARDS,
+            "{}",
+            h.memo.bytes()
+        );
         assert!(h.memo.bytes() > 0);
     }
 
@@ -606,60 +360,6 @@ mod tests {
         assert_eq!(
             h.highlight(None, "<x>"),
             "<pre class=\"code\" tabindex=\"0\" role=\"group\" aria-label=\"Code\"><code>&lt;x&gt;</code></pre>\n"
-        );
-    }
-
-    #[test]
-    fn every_token_colour_is_readable_on_its_background() {
-        let h = Highlighter::new();
-        let themes = two_face::theme::extra();
-        for (name, backgrounds) in [
-            (EmbeddedThemeName::InspiredGithub, LIGHT_CODE_BACKGROUNDS),
-            (EmbeddedThemeName::OneHalfDark, DARK_CODE_BACKGROUNDS),
-        ] {
-            let raw = css(themes.get(name));
-            assert!(
-                rules(&raw).any(|(_, body)| declaration(body, "color")
-                    .and_then(parse_hex)
-                    .is_some_and(|c| contrast(c, backgrounds[0]) < 4.5)),
-                "the palette {name:?} has faint colours to fix"
-            );
-            for (selectors, body) in rules(&readable(&raw, backgrounds)) {
-                let Some(color) = declaration(body, "color").and_then(parse_hex) else {
-                    continue;
-                };
-                let on = declaration(body, "background-color").and_then(parse_hex);
-                for background in on.map_or_else(|| backgrounds.to_vec(), |b| vec![b]) {
-                    let ratio = contrast(color, background);
-                    assert!(
-                        ratio >= 4.5,
-                        "{selectors}: {} on {} is {ratio:.2}:1",
-                        hex(color),
-                        hex(background)
-                    );
-                }
-            }
-        }
-        // The colours the issue measured: YAML keys and dark comments.
-        let css = h.stylesheet();
-        assert!(
-            !css.contains("#63a35c") && !css.contains("#5c6370"),
-            "{css}"
-        );
-        assert_eq!(contrast([0xff; 3], [0; 3]).round(), 21.0);
-    }
-
-    #[test]
-    fn stylesheet_scopes_both_palettes() {
-        let css = Highlighter::new().stylesheet();
-        assert!(css.contains("@media (prefers-color-scheme: dark)"));
-        assert!(css.contains("@media (prefers-color-scheme: light)"));
-        assert!(css.contains("html[data-theme=\"light\"] .hl-"));
-        assert!(css.contains("html[data-theme=\"dark\"] .hl-"));
-        assert!(css.contains("html:not([data-theme=\"light\"]) .hl-"));
-        assert!(
-            !css.contains(".hl-code {"),
-            "page background is the theme's job"
         );
     }
 }
