@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The search index's share of one clean build, from CPU samples: `perf record` of
 # `docgen build SITE`, then the share of samples whose stack passes through the index stage
-# (`write_search`) and through its parts. Unlike the A/B CPU times of search-cost.sh, a share
-# taken inside one process hardly moves when other jobs load the machine (both parts slow
+# (`write_search`, `Site::search_index`) and through its parts. Unlike the A/B CPU times of
+# search-cost.sh, a share taken inside one process hardly moves when other jobs load the machine (both parts slow
 # alike). It misses what search costs outside that stage (the reserved-folder check, the box
 # in every page, memory): read it next to search-cost.sh, not instead of it.
 #
@@ -34,7 +34,7 @@ if current:
     samples.append(current)
 total = len(samples)
 parts = [
-    ("index stage (write_search)", "write_search"),
+    ("index stage (write_search / search_index)", None),
     ("  page records and fragments (index_page)", "search::index_page"),
     ("    section text (extract::sections)", "extract::sections"),
     ("    its Markdown parse", None),
@@ -42,7 +42,17 @@ parts = [
     ("    fragment JSON", "fragment_json"),
     ("  fragment files written (OutputDir::write)", None),
     ("  manifest and shards (shard_files)", "shard_files"),
+    ("  kernel page clearing for fresh memory (clear_page)", "clear_page"),
 ]
+
+
+def stage(s):
+    # The stage's own frames, and its rayon workers' closures.
+    return any("write_search" in f or "search_index" in f or "SearchIndex::write" in f for f in s)
+
+
+def stage_and(name):
+    return lambda s: stage(s) and any(name in f for f in s)
 
 
 def share(test):
@@ -55,14 +65,16 @@ def through(name):
 
 print(f"{total} samples")
 for label, name in parts:
-    if name is not None:
-        test = through(name)
+    if "index stage" in label:
+        test = stage
+    elif name is not None:
+        test = stage_and(name)
     elif "parse" in label:
         test = lambda s: through("extract::sections")(s) and through("pulldown_cmark")(s)
     elif "words" in label:
         test = lambda s: through("search::index_page")(s) and (
             through("for_each_word")(s) or through("Stems::")(s))
     else:
-        test = lambda s: through("write_search")(s) and through("OutputDir::write")(s)
+        test = lambda s: stage(s) and through("OutputDir::write")(s)
     print(f"{share(test):5.1f}%  {label}")
 EOF

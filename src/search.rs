@@ -6,18 +6,23 @@
 //!    can pick the best section, its excerpt and highlights — and its `PageRecord`, the weighted
 //!    count of each term (terms.rs): title words count most, then the element's name and section
 //!    headings, then body text, then code.
+//!    Fragments are bundled by folder into files of a few pages (fragments.rs, `layout`),
+//!    which also gives the pages their numbers.
 //! 2. `shard_files` (per site): from the records, a small manifest and the terms split into
 //!    shards by alphabetical range, so a query fetches only the shards of its words (shards.rs).
 //!
 //! Fragments are written as they are made and not kept; `serve` keeps one record per page and
-//! makes the shards again after an edit.
+//! makes the shards again after an edit, and rewrites only the fragment files of the folders
+//! whose pages changed.
 
 mod extract;
+mod fragments;
 mod shards;
 mod terms;
 
 pub use extract::{Section, sections};
-pub use shards::{DIR, MANIFEST, fragment_path, shard_files};
+pub use fragments::{CHUNK_PAGES, Chunk, chunk_json, chunk_path, layout, order};
+pub use shards::{DIR, MANIFEST, shard_files};
 pub use terms::{STOP_WORDS, Stems, for_each_word, is_stop_word, words};
 
 use crate::page::Page;

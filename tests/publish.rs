@@ -275,8 +275,8 @@ fn redirect_from_writes_pages_at_the_old_urls() {
         !sitemap.contains("old") && !sitemap.contains("legacy"),
         "{sitemap}"
     );
-    for n in 0..2 {
-        let fragment = built.html(&format!("search-index/p/{n}.json"));
+    for file in ["_", "guides"] {
+        let fragment = built.html(&format!("search-index/p/{file}.json"));
         assert!(!fragment.contains("old.html"), "{fragment}");
     }
     // A link to an old address goes straight to the page, and the writer is told. (The
@@ -361,21 +361,32 @@ fn the_search_index_lists_every_published_page() {
         .page("guides/wip.md", "---\ndraft: true\n---\n# WIP\n")
         .build()
         .clean();
-    // One fragment a page, by source; drafts left out, pages out of the sitemap kept.
-    let fragments: Vec<String> = (0..3)
-        .map(|n| built.html(&format!("search-index/p/{n}.json")))
+    // One fragment a page, in one file per folder; drafts left out, pages out of the sitemap
+    // kept.
+    let fragments: Vec<String> = ["_", "elements.zd", "guides"]
+        .iter()
+        .map(|file| built.html(&format!("search-index/p/{file}.json")))
         .collect();
     assert_eq!(
         fragments,
         [
-            r#"{"u":"/docs/elements/zd/","t":"Overview","e":"Zendesk","s":[["overview","Overview","Tickets & users.",""],["base-url","Base URL","","{\"not\": \"indexed\"}"],["limits","Rate Limits","",""]]}"#,
-            r#"{"u":"/docs/guides/a.html","t":"A Guide","s":[["","","Text.",""]]}"#,
-            r#"{"u":"/docs/","t":"Welcome","s":[["welcome","Welcome","Start here: read the guide.",""]]}"#,
+            r#"{"p":[{"u":"/docs/","t":"Welcome","s":[["welcome","Welcome","Start here: read the guide.",""]]}]}"#,
+            r#"{"p":[{"u":"/docs/elements/zd/","t":"Overview","e":"Zendesk","s":[["overview","Overview","Tickets & users.",""],["base-url","Base URL","","{\"not\": \"indexed\"}"],["limits","Rate Limits","",""]]}]}"#,
+            r#"{"p":[{"u":"/docs/guides/a.html","t":"A Guide","s":[["","","Text.",""]]}]}"#,
         ]
     );
-    assert!(!built.exists("search-index/p/3.json"));
+    assert_eq!(
+        std::fs::read_dir(built.out.join("search-index/p"))
+            .unwrap()
+            .count(),
+        3
+    );
     let manifest = built.html("search-index/index.json");
-    assert!(manifest.starts_with(r#"{"v":3,"pages":3,"#), "{manifest}");
+    assert!(manifest.starts_with(r#"{"v":4,"pages":3,"#), "{manifest}");
+    assert!(
+        manifest.ends_with(r#""p":[["_",1],["elements.zd",1],["guides",1]]}"#),
+        "{manifest}"
+    );
 }
 
 /// Jekyll-era pages hard-code their `baseurl` (`/docs/img/logo.png`, `/docs/` for home):

@@ -33,8 +33,14 @@ fn the_index_holds_sections_and_leaves_out_search_false_pages() {
     let built = site().build().clean();
     let manifest: serde_json::Value =
         serde_json::from_str(&read(&built.out, "search-index/index.json")).unwrap();
-    assert_eq!(manifest["v"], 3);
+    assert_eq!(manifest["v"], 4);
     assert_eq!(manifest["pages"], 2, "{manifest}");
+    // Pages are numbered folder by folder (index.md, then elements/xero/events.md), each
+    // folder's pages in one fragment file.
+    assert_eq!(
+        manifest["p"],
+        serde_json::json!([["_", 1], ["elements.xero", 1]])
+    );
     let shards = manifest["shards"].as_array().unwrap().len();
     let mut terms = String::new();
     for n in 0..shards {
@@ -48,12 +54,11 @@ fn the_index_holds_sections_and_leaves_out_search_false_pages() {
     for word in ["\"zanzibar\"", "\"hidden\"", "\"the\""] {
         assert!(!terms.contains(word), "{word} indexed: {terms}");
     }
-    // Pages are numbered by source: elements/xero/events.md, then index.md.
     let events: serde_json::Value =
-        serde_json::from_str(&read(&built.out, "search-index/p/0.json")).unwrap();
+        serde_json::from_str(&read(&built.out, "search-index/p/elements.xero.json")).unwrap();
     assert_eq!(
         events,
-        serde_json::json!({
+        serde_json::json!({"p": [{
             "u": "/elements/xero/events.html",
             "t": "Events",
             "e": "Xero",
@@ -61,9 +66,14 @@ fn the_index_holds_sections_and_leaves_out_search_false_pages() {
                 ["", "", "Intro.", ""],
                 ["hooks", "Webhooks", "Retry-After tells you when.", "{\"payloadField\": 1}"]
             ]
-        })
+        }]})
     );
-    assert!(!built.exists("search-index/p/2.json"));
+    let mut fragment_files: Vec<String> = std::fs::read_dir(built.out.join("search-index/p"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    fragment_files.sort();
+    assert_eq!(fragment_files, ["_.json", "elements.xero.json"]);
     let html = built.html("index.html");
     assert!(html.contains("data-search-index=\"/search-index/index.json\" hidden>"));
     assert!(html.contains("<script src=\"/search.js\" defer></script>"));

@@ -263,7 +263,7 @@ fn the_preview_re_renders_a_section_when_a_title_or_order_changes() {
             "guides/advanced/index.html",
             "guides/advanced/paging.html",
             "search-index/index.json",
-            "search-index/p/2.json",
+            "search-index/p/guides.advanced.json",
             "search-index/r/0.json",
             "search-index/t/0.json",
         ],

@@ -70,13 +70,13 @@ fn editing_a_page_body_re_renders_only_that_page() {
     assert_eq!(
         rebuild.written,
         [
-            "search-index/p/1.json",
+            "search-index/p/elements.gtw.json",
             "search-index/index.json",
             "search-index/t/0.json",
             "search-index/r/0.json",
             "elements/gtw/events.html"
         ],
-        "the page, its search fragment and the shards of its words"
+        "the page, its folder's search fragments and the shards of its words"
     );
     assert!(
         live.html("elements/gtw/events.html")
@@ -107,7 +107,7 @@ fn renaming_a_guide_re_renders_its_element_and_title_links() {
             "elements/gtw/setup.html",
             "index.html",
             "search-index/index.json",
-            "search-index/p/1.json",
+            "search-index/p/elements.gtw.json",
             "search-index/r/0.json",
             "search-index/t/0.json"
         ],
@@ -157,9 +157,8 @@ fn adding_a_missing_page_fixes_the_links_to_it() {
             "guides/a.html",
             "guides/b.html",
             "search-index/index.json",
-            // b takes number 6, so a's fragment moves to 7.
-            "search-index/p/6.json",
-            "search-index/p/7.json",
+            // b joins a in the file of their folder; no other fragment file changes.
+            "search-index/p/guides.json",
             "search-index/t/0.json",
             "sitemap.xml"
         ]
@@ -171,10 +170,14 @@ fn adding_a_missing_page_fixes_the_links_to_it() {
 fn removing_a_page_removes_its_output_and_breaks_links_to_it() {
     let (mut live, _) = Live::open(lenient_element_site());
     let rebuild = live.delete("content/elements/gtw/setup.md");
-    // The pages after it are numbered one lower in the search index: the last fragment goes.
-    assert_eq!(
-        rebuild.removed,
-        ["elements/gtw/setup.html", "search-index/p/5.json"]
+    // Its folder's fragment file is written again without it; the file stays for the others.
+    assert_eq!(rebuild.removed, ["elements/gtw/setup.html"]);
+    assert!(
+        rebuild
+            .written
+            .contains(&"search-index/p/elements.gtw.json".to_string()),
+        "{:?}",
+        rebuild.written
     );
     let headlines: Vec<String> = rebuild.diagnostics.iter().map(|d| d.headline()).collect();
     assert!(
@@ -412,27 +415,53 @@ fn the_search_index_follows_edits_new_pages_and_search_false() {
     );
     live.assert_matches_build();
 
-    // A new page renumbers the pages after it: every fragment is written again.
-    live.write(
+    // A new page renumbers the pages after it, but fragment files hold no numbers: only its
+    // folder's file is written again.
+    let fragment_files = |written: &[String]| -> Vec<String> {
+        written
+            .iter()
+            .filter(|f| f.starts_with("search-index/p/"))
+            .cloned()
+            .collect()
+    };
+    let rebuild = live.write(
         "content/elements/gtw/aaa.md",
         &guide("GoToWebinar", "Aardvark", 2, "Anteater.\n"),
     );
     assert!(search_shards(&live).contains("\"anteat"));
+    assert_eq!(
+        fragment_files(&rebuild.written),
+        ["search-index/p/elements.gtw.json"]
+    );
     live.assert_matches_build();
 
-    // Leaving the index (and the site) removes the last fragment.
-    let pages = |live: &Live| {
-        std::fs::read_dir(live.output().join("search-index/p"))
+    // Leaving the index takes the page out of its folder's file; a folder with no page left
+    // in the index loses its file.
+    let files = |live: &Live| {
+        let mut names: Vec<String> = std::fs::read_dir(live.output().join("search-index/p"))
             .unwrap()
-            .count()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
     };
-    let before = pages(&live);
-    live.write(
+    let rebuild = live.write(
         "content/elements/gtw/aaa.md",
         &format!("---\nsearch: false\n---\n{}", "Anteater.\n"),
     );
-    assert_eq!(pages(&live), before - 1);
+    assert_eq!(
+        fragment_files(&rebuild.written),
+        ["search-index/p/elements.gtw.json"]
+    );
     assert!(!search_shards(&live).contains("\"anteat"));
+    live.assert_matches_build();
+    assert!(files(&live).contains(&"elements.zd.json".to_string()));
+    let rebuild = live.write(
+        "content/elements/zd/index.md",
+        &guide("Zendesk", "Overview", 1, "Zen.\n").replacen("---\n", "---\nsearch: false\n", 1),
+    );
+    assert_eq!(rebuild.removed, ["search-index/p/elements.zd.json"]);
+    assert!(!files(&live).contains(&"elements.zd.json".to_string()));
     live.assert_matches_build();
     let rebuild = live.delete("content/elements/gtw/aaa.md");
     assert!(

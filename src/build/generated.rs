@@ -18,11 +18,18 @@ use crate::output::{OutputDir, Written};
 use crate::page::Page;
 use crate::render::{ElementSummary, NavView, PageContext, PageView, Renderer};
 
-/// Pages indexed by one worker: source, record, fragment path, whether it changed.
-type SearchChunk = Vec<(String, crate::search::PageRecord, String, Written)>;
+/// Pages indexed by one worker: each page's source and record, each fragment file written.
+type SearchChunk = (
+    Vec<(String, crate::search::PageRecord)>,
+    Vec<(String, Written)>,
+);
 
-/// Each searched page's record, by source (the index numbers pages in this order).
-pub(crate) type SearchRecords = BTreeMap<String, crate::search::PageRecord>;
+/// Each searched page's record, by source (the index numbers pages in the order of
+/// `search::layout`).
+pub type SearchRecords = BTreeMap<String, crate::search::PageRecord>;
+
+/// Where the search index's files go: (output path, bytes) → whether they changed.
+pub type SearchWrite<'a> = dyn Fn(&str, &[u8]) -> Result<Written> + Sync + 'a;
 
 impl Indexed {
     /// Writes everything but the pages. Returns the number of files copied.
@@ -121,7 +128,7 @@ impl Indexed {
         Some(xml)
     }
 
-    /// The pages the search index holds, in index order (by source): the published pages
+    /// The pages the search index holds, by source: the published pages
     /// without `search: false`; none with `search = false` in docgen.toml.
     pub fn search_pages(&self) -> Vec<&Page> {
         if !self.config().search {
@@ -146,44 +153,59 @@ impl Indexed {
         crate::search::index_page(page, element, &self.config().base_path, stems)
     }
 
-    /// Writes the search index: every page's fragment as soon as it is made (in parallel; the
-    /// fragments are not kept), then the manifest and the shards. Returns the records by
-    /// source, for `serve`, and every file written (changed or not).
+    /// Writes the search index (`search_index` into `out`).
     pub(crate) fn write_search(
         &self,
         out: &OutputDir,
     ) -> Result<(SearchRecords, Vec<(String, Written)>)> {
+        self.search_index(&|path, bytes| out.write(path, bytes))
+    }
+
+    /// Makes the search index, handing each file to `write`: every fragment file as soon as
+    /// its pages are indexed (in parallel; the fragments are not kept), then the manifest and
+    /// the shards. Returns the records by source, for `serve`, and every file written.
+    pub fn search_index(
+        &self,
+        write: &SearchWrite<'_>,
+    ) -> Result<(SearchRecords, Vec<(String, Written)>)> {
         let pages = self.search_pages();
-        // A few large chunks, each with its own stem cache: the cache learns the site's
-        // vocabulary once per chunk, not once per page.
-        let chunk = pages
+        let chunks = crate::search::layout(pages.iter().map(|p| p.source.as_str()));
+        // A few large groups of files, each with its own stem cache: the cache learns the
+        // site's vocabulary once per group, not once per page.
+        let group = chunks
             .len()
             .div_ceil(4 * rayon::current_num_threads())
             .max(1);
-        let chunks: Vec<Result<SearchChunk>> = pages
-            .par_chunks(chunk)
-            .enumerate()
-            .map(|(n, group)| {
+        let groups: Vec<Result<SearchChunk>> = chunks
+            .par_chunks(group)
+            .map(|chunks| {
                 let mut stems = crate::search::Stems::default();
-                let mut done = Vec::with_capacity(group.len());
-                for (i, page) in group.iter().enumerate() {
-                    let (record, fragment) = self.index_search_page(page, &mut stems);
-                    let path = crate::search::fragment_path(n * chunk + i);
-                    let written = out.write(&path, fragment.as_bytes())?;
-                    done.push((page.source.clone(), record, path, written));
+                let mut records = Vec::new();
+                let mut files = Vec::with_capacity(chunks.len());
+                for chunk in chunks {
+                    let mut fragments = Vec::with_capacity(chunk.sources.len());
+                    for source in &chunk.sources {
+                        let page = self.page(source).expect("an indexed page exists");
+                        let (record, fragment) = self.index_search_page(page, &mut stems);
+                        records.push((page.source.clone(), record));
+                        fragments.push(fragment);
+                    }
+                    let path = crate::search::chunk_path(&chunk.name);
+                    let json = crate::search::chunk_json(fragments.iter().map(String::as_str));
+                    let written = write(&path, json.as_bytes())?;
+                    files.push((path, written));
                 }
-                Ok(done)
+                Ok((records, files))
             })
             .collect();
         let mut records = BTreeMap::new();
-        let mut files = Vec::with_capacity(pages.len());
-        for chunk in chunks {
-            for (source, record, path, written) in chunk? {
-                records.insert(source, record);
-                files.push((path, written));
-            }
+        let mut files = Vec::with_capacity(chunks.len());
+        for group in groups {
+            let (group_records, group_files) = group?;
+            records.extend(group_records);
+            files.extend(group_files);
         }
-        files.extend(Indexed::write_shards(out, &records)?);
+        files.extend(Indexed::search_shards(write, &records)?);
         Ok((records, files))
     }
 
@@ -192,13 +214,30 @@ impl Indexed {
         out: &OutputDir,
         records: &SearchRecords,
     ) -> Result<Vec<(String, Written)>> {
+        Indexed::search_shards(&|path, bytes| out.write(path, bytes), records)
+    }
+
+    /// Hands the manifest and the term shards of `records` to `write`, the pages numbered in
+    /// the order of their fragment files.
+    pub fn search_shards(
+        write: &SearchWrite<'_>,
+        records: &SearchRecords,
+    ) -> Result<Vec<(String, Written)>> {
         if records.is_empty() {
             return Ok(Vec::new());
         }
-        let list: Vec<&crate::search::PageRecord> = records.values().collect();
-        crate::search::shard_files(&list)
+        let chunks = crate::search::layout(records.keys().map(String::as_str));
+        let list: Vec<&crate::search::PageRecord> = chunks
+            .iter()
+            .flat_map(|c| c.sources.iter().map(|s| &records[*s]))
+            .collect();
+        let counts: Vec<(&str, usize)> = chunks
+            .iter()
+            .map(|c| (c.name.as_str(), c.sources.len()))
+            .collect();
+        crate::search::shard_files(&list, &counts)
             .par_iter()
-            .map(|(path, text)| Ok((path.clone(), out.write(path, text.as_bytes())?)))
+            .map(|(path, text)| Ok((path.clone(), write(path, text.as_bytes())?)))
             .collect()
     }
 

@@ -1,5 +1,6 @@
 //! The engine's search index: each searched page's record kept between rebuilds, so an edit
-//! re-reads only the pages it touches before the manifest and shards are made again.
+//! re-reads only the pages it touches, rewrites only the fragment files holding them (pages are
+//! bundled by folder, `search::layout`), and makes the manifest and shards again.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -9,11 +10,22 @@ use crate::build::SearchRecords;
 use crate::error::Result;
 use crate::output::{OutputDir, Written};
 
-/// The search index as last written: each page's record and every file of the index.
+/// The search index as last written: each page's record, the fragment files with their pages,
+/// and every file of the index.
 #[derive(Default)]
 pub(crate) struct SearchIndex {
     records: SearchRecords,
+    /// Fragment file name → its pages' sources, in order.
+    chunks: BTreeMap<String, Vec<String>>,
     files: BTreeSet<String>,
+}
+
+/// The fragment files of `records` as name → sources.
+fn chunks_of(records: &SearchRecords) -> BTreeMap<String, Vec<String>> {
+    crate::search::layout(records.keys().map(String::as_str))
+        .into_iter()
+        .map(|c| (c.name, c.sources.into_iter().map(str::to_string).collect()))
+        .collect()
 }
 
 impl SearchIndex {
@@ -21,6 +33,7 @@ impl SearchIndex {
     pub(super) fn write(site: &Indexed, out: &OutputDir) -> Result<SearchIndex> {
         let (records, files) = site.write_search(out)?;
         Ok(SearchIndex {
+            chunks: chunks_of(&records),
             records,
             files: files.into_iter().map(|(path, _)| path).collect(),
         })
@@ -28,9 +41,10 @@ impl SearchIndex {
 }
 
 impl Engine {
-    /// Indexes the pages `sources` again and writes their fragments — every fragment when
-    /// pages joined or left the index, as that renumbers them — then, when a record changed,
-    /// the manifest and shards; index files no longer made are removed.
+    /// Indexes the pages `sources` again; writes each fragment file that holds one of them or
+    /// whose pages changed (a page joined or left its folder), the other pages of such a file
+    /// indexed again too; then, when a record changed, the manifest and shards. Index files no
+    /// longer made are removed.
     pub(super) fn update_search(
         &mut self,
         sources: &BTreeSet<String>,
@@ -40,7 +54,7 @@ impl Engine {
         let mut stems = crate::search::Stems::default();
         let mut fragments: BTreeMap<String, String> = BTreeMap::new();
         let mut records_changed = false;
-        let mut renumbered = false;
+        let search = &mut self.search;
         for source in sources {
             let page = self.site.page(source).filter(|page| {
                 self.site.config().search && page.front.search && self.site.is_published(source)
@@ -48,66 +62,70 @@ impl Engine {
             match page {
                 Some(page) => {
                     let (record, fragment) = self.site.index_search_page(page, &mut stems);
-                    renumbered |= !self.search.records.contains_key(source);
-                    if self.search.records.get(source) != Some(&record) {
-                        self.search.records.insert(source.clone(), record);
+                    if search.records.get(source) != Some(&record) {
+                        search.records.insert(source.clone(), record);
                         records_changed = true;
                     }
                     fragments.insert(source.clone(), fragment);
                 }
-                None => {
-                    if self.search.records.remove(source).is_some() {
-                        renumbered = true;
-                        records_changed = true;
-                    }
-                }
+                None => records_changed |= search.records.remove(source).is_some(),
             }
         }
+        // Pages joined or left: the files of the new layout (only their folders' change).
+        let relaid = records_changed.then(|| chunks_of(&search.records));
+        let chunks = relaid.as_ref().unwrap_or(&search.chunks);
         let mut written = Vec::new();
-        if renumbered {
-            for (id, page) in self.site.search_pages().into_iter().enumerate() {
-                let fragment = match fragments.remove(&page.source) {
-                    Some(fragment) => fragment,
-                    None => self.site.index_search_page(page, &mut stems).1,
-                };
-                let path = crate::search::fragment_path(id);
-                written.push((path.clone(), out.write(&path, fragment.as_bytes())?));
+        for (name, members) in chunks {
+            let same = search.chunks.get(name) == Some(members);
+            if same && !members.iter().any(|s| fragments.contains_key(s)) {
+                continue;
             }
-        } else {
-            for (id, source) in self.search.records.keys().enumerate() {
-                if let Some(fragment) = fragments.get(source) {
-                    let path = crate::search::fragment_path(id);
-                    written.push((path.clone(), out.write(&path, fragment.as_bytes())?));
-                }
+            let mut json = Vec::with_capacity(members.len());
+            for source in members {
+                json.push(match fragments.get(source) {
+                    Some(fragment) => fragment.clone(),
+                    None => {
+                        let page = self.site.page(source).expect("an indexed page exists");
+                        self.site.index_search_page(page, &mut stems).1
+                    }
+                });
             }
+            let path = crate::search::chunk_path(name);
+            let bytes = crate::search::chunk_json(json.iter().map(String::as_str));
+            written.push((path.clone(), out.write(&path, bytes.as_bytes())?));
         }
-        let mut files: BTreeSet<String> = (0..self.search.records.len())
-            .map(crate::search::fragment_path)
+        let mut files: BTreeSet<String> = chunks
+            .keys()
+            .map(|name| crate::search::chunk_path(name))
             .collect();
         if records_changed {
-            written.extend(Indexed::write_shards(out, &self.search.records)?);
-            files.extend(written.iter().map(|(path, _)| path.clone()));
+            let shards = Indexed::write_shards(out, &search.records)?;
+            files.extend(shards.iter().map(|(path, _)| path.clone()));
+            written.extend(shards);
         } else {
             let fragment_dir = format!("{}/p/", crate::search::DIR);
             files.extend(
-                self.search
+                search
                     .files
                     .iter()
                     .filter(|f| !f.starts_with(&fragment_dir))
                     .cloned(),
             );
         }
+        if let Some(chunks) = relaid {
+            search.chunks = chunks;
+        }
         for (path, outcome) in written {
             if outcome == Written::Changed {
                 rebuild.written.push(path);
             }
         }
-        for stale in self.search.files.difference(&files) {
+        for stale in search.files.difference(&files) {
             if out.remove(stale)? {
                 rebuild.removed.push(stale.clone());
             }
         }
-        self.search.files = files;
+        search.files = files;
         Ok(())
     }
 }

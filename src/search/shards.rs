@@ -8,8 +8,10 @@
 //!   compress well), `scores` each page's BM25 term-frequency part (length-normalised, weighted
 //!   by where the words are), quantised to 1–255. A shard is cut at about `SHARD_BYTES`, so a
 //!   common word may fill one alone; a query loads one shard per word.
-//! - `p/<id>.json`, the fragments: a page's URL, title, element and sections
-//!   `[anchor, heading, text, code]`, fetched only for the pages a query ranks highest.
+//! - `p/<name>.json`, the fragments: for each page of a folder (fragments.rs), its URL, title,
+//!   element and sections `[anchor, heading, text, code]`, fetched only for the pages a query
+//!   ranks highest. The manifest lists the files as `[name, pages]` in index order: page `id`
+//!   is in the file where the running count of pages passes `id`.
 //! - `r/<n>.json`, the spelling shards, for "did you mean": the terms again, each
 //!   `[term, word, pages]`, but in the order of the *reversed* term (`koohbew` for `webhook`),
 //!   so a word mistyped in its first letters (`xebhook`) still sorts next to the right one. A
@@ -31,7 +33,7 @@ pub const DIR: &str = "search-index";
 /// The manifest's path in the output.
 pub const MANIFEST: &str = "search-index/index.json";
 /// Bumped when the format changes, so a theme can tell.
-const VERSION: u32 = 3;
+const VERSION: u32 = 4;
 /// Roughly how large a shard may grow (uncompressed JSON) before the next term starts a new one.
 const SHARD_BYTES: usize = 48_000;
 /// The same for spelling shards, smaller: a word found nowhere fetches three of them.
@@ -54,6 +56,8 @@ struct Manifest<'a> {
     shards: Vec<&'a str>,
     /// The first reversed term of each spelling shard.
     spelling: Vec<String>,
+    /// Each fragment file's name and page count, in index order.
+    p: &'a [(&'a str, usize)],
 }
 
 #[derive(Serialize)]
@@ -71,14 +75,11 @@ struct Postings<'a> {
     pages: Vec<(u32, u8)>,
 }
 
-/// The output path of the fragment of page `id`.
-pub fn fragment_path(id: usize) -> String {
-    format!("{DIR}/p/{id}.json")
-}
-
-/// The manifest and the term shards of `records` (the pages to search, numbered in order), as
-/// (output path, text): the manifest first, then the shards in order.
-pub fn shard_files(records: &[&PageRecord]) -> Vec<(String, String)> {
+/// The manifest and the term shards of `records` (the pages to search, numbered in order) whose
+/// fragment files are `chunks` (name, pages; in the same order), as (output path, text): the
+/// manifest first, then the shards in order.
+pub fn shard_files(records: &[&PageRecord], chunks: &[(&str, usize)]) -> Vec<(String, String)> {
+    debug_assert_eq!(chunks.iter().map(|c| c.1).sum::<usize>(), records.len());
     let average = if records.is_empty() {
         1.0
     } else {
@@ -131,6 +132,7 @@ pub fn shard_files(records: &[&PageRecord]) -> Vec<(String, String)> {
         build: format!("{:016x}", hasher.finish()),
         shards: shards.iter().map(|(first, _)| first.as_str()).collect(),
         spelling: spelling.iter().map(|(first, _)| first.clone()).collect(),
+        p: chunks,
     };
     let mut out = vec![(
         MANIFEST.to_string(),
@@ -324,7 +326,7 @@ mod tests {
             ),
             record(&[("refresh", 4.0, "refresh")], 10),
         ];
-        let files = shard_files(&records.iter().collect::<Vec<_>>());
+        let files = shard_files(&records.iter().collect::<Vec<_>>(), &[("a", 1), ("b", 1)]);
         let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(
             names,
@@ -334,11 +336,11 @@ mod tests {
                 "search-index/r/0.json"
             ]
         );
-        assert!(files[0].1.starts_with(r#"{"v":3,"pages":2,"build":""#));
+        assert!(files[0].1.starts_with(r#"{"v":4,"pages":2,"build":""#));
         assert!(
-            files[0]
-                .1
-                .ends_with(r#"","shards":["refresh"],"spelling":["hserfer"]}"#),
+            files[0].1.ends_with(
+                r#"","shards":["refresh"],"spelling":["hserfer"],"p":[["a",1],["b",1]]}"#
+            ),
             "{}",
             files[0].1
         );
@@ -364,7 +366,7 @@ mod tests {
             ],
             10,
         )];
-        let files = shard_files(&records.iter().collect::<Vec<_>>());
+        let files = shard_files(&records.iter().collect::<Vec<_>>(), &[("_", 1)]);
         assert_eq!(files[2].0, "search-index/r/0.json");
         // Reversed: 2htuao, hcirüz, ipa, koohbew, nekot.
         assert_eq!(
@@ -372,7 +374,9 @@ mod tests {
             r#"{"r":[["oauth2","",1],["zürich","",1],["api","",1],["webhook","webhooks",1],["token","tokens",1]]}"#
         );
         assert!(
-            files[0].1.ends_with(r#""spelling":["2htuao"]}"#),
+            files[0]
+                .1
+                .ends_with(r#""spelling":["2htuao"],"p":[["_",1]]}"#),
             "{}",
             files[0].1
         );
@@ -390,7 +394,7 @@ mod tests {
                 record(&list, 3000)
             })
             .collect();
-        let files = shard_files(&records.iter().collect::<Vec<_>>());
+        let files = shard_files(&records.iter().collect::<Vec<_>>(), &[("_", 20)]);
         let manifest: serde_json::Value = serde_json::from_str(&files[0].1).unwrap();
         let firsts: Vec<&str> = manifest["shards"]
             .as_array()

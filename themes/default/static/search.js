@@ -180,8 +180,20 @@
       }
       return shards.get(n);
     };
+    /** Pages are numbered file by file: `m.p` lists each fragment file as [name, pages]. */
+    let starts = null;
+    const files = new Map();
     const fragment = (m, id) => {
-      if (!fragments.has(id)) fragments.set(id, get(`${base}p/${id}.json?v=${m.build}`).then((f) => ({ ...f, id })));
+      if (!fragments.has(id)) {
+        if (!starts) {
+          let at = 0;
+          starts = m.p.map(([, pages]) => (at += pages) - pages);
+        }
+        const n = within(starts, id);
+        const [name] = m.p[n];
+        if (!files.has(n)) files.set(n, get(`${base}p/${encodeURIComponent(name)}.json?v=${m.build}`));
+        fragments.set(id, files.get(n).then((f) => ({ ...f.p[id - starts[n]], id })));
+      }
       return fragments.get(id);
     };
     /** The shard of `firsts` (sorted first keys) whose range holds `key`. */
