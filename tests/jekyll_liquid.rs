@@ -598,3 +598,22 @@ fn an_unreadable_front_matter_is_reported_without_an_undefined_variable_for_each
         built.diagnostics_text()
     );
 }
+
+/// `content='It''s fine'` (YAML's way of escaping a quote) is no include parameter in Jekyll
+/// either; the error used to name docgen's internal `__docgen_literal_3__docgen_literal_4`.
+#[test]
+fn a_doubled_quote_in_an_include_parameter_is_a_syntax_error_in_the_writers_terms() {
+    let built = TestSite::new()
+        .file("includes/note.html", NOTE)
+        .page(
+            "guide.md",
+            "---\ntitle: Guide\n---\nIntro.\n\n{% include note.html content='It''s fine' %}\n",
+        )
+        .build();
+    built.reports("content/guide.md:6:1: a parameter (`name=value`) is expected");
+    assert!(
+        !built.diagnostics_text().contains("__docgen"),
+        "{}",
+        built.diagnostics_text()
+    );
+}
