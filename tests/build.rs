@@ -740,3 +740,23 @@ fn a_broken_404_template_is_reported_not_skipped() {
         "{text}"
     );
 }
+
+/// A page copied from a Jekyll site by hand keeps its `.markdown` (or `.MD`) name: docgen
+/// published it as a file, front matter and all, without a word.
+#[test]
+fn a_markdown_file_without_the_md_extension_is_copied_with_a_warning() {
+    let built = TestSite::new()
+        .page("guides/setup.md", "---\ntitle: Setup\n---\n# Setup\n")
+        .page("guides/faq.markdown", "---\ntitle: FAQ\n---\n# FAQ\n")
+        .page("guides/Install.MD", "---\ntitle: Install\n---\n# Install\n")
+        .page("guides/notes.txt", "plain text\n")
+        .build();
+    built.reports(
+        "content/guides/faq.markdown: copied as a file, not built as a page: pages are .md files — rename it faq.md",
+    );
+    built.reports(
+        "content/guides/Install.MD: copied as a file, not built as a page: pages are .md files — rename it Install.md",
+    );
+    assert_eq!(built.report.warnings(), 2, "{}", built.diagnostics_text());
+    assert!(built.exists("guides/faq.markdown"));
+}
