@@ -67,6 +67,12 @@ impl Page {
             );
             String::from_utf8_lossy(&bytes).into_owned()
         });
+        // CommonMark: a NUL is replaced by U+FFFD, for security; pulldown-cmark leaves it in
+        // text, and it reached the HTML as written. One character for one, so columns stay.
+        let text = match text.contains('\0') {
+            true => text.replace('\0', "\u{FFFD}"),
+            false => text,
+        };
         let parsed = front_matter::parse(&file, &text);
         diagnostics.extend(parsed.diagnostics);
         let unreadable = parsed.unreadable;

@@ -648,3 +648,41 @@ fn thousands_of_links_to_a_few_missing_anchors_are_checked_in_linear_time() {
         broken[0]
     );
 }
+
+/// A NUL byte in a page (a binary paste, a hostile pull request) must not reach the HTML:
+/// CommonMark replaces it with U+FFFD, and so does docgen, keeping every column in place.
+#[test]
+fn nul_bytes_never_reach_the_output() {
+    let site = TestSite::new()
+        .page(
+            "index.md",
+            "---\ntitle: Home\n---\n# Home\n\nHello \u{0} world, see [the guide](guid.md).\n\n<span title=\"a\u{0}b\">x</span>\n",
+        )
+        .page("guide.md", "---\ntitle: Guide\n---\n# Guide\n");
+    let run = run(site.root(), &["check"]);
+    assert!(
+        run.stderr
+            .contains("error: content/index.md:6:20: broken link \"guid.md\""),
+        "{}",
+        run.stderr
+    );
+    std::fs::write(
+        site.root().join("content/index.md"),
+        "---\ntitle: Home\n---\n# Home\n\nHello \u{0} world.\n\n<span title=\"a\u{0}b\">x</span>\n",
+    )
+    .unwrap();
+    let built = site.build();
+    assert_eq!(built.report.errors(), 0, "{}", built.diagnostics_text());
+    for entry in walkdir::WalkDir::new(&built.out) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let bytes = std::fs::read(entry.path()).unwrap();
+            assert!(
+                !bytes.contains(&0),
+                "{} holds a NUL",
+                entry.path().display()
+            );
+        }
+    }
+    assert!(built.html("index.html").contains("Hello \u{FFFD} world."));
+}
