@@ -46,6 +46,41 @@ impl Dependent for Page {
     }
 }
 
+/// A Jekyll `permalink:` that gives another URL than the page's path: docgen publishes pages at
+/// the URL of their path, so links written for the permalink break. A warning at the key says
+/// where the page is and how to keep the old URL (the import moves such pages).
+fn unfollowed_permalink(
+    file: &str,
+    text: &str,
+    front: &FrontMatter,
+    url: &str,
+) -> Option<Diagnostic> {
+    let permalink = front.extra.get("permalink")?.as_str()?.trim();
+    // Placeholders (`/:categories/:title/`) name no one URL; the import reports those.
+    if permalink.is_empty() || permalink.contains(':') {
+        return None;
+    }
+    let same = permalink == url
+        || permalink.strip_suffix("index.html") == Some(url)
+        || (url.ends_with(".html") && permalink == url.trim_end_matches(".html"));
+    if same {
+        return None;
+    }
+    let line = front.line_of("permalink");
+    Some(
+        Diagnostic::warning(
+            "permalink",
+            file,
+            format!("`permalink: {permalink}` is not followed: docgen publishes this page at {url}, the URL of its path"),
+        )
+        .at(line, 1)
+        .with_source(text, "permalink".len())
+        .with_note(format!(
+            "to keep the URL, move the file where it points (`docgen import jekyll` does), or list {permalink} in redirect_from"
+        )),
+    )
+}
+
 impl Page {
     /// Parses `bytes`, the content of `content/<source>`, without content templating.
     pub fn parse(source: &str, bytes: Vec<u8>) -> Page {
@@ -79,6 +114,9 @@ impl Page {
         let front = parsed.front;
         let body_offset = parsed.body_offset;
         let url = links::url_for_source(source);
+        if let Some(d) = unfollowed_permalink(&file, &text, &front, &url) {
+            diagnostics.push(d);
+        }
         // An HTML page (a `.html` file with front matter) is not Markdown.
         let html = is_html(source);
         let expansion = templating.and_then(|t| {

@@ -227,3 +227,49 @@ fn an_html_file_with_front_matter_is_a_page() {
         ]
     );
 }
+
+/// A page copied from a Jekyll site by hand keeps its `permalink:`; docgen publishes pages at
+/// the URL of their path, so the permalink was ignored without a word and every link written
+/// for it broke with no hint why.
+#[test]
+fn a_permalink_that_docgen_does_not_follow_is_a_warning_at_its_line() {
+    let built = TestSite::new()
+        .page(
+            "docs/faq.md",
+            "---\ntitle: FAQ\npermalink: /faq/\n---\n# FAQ\n",
+        )
+        .page(
+            "docs/setup/index.md",
+            "---\ntitle: Setup\npermalink: /docs/setup/\n---\n# Setup\n",
+        )
+        .page(
+            "docs/old.md",
+            "---\ntitle: Old\npermalink: /docs/old.html\n---\n# Old\n",
+        )
+        .page(
+            "docs/post.md",
+            "---\ntitle: Post\npermalink: /:categories/:title/\n---\n# Post\n",
+        )
+        .build();
+    assert_eq!(
+        built
+            .report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "permalink")
+            .map(|d| d.headline())
+            .collect::<Vec<_>>(),
+        [
+            "content/docs/faq.md:3:1: `permalink: /faq/` is not followed: docgen publishes this page at /docs/faq.html, the URL of its path"
+        ],
+        "{}",
+        built.diagnostics_text()
+    );
+    assert!(
+        built.diagnostics_text().contains(
+            "= to keep the URL, move the file where it points (`docgen import jekyll` does), or list /faq/ in redirect_from"
+        ),
+        "{}",
+        built.diagnostics_text()
+    );
+}
