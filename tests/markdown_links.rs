@@ -166,3 +166,94 @@ fn reference_definitions_serve_the_whole_page_inside_and_outside_markdown_elemen
     assert!(html.contains("[the API][api]"), "{html}");
     assert!(!html.contains("[setup]:"), "{html}");
 }
+
+/// Windows-era Jekyll sites have folders and pages with spaces in their names. A link to one
+/// is written `Quick%20Start.html` or `<Quick Start.md>`; docgen's URL for it, wherever it is
+/// written (links, sitemap.xml, canonical links, redirects), is percent-encoded, and a "did
+/// you mean" suggests it as it can be written in Markdown.
+#[test]
+fn pages_with_spaces_in_their_names_get_encoded_urls() {
+    let site = TestSite::new()
+        .file(
+            "docgen.toml",
+            "title = \"Guides\"\nbase_url = \"https://docs.example.com/docs\"\n",
+        )
+        .file("templates/page.html", "{{ page.content | safe }}")
+        .page(
+            "guides/Getting Started/Quick Start.md",
+            "---\ntitle: Quick Start\nredirect_from: /start.html\n---\n## Step 1\n",
+        )
+        .page(
+            "guides/index.md",
+            "---\ntitle: Guides\n---\nRead [the start](Getting%20Started/Quick%20Start.html#step-1), \
+             [again](<Getting Started/Quick Start.md>) and <a href=\"Getting Started/Quick Start.html\">once more</a>.\n",
+        );
+    let built = site.build().clean();
+    let html = built.html("guides/index.html");
+    assert_eq!(
+        hrefs(&html),
+        [
+            "/docs/guides/Getting%20Started/Quick%20Start.html#step-1",
+            "/docs/guides/Getting%20Started/Quick%20Start.html",
+            "/docs/guides/Getting%20Started/Quick%20Start.html",
+        ],
+        "{html}"
+    );
+    let sitemap = built.html("sitemap.xml");
+    assert!(
+        sitemap.contains(
+            "<loc>https://docs.example.com/docs/guides/Getting%20Started/Quick%20Start.html</loc>"
+        ),
+        "{sitemap}"
+    );
+    let redirect = built.html("start.html");
+    assert!(
+        redirect.contains("url=/docs/guides/Getting%20Started/Quick%20Start.html"),
+        "{redirect}"
+    );
+    assert!(
+        redirect.contains(
+            "href=\"https://docs.example.com/docs/guides/Getting%20Started/Quick%20Start.html\""
+        ),
+        "{redirect}"
+    );
+
+    let built = site
+        .page(
+            "guides/faq.md",
+            "---\ntitle: FAQ\n---\nSee [quick start](Getting%20Started/Quick-Start.html).\n",
+        )
+        .build();
+    built.reports(
+        "content/guides/faq.md:4:5: broken link \"Getting%20Started/Quick-Start.html\" — did you mean \"Getting%20Started/Quick%20Start.html\"?",
+    );
+}
+
+/// "did you mean" allows one edit per four characters of the link as written. Links were
+/// measured as resolved (`nowhere.html` as `/docs/elements/box/nowhere.html`), so the deeper
+/// the folder the wilder the suggestion: `nowhere.html` got "box-bulk.html", `setp.md`
+/// got "events.md".
+#[test]
+fn suggestions_for_relative_links_do_not_widen_with_the_folder_depth() {
+    let built = TestSite::new()
+        .page("docs/elements/box/index.md", "---\ntitle: Box\n---\nx\n")
+        .page("docs/elements/box/box-bulk.md", "---\ntitle: Bulk\n---\nx\n")
+        .page("docs/elements/box/events.md", "---\ntitle: Events\n---\nx\n")
+        .page(
+            "docs/elements/box/box-auth.md",
+            "---\ntitle: Auth\n---\n[a](nowhere.html) [b](setp.md) [c](box-bulks.html) [d](/docs/elements/box/box-bulks.html) [e](../box/evnts.html)\n",
+        )
+        .build();
+    let file = "content/docs/elements/box/box-auth.md";
+    built.reports(&format!("{file}:4:1: broken link \"nowhere.html\""));
+    built.reports(&format!("{file}:4:19: broken link \"setp.md\""));
+    built.reports(&format!(
+        "{file}:4:32: broken link \"box-bulks.html\" — did you mean \"box-bulk.html\"?"
+    ));
+    built.reports(&format!(
+        "{file}:4:52: broken link \"/docs/elements/box/box-bulks.html\" — did you mean \"/docs/elements/box/box-bulk.html\"?"
+    ));
+    built.reports(&format!(
+        "{file}:4:91: broken link \"../box/evnts.html\" — did you mean \"events.html\"?"
+    ));
+}
