@@ -97,6 +97,24 @@ pub struct LinkIndex {
     suggestions: Suggestions,
 }
 
+/// Two indexes are equal when they hold the same pages, files, redirects and anchors: the
+/// suggestion memo is left out (it is only a cache). Lets the incremental index stage be
+/// compared with a fresh one.
+impl PartialEq for LinkIndex {
+    fn eq(&self, other: &LinkIndex) -> bool {
+        self.base_path == other.base_path
+            && self.drafts_built == other.drafts_built
+            && self.pages == other.pages
+            && self.by_url == other.by_url
+            && self.by_title == other.by_title
+            && self.by_stem == other.by_stem
+            && self.by_dir == other.by_dir
+            && self.files == other.files
+            && self.redirects == other.redirects
+            && self.template_anchors == other.template_anchors
+    }
+}
+
 impl LinkIndex {
     /// An empty index for a site published under `base_path` (`""` or `/docs`).
     pub fn new(base_path: &str, drafts_built: bool) -> Self {
