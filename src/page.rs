@@ -69,6 +69,7 @@ impl Page {
         });
         let parsed = front_matter::parse(&file, &text);
         diagnostics.extend(parsed.diagnostics);
+        let unreadable = parsed.unreadable;
         let front = parsed.front;
         let body_offset = parsed.body_offset;
         let url = links::url_for_source(source);
@@ -87,7 +88,13 @@ impl Page {
         let mut dependencies = Vec::new();
         let mut doc = match expansion {
             Some(expansion) => {
-                diagnostics.extend(expansion.diagnostics);
+                // With front matter that could not be read, every `page.x` is undefined: those
+                // are not problems of their own, and would hide the one that is.
+                diagnostics.extend(expansion.diagnostics.into_iter().filter(|d| {
+                    !(unreadable
+                        && d.code == "undefined-variable"
+                        && d.message.starts_with("unknown variable page."))
+                }));
                 dependencies = expansion.dependencies;
                 match expansion.expanded {
                     Some((text, map)) => {

@@ -224,7 +224,11 @@ pub fn output_file(from: &str) -> Result<String, &'static str> {
 /// The redirect page for `redirect` in a site configured by `config`: its links honour the
 /// base path, and the canonical link is absolute when `base_url` is set.
 pub fn html(redirect: &Redirect, config: &Config) -> String {
-    let href = format!("{}{}", config.base_path, redirect.to);
+    let href = format!(
+        "{}{}",
+        config.base_path,
+        crate::links::encode_path(&redirect.to)
+    );
     let canonical = config.absolute_url(&redirect.to).unwrap_or(href.clone());
     let script_url = serde_json::to_string(&href)
         .expect("a string serializes")

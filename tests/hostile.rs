@@ -613,3 +613,38 @@ fn the_preview_server_survives_hostile_templates() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+/// A long generated page (an API reference pasted in) repeats its headings and links to a few
+/// anchors it lacks, thousands of times, in Markdown and raw HTML. Each broken URL of the
+/// rendered output used to compute its "did you mean" anew against every id of the page:
+/// quadratic, minutes for this page. Now each distinct URL is asked once.
+#[test]
+fn thousands_of_links_to_a_few_missing_anchors_are_checked_in_linear_time() {
+    let mut body = String::new();
+    for i in 0..10_000 {
+        body.push_str(&format!(
+            "## Section {}\n\nSee [more](#section-{}) and <a href=\"#section-{}\">raw</a>.\n\n",
+            i % 50,
+            i % 60,
+            i % 70
+        ));
+    }
+    let site = site(&body);
+    let run = run(site.root(), &["check", "--format", "json"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let broken: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.contains("\"file\":\"content/index.md\""))
+        .collect();
+    // #section-50 … #section-59 (Markdown, 10 of every 60) and #section-50 … #section-69
+    // (raw HTML, 20 of every 70): every use reported.
+    let markdown = (0..10_000).filter(|i| i % 60 >= 50).count();
+    let html = (0..10_000).filter(|i| i % 70 >= 50).count();
+    assert_eq!(broken.len(), markdown + html, "{}", run.stderr);
+    assert!(
+        broken[0].contains(r##""message":"broken anchor \"#section-50\": content/index.md has no heading with id \"section-50\"","suggestion":"#section-0""##),
+        "{}",
+        broken[0]
+    );
+}

@@ -484,3 +484,72 @@ fn nested_maps_of_defaults_and_pages_are_merged_as_jekyll_merges_them() {
     let plain = text(out.join("plain.html"));
     assert!(plain.contains("summary by @acme."), "{plain}");
 }
+
+#[test]
+fn a_page_whose_front_matter_is_not_valid_yaml_keeps_every_key_it_sets() {
+    // Copy-pasted front matter with `order` twice, which Jekyll's YAML reader takes without a
+    // word (the last wins), under `defaults:` that cover the page. The import used to rewrite
+    // the front matter from what it could read — nothing — so heading, title and elementId
+    // were lost without a message.
+    let dir = tempfile::tempdir().unwrap();
+    let page = "---\nheading: Box\ntitle:\tCreate Instance\nelementId: 22\norder: 5\norder: 6\n---\n\n## Step 1\n\nCreate it.\n";
+    let src = write_site(
+        dir.path(),
+        &[
+            (
+                "_config.yml",
+                "title: Guides\ndefaults:\n  - scope:\n      path: elements\n    values:\n      layout: sidebarelementdoc\n      parent: Back to Element Guides\n",
+            ),
+            (
+                "elements/box/index.md",
+                "---\nheading: Box\ntitle: Overview\nelementId: 22\norder: 1\n---\nSee [create instance](box-create-instance.html).\n",
+            ),
+            ("elements/box/box-create-instance.md", page),
+        ],
+    );
+    let run = TestSite::run_in(dir.path(), &["import", "jekyll", "src", "site"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let dest = dir.path().join("site");
+    assert_eq!(
+        text(dest.join("content/elements/box/box-create-instance.md")),
+        page,
+        "copied as written"
+    );
+    assert!(
+        run.stdout.contains(
+            "elements/box/box-create-instance.md → content/elements/box/box-create-instance.md: its front matter is not valid YAML (invalid YAML: duplicate entry with key \"order\"): copied as written, without the defaults of _config.yml; fix it and import again with --force"
+        ),
+        "{}",
+        run.stdout
+    );
+    // The problem is listed above the report, at the second `order`.
+    let listed = format!("{}{}", run.stdout, run.stderr);
+    assert!(
+        listed.contains(
+            "error: content/elements/box/box-create-instance.md:6:1: invalid YAML: duplicate entry with key \"order\""
+        ),
+        "{listed}"
+    );
+    assert!(
+        listed.contains("= the key is first given on line 5; Jekyll's YAML reader keeps the last value without a word: delete the one you do not mean"),
+        "{listed}"
+    );
+    // The writer deletes one `order`; the page keeps its title, heading and the defaults on
+    // the next import.
+    std::fs::write(
+        src.join("elements/box/box-create-instance.md"),
+        page.replace("order: 5\n", ""),
+    )
+    .unwrap();
+    let again = TestSite::run_in(dir.path(), &["import", "jekyll", "src", "site", "--force"]);
+    assert_eq!(again.code, 0, "{}\n{}", again.stdout, again.stderr);
+    let build = TestSite::run_in(&dest, &["build"]);
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    let imported = text(dest.join("content/elements/box/box-create-instance.md"));
+    assert!(
+        imported.contains("# from defaults: in _config.yml\nlayout: \"sidebarelementdoc\"\nparent: \"Back to Element Guides\"\n"),
+        "{imported}"
+    );
+    let html = text(dest.join("public/elements/box/box-create-instance.html"));
+    assert!(html.contains(">Create Instance</h1>"), "{html}");
+}

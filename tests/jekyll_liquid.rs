@@ -434,3 +434,167 @@ fn kramdown_toc_lists_the_headings_but_not_those_marked_no_toc() {
     // A list that merely starts with "TOC" stays a list.
     assert!(built.html("index.html").contains("<li>TOC</li>"));
 }
+
+/// kramdown habits that CommonMark shows as text: definition lists, abbreviations,
+/// `{::options /}` and `{::comment}`. Written as an element overview converted from kramdown.
+#[test]
+fn kramdown_definition_lists_abbreviations_and_extensions_are_not_shown_as_text() {
+    let built = TestSite::new()
+        .file("templates/page.html", "{{ page.content | safe }}")
+        .page("elements/box/events.md", "# Events\n\n## Webhooks\n")
+        .page(
+            "elements/box/index.md",
+            "---\ntitle: Box\n---\n{::options parse_block_html=\"true\" /}\n\n\
+             The Box API speaks JSON over HTTP; see the API docs.\n\n\
+             *[API]: Application Programming Interface\n\
+             *[HTTP]: Hyper Text \"Transfer\" Protocol\n\n\
+             Instance\n: An authenticated connection, see [events](events.md#webhooks).\n\n\
+             Element\n: A connector.\n: One per API.\n\n\
+             {::comment}\nThis paragraph is a note to writers with a [dead link](gone.html).\n{:/comment}\n\n\
+             ```\nGET /API HTTP/1.1\n*[NOT]: a definition in code\n```\n\n\
+             Use `API` as written.\n",
+        )
+        .build()
+        .clean();
+    let html = built.html("elements/box/index.html");
+    assert!(
+        html.contains("<p>The Box <abbr title=\"Application Programming Interface\">API</abbr> speaks JSON over <abbr title=\"Hyper Text &quot;Transfer&quot; Protocol\">HTTP</abbr>; see the <abbr title=\"Application Programming Interface\">API</abbr> docs.</p>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<dl>\n<dt>Instance</dt>\n<dd>An authenticated connection, see <a href=\"/elements/box/events.html#webhooks\">events</a>.</dd>\n<dt>Element</dt>\n<dd>A connector.</dd>\n<dd>One per <abbr title=\"Application Programming Interface\">API</abbr>.</dd>\n</dl>"),
+        "{html}"
+    );
+    // Code keeps its text; what kramdown never shows is not shown.
+    assert!(
+        html.contains("GET /API HTTP/1.1\n*[NOT]: a definition in code"),
+        "{html}"
+    );
+    assert!(html.contains("Use <code>API</code> as written."), "{html}");
+    for hidden in [
+        "*[API]",
+        "*[HTTP]",
+        "{::",
+        "{:/",
+        "note to writers",
+        "parse_block_html",
+    ] {
+        assert!(!html.contains(hidden), "{hidden} in {html}");
+    }
+}
+
+/// `{% if page.tags contains "beta" %}` is how Jekyll themes mark pages: on a page whose
+/// `tags:` is empty (nil) or missing, Jekyll's Liquid finds it false. liquid-lib stopped the
+/// page with "expected string | array | object, found `nil`" (no column, nothing after it
+/// rendered or checked).
+#[test]
+fn contains_on_a_missing_or_empty_value_is_false_as_in_jekyll() {
+    let site = TestSite::new()
+        .file(
+            "docgen.toml",
+            "title = \"Guides\"\nundefined_variables = \"warn\"\n",
+        )
+        .file("templates/page.html", "{{ page.content | safe }}")
+        .page(
+            "elements/box/events.md",
+            "---\ntitle: Events\ntags:\nhubs: [documents, crm]\n---\n\
+             {% if page.tags contains \"beta\" %}Beta.{% endif %}\n\
+             {% unless page.tags contains \"beta\" %}Generally available.{% endunless %}\n\
+             {% if page.hubs contains \"crm\" %}CRM hub.{% endif %}\n\
+             {% if page.tags == nil %}No tags.{% endif %} {% if page.tags %}tagged{% else %}untagged{% endif %}\n\n\
+             {% if page.hubs contains \"crm\" %}{{ page.tags | jsonify }} and {{ page.nothing }}{% endif %}\n\n\
+             {% if page.labels contains \"new\" %}New!{% endif %} The end, {{ page.typo }}.\n",
+        );
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = std::fs::read_to_string(site.output().join("elements/box/events.html")).unwrap();
+    assert!(
+        html.contains("<p>Generally available.\nCRM hub.\nNo tags. untagged</p>\n<p>null and</p>\n<p>The end, .</p>"),
+        "{html}"
+    );
+    assert!(!html.contains("Beta."), "{html}");
+    // Every missing key is still reported at its place, and nothing else.
+    let warnings: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning: content"))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "warning: content/elements/box/events.md:11:67: unknown variable page.nothing",
+            "warning: content/elements/box/events.md:13:7: unknown variable page.labels",
+            "warning: content/elements/box/events.md:13:64: unknown variable page.typo",
+        ],
+        "{}",
+        run.stderr
+    );
+}
+
+/// List and number filters take nil as Jekyll's Liquid does (`{{ page.tags | join: ", " }}`
+/// on a page without tags is empty, `| plus: 1` is 1, an empty list sorts to an empty list);
+/// liquid-lib stopped the page with "invalid input" at a line without a column. A filter that
+/// really cannot take its value is named, at its place.
+#[test]
+fn list_and_number_filters_take_nil_as_jekyll_does() {
+    let built = TestSite::new()
+        .file("templates/page.html", "{{ page.content | safe }}")
+        .file("data/hubs.yml", "documents: []\ncrm: [hubspot, salesforce]\n")
+        .page(
+            "elements/box/index.md",
+            "---\ntitle: Box\ntags:\nsteps:\n---\n\
+             Tags: [{{ page.tags | join: \", \" }}] first [{{ page.tags | first }}] \
+             sorted [{{ site.data.hubs.documents | sort | join: \",\" }}] \
+             mapped [{{ page.tags | map: \"name\" | join: \",\" }}] \
+             where [{{ page.tags | where: \"beta\", true | size }}] \
+             uniq [{{ page.tags | uniq | reverse | compact | join: \",\" }}] \
+             next step {{ page.steps | plus: 1 }}, crm {{ site.data.hubs.crm | sort | join: \" & \" }}.\n",
+        )
+        .build()
+        .clean();
+    let html = built.html("elements/box/index.html");
+    assert!(
+        html.contains("<p>Tags: [] first [] sorted [] mapped [] where [0] uniq [] next step 1, crm hubspot &amp; salesforce.</p>"),
+        "{html}"
+    );
+
+    let built = TestSite::new()
+        .page(
+            "guide.md",
+            "---\ntitle: Guide\n---\nIntro.\n\nSteps: {{ page.title | upcase }} then {{ page.title | concat: 5 }}.\n",
+        )
+        .build();
+    built.reports(
+        "content/guide.md:6:55: filter `concat` cannot take the value \"Guide\" (invalid input: array expected)",
+    );
+}
+
+/// A front matter that cannot be read (a quote left open while editing) leaves every
+/// `page.x` undefined: only the YAML error is the writer's to fix, so only it (and problems
+/// that have nothing to do with the front matter) are reported.
+#[test]
+fn an_unreadable_front_matter_is_reported_without_an_undefined_variable_for_each_key() {
+    let built = TestSite::new()
+        .page(
+            "elements/box/box-endpoint-setup.md",
+            "---\nheading: Box\ntitle: \"Endpoint Setup\norder: 2\n---\n\n# {{ page.title }}\n\n\
+             Set up {{ page.heading }} ({% if page.tags contains \"beta\" %}beta{% endif %}); see {{ site.consol }}.\n",
+        )
+        .build();
+    let problems: Vec<String> = built
+        .report
+        .diagnostics
+        .iter()
+        .filter(|d| d.file.starts_with("content/"))
+        .map(|d| d.headline())
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            "content/elements/box/box-endpoint-setup.md:3:8: invalid YAML: found unexpected end of stream, while scanning a quoted scalar",
+            "content/elements/box/box-endpoint-setup.md:9:87: unknown variable site.consol",
+        ],
+        "{}",
+        built.diagnostics_text()
+    );
+}

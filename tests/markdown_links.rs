@@ -166,3 +166,65 @@ fn reference_definitions_serve_the_whole_page_inside_and_outside_markdown_elemen
     assert!(html.contains("[the API][api]"), "{html}");
     assert!(!html.contains("[setup]:"), "{html}");
 }
+
+/// Windows-era Jekyll sites have folders and pages with spaces in their names. A link to one
+/// is written `Quick%20Start.html` or `<Quick Start.md>`; docgen's URL for it, wherever it is
+/// written (links, sitemap.xml, canonical links, redirects), is percent-encoded, and a "did
+/// you mean" suggests it as it can be written in Markdown.
+#[test]
+fn pages_with_spaces_in_their_names_get_encoded_urls() {
+    let site = TestSite::new()
+        .file(
+            "docgen.toml",
+            "title = \"Guides\"\nbase_url = \"https://docs.example.com/docs\"\n",
+        )
+        .file("templates/page.html", "{{ page.content | safe }}")
+        .page(
+            "guides/Getting Started/Quick Start.md",
+            "---\ntitle: Quick Start\nredirect_from: /start.html\n---\n## Step 1\n",
+        )
+        .page(
+            "guides/index.md",
+            "---\ntitle: Guides\n---\nRead [the start](Getting%20Started/Quick%20Start.html#step-1), \
+             [again](<Getting Started/Quick Start.md>) and <a href=\"Getting Started/Quick Start.html\">once more</a>.\n",
+        );
+    let built = site.build().clean();
+    let html = built.html("guides/index.html");
+    assert_eq!(
+        hrefs(&html),
+        [
+            "/docs/guides/Getting%20Started/Quick%20Start.html#step-1",
+            "/docs/guides/Getting%20Started/Quick%20Start.html",
+            "/docs/guides/Getting%20Started/Quick%20Start.html",
+        ],
+        "{html}"
+    );
+    let sitemap = built.html("sitemap.xml");
+    assert!(
+        sitemap.contains(
+            "<loc>https://docs.example.com/docs/guides/Getting%20Started/Quick%20Start.html</loc>"
+        ),
+        "{sitemap}"
+    );
+    let redirect = built.html("start.html");
+    assert!(
+        redirect.contains("url=/docs/guides/Getting%20Started/Quick%20Start.html"),
+        "{redirect}"
+    );
+    assert!(
+        redirect.contains(
+            "href=\"https://docs.example.com/docs/guides/Getting%20Started/Quick%20Start.html\""
+        ),
+        "{redirect}"
+    );
+
+    let built = site
+        .page(
+            "guides/faq.md",
+            "---\ntitle: FAQ\n---\nSee [quick start](Getting%20Started/Quick-Start.html).\n",
+        )
+        .build();
+    built.reports(
+        "content/guides/faq.md:4:5: broken link \"Getting%20Started/Quick-Start.html\" — did you mean \"Getting%20Started/Quick%20Start.html\"?",
+    );
+}

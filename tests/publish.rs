@@ -388,3 +388,61 @@ fn the_search_index_lists_every_published_page() {
         "{manifest}"
     );
 }
+
+/// Jekyll-era pages hard-code their `baseurl` (`/docs/img/logo.png`, `/docs/` for home):
+/// `docgen build` resolves them against `base_url`'s path. A pull-request preview
+/// (`--base-url`) and `docgen serve`, which publish elsewhere, must resolve them the same way
+/// — they used to report every one as broken, so the preview build failed where `build` passed.
+#[test]
+fn links_written_with_the_configured_base_path_resolve_in_a_preview_under_another() {
+    let site = common::TestSite::new()
+        .file(
+            "docgen.toml",
+            "title = \"Guides\"\nbase_url = \"https://docs.example.com/docs\"\n",
+        )
+        .file("static/img/logo.png", "not really a png")
+        .page(
+            "elements/box/index.md",
+            "---\ntitle: Box\n---\n## Setup\n\nSee [home](/docs/), [events](/docs/elements/box/events.html#webhooks) and \
+             <a href=\"/docs/elements/box/events.html\">the events</a>, or [unprefixed](/elements/box/events.html).\n\n\
+             [logo](/docs/img/logo.png)\n\n[gone](/docs/elements/box/gone.html)\n",
+        )
+        .page("elements/box/events.md", "---\ntitle: Events\n---\n## Webhooks\n");
+    let published = site.run(&["check", "--format", "json"]);
+    let preview = site.run(&[
+        "build",
+        "--format",
+        "json",
+        "--base-url",
+        "https://preview.example.com/pr-7/",
+    ]);
+    assert_eq!(preview.code, 1, "{}", preview.stderr);
+    // The same one broken link, with a suggestion written for where the preview lives.
+    let broken: Vec<&str> = preview.stdout.lines().collect();
+    assert_eq!(broken.len(), 1, "{}", preview.stdout);
+    assert!(
+        broken[0].contains(r#""line":10,"column":1,"message":"broken link \"/docs/elements/box/gone.html\"","suggestion":"/docs/elements/box/events.html""#),
+        "{}",
+        broken[0]
+    );
+    assert_eq!(published.stdout.lines().count(), 1, "{}", published.stdout);
+    std::fs::write(
+        site.root().join("content/elements/box/index.md"),
+        std::fs::read_to_string(site.root().join("content/elements/box/index.md"))
+            .unwrap()
+            .replace("[gone](/docs/elements/box/gone.html)\n", ""),
+    )
+    .unwrap();
+    let preview = site.run(&["build", "--base-url", "https://preview.example.com/pr-7/"]);
+    assert_eq!(preview.code, 0, "{}", preview.stderr);
+    let html = std::fs::read_to_string(site.root().join("public/elements/box/index.html")).unwrap();
+    for expected in [
+        "<a href=\"/pr-7/\">home</a>",
+        "<a href=\"/pr-7/elements/box/events.html#webhooks\">events</a>",
+        "<a href=\"/pr-7/elements/box/events.html\">the events</a>",
+        "<a href=\"/pr-7/elements/box/events.html\">unprefixed</a>",
+        "<a href=\"/pr-7/img/logo.png\">logo</a>",
+    ] {
+        assert!(html.contains(expected), "{expected} in {html}");
+    }
+}

@@ -54,7 +54,8 @@ impl Indexed {
         let started = Instant::now();
         let config = loaded.config();
         let nav = Navigation::build(loaded.pages(), config.drafts);
-        let mut index = LinkIndex::new(&config.base_path, config.drafts);
+        let mut index = LinkIndex::new(&config.base_path, config.drafts)
+            .written_under(&config.written_base_path);
         for page in loaded.pages() {
             index.insert_page(page.indexed(nav.element_dir(&page.source)));
         }

@@ -43,6 +43,10 @@ pub struct Config {
     pub base_url: Option<String>,
     /// The path part of `base_url` (`/docs`), or empty: every internal URL starts with it.
     pub base_path: String,
+    /// The path part of docgen.toml's own `base_url`, whatever `--base-url` or the preview
+    /// server put in its place: links written with it (`/docs/img/x.png`, as Jekyll sites
+    /// hard-code their `baseurl`) resolve in a preview as in the published build.
+    pub written_base_path: String,
     pub theme: String,
     /// How a broken link is reported: as an error (the default) or a warning.
     pub broken_links: Severity,
@@ -183,6 +187,16 @@ impl Config {
             None => None,
         };
         let base_path = base_url.as_deref().map(url_path).unwrap_or_default();
+        let written_base_path = match &overrides.base_url {
+            Some(_) => raw
+                .base_url
+                .as_deref()
+                .and_then(|url| normalize_base_url(url).ok())
+                .as_deref()
+                .map(url_path)
+                .unwrap_or_default(),
+            None => base_path.clone(),
+        };
         let include_tags = include_tags(text, raw.include_tags)?;
         let extra = match serde_json::to_value(&raw.extra) {
             Ok(serde_json::Value::Object(map)) => map,
@@ -193,6 +207,7 @@ impl Config {
             title: raw.title.unwrap_or_else(|| "Documentation".to_string()),
             base_url,
             base_path,
+            written_base_path,
             theme: raw.theme.unwrap_or_else(|| "default".to_string()),
             broken_links: match raw.broken_links {
                 Some(BrokenLinks::Warn) => Severity::Warning,
@@ -258,11 +273,13 @@ impl Config {
         self.root.join(dirs::THEMES).join(&self.theme)
     }
 
-    /// The absolute URL of a site-relative path (`/a/b.html`), when `base_url` is known.
+    /// The absolute URL of a site-relative path (`/a/b.html`), when `base_url` is known;
+    /// percent-encoded (`/Getting%20Started/`), as sitemap.xml and canonical links need.
     pub fn absolute_url(&self, site_path: &str) -> Option<String> {
         let base = self.base_url.as_deref()?;
         let origin = &base[..base.len() - self.base_path.len()];
-        Some(format!("{origin}{}{site_path}", self.base_path))
+        let path = crate::links::encode_path(site_path);
+        Some(format!("{origin}{}{path}", self.base_path))
     }
 }
 

@@ -97,11 +97,15 @@ pub struct Parsed<'a> {
     /// Byte offset of `body` in the file text.
     pub body_offset: usize,
     pub diagnostics: Vec<Diagnostic>,
+    /// Whether the front matter could not be read at all (invalid YAML, never closed): its
+    /// values are unknown, so "undefined" ones are not the page's fault.
+    pub unreadable: bool,
 }
 
 /// Splits and parses `text`, the content of the page `file` (a path for messages).
 pub fn parse<'a>(file: &str, text: &'a str) -> Parsed<'a> {
     let mut diagnostics = Vec::new();
+    let mut unreadable = false;
     let (yaml, body_offset) = match split(text) {
         Ok(Some(split)) => (Some(split), split.body_offset),
         Ok(None) => (None, 0),
@@ -115,6 +119,7 @@ pub fn parse<'a>(file: &str, text: &'a str) -> Parsed<'a> {
                 .at(line, 1)
                 .with_source(text, 3),
             );
+            unreadable = true;
             (None, 0)
         }
     };
@@ -125,13 +130,14 @@ pub fn parse<'a>(file: &str, text: &'a str) -> Parsed<'a> {
         ..FrontMatter::default()
     };
     if let Some(split) = yaml {
-        read_yaml(file, text, split, &mut front, &mut diagnostics);
+        unreadable = !read_yaml(file, text, split, &mut front, &mut diagnostics);
     }
     Parsed {
         front,
         body: &text[body_offset..],
         body_offset,
         diagnostics,
+        unreadable,
     }
 }
 

@@ -206,3 +206,53 @@ fn byte_order_mark_is_skipped() {
     let front = parse_ok("\u{feff}---\ntitle: B\n---\n");
     assert_eq!(front.title.as_deref(), Some("B"));
 }
+
+#[test]
+fn a_key_given_twice_is_reported_where_it_is_given_again() {
+    // (front matter, line, column, first line in the note)
+    let cases = [
+        // Copy-pasted front matter: the second `order` is the one to look at, not line 2.
+        (
+            "---\nheading: Box\ntitle: T\norder: 5\norder: 6\n---\n",
+            5,
+            1,
+            4,
+        ),
+        (
+            "---\ntitle: T\nextra:\n  a: 1\n  b: 2\n  a: 3\n---\n",
+            6,
+            3,
+            4,
+        ),
+        ("---\n\"title\": T\n# again\ntitle: U\n---\n", 4, 1, 2),
+        (
+            "---\nlinks:\n  - url: /a.html\n    name: A\n    url: /b.html\n---\n",
+            5,
+            5,
+            3,
+        ),
+    ];
+    for (text, line, column, first) in cases {
+        let parsed = parse("p.md", text);
+        let [d] = parsed.diagnostics.as_slice() else {
+            panic!("{text}: {:?}", parsed.diagnostics)
+        };
+        assert!(
+            d.message.starts_with("invalid YAML: ")
+                && d.message.contains("duplicate entry with key"),
+            "{text}: {}",
+            d.message
+        );
+        assert_eq!((d.line, d.column), (line, column), "{text}");
+        assert_eq!(
+            d.notes,
+            [format!(
+                "the key is first given on line {first}; Jekyll's YAML reader keeps the last value without a word: delete the one you do not mean"
+            )],
+            "{text}"
+        );
+    }
+    // A data file's duplicate too.
+    let e = yaml_data("data/x.yml", "- key: box\n  name: Box\n  name: Boxx\n").unwrap_err();
+    assert_eq!((e.line, e.column), (3, 3), "{}", e.message);
+}

@@ -9,21 +9,23 @@ use serde_yaml::Value as Yaml;
 use super::{FrontMatter, KNOWN_KEYS, Split};
 use crate::diagnostic::Diagnostic;
 
+/// Reads the YAML of `split` into `front`; `false` when it could not be read at all (invalid
+/// YAML, not a map), so nothing of it is known.
 pub(super) fn read_yaml(
     file: &str,
     text: &str,
     split: Split,
     front: &mut FrontMatter,
     diagnostics: &mut Vec<Diagnostic>,
-) {
+) -> bool {
     let yaml = &text[split.yaml_start..split.yaml_end];
     front.lines = key_lines(yaml, split.first_line);
     if yaml.trim().is_empty() {
-        return;
+        return true;
     }
     let mapping = match serde_yaml::from_str::<Yaml>(yaml) {
         Ok(Yaml::Mapping(mapping)) => mapping,
-        Ok(Yaml::Null) => return,
+        Ok(Yaml::Null) => return true,
         Ok(_) => {
             diagnostics.push(
                 Diagnostic::error(
@@ -34,14 +36,17 @@ pub(super) fn read_yaml(
                 .at(split.first_line, 1)
                 .with_source(text, 1),
             );
-            return;
+            return false;
         }
         Err(e) => {
             let (message, marks) = split_yaml_error(&e.to_string());
+            let duplicate = duplicate_key(yaml, &message);
             // An unclosed quote or bracket is found at the end of the text; the place it was
             // opened (the error's context) is where the writer must look.
             let mark = if message.starts_with("found unexpected end of stream") {
                 marks.last()
+            } else if let Some(duplicate) = &duplicate {
+                Some(&duplicate.at)
             } else {
                 marks.first()
             };
@@ -55,12 +60,15 @@ pub(super) fn read_yaml(
                     (line, column)
                 }
             });
-            diagnostics.push(
+            let mut diagnostic =
                 Diagnostic::error("front-matter", file, format!("invalid YAML: {message}"))
                     .at(line, column)
-                    .with_source(text, 1),
-            );
-            return;
+                    .with_source(text, 1);
+            if let Some(duplicate) = duplicate {
+                diagnostic = diagnostic.with_note(duplicate.note(split.first_line));
+            }
+            diagnostics.push(diagnostic);
+            return false;
         }
     };
     for (key, value) in mapping {
@@ -152,6 +160,7 @@ pub(super) fn read_yaml(
             }
         }
     }
+    true
 }
 
 /// Reads a YAML data file (`data/glossary.yml`) for content templating, as JSON. Problems are
@@ -160,12 +169,16 @@ pub fn yaml_data(file: &str, text: &str) -> Result<Json, Diagnostic> {
     let value = serde_yaml::from_str::<Yaml>(text).map_err(|e| {
         let (message, marks) = split_yaml_error(&e.to_string());
         let last_line = text.lines().count().max(1) as u32;
-        let (line, column) = marks
-            .first()
-            .map_or((1, 1), |&(line, column)| (line.min(last_line), column));
-        Diagnostic::error("data", file, format!("invalid YAML: {message}"))
+        let duplicate = duplicate_key(text, &message);
+        let mark = duplicate.as_ref().map(|d| &d.at).or(marks.first());
+        let (line, column) = mark.map_or((1, 1), |&(line, column)| (line.min(last_line), column));
+        let diagnostic = Diagnostic::error("data", file, format!("invalid YAML: {message}"))
             .at(line, column)
-            .with_source(text, 1)
+            .with_source(text, 1);
+        match duplicate {
+            Some(duplicate) => diagnostic.with_note(duplicate.note(1)),
+            None => diagnostic,
+        }
     })?;
     serde_json::to_value(&value).map_err(|e| {
         Diagnostic::error("data", file, format!("cannot be used as data: {e}")).at(1, 1)
@@ -214,6 +227,95 @@ fn split_yaml_error(text: &str) -> (String, Vec<(u32, u32)>) {
     }
     message.push_str(rest);
     (message, marks)
+}
+
+/// A key given twice in one map: serde_yaml places the error at the map's start, where the
+/// writer would look in vain; the second occurrence is where it is. Lines are 1-based within
+/// the YAML text.
+struct Duplicate {
+    /// The line and column of the key's second occurrence.
+    at: (u32, u32),
+    /// The line of its first occurrence.
+    first: u32,
+}
+
+impl Duplicate {
+    /// Where the first one is, and what Jekyll did with the two, for a migrating writer.
+    fn note(&self, first_line: u32) -> String {
+        format!(
+            "the key is first given on line {}; Jekyll's YAML reader keeps the last value without a word: delete the one you do not mean",
+            first_line + self.first - 1
+        )
+    }
+}
+
+/// The duplicate key of `message` (`duplicate entry with key "order"`, which names no place) in
+/// `yaml`: two entries of that key at one indentation with nothing between them closing the map.
+fn duplicate_key(yaml: &str, message: &str) -> Option<Duplicate> {
+    // Nested maps are named first: `extra: duplicate entry with key "a"`.
+    const SAYS: &str = "duplicate entry with key ";
+    let key = &message[message.find(SAYS)? + SAYS.len()..];
+    let key: String = serde_json::from_str(key.trim()).ok()?;
+    // Each line's key: its column (0-based), whether it opens a list item (`- key:`), its name.
+    let entries: Vec<Option<(usize, bool, &str)>> = yaml.lines().map(entry).collect();
+    let content_column = |line: &str| {
+        let trimmed = line.trim_start_matches(' ');
+        (!trimmed.is_empty() && !trimmed.starts_with('#')).then(|| line.len() - trimmed.len())
+    };
+    let lines: Vec<&str> = yaml.lines().collect();
+    let mut open: Vec<(usize, usize)> = Vec::new(); // (column, line index) of the key seen last
+    for (n, found) in entries.iter().enumerate() {
+        let Some((column, item, name)) = *found else {
+            continue;
+        };
+        if name != key {
+            continue;
+        }
+        let same_map =
+            open.iter()
+                .rev()
+                .find(|(c, _)| *c == column)
+                .and_then(|&(_, at)| {
+                    let closed =
+                        item || lines[at + 1..n].iter().zip(&entries[at + 1..n]).any(
+                            |(line, e)| {
+                                content_column(line).is_some_and(|c| c < column)
+                                    || matches!(e, Some((c, true, _)) if *c == column)
+                            },
+                        );
+                    (!closed).then_some(at)
+                });
+        if let Some(at) = same_map {
+            return Some(Duplicate {
+                at: (n as u32 + 1, column as u32 + 1),
+                first: at as u32 + 1,
+            });
+        }
+        open.retain(|(c, _)| *c != column);
+        open.push((column, n));
+    }
+    None
+}
+
+/// The key a line of a block map gives: its column, whether a `- ` before it opens a list item,
+/// and its name without quotes.
+fn entry(line: &str) -> Option<(usize, bool, &str)> {
+    let trimmed = line.trim_start_matches(' ');
+    let mut column = line.len() - trimmed.len();
+    let (item, rest) = match trimmed.strip_prefix("- ") {
+        Some(rest) => {
+            let inner = rest.trim_start_matches(' ');
+            column += 2 + rest.len() - inner.len();
+            (true, inner)
+        }
+        None => (false, trimmed),
+    };
+    if rest.starts_with('#') {
+        return None;
+    }
+    let (name, _) = rest.split_once(':')?;
+    let name = name.trim().trim_matches(['"', '\'']);
+    (!name.is_empty()).then_some((column, item, name))
 }
 
 /// A scalar as text; `Err` for lists and maps.

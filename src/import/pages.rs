@@ -21,8 +21,18 @@ pub(super) fn add(reader: &mut Reader<'_>, rel: &str, bytes: &[u8], front: Optio
     } = reader;
     let ext = super::files::extension(rel);
     let text = String::from_utf8_lossy(bytes);
+    // A front matter that is not valid YAML (a key given twice, which Jekyll's YAML reader
+    // lets the last one win) is copied as written, without defaults: rewriting it from what
+    // could be read would drop every key the page sets. The check of the new site reports it
+    // at its line.
+    let unreadable = front
+        .as_deref()
+        .and_then(|yaml| crate::front_matter::yaml_data("front matter", yaml).err());
     let own = front.as_deref().map(object_of).unwrap_or_default();
-    let changes = from_defaults(config.defaults_for(rel), &own);
+    let changes = match unreadable {
+        Some(_) => FromDefaults::default(),
+        None => from_defaults(config.defaults_for(rel), &own),
+    };
     let new_text = (!changes.is_empty())
         .then(|| std::str::from_utf8(bytes).ok())
         .flatten()
@@ -37,6 +47,14 @@ pub(super) fn add(reader: &mut Reader<'_>, rel: &str, bytes: &[u8], front: Optio
         _ => format!("{}.md", &rel[..rel.len() - ext.len() - 1]),
     };
     let mut note = (ext != "md" && ext != "html").then(|| format!("renamed from .{ext}"));
+    if let Some(problem) = &unreadable
+        && !config.defaults_for(rel).is_empty()
+    {
+        note = Some(format!(
+            "its front matter is not valid YAML ({}): copied as written, without the defaults of _config.yml; fix it and import again with --force",
+            problem.message
+        ));
+    }
     let permalink = jekyll_permalink(rel, fields.get("permalink"), config.permalink.as_deref());
     if let Some(permalink) = &permalink
         && let Some(moved) = permalink_source(permalink, ext == "html")

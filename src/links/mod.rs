@@ -12,8 +12,8 @@ mod suggestions;
 
 use paths::*;
 pub use paths::{
-    fragment_of, is_external, join_clamped, output_file_for_url, percent_decode, relative_path,
-    url_dir, url_for_source,
+    encode_path, fragment_of, is_external, join_clamped, output_file_for_url, percent_decode,
+    relative_path, url_dir, url_for_source,
 };
 use suggestions::Suggestions;
 
@@ -77,6 +77,9 @@ impl Broken {
 #[derive(Debug, Default, Clone)]
 pub struct LinkIndex {
     base_path: String,
+    /// The base path links may be written with besides `base_path` (docgen.toml's, when a
+    /// preview or `--base-url` publishes elsewhere), or empty.
+    written_base_path: String,
     drafts_built: bool,
     pages: HashMap<String, IndexedPage>,
     /// Site path (`/a/b.html`, `/a/` and `/a/index.html` for an index page) → source.
@@ -123,6 +126,16 @@ impl LinkIndex {
             drafts_built,
             ..LinkIndex::default()
         }
+    }
+
+    /// The index of a site whose links may also be written with `written_base_path` (the
+    /// base path of docgen.toml, when `--base-url` or the preview server publish the site
+    /// under another): such a link resolves as it does in the published build.
+    pub fn written_under(mut self, written_base_path: &str) -> Self {
+        if written_base_path != self.base_path {
+            self.written_base_path = written_base_path.to_string();
+        }
+        self
     }
 
     pub fn insert_page(&mut self, page: IndexedPage) {

@@ -171,7 +171,7 @@ pub fn relative_path(from_dir: &str, to: &str) -> String {
 }
 
 /// Escapes the characters of a file name that cannot stand in a URL path.
-pub(super) fn encode_path(path: &str) -> String {
+pub fn encode_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for c in path.chars() {
         match c {

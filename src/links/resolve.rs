@@ -49,7 +49,12 @@ impl LinkIndex {
             let href = if query.is_empty() {
                 format!("#{fragment}")
             } else {
-                format!("{}{}{query}{}", self.base_path, from_url, hash(fragment))
+                format!(
+                    "{}{}{query}{}",
+                    self.base_path,
+                    encode_path(&from_url),
+                    hash(fragment)
+                )
             };
             return Ok(Resolved {
                 href,
@@ -63,22 +68,10 @@ impl LinkIndex {
             PathStyle::Content => vec![format!("/{}", path.trim_start_matches("@/"))],
             PathStyle::Absolute if browser && has_dot_segments(&path) => {
                 let path = join_clamped("/", &path);
-                let mut c = Vec::new();
-                if let Some(stripped) = strip_base(&path, &self.base_path) {
-                    c.push(stripped);
-                }
-                c.push(path);
-                c
+                self.absolute_candidates(path)
             }
             PathStyle::Relative if browser => vec![join_clamped(url_dir(&from_url), &path)],
-            PathStyle::Absolute => {
-                let mut c = Vec::new();
-                if let Some(stripped) = strip_base(&path, &self.base_path) {
-                    c.push(stripped);
-                }
-                c.push(path.clone());
-                c
-            }
+            PathStyle::Absolute => self.absolute_candidates(path.clone()),
             PathStyle::Relative => match join(url_dir(&from_url), &path) {
                 Some(joined) => vec![joined],
                 None => {
@@ -112,7 +105,7 @@ impl LinkIndex {
                     href: format!(
                         "{}{}{query}{}",
                         self.base_path,
-                        url_for_source(source),
+                        encode_path(&url_for_source(source)),
                         hash(fragment)
                     ),
                     page: Some(source.to_string()),
@@ -126,13 +119,19 @@ impl LinkIndex {
             .map(|found| {
                 let written = match style {
                     PathStyle::Content => format!("@{found}"),
+                    // Written with a base path: suggested with the same one.
                     PathStyle::Absolute if candidates.len() > 1 => {
-                        format!("{}{found}", self.base_path)
+                        let base = [&self.base_path, &self.written_base_path]
+                            .into_iter()
+                            .find(|base| strip_base(&path, base).is_some())
+                            .unwrap_or(&self.base_path);
+                        format!("{base}{found}")
                     }
                     PathStyle::Absolute => found,
                     PathStyle::Relative => relative_path(url_dir(&from_url), &found),
                 };
-                format!("{written}{query}{}", hash(fragment))
+                // As it can be written in Markdown: `Quick%20Start.html`, not a space.
+                format!("{}{query}{}", encode_path(&written), hash(fragment))
             });
         let what = if kind == LinkKind::Image {
             "image"
@@ -143,6 +142,21 @@ impl LinkIndex {
     }
 
     /// `[[Title]]`: by title, then by file stem; in the page's own element first, then site-wide.
+    /// The site paths a root-absolute `path` may mean: without the base path it was written
+    /// with (the site's, or docgen.toml's when published elsewhere), then as written.
+    fn absolute_candidates(&self, path: String) -> Vec<String> {
+        let mut c = Vec::new();
+        for base in [&self.base_path, &self.written_base_path] {
+            if let Some(stripped) = strip_base(&path, base)
+                && !c.contains(&stripped)
+            {
+                c.push(stripped);
+            }
+        }
+        c.push(path);
+        c
+    }
+
     fn resolve_title(&self, from: &str, dest: &str) -> Result<Resolved, Broken> {
         let (name, fragment) = dest.split_once('#').unwrap_or((dest, ""));
         let name = name.trim();
@@ -225,7 +239,7 @@ impl LinkIndex {
             href: format!(
                 "{}{}{}",
                 self.base_path,
-                url_for_source(source),
+                encode_path(&url_for_source(source)),
                 hash(fragment)
             ),
             page: Some(source.to_string()),

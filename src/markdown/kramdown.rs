@@ -13,9 +13,12 @@
 //! - kramdown's table of contents, a one-item list `* TOC` (or `1. TOC`) followed by `{:toc}`,
 //!   becomes a nested list of the page's headings linking to their ids, without those marked
 //!   `{:.no_toc}`: `events` leaves a placeholder that `fill_tocs` fills once the headings' ids
-//!   are known.
+//!   are known;
+//! - abbreviations, `*[HTML]: Hyper Text Markup Language` lines, are not shown and mark every
+//!   `HTML` of the text up as `<abbr>` (`abbreviations`); `{::options … /}` and
+//!   `{::comment}` … `{:/comment}` are not shown either.
 //!
-//! Each construct has its module (`element`, `attributes`, `toc`; `references` shares the
+//! Each construct has its module (`element`, `attributes`, `toc`, `abbreviations`; `references` shares the
 //! page's reference definitions among its parses); `events` walks the parsed events once and
 //! hands each construct what it needs.
 
@@ -28,11 +31,13 @@ const MAX_DEPTH: usize = 8;
 
 type Events<'a> = Vec<(Event<'a>, Range<usize>)>;
 
+mod abbreviations;
 mod attributes;
 mod element;
 mod references;
 mod toc;
 
+pub use abbreviations::{apply as apply_abbreviations, definitions as abbreviations};
 pub use attributes::blank_block_attributes;
 use attributes::heading_attributes;
 use element::{html, markdown_attribute, without_markdown_attribute};

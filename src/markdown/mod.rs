@@ -244,6 +244,8 @@ pub(crate) fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_WIKILINKS
+        // kramdown's (and PHP Markdown Extra's) definition lists: `Term` then `: definition`.
+        | Options::ENABLE_DEFINITION_LIST
         // GitHub alerts: `> [!NOTE]` … `> [!CAUTION]` (see `callout`).
         | Options::ENABLE_GFM
 }

@@ -9,7 +9,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
 
-use super::kramdown::References;
+use super::kramdown::{self, References};
 use super::{Document, HtmlBlock, ResolvedLinks, callout};
 use crate::highlight::{Highlighter, escape};
 use crate::raw_html;
@@ -51,6 +51,8 @@ pub(super) fn render(
     renderer.met_every_link();
     let mut html = String::with_capacity(body.len() * 2);
     let events = callout::rewrite(renderer.events);
+    let events =
+        kramdown::apply_abbreviations(events, &kramdown::abbreviations(&text[body_offset..]));
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     Body {
         html,

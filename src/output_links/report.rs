@@ -17,6 +17,7 @@ impl OutputCheck {
     /// The broken URLs as diagnostics, each blamed where it was written (see `Blame`).
     pub fn report(&self, blame: &Blame<'_>) -> Vec<Diagnostic> {
         let mut out = Vec::new();
+        let mut memo = Memo::default();
         // A template literal: one diagnostic per template location and message.
         let mut grouped: BTreeMap<(String, u32, u32, String), (Diagnostic, usize)> =
             BTreeMap::new();
@@ -34,7 +35,7 @@ impl OutputCheck {
                         ),
                     )
                     .at(*line, *column)
-                    .with_suggestion(self.suggest(&css.site_path, url, &f.problem))
+                    .with_suggestion(self.suggest(&mut memo, &css.site_path, url, &f.problem))
                     .with_source(&css.text, url.chars().count());
                     d.severity = blame.severity;
                     out.push(d);
@@ -48,7 +49,7 @@ impl OutputCheck {
             for f in findings {
                 let r = &page.refs[f.index];
                 let message = self.message(&r.url, r.role, &f.problem, file);
-                let suggestion = self.suggest(&page.site_path, &r.url, &f.problem);
+                let suggestion = self.suggest(&mut memo, &page.site_path, &r.url, &f.problem);
                 let where_note = format!("in <{}> of the rendered {owner_label}", r.attr);
                 if r.in_content
                     && let Owner::Page(source) = &page.owner
@@ -124,8 +125,26 @@ impl OutputCheck {
         }
     }
 
-    /// The nearest existing file (or id), written as the URL was (an absolute path as one).
-    fn suggest(&self, from: &str, url: &str, problem: &Problem) -> Option<String> {
+    /// The nearest existing file (or id), written as the URL was (an absolute path as one);
+    /// asked once per URL and folder it is written in (a page repeating a broken link
+    /// thousands of times costs one answer), each file's ids made into candidates once.
+    fn suggest(&self, memo: &mut Memo, from: &str, url: &str, problem: &Problem) -> Option<String> {
+        let question = (url_dir(from).to_string(), url.to_string());
+        if let Some(known) = memo.answers.get(&question) {
+            return known.clone();
+        }
+        let answer = self.compute_suggestion(memo, from, url, problem);
+        memo.answers.insert(question, answer.clone());
+        answer
+    }
+
+    fn compute_suggestion(
+        &self,
+        memo: &mut Memo,
+        from: &str,
+        url: &str,
+        problem: &Problem,
+    ) -> Option<String> {
         match problem {
             Problem::Missing => {
                 let Some(Located::Path { path, .. }) = self.urls.locate(from, url) else {
@@ -148,13 +167,26 @@ impl OutputCheck {
             }
             Problem::Anchor { file, fragment } => {
                 let ids = &self.pages.get(file)?.ids;
-                let found = crate::suggest::closest(fragment, ids.iter().map(String::as_str))?;
+                let candidates = memo
+                    .anchors
+                    .entry(file.clone())
+                    .or_insert_with(|| crate::suggest::Candidates::new(ids.iter()));
+                let found = candidates.closest(fragment)?;
                 let prefix = &url[..url.find('#').unwrap_or(url.len())];
                 Some(format!("{prefix}#{found}"))
             }
             Problem::OutsideBase => None,
         }
     }
+}
+
+/// The suggestions of one report, so each is computed once.
+#[derive(Default)]
+struct Memo {
+    /// (folder of the page, URL as written) → the suggestion.
+    answers: HashMap<(String, String), Option<String>>,
+    /// Output file → its ids as candidates.
+    anchors: HashMap<String, crate::suggest::Candidates>,
 }
 
 /// What `OutputCheck::report` needs to blame a broken URL where it was written.

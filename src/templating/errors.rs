@@ -109,6 +109,24 @@ pub fn describe(text: &str) -> Described {
                 .next()
                 .map(|c| c.to_lowercase().chain(chars).collect())
                 .unwrap_or_else(|| "template error".to_string());
+            // A filter that refused its input ("Invalid input … cause=Array expected …
+            // filter=concat : 5 … input="x""): say which filter, what it was given and why.
+            if let Some(filter) = get("filter") {
+                let name = filter.split([' ', ':']).next().unwrap_or(filter);
+                let why = get("cause").map_or(String::new(), |cause| {
+                    format!(": {}", cause.trim_end_matches('.').to_lowercase())
+                });
+                let input = get("input").map_or(String::new(), |input| {
+                    let shown: String = input.chars().take(40).collect();
+                    let more = if shown.len() < input.len() { "…" } else { "" };
+                    format!(" {shown}{more}")
+                });
+                described.message = format!(
+                    "filter `{name}` cannot take the value{input} ({}{why})",
+                    described.message
+                );
+                described.hint = Some(name.to_string());
+            }
             if let Some(requested) = get("requested") {
                 let mut available = list("available tags");
                 available.extend(list("available blocks"));
@@ -252,12 +270,29 @@ pub fn render_diagnostic(
                 .or_else(|| file.text.find(hint))
         })
         .unwrap_or(from);
-    let (line, _) = file.position(at);
+    // Without a name to find, the place is the next tag or output after that text.
+    let found = described.hint.as_deref().is_some_and(|hint| {
+        !hint.is_empty() && file.text.get(at..).is_some_and(|t| t.starts_with(hint))
+    });
+    let at = match found {
+        true => at,
+        false => file.text[from..]
+            .find("{{")
+            .into_iter()
+            .chain(file.text[from..].find("{%"))
+            .min()
+            .map_or(at, |i| from + i),
+    };
+    let (line, column) = file.position(at);
+    let width = match found {
+        true => described.hint.as_deref().map_or(1, |h| h.chars().count()),
+        false => 1,
+    };
     Diagnostic::error("template", &file.path, described.message)
-        .at(line, 0)
+        .at(line, column)
         .with_suggestion(described.suggestion)
         .with_via(via)
-        .with_source_lines(&file.line_index(), 1)
+        .with_source_lines(&file.line_index(), width)
 }
 
 #[cfg(test)]
@@ -302,6 +337,13 @@ mod tests {
                 Some("include"),
                 Some("inclde"),
                 Some((1, 4)),
+            ),
+            (
+                "liquid: Invalid input\n  with:\n    cause=Array expected\nfrom: Filter error\n  with:\n    filter=concat : 5\n    input=\"x\"\n",
+                "filter `concat` cannot take the value \"x\" (invalid input: array expected)",
+                None,
+                Some("concat"),
+                None,
             ),
             (
                 "liquid:  --> 1:11\n  |\n1 | \n  | ^\n  |\n  = Unclosed block. {% endif %} tag expected.\n",

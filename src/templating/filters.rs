@@ -1,5 +1,6 @@
 //! The Jekyll filters guides use that Liquid's libraries lack: `relative_url`, `absolute_url`
-//! (the site's base URL in front of a site path) and `jsonify`.
+//! (the site's base URL in front of a site path) and `jsonify`; and `NilAs`, which gives
+//! liquid-lib's list and number filters nil as Ruby's Liquid does.
 
 use std::fmt;
 
@@ -126,4 +127,83 @@ pub(super) fn no_arguments(name: &str, mut arguments: FilterArguments) -> Result
         return Err(Error::with_msg(format!("`{name}` takes no arguments")));
     }
     Ok(())
+}
+
+/// A list or number filter that reads nil as Ruby's Liquid (Jekyll's) does: as an empty list
+/// (`InputIterator`: `{{ page.tags | join: ", " }}` on a page without tags is empty text) or
+/// as 0 (`Utils.to_number`: `{{ page.count | plus: 1 }}` is 1). liquid-lib stops the page with
+/// "invalid input" instead.
+#[derive(Debug, Clone)]
+pub struct NilAs<F> {
+    filter: F,
+    instead: fn() -> Value,
+    /// An empty list gives an empty list without asking the filter (liquid-lib's Jekyll
+    /// `sort` refuses one: "Non-empty array expected"; Jekyll's returns it).
+    empty_unchanged: bool,
+}
+
+impl<F> NilAs<F> {
+    /// `filter`, reading nil as an empty list.
+    pub fn list(filter: F) -> Self {
+        NilAs {
+            filter,
+            instead: || Value::Array(Vec::new()),
+            empty_unchanged: false,
+        }
+    }
+
+    /// `filter` (a list filter), giving an empty list for an empty list or nil.
+    pub fn empty_unchanged(filter: F) -> Self {
+        NilAs {
+            empty_unchanged: true,
+            ..NilAs::list(filter)
+        }
+    }
+
+    /// `filter`, reading nil as 0.
+    pub fn zero(filter: F) -> Self {
+        NilAs {
+            filter,
+            instead: || Value::scalar(0),
+            empty_unchanged: false,
+        }
+    }
+}
+
+impl<F: ParseFilter + Clone + 'static> ParseFilter for NilAs<F> {
+    fn parse(&self, arguments: FilterArguments) -> Result<Box<dyn Filter>> {
+        Ok(Box::new(NilAsFilter {
+            inner: self.filter.parse(arguments)?,
+            instead: self.instead,
+            empty_unchanged: self.empty_unchanged,
+        }))
+    }
+
+    fn reflection(&self) -> &dyn FilterReflection {
+        self.filter.reflection()
+    }
+}
+
+#[derive(Debug)]
+struct NilAsFilter {
+    inner: Box<dyn Filter>,
+    instead: fn() -> Value,
+    empty_unchanged: bool,
+}
+
+impl fmt::Display for NilAsFilter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.inner.fmt(f)
+    }
+}
+
+impl Filter for NilAsFilter {
+    fn evaluate(&self, input: &dyn ValueView, runtime: &dyn Runtime) -> Result<Value> {
+        let empty = input.is_nil() || input.as_array().is_some_and(|a| a.size() == 0);
+        match input.is_nil() {
+            _ if self.empty_unchanged && empty => Ok(Value::Array(Vec::new())),
+            true => self.inner.evaluate(&(self.instead)(), runtime),
+            false => self.inner.evaluate(input, runtime),
+        }
+    }
 }

@@ -12,7 +12,9 @@
 use std::collections::BTreeSet;
 use std::io::Write;
 
-use liquid_core::model::{KString, KStringCow, KStringRef, ScalarCow, ValueCow};
+use liquid_core::model::{
+    ArrayView, DisplayCow, KString, KStringCow, KStringRef, ScalarCow, State, ValueCow,
+};
 use liquid_core::parser::{BlockReflection, FilterChain, ParseBlock, TagBlock, TryMatchToken};
 use liquid_core::runtime::{PartialStore, Registers};
 use liquid_core::{
@@ -35,11 +37,110 @@ pub struct Lenient<'r> {
     at: Option<usize>,
     /// `false` under `| default: …`, which exists for values that may be missing.
     report: bool,
+    /// The runtime of an `if`/`unless` block: nil in its conditions is `NilInCondition`.
+    conditions: bool,
 }
 
 impl<'r> Lenient<'r> {
     pub fn new(parent: &'r dyn Runtime, at: Option<usize>, report: bool) -> Self {
-        Lenient { parent, at, report }
+        Lenient {
+            parent,
+            at,
+            report,
+            conditions: false,
+        }
+    }
+
+    /// The runtime of an `if` or `unless` block (see `NilInCondition`).
+    fn of_conditions(parent: &'r dyn Runtime) -> Self {
+        Lenient {
+            conditions: true,
+            ..Lenient::new(parent, None, true)
+        }
+    }
+
+    fn lookup(&self, path: &[ScalarCow<'_>]) -> Result<ValueCow<'_>> {
+        match self.parent.get(path) {
+            Ok(value) => Ok(value),
+            Err(error) => {
+                if self.report {
+                    let roots: Vec<String> =
+                        self.parent.roots().iter().map(|r| r.to_string()).collect();
+                    record(self.parent, &error, self.at, &roots);
+                }
+                Ok(ValueCow::Owned(Value::Nil))
+            }
+        }
+    }
+}
+
+/// nil, as an `if` or `unless` condition sees it. Ruby's Liquid, which Jekyll runs, makes
+/// `nil contains "x"` false; liquid-lib stops the page with "expected string | array | object,
+/// found `nil`" — so `{% if page.tags contains "beta" %}` on a page without tags (or with an
+/// empty `tags:`) lost the rest of the page. This value is nil to every test (`== nil`,
+/// truthiness, `empty`, `blank`) but offers an empty list to `contains`.
+#[derive(Debug)]
+struct NilInCondition;
+
+static NIL_IN_CONDITION: NilInCondition = NilInCondition;
+
+impl ValueView for NilInCondition {
+    fn as_debug(&self) -> &dyn std::fmt::Debug {
+        self
+    }
+
+    fn render(&self) -> DisplayCow<'_> {
+        DisplayCow::Borrowed(&"")
+    }
+
+    fn source(&self) -> DisplayCow<'_> {
+        DisplayCow::Borrowed(&"nil")
+    }
+
+    fn type_name(&self) -> &'static str {
+        "nil"
+    }
+
+    fn query_state(&self, state: State) -> bool {
+        Value::Nil.query_state(state)
+    }
+
+    fn to_kstr(&self) -> KStringCow<'_> {
+        KStringCow::from_static("")
+    }
+
+    fn to_value(&self) -> Value {
+        Value::Nil
+    }
+
+    fn as_array(&self) -> Option<&dyn ArrayView> {
+        Some(self)
+    }
+
+    fn is_nil(&self) -> bool {
+        true
+    }
+}
+
+impl ArrayView for NilInCondition {
+    fn as_value(&self) -> &dyn ValueView {
+        self
+    }
+
+    fn size(&self) -> i64 {
+        0
+    }
+
+    fn values<'k>(&'k self) -> Box<dyn Iterator<Item = &'k dyn ValueView> + 'k> {
+        Box::new(std::iter::empty())
+    }
+
+    fn contains_key(&self, _index: i64) -> bool {
+        false
+    }
+
+    fn get(&self, _index: i64) -> Option<&dyn ValueView> {
+        None
     }
 }
 
@@ -61,16 +162,20 @@ impl Runtime for Lenient<'_> {
     }
 
     fn get(&self, path: &[ScalarCow<'_>]) -> Result<ValueCow<'_>> {
-        match self.parent.get(path) {
-            Ok(value) => Ok(value),
-            Err(error) => {
-                if self.report {
-                    let roots: Vec<String> =
-                        self.parent.roots().iter().map(|r| r.to_string()).collect();
-                    record(self.parent, &error, self.at, &roots);
-                }
-                Ok(ValueCow::Owned(Value::Nil))
+        // A lookup reaching this runtime while none is under way comes from the block's own
+        // condition; one from a `{{ }}` inside the block comes through that tag's runtime.
+        let direct = {
+            let mut state = self.parent.registers().get_mut::<RenderState>();
+            state.lookups += 1;
+            state.lookups == 1
+        };
+        let value = self.lookup(path);
+        self.parent.registers().get_mut::<RenderState>().lookups -= 1;
+        match value {
+            Ok(value) if self.conditions && direct && value.is_nil() => {
+                Ok(ValueCow::Borrowed(&NIL_IN_CONDITION))
             }
+            value => value,
         }
     }
 
@@ -323,12 +428,43 @@ impl<B: ParseBlock + Clone + 'static> ParseBlock for LenientBlock<B> {
     }
 }
 
+/// `if` and `unless`, evaluated leniently and with nil as Jekyll's Liquid tests it (see
+/// `NilInCondition`).
+#[derive(Debug, Clone)]
+pub struct ConditionBlock<B>(pub B);
+
+impl<B: ParseBlock + Clone + 'static> ParseBlock for ConditionBlock<B> {
+    fn parse(
+        &self,
+        arguments: TagTokenIter,
+        block: TagBlock,
+        options: &Language,
+    ) -> Result<Box<dyn Renderable>> {
+        Ok(Box::new(ConditionRender(
+            self.0.parse(arguments, block, options)?,
+        )))
+    }
+
+    fn reflection(&self) -> &dyn BlockReflection {
+        self.0.reflection()
+    }
+}
+
 #[derive(Debug)]
 struct LenientRender(Box<dyn Renderable>);
 
 impl Renderable for LenientRender {
     fn render_to(&self, writer: &mut dyn Write, runtime: &dyn Runtime) -> Result<()> {
         self.0.render_to(writer, &Lenient::new(runtime, None, true))
+    }
+}
+
+#[derive(Debug)]
+struct ConditionRender(Box<dyn Renderable>);
+
+impl Renderable for ConditionRender {
+    fn render_to(&self, writer: &mut dyn Write, runtime: &dyn Runtime) -> Result<()> {
+        self.0.render_to(writer, &Lenient::of_conditions(runtime))
     }
 }
 

@@ -193,6 +193,9 @@ pub struct RenderState {
     pub unreported: usize,
     /// The last tag of each file (by slot) whose place is known.
     pub cursor: HashMap<u32, usize>,
+    /// How many lenient lookups are under way: a lookup that reaches a condition's runtime
+    /// while another is under way comes from inside its block, not from its condition.
+    pub lookups: usize,
 }
 
 pub struct Frame {

@@ -10,15 +10,20 @@ use super::Events;
 use super::toc::{is_toc_attribute, toc_item};
 
 /// `body` with every line that holds only a kramdown block attribute list (`{: …}`, outside
-/// fenced code) turned into spaces, so byte offsets stay; `None` when there is none.
+/// fenced code) turned into spaces, so byte offsets stay; `None` when there is none. So are
+/// the lines kramdown reads and never shows: abbreviation definitions (`*[HTML]: Hyper Text
+/// Markup Language`, which `abbreviations` applies), `{::options … /}` and `{::comment}` …
+/// `{:/comment}`.
 pub fn blank_block_attributes(body: &str) -> Option<String> {
-    if !body.contains("{:") {
+    if !body.contains("{:") && !body.contains("*[") {
         return None;
     }
     let mut out: Option<String> = None;
     let mut fence: Option<(char, usize)> = None;
     let mut at = 0;
     let mut previous = "";
+    // Inside `{::comment}`: where it started.
+    let mut comment: Option<usize> = None;
     for line in body.split_inclusive('\n') {
         let start = at;
         at += line.len();
@@ -26,6 +31,38 @@ pub fn blank_block_attributes(body: &str) -> Option<String> {
         let before = std::mem::replace(&mut previous, content);
         let indent = content.len() - content.trim_start_matches(' ').len();
         let trimmed = content.trim();
+        if let Some(from) = comment {
+            if trimmed.ends_with("{:/comment}") || trimmed.ends_with("{:/}") {
+                comment = None;
+                let out = out.get_or_insert_with(|| body.to_string());
+                blank(out, from, start + content.len());
+            }
+            continue;
+        }
+        if fence.is_none() && indent < 4 {
+            if trimmed.starts_with("{::comment}") {
+                let closed = trimmed.ends_with("{:/comment}") || trimmed.ends_with("{:/}");
+                match closed && trimmed.len() > "{::comment}".len() {
+                    true => blank(
+                        out.get_or_insert_with(|| body.to_string()),
+                        start,
+                        start + content.len(),
+                    ),
+                    // An unclosed comment stays as written: nothing vanishes unseen.
+                    false => comment = Some(start),
+                }
+                continue;
+            }
+            let options = trimmed.starts_with("{::options") && trimmed.ends_with("/}");
+            if options || super::abbreviations::definition(trimmed).is_some() {
+                blank(
+                    out.get_or_insert_with(|| body.to_string()),
+                    start,
+                    start + content.len(),
+                );
+                continue;
+            }
+        }
         if indent < 4 {
             let marker = trimmed.chars().next().filter(|c| *c == '`' || *c == '~');
             if let Some(c) = marker {
@@ -70,6 +107,18 @@ pub fn blank_block_attributes(body: &str) -> Option<String> {
         }
     }
     out
+}
+
+/// `text[from..to]` as spaces, line breaks kept, so every byte keeps its offset.
+fn blank(text: &mut String, from: usize, to: usize) {
+    let blanked: String = text[from..to]
+        .chars()
+        .map(|c| match c {
+            '\n' | '\r' => c.to_string(),
+            c => " ".repeat(c.len_utf8()),
+        })
+        .collect();
+    text.replace_range(from..to, &blanked);
 }
 
 /// Whether `line` is an ATX heading (`## Contents`), which a block attribute line under it
