@@ -105,16 +105,32 @@ pub struct LinkIndex {
 /// compared with a fresh one.
 impl PartialEq for LinkIndex {
     fn eq(&self, other: &LinkIndex) -> bool {
-        self.base_path == other.base_path
-            && self.drafts_built == other.drafts_built
-            && self.pages == other.pages
-            && self.by_url == other.by_url
-            && self.by_title == other.by_title
-            && self.by_stem == other.by_stem
-            && self.by_dir == other.by_dir
-            && self.files == other.files
-            && self.redirects == other.redirects
-            && self.template_anchors == other.template_anchors
+        // Destructured, so a new field does not compile until it is compared (or left out).
+        let LinkIndex {
+            base_path,
+            written_base_path,
+            drafts_built,
+            pages,
+            by_url,
+            by_title,
+            by_stem,
+            by_dir,
+            files,
+            redirects,
+            template_anchors,
+            suggestions: _,
+        } = self;
+        *base_path == other.base_path
+            && *written_base_path == other.written_base_path
+            && *drafts_built == other.drafts_built
+            && *pages == other.pages
+            && *by_url == other.by_url
+            && *by_title == other.by_title
+            && *by_stem == other.by_stem
+            && *by_dir == other.by_dir
+            && *files == other.files
+            && *redirects == other.redirects
+            && *template_anchors == other.template_anchors
     }
 }
 
