@@ -140,6 +140,100 @@ fn has_attr(tag: &[u8], name: &[u8]) -> bool {
     false
 }
 
+/// A start or end tag of an element that must be closed explicitly (see `MUST_CLOSE`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagMark {
+    /// Lowercase.
+    pub name: String,
+    /// `</name>` rather than `<name …>`.
+    pub end: bool,
+    /// Byte range of the whole tag in the input.
+    pub span: Range<usize>,
+}
+
+/// Elements whose end tag HTML never implies: one left open swallows the rest of the page and
+/// the layout after it, a stray end tag closes the layout's own. Elements with optional end
+/// tags (`p`, `li`, `td`, `tr`, `dt`, `dd`, `tbody`, …) and void ones are left out.
+const MUST_CLOSE: &[&str] = &[
+    "a",
+    "article",
+    "aside",
+    "b",
+    "blockquote",
+    "button",
+    "center",
+    "code",
+    "details",
+    "div",
+    "dl",
+    "em",
+    "figcaption",
+    "figure",
+    "font",
+    "form",
+    "i",
+    "kbd",
+    "label",
+    "mark",
+    "nav",
+    "ol",
+    "pre",
+    "s",
+    "section",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "u",
+    "ul",
+];
+
+/// The start and end tags of `MUST_CLOSE` elements in `html`, in order, as a browser reads
+/// them: comments and the text of `<script>`, `<style>`, `<textarea>` and `<title>` are
+/// skipped; a self-closing `<div/>` is taken as written (closed).
+pub fn must_close_tags(html: &str) -> Vec<TagMark> {
+    let bytes = html.as_bytes();
+    let mut marks = Vec::new();
+    let mut i = 0;
+    while let Some(lt) = memchr_lt(bytes, i) {
+        i = lt + 1;
+        let rest = &bytes[lt + 1..];
+        if rest.starts_with(b"!--") {
+            i = find(bytes, lt + 4, b"-->").map_or(bytes.len(), |e| e + 3);
+            continue;
+        }
+        let end = rest.first() == Some(&b'/');
+        let name_start = lt + 1 + usize::from(end);
+        let name_len = bytes[name_start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-')
+            .count();
+        if name_len == 0 || !bytes[name_start].is_ascii_alphabetic() {
+            continue;
+        }
+        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
+        let close = tag_end(bytes, name_start + name_len);
+        i = close;
+        if !end && matches!(name.as_str(), "script" | "style" | "textarea" | "title") {
+            let closing = format!("</{name}");
+            i = find_ignore_case(bytes, close, closing.as_bytes()).unwrap_or(bytes.len());
+            continue;
+        }
+        let self_closing = !end && close >= 2 && bytes[close - 2] == b'/';
+        if MUST_CLOSE.contains(&name.as_str()) && !self_closing {
+            marks.push(TagMark {
+                name,
+                end,
+                span: lt..close,
+            });
+        }
+    }
+    marks
+}
+
 fn memchr_lt(bytes: &[u8], from: usize) -> Option<usize> {
     bytes
         .get(from..)?

@@ -108,10 +108,33 @@ pub fn scan_content(dir: &Path) -> Result<ContentTree> {
         } else if is_page(&rel) || is_html_page(dir, &rel) {
             tree.pages.push(rel);
         } else {
+            if let Some(page) = meant_as_page(&rel) {
+                tree.diagnostics.push(
+                    Diagnostic::warning(
+                        "not-a-page",
+                        display_path(&rel),
+                        format!(
+                            "copied as a file, not built as a page: pages are .md files — rename it {page}"
+                        ),
+                    )
+                    .with_note("Jekyll reads .markdown, .mkd, .mkdn, .mkdown and .mdown (in any case) as Markdown; `docgen import jekyll` renames them"),
+                );
+            }
             tree.assets.push(rel);
         }
     }
     Ok(tree)
+}
+
+/// The `.md` name of a content file Jekyll would have read as Markdown (`guide.markdown`,
+/// `Setup.MD`), which docgen otherwise publishes as it is, source and all.
+fn meant_as_page(rel: &str) -> Option<String> {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let (stem, ext) = name.rsplit_once('.')?;
+    let markdown = ["md", "markdown", "mkdown", "mkdn", "mkd", "mdown"]
+        .iter()
+        .any(|m| ext.eq_ignore_ascii_case(m));
+    (markdown && !stem.is_empty() && ext != "md").then(|| format!("{stem}.md"))
 }
 
 /// Every file below `dir`, relative and sorted; hidden and editor-temporary files are skipped,

@@ -140,9 +140,22 @@ impl Candidates {
         self.nearest(wanted).map(|name| name.index)
     }
 
+    /// Like `closest`, with the edits allowed counted from `written` — what the writer typed
+    /// — rather than from `wanted`, when the two differ: a relative link `nowhere.html` is
+    /// looked up as `/docs/elements/box/nowhere.html`, whose folder must not widen the edits
+    /// allowed for the name.
+    pub fn closest_as_written(&self, wanted: &str, written: &str) -> Option<&str> {
+        let limit = limit(wanted).min(limit(written));
+        self.nearest_within(wanted, limit)
+            .map(|name| name.text.as_str())
+    }
+
     fn nearest(&self, wanted: &str) -> Option<&Name> {
+        self.nearest_within(wanted, limit(wanted))
+    }
+
+    fn nearest_within(&self, wanted: &str, limit: usize) -> Option<&Name> {
         let wanted = Name::new(wanted, 0);
-        let limit = limit_of(wanted.chars);
         let mut best: Option<(usize, &Name)> = None;
         // A name cut short counts as just close enough: the names starting with it.
         if wanted.chars >= 3 {

@@ -740,3 +740,58 @@ fn a_broken_404_template_is_reported_not_skipped() {
         "{text}"
     );
 }
+
+/// A page copied from a Jekyll site by hand keeps its `.markdown` (or `.MD`) name: docgen
+/// published it as a file, front matter and all, without a word.
+#[test]
+fn a_markdown_file_without_the_md_extension_is_copied_with_a_warning() {
+    let built = TestSite::new()
+        .page("guides/setup.md", "---\ntitle: Setup\n---\n# Setup\n")
+        .page("guides/faq.markdown", "---\ntitle: FAQ\n---\n# FAQ\n")
+        .page("guides/Install.MD", "---\ntitle: Install\n---\n# Install\n")
+        .page("guides/notes.txt", "plain text\n")
+        .build();
+    built.reports(
+        "content/guides/faq.markdown: copied as a file, not built as a page: pages are .md files — rename it faq.md",
+    );
+    built.reports(
+        "content/guides/Install.MD: copied as a file, not built as a page: pages are .md files — rename it Install.md",
+    );
+    assert_eq!(built.report.warnings(), 2, "{}", built.diagnostics_text());
+    assert!(built.exists("guides/faq.markdown"));
+}
+
+/// Raw HTML in a guide that a browser nests otherwise than written: an element never closed
+/// swallows the rest of the page and the layout (sidebar, footer) after it; a stray end tag
+/// closes one of the layout's. Each is a warning at the tag; well-formed HTML — optional end
+/// tags, void and self-closed elements, HTML in comments, scripts and code — is not.
+#[test]
+fn raw_html_left_open_or_closed_twice_is_a_warning_at_the_tag() {
+    let built = TestSite::new()
+        .file("includes/note.html", "<div class=\"alert\" markdown=\"span\">{{ include.content }}</div>\n")
+        .page(
+            "guides/setup.md",
+            "---\ntitle: Setup\n---\n\
+             <details><summary>Raw response</summary>\n\n```html\n<div class=\"unclosed in code\">\n```\n\n</details>\n\n\
+             <table>\n<tr><td>one<td>two\n<tr><td colspan=2><p>three<br>four<img src=\"x.png\" alt=\"\"></td>\n</table>\n\n\
+             <div class=\"clear\"/>\n\n<!-- <div> in a comment -->\n\n<script>var s = \"<div>\";</script>\n\n\
+             Inline `<div>` code, <kbd>Ctrl</kbd> and <span markdown=\"1\">*fine*</span>.\n\n\
+             {% include note.html content=\"Closed by the include.\" %}\n\n\
+             <div class=\"note\" markdown=\"1\">\n**Note:** the step list.\n\n\
+             Text with a <b>bold <i>and italic</b> part.\n\n\
+             </div>\n</div>\n\n\
+             <section class=\"steps\">\n\n## Step 1\n\nNever closed.\n",
+        )
+        .bytes("content/guides/x.png", b"\x89PNG\r\n\x1a\n")
+        .build();
+    assert_eq!(
+        built.headlines(),
+        [
+            "content/guides/setup.md:30:21: `<i>` is not closed before `</b>`: a browser closes it there, or carries it on past it",
+            "content/guides/setup.md:33:1: `</div>` closes nothing opened before it on this page: in the built page it closes an element of the layout",
+            "content/guides/setup.md:35:1: `<section>` is never closed: in the built page the rest of the page, and the layout after it, end up inside it",
+        ],
+        "{}",
+        built.diagnostics_text()
+    );
+}

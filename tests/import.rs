@@ -553,3 +553,34 @@ fn a_page_whose_front_matter_is_not_valid_yaml_keeps_every_key_it_sets() {
     let html = text(dest.join("public/elements/box/box-create-instance.html"));
     assert!(html.contains(">Create Instance</h1>"), "{html}");
 }
+
+#[test]
+fn markdown_extensions_in_any_case_become_pages() {
+    // Jekyll lowercases the extension before asking its Markdown converter: `Setup.MD` is a
+    // page there, and was copied to static/ with its front matter by the import.
+    let dir = tempfile::tempdir().unwrap();
+    write_site(
+        dir.path(),
+        &[
+            ("_config.yml", "title: Guides\n"),
+            (
+                "Setup.MD",
+                "---\ntitle: Setup\n---\n# Setup\n\nSee [the FAQ](faq.html).\n",
+            ),
+            ("faq.Markdown", "---\ntitle: FAQ\n---\n# FAQ\n"),
+        ],
+    );
+    let run = TestSite::run_in(dir.path(), &["import", "jekyll", "src", "site"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("Setup.MD → content/Setup.md: renamed from .MD"),
+        "{}",
+        run.stdout
+    );
+    let dest = dir.path().join("site");
+    let build = TestSite::run_in(&dest, &["build"]);
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    assert!(text(dest.join("public/Setup.html")).contains("<a href=\"/faq.html\">the FAQ</a>"));
+    assert!(!dest.join("static/Setup.MD").exists());
+}

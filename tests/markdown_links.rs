@@ -228,3 +228,32 @@ fn pages_with_spaces_in_their_names_get_encoded_urls() {
         "content/guides/faq.md:4:5: broken link \"Getting%20Started/Quick-Start.html\" — did you mean \"Getting%20Started/Quick%20Start.html\"?",
     );
 }
+
+/// "did you mean" allows one edit per four characters of the link as written. Links were
+/// measured as resolved (`nowhere.html` as `/docs/elements/box/nowhere.html`), so the deeper
+/// the folder the wilder the suggestion: `nowhere.html` got "box-bulk.html", `setp.md`
+/// got "events.md".
+#[test]
+fn suggestions_for_relative_links_do_not_widen_with_the_folder_depth() {
+    let built = TestSite::new()
+        .page("docs/elements/box/index.md", "---\ntitle: Box\n---\nx\n")
+        .page("docs/elements/box/box-bulk.md", "---\ntitle: Bulk\n---\nx\n")
+        .page("docs/elements/box/events.md", "---\ntitle: Events\n---\nx\n")
+        .page(
+            "docs/elements/box/box-auth.md",
+            "---\ntitle: Auth\n---\n[a](nowhere.html) [b](setp.md) [c](box-bulks.html) [d](/docs/elements/box/box-bulks.html) [e](../box/evnts.html)\n",
+        )
+        .build();
+    let file = "content/docs/elements/box/box-auth.md";
+    built.reports(&format!("{file}:4:1: broken link \"nowhere.html\""));
+    built.reports(&format!("{file}:4:19: broken link \"setp.md\""));
+    built.reports(&format!(
+        "{file}:4:32: broken link \"box-bulks.html\" — did you mean \"box-bulk.html\"?"
+    ));
+    built.reports(&format!(
+        "{file}:4:52: broken link \"/docs/elements/box/box-bulks.html\" — did you mean \"/docs/elements/box/box-bulk.html\"?"
+    ));
+    built.reports(&format!(
+        "{file}:4:91: broken link \"../box/evnts.html\" — did you mean \"events.html\"?"
+    ));
+}

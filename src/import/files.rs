@@ -255,7 +255,8 @@ fn walk(reader: &mut Reader<'_>, rel: &str, path: &Path) -> Result<()> {
         ));
         return Ok(());
     }
-    let markdown = MARKDOWN_EXTENSIONS.contains(&ext);
+    // Jekyll compares extensions lowercased: `Setup.MD` is Markdown too.
+    let markdown = MARKDOWN_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str());
     let page = match (&front, markdown, ext) {
         (Some(_), true, _) | (Some(_), _, "html") => true,
         (None, true, _) => config.optional_front_matter() && !NOT_PAGES.contains(&stem),

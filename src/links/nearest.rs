@@ -6,10 +6,17 @@ use super::paths::*;
 use super::suggestions::{Form, Question, Set};
 
 impl LinkIndex {
-    /// The existing site path closest to `wanted`: in the same folder first, then anywhere.
-    pub(super) fn nearest_path(&self, wanted: &str, content_path: bool) -> Option<String> {
+    /// The existing site path closest to `wanted`: in the same folder first, then anywhere;
+    /// as many edits away as `written`, the path as the link has it, allows.
+    pub(super) fn nearest_path(
+        &self,
+        wanted: &str,
+        written: &str,
+        content_path: bool,
+    ) -> Option<String> {
         let question = Question::Path {
             wanted: wanted.to_string(),
+            written: written.to_string(),
             content_path,
         };
         self.suggestions.answer(question, || {
@@ -20,13 +27,15 @@ impl LinkIndex {
                 form,
             };
             let nearby = self.suggestions.set(nearby, || self.paths_in(dir, form));
-            if let Some(found) = nearby.closest(wanted) {
+            if let Some(found) = nearby.closest_as_written(wanted, written) {
                 return Some(found.to_string());
             }
             let everywhere = self
                 .suggestions
                 .set(Set::Everywhere { form }, || self.all_paths(form));
-            everywhere.closest(wanted).map(str::to_string)
+            everywhere
+                .closest_as_written(wanted, written)
+                .map(str::to_string)
         })
     }
 

@@ -115,7 +115,7 @@ impl LinkIndex {
         }
         let wanted = &candidates[0];
         let suggestion = self
-            .nearest_path(wanted, style == PathStyle::Content)
+            .nearest_path(wanted, &path, style == PathStyle::Content)
             .map(|found| {
                 let written = match style {
                     PathStyle::Content => format!("@{found}"),

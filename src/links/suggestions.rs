@@ -12,8 +12,13 @@ use crate::suggest::Candidates;
 /// A question the index answers with a suggestion.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(super) enum Question {
-    /// The site path nearest to `wanted` (absolute, as resolved).
-    Path { wanted: String, content_path: bool },
+    /// The site path nearest to `wanted` (absolute, as resolved), as close as `written` (the
+    /// link's path as typed) allows.
+    Path {
+        wanted: String,
+        written: String,
+        content_path: bool,
+    },
     /// The title nearest to `name`, in `element` first.
     Title {
         element: Option<String>,

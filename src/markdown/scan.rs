@@ -36,7 +36,19 @@ pub fn scan_located(file: &str, text: &str, body_offset: usize, locator: &dyn Lo
     super::walk(body, &references, &mut |event, range| {
         scanner.event(event, range)
     });
+    let nesting = scanner.take_nesting();
     let mut doc = scanner.finish();
+    for (message, span) in nesting {
+        let at = locator.locate(body_offset + span.start, first_line(&body[span]));
+        doc.diagnostics.push(place(
+            Diagnostic::warning("html-nesting", file, message),
+            at.line,
+            at.column,
+            at.len,
+            at.origin.as_deref(),
+            locator.page_text(text),
+        ));
+    }
     for (span, reference) in references.into_undefined() {
         let at = locator.locate(body_offset + span.start, first_line(&body[span]));
         doc.diagnostics.push(place(
@@ -96,6 +108,11 @@ struct Scanner<'l> {
     html_block: Option<HtmlBlock>,
     /// Where the body is before its first block: `Leading::Start` until one is seen.
     leading: Leading,
+    /// Raw HTML elements opened and not yet closed (see `raw_html::must_close_tags`): name and
+    /// where the start tag is in the body.
+    open_tags: Vec<(String, Range<usize>)>,
+    /// Raw HTML that a browser nests otherwise than written: message and place in the body.
+    nesting: Vec<(String, Range<usize>)>,
 }
 
 /// Whether the body opens with a level-1 heading.
@@ -123,6 +140,59 @@ impl<'l> Scanner<'l> {
             text: String::new(),
             html_block: None,
             leading: Leading::Start { in_comment: false },
+            open_tags: Vec::new(),
+            nesting: Vec::new(),
+        }
+    }
+
+    /// The raw HTML of the body that a browser nests otherwise than written, once the whole
+    /// body is read: elements never closed, closed out of order, or end tags closing nothing.
+    fn take_nesting(&mut self) -> Vec<(String, Range<usize>)> {
+        for (name, at) in std::mem::take(&mut self.open_tags) {
+            self.nesting.push((
+                format!(
+                    "`<{name}>` is never closed: in the built page the rest of the page, and the layout after it, end up inside it"
+                ),
+                at,
+            ));
+        }
+        self.nesting.sort_by_key(|(_, at)| at.start);
+        std::mem::take(&mut self.nesting)
+    }
+
+    /// Follows the start and end tags of raw HTML that must be closed (`to_body` as in
+    /// `raw_html`).
+    fn follow_nesting(&mut self, html: &str, to_body: &dyn Fn(usize) -> usize) {
+        if !html.contains('<') {
+            return;
+        }
+        for mark in raw_html::must_close_tags(html) {
+            let at = to_body(mark.span.start)..to_body(mark.span.end);
+            if !mark.end {
+                self.open_tags.push((mark.name, at));
+                continue;
+            }
+            match self.open_tags.iter().rposition(|(name, _)| *name == mark.name) {
+                Some(open) => {
+                    for (name, opened) in self.open_tags.drain(open + 1..) {
+                        self.nesting.push((
+                            format!(
+                                "`<{name}>` is not closed before `</{}>`: a browser closes it there, or carries it on past it",
+                                mark.name
+                            ),
+                            opened,
+                        ));
+                    }
+                    self.open_tags.pop();
+                }
+                None => self.nesting.push((
+                    format!(
+                        "`</{}>` closes nothing opened before it on this page: in the built page it closes an element of the layout",
+                        mark.name
+                    ),
+                    at,
+                )),
+            }
         }
     }
 
@@ -233,6 +303,7 @@ impl<'l> Scanner<'l> {
     /// Reads the URLs and ids of a piece of raw HTML (`to_body` maps its offsets to the body):
     /// each URL becomes a link of the page, located at its attribute value.
     fn raw_html(&mut self, html: &str, to_body: &dyn Fn(usize) -> usize) {
+        self.follow_nesting(html, to_body);
         let mut refs = Vec::new();
         let anchors = &mut self.doc.anchors;
         raw_html::for_each_start_tag(html, |tag| {

@@ -151,14 +151,18 @@ impl OutputCheck {
                     return None;
                 };
                 let dir = url_dir(&path).trim_start_matches('/');
+                // Names are compared without their folder: a deep folder must not widen the
+                // edits allowed (`nowhere.html` is not near `box bulk.html`).
                 let nearby: Vec<&str> = self
                     .files
                     .iter()
                     .filter(|f| f.starts_with(dir) && !f[dir.len()..].contains('/'))
-                    .map(String::as_str)
+                    .map(|f| &f[dir.len()..])
                     .collect();
-                let found = crate::suggest::closest(path.trim_start_matches('/'), nearby)?;
-                let absolute = format!("/{found}");
+                let name = path.trim_start_matches('/');
+                let name = name.strip_prefix(dir).unwrap_or(name);
+                let found = crate::suggest::closest(name, nearby)?;
+                let absolute = format!("/{dir}{found}");
                 Some(if url.starts_with('/') || url.contains("://") {
                     format!("{}{absolute}", self.urls.base_path)
                 } else {

@@ -166,3 +166,30 @@ fn hostile_markup_does_not_panic() {
     );
     assert!(refs("<!-- <a href=c.html> -->").is_empty());
 }
+
+#[test]
+fn must_close_tags_are_read_as_a_browser_reads_them() {
+    let marks = |html: &str| -> Vec<String> {
+        must_close_tags(html)
+            .into_iter()
+            .map(|m| {
+                format!(
+                    "{}{}@{}",
+                    if m.end { "/" } else { "" },
+                    m.name,
+                    m.span.start
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        marks("<div class=\"a>b\"><p>x<br><SPAN>y</span></DIV>"),
+        ["div@0", "span@25", "/span@32", "/div@39"]
+    );
+    assert_eq!(
+        marks("<!-- <div> --><div/><img src=x><li>"),
+        Vec::<String>::new()
+    );
+    assert_eq!(marks("<script>\"</div>\"</script><b>"), ["b@25"]);
+    assert_eq!(marks("a < b and <3 and </ div>"), Vec::<String>::new());
+}

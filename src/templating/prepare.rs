@@ -402,7 +402,12 @@ fn literal_parameters(params: &str, literals: &mut Vec<String>) -> String {
             }
             j += 1;
         }
-        if j >= bytes.len() {
+        // A value that runs on past its closing quote (`'It''s'`, SQL's and YAML's way of
+        // escaping) is no parameter in Jekyll either: left as written, for Liquid to report.
+        let runs_on = bytes
+            .get(j + 1)
+            .is_some_and(|&b| !(b as char).is_ascii_whitespace() && b != b'%' && b != b'-');
+        if j >= bytes.len() || runs_on {
             break;
         }
         let value = &params[i + 1..j];
