@@ -94,7 +94,8 @@ pub fn index_page(
         .into_iter()
         .map(|(stem, weight, word)| (stems.term(stem), weight, stems.word(word)))
         .collect();
-    sorted.sort_by(|a, b| a.0.cmp(b.0));
+    // Terms are distinct: no need for a stable sort.
+    sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let mut record = PageRecord {
         length,
         ..PageRecord::default()

@@ -191,7 +191,7 @@ impl Indexed {
                         fragments.push(fragment);
                     }
                     let path = crate::search::chunk_path(&chunk.name);
-                    let json = crate::search::chunk_json(fragments.iter().map(String::as_str));
+                    let json = crate::search::chunk_json(&fragments);
                     let written = write(&path, json.as_bytes())?;
                     files.push((path, written));
                 }

@@ -15,6 +15,8 @@ use crate::nav::Navigation;
 
 mod apply;
 mod navigation;
+#[cfg(test)]
+mod tests;
 
 pub(crate) use apply::{Reindexed, Slot};
 

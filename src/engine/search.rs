@@ -91,7 +91,7 @@ impl Engine {
                 });
             }
             let path = crate::search::chunk_path(name);
-            let bytes = crate::search::chunk_json(json.iter().map(String::as_str));
+            let bytes = crate::search::chunk_json(&json);
             written.push((path.clone(), out.write(&path, bytes.as_bytes())?));
         }
         let mut files: BTreeSet<String> = chunks

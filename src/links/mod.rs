@@ -100,6 +100,40 @@ pub struct LinkIndex {
     suggestions: Suggestions,
 }
 
+/// Two indexes are equal when they hold the same pages, files, redirects and anchors: the
+/// suggestion memo is left out (it is only a cache). Lets the incremental index stage be
+/// compared with a fresh one.
+impl PartialEq for LinkIndex {
+    fn eq(&self, other: &LinkIndex) -> bool {
+        // Destructured, so a new field does not compile until it is compared (or left out).
+        let LinkIndex {
+            base_path,
+            written_base_path,
+            drafts_built,
+            pages,
+            by_url,
+            by_title,
+            by_stem,
+            by_dir,
+            files,
+            redirects,
+            template_anchors,
+            suggestions: _,
+        } = self;
+        *base_path == other.base_path
+            && *written_base_path == other.written_base_path
+            && *drafts_built == other.drafts_built
+            && *pages == other.pages
+            && *by_url == other.by_url
+            && *by_title == other.by_title
+            && *by_stem == other.by_stem
+            && *by_dir == other.by_dir
+            && *files == other.files
+            && *redirects == other.redirects
+            && *template_anchors == other.template_anchors
+    }
+}
+
 impl LinkIndex {
     /// An empty index for a site published under `base_path` (`""` or `/docs`).
     pub fn new(base_path: &str, drafts_built: bool) -> Self {

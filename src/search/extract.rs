@@ -113,16 +113,35 @@ struct Collapsed {
 
 impl Collapsed {
     fn push_str(&mut self, text: &str) {
+        if text.is_ascii() {
+            // The common case, byte by byte: the same cut as `char::is_whitespace` (tab, line
+            // feed, vertical tab, form feed, carriage return, space), without decoding chars.
+            let mut start = 0;
+            for (at, byte) in text.bytes().enumerate() {
+                if matches!(byte, b'\t'..=b'\r' | b' ') {
+                    self.piece(&text[start..at]);
+                    self.space();
+                    start = at + 1;
+                }
+            }
+            self.piece(&text[start..]);
+            return;
+        }
         for (n, piece) in text.split(char::is_whitespace).enumerate() {
             if n > 0 {
                 self.space();
             }
-            if !piece.is_empty() {
-                if std::mem::take(&mut self.space) {
-                    self.text.push(' ');
-                }
-                self.text.push_str(piece);
+            self.piece(piece);
+        }
+    }
+
+    /// A run of text without whitespace.
+    fn piece(&mut self, piece: &str) {
+        if !piece.is_empty() {
+            if std::mem::take(&mut self.space) {
+                self.text.push(' ');
             }
+            self.text.push_str(piece);
         }
     }
 

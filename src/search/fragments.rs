@@ -102,9 +102,12 @@ pub fn chunk_path(name: &str) -> String {
 }
 
 /// The JSON of a fragment file: its pages' fragments (`fragment_json`), in order.
-pub fn chunk_json<'f>(fragments: impl IntoIterator<Item = &'f str>) -> String {
-    let mut json = String::from("{\"p\":[");
-    for (n, fragment) in fragments.into_iter().enumerate() {
+pub fn chunk_json(fragments: &[String]) -> String {
+    // Sized at once: the index holds the whole text of the site, copied here once.
+    let size = fragments.iter().map(|f| f.len() + 1).sum::<usize>() + 8;
+    let mut json = String::with_capacity(size);
+    json.push_str("{\"p\":[");
+    for (n, fragment) in fragments.iter().enumerate() {
         if n > 0 {
             json.push(',');
         }
@@ -192,7 +195,7 @@ mod tests {
     #[test]
     fn a_chunk_lists_its_fragments_in_order() {
         assert_eq!(
-            chunk_json([r#"{"u":"/a"}"#, r#"{"u":"/b"}"#]),
+            chunk_json(&[r#"{"u":"/a"}"#.to_string(), r#"{"u":"/b"}"#.to_string()]),
             r#"{"p":[{"u":"/a"},{"u":"/b"}]}"#
         );
         assert_eq!(

@@ -69,10 +69,12 @@ struct Fragment<'a> {
     s: Vec<(&'a str, &'a str, &'a str, &'a str)>,
 }
 
-/// One term's postings while merging.
+/// One term's postings: the shortest word it came from, the pages holding it (in order) and
+/// each one's score.
 struct Postings<'a> {
     word: &'a str,
-    pages: Vec<(u32, u8)>,
+    ids: &'a [u32],
+    scores: &'a [u8],
 }
 
 /// The manifest and the term shards of `records` (the pages to search, numbered in order) whose
@@ -86,43 +88,98 @@ pub fn shard_files(records: &[&PageRecord], chunks: &[(&str, usize)]) -> Vec<(St
         (records.iter().map(|r| r.length as f64).sum::<f64>() / records.len() as f64).max(1.0)
             as f32
     };
-    let mut terms: FastMap<&str, Postings> = FastMap::default();
-    for (id, record) in records.iter().enumerate() {
+    // Pass 1: each distinct term gets a number (its word kept), each (page, term) pair its
+    // term number and score, in page order. Flat arrays sized once: the site has millions of
+    // such pairs, and a growing list per term cost more than the rest of the shards.
+    let pairs: usize = records.iter().map(|r| r.weights.len()).sum();
+    let mut numbers: FastMap<&str, u32> = FastMap::default();
+    let mut terms: Vec<(&str, &str)> = Vec::new();
+    let mut counts: Vec<u32> = Vec::new();
+    let mut entries: Vec<(u32, u8)> = Vec::with_capacity(pairs);
+    let mut ends: Vec<usize> = Vec::with_capacity(records.len());
+    for record in records {
         let norm = K1 * (1.0 - B + B * record.length as f32 / average);
         for (term, weight, word) in record.terms() {
             let score = weight * (K1 + 1.0) / (weight + norm);
             let quantised = (score / (K1 + 1.0) * 255.0).round().clamp(1.0, 255.0) as u8;
-            let entry = terms.entry(term).or_insert_with(|| Postings {
-                word,
-                pages: Vec::new(),
+            let n = *numbers.entry(term).or_insert_with(|| {
+                terms.push((term, word));
+                counts.push(0);
+                terms.len() as u32 - 1
             });
-            if (word.len(), word) < (entry.word.len(), entry.word) {
-                entry.word = word;
+            let known = &mut terms[n as usize].1;
+            if (word.len(), word) < (known.len(), *known) {
+                *known = word;
             }
-            entry.pages.push((id as u32, quantised));
+            counts[n as usize] += 1;
+            entries.push((n, quantised));
         }
+        ends.push(entries.len());
     }
-    let mut sorted: Vec<(&str, Postings)> = terms.into_iter().collect();
-    sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let mut shards = Cutter::new(SHARD_BYTES);
-    let mut entry = String::new();
-    for (term, postings) in &sorted {
-        term_json(term, postings, &mut entry);
-        shards.push(term, &entry);
+    drop(numbers);
+    // Pass 2: the terms in alphabetical order, each one's pages in one stretch of `ids`.
+    let mut order: Vec<u32> = (0..terms.len() as u32).collect();
+    order.sort_unstable_by(|a, b| terms[*a as usize].0.cmp(terms[*b as usize].0));
+    let mut next: Vec<usize> = vec![0; terms.len()];
+    let mut at = 0;
+    for &n in &order {
+        next[n as usize] = at;
+        at += counts[n as usize] as usize;
     }
-    let shards = shards.finish();
-    let mut spelling: Vec<(String, &str, &Postings)> = sorted
+    let starts = next.clone();
+    let mut ids: Vec<u32> = vec![0; pairs];
+    let mut scores: Vec<u8> = vec![0; pairs];
+    let mut start = 0;
+    for (id, &end) in ends.iter().enumerate() {
+        for &(n, score) in &entries[start..end] {
+            let slot = &mut next[n as usize];
+            ids[*slot] = id as u32;
+            scores[*slot] = score;
+            *slot += 1;
+        }
+        start = end;
+    }
+    drop(entries);
+    let sorted: Vec<(&str, Postings)> = order
         .iter()
-        .filter(|(term, _)| suggestable(term))
-        .map(|(term, postings)| (term.chars().rev().collect(), *term, postings))
+        .map(|&n| {
+            let (term, word) = terms[n as usize];
+            let range = starts[n as usize]..starts[n as usize] + counts[n as usize] as usize;
+            let postings = Postings {
+                word,
+                ids: &ids[range.clone()],
+                scores: &scores[range],
+            };
+            (term, postings)
+        })
         .collect();
-    spelling.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let mut spelling_shards = Cutter::new(SPELLING_BYTES);
-    for (reversed, term, postings) in &spelling {
-        spelling_json(term, postings, &mut entry);
-        spelling_shards.push(reversed, &entry);
-    }
-    let spelling = spelling_shards.finish();
+    // The term shards and the spelling shards are independent: made side by side.
+    let (shards, spelling) = rayon::join(
+        || {
+            let mut shards = Cutter::new(SHARD_BYTES, "{\"t\":[");
+            let mut entry = String::new();
+            for (term, postings) in &sorted {
+                term_json(term, postings, &mut entry);
+                shards.push(term, &entry);
+            }
+            shards.finish()
+        },
+        || {
+            let mut spelling: Vec<(String, &str, &Postings)> = sorted
+                .iter()
+                .filter(|(term, _)| suggestable(term))
+                .map(|(term, postings)| (term.chars().rev().collect(), *term, postings))
+                .collect();
+            spelling.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            let mut shards = Cutter::new(SPELLING_BYTES, "{\"r\":[");
+            let mut entry = String::new();
+            for (reversed, term, postings) in &spelling {
+                spelling_json(term, postings, &mut entry);
+                shards.push(reversed, &entry);
+            }
+            shards.finish()
+        },
+    );
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     shards.hash(&mut hasher);
     spelling.hash(&mut hasher);
@@ -134,32 +191,35 @@ pub fn shard_files(records: &[&PageRecord], chunks: &[(&str, usize)]) -> Vec<(St
         spelling: spelling.iter().map(|(first, _)| first.clone()).collect(),
         p: chunks,
     };
-    let mut out = vec![(
+    let mut out = Vec::with_capacity(1 + shards.len() + spelling.len());
+    out.push((
         MANIFEST.to_string(),
         serde_json::to_string(&manifest).expect("plain data serializes"),
-    )];
-    for (n, (_, body)) in shards.iter().enumerate() {
-        out.push((format!("{DIR}/t/{n}.json"), format!("{{\"t\":[{body}]}}")));
+    ));
+    for (n, (_, json)) in shards.into_iter().enumerate() {
+        out.push((format!("{DIR}/t/{n}.json"), json));
     }
-    for (n, (_, body)) in spelling.iter().enumerate() {
-        out.push((format!("{DIR}/r/{n}.json"), format!("{{\"r\":[{body}]}}")));
+    for (n, (_, json)) in spelling.into_iter().enumerate() {
+        out.push((format!("{DIR}/r/{n}.json"), json));
     }
     out
 }
 
-/// Joins sorted JSON entries into shards of about `limit` bytes: (first key, the entries
-/// separated by commas).
+/// Joins sorted JSON entries into shards of about `limit` bytes: (first key, the shard's JSON,
+/// `open` + the entries separated by commas + `]}`), each made in place.
 struct Cutter {
     limit: usize,
+    open: &'static str,
     shards: Vec<(String, String)>,
     current: String,
     first: String,
 }
 
 impl Cutter {
-    fn new(limit: usize) -> Self {
+    fn new(limit: usize, open: &'static str) -> Self {
         Cutter {
             limit,
+            open,
             shards: Vec::new(),
             current: String::new(),
             first: String::new(),
@@ -167,11 +227,13 @@ impl Cutter {
     }
 
     fn push(&mut self, key: &str, entry: &str) {
-        if !self.current.is_empty() && self.current.len() + entry.len() > self.limit {
-            let full = std::mem::replace(&mut self.current, String::with_capacity(self.limit + 64));
-            self.shards.push((std::mem::take(&mut self.first), full));
+        let empty = self.current.len() <= self.open.len();
+        if !empty && self.current.len() + entry.len() > self.limit + self.open.len() {
+            self.close();
         }
         if self.current.is_empty() {
+            self.current.reserve(self.limit + self.open.len() + 64);
+            self.current.push_str(self.open);
             self.first = key.to_string();
         } else {
             self.current.push(',');
@@ -179,9 +241,15 @@ impl Cutter {
         self.current.push_str(entry);
     }
 
+    fn close(&mut self) {
+        let mut full = std::mem::take(&mut self.current);
+        full.push_str("]}");
+        self.shards.push((std::mem::take(&mut self.first), full));
+    }
+
     fn finish(mut self) -> Vec<(String, String)> {
         if !self.current.is_empty() {
-            self.shards.push((self.first, self.current));
+            self.close();
         }
         self.shards
     }
@@ -213,18 +281,18 @@ fn spelling_json(term: &str, postings: &Postings, json: &mut String) {
     json.clear();
     push_term_and_word(term, postings, json);
     json.push(',');
-    push_number(json, postings.pages.len() as u32);
+    push_number(json, postings.ids.len() as u32);
     json.push(']');
 }
 
 /// A term's entry, `[term, word, ids, scores]`, into `json` (reused: a shard entry per term).
 fn term_json(term: &str, postings: &Postings, json: &mut String) {
     json.clear();
-    json.reserve(16 + postings.pages.len() * 7);
+    json.reserve(16 + postings.ids.len() * 7);
     push_term_and_word(term, postings, json);
     json.push_str(",[");
     let mut last = 0;
-    for (n, (id, _)) in postings.pages.iter().enumerate() {
+    for (n, id) in postings.ids.iter().enumerate() {
         if n > 0 {
             json.push(',');
         }
@@ -232,7 +300,7 @@ fn term_json(term: &str, postings: &Postings, json: &mut String) {
         last = *id;
     }
     json.push_str("],[");
-    for (n, (_, score)) in postings.pages.iter().enumerate() {
+    for (n, score) in postings.scores.iter().enumerate() {
         if n > 0 {
             json.push(',');
         }
