@@ -257,3 +257,57 @@ fn suggestions_for_relative_links_do_not_widen_with_the_folder_depth() {
         "{file}:4:91: broken link \"../box/evnts.html\" — did you mean \"events.html\"?"
     ));
 }
+
+/// The theme's navigation (sidebar, prev/next, section crumbs, header) of a page with spaces
+/// in its path carries encoded URLs too.
+#[test]
+fn navigation_urls_of_pages_with_spaces_are_encoded() {
+    let built = TestSite::new()
+        .page(
+            "guides/index.md",
+            "---\ntitle: Guides\norder: 1\n---\n# Guides\n",
+        )
+        .page(
+            "guides/Getting Started/Quick Start.md",
+            "---\ntitle: Quick Start\norder: 2\n---\n# Quick Start\n",
+        )
+        .page(
+            "guides/Getting Started/index.md",
+            "---\ntitle: Getting Started\n---\n# Getting Started\n",
+        )
+        .page(
+            "elements/my box/index.md",
+            "---\nheading: My Box\ntitle: Overview\norder: 1\n---\n# Overview\n",
+        )
+        .page(
+            "elements/my box/box setup.md",
+            "---\nheading: My Box\ntitle: Setup\norder: 2\n---\n# Setup\n",
+        )
+        .build()
+        .clean();
+    for page in [
+        "guides/index.html",
+        "guides/Getting Started/Quick Start.html",
+        "elements/my box/index.html",
+        "elements/my box/box setup.html",
+    ] {
+        let html = built.html(page);
+        let spaced: Vec<String> = hrefs(&html)
+            .into_iter()
+            .filter(|h| h.contains(' '))
+            .collect();
+        assert!(spaced.is_empty(), "{page}: {spaced:?}");
+    }
+    let html = built.html("guides/index.html");
+    assert!(
+        hrefs(&html).contains(&"/guides/Getting%20Started/".to_string()),
+        "{:?}",
+        hrefs(&html)
+    );
+    let overview = built.html("elements/my box/index.html");
+    assert!(
+        hrefs(&overview).contains(&"/elements/my%20box/box%20setup.html".to_string()),
+        "{:?}",
+        hrefs(&overview)
+    );
+}

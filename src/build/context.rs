@@ -38,7 +38,7 @@ impl Indexed {
                     .iter()
                     .map(|g| GuideView {
                         title: &g.title,
-                        url: format!("{base}{}", g.url),
+                        url: format!("{base}{}", links::encode_path(&g.url)),
                         order: g.order,
                         current: g.source == page.source,
                     })
@@ -48,7 +48,7 @@ impl Indexed {
         let (prev, next) = self.nav().prev_next(&page.source);
         let nav_link = |g: &nav::Guide| NavLink {
             title: g.title.clone(),
-            url: format!("{base}{}", g.url),
+            url: format!("{base}{}", links::encode_path(&g.url)),
         };
         let (mut prev, mut next) = (prev.map(nav_link), next.map(nav_link));
         // A page outside elements: its section's sidebar, crumbs and neighbours.
@@ -58,7 +58,7 @@ impl Indexed {
                 let (p, n) = self.nav().sections.prev_next(&page.source);
                 let link = |n: crate::sections::Neighbour| NavLink {
                     title: n.title,
-                    url: format!("{base}{}", n.url),
+                    url: format!("{base}{}", links::encode_path(&n.url)),
                 };
                 (prev, next) = (p.map(link), n.map(link));
                 (self.section_view(page), self.section_crumbs(page))
@@ -78,7 +78,7 @@ impl Indexed {
             .heading
             .as_deref()
             .or(element.map(|e| e.heading.as_str()));
-        let url = format!("{base}{}", page.url);
+        let url = format!("{base}{}", links::encode_path(&page.url));
         let rendered = page.render(&check.hrefs, highlighter);
         // Images sized, task lists and tables made accessible: on the text, not the title.
         let body = self.finish_body(page, rendered.html);
@@ -182,7 +182,7 @@ impl Derived {
                     .ok()?;
                 Some(resolved.href)
             });
-            let url = format!("{base}{}", element.url());
+            let url = format!("{base}{}", links::encode_path(element.url()));
             summaries.push(ElementSummary {
                 heading: element.heading.clone(),
                 element_id: element.element_id.clone(),
@@ -214,7 +214,7 @@ impl Derived {
                 base_path: base.clone(),
                 home_url: format!("{base}{home}"),
                 elements_url: elements_index
-                    .map(|s| format!("{base}{}", links::url_for_source(&s))),
+                    .map(|s| format!("{base}{}", links::encode_path(&links::url_for_source(&s)))),
                 elements_nav_url: format!("{base}/{ELEMENTS_NAV}"),
                 search_url: config
                     .search

@@ -25,7 +25,11 @@ impl Indexed {
         let open: HashSet<&str> = chain.iter().map(|s| s.dir.as_str()).collect();
         Some(SectionView {
             title: top.title.clone(),
-            url: format!("{}{}", self.config().base_path, top.url),
+            url: format!(
+                "{}{}",
+                self.config().base_path,
+                links::encode_path(&top.url)
+            ),
             dir: top.dir.clone(),
             current: top.index.as_deref() == Some(&page.source),
             entries: self.section_entries(top, page, &open),
@@ -48,7 +52,7 @@ impl Indexed {
                     source, title, url, ..
                 } => Some(SectionEntry {
                     title: title.clone(),
-                    url: format!("{base}{url}"),
+                    url: format!("{base}{}", links::encode_path(url)),
                     current: *source == page.source,
                     is_section: false,
                     open: false,
@@ -59,7 +63,7 @@ impl Indexed {
                     let is_open = open.contains(dir.as_str());
                     Some(SectionEntry {
                         title: sub.title.clone(),
-                        url: format!("{base}{}", sub.url),
+                        url: format!("{base}{}", links::encode_path(&sub.url)),
                         current: sub.index.as_deref() == Some(&page.source),
                         is_section: true,
                         open: is_open,
@@ -85,7 +89,7 @@ impl Indexed {
             .map(|s| {
                 (
                     s.title.clone(),
-                    format!("{}{}", self.config().base_path, s.url),
+                    format!("{}{}", self.config().base_path, links::encode_path(&s.url)),
                 )
             })
             .collect()
@@ -129,7 +133,7 @@ impl Indexed {
                 ),
                 HeaderLink {
                     title: section.title.clone(),
-                    url: format!("{base}{}", section.url),
+                    url: format!("{base}{}", links::encode_path(&section.url)),
                     section: Some(dir.clone()),
                     elements: section
                         .index
@@ -154,7 +158,7 @@ impl Indexed {
                     (order.is_none(), *order, title.to_lowercase()),
                     HeaderLink {
                         title: title.clone(),
-                        url: format!("{base}{url}"),
+                        url: format!("{base}{}", links::encode_path(url)),
                         section: None,
                         elements: is_elements,
                     },
@@ -172,7 +176,7 @@ impl Indexed {
                 0,
                 HeaderLink {
                     title: page.title.clone(),
-                    url: format!("{base}{}", page.url),
+                    url: format!("{base}{}", links::encode_path(&page.url)),
                     section: None,
                     elements: true,
                 },
@@ -206,7 +210,7 @@ impl Indexed {
         if let Some(section) = self.nav().sections.get(folder) {
             return Ok(HeaderLink {
                 title: item.title.clone(),
-                url: format!("{base}{}", section.url),
+                url: format!("{base}{}", links::encode_path(&section.url)),
                 section: Some(self.top_dir(section)),
                 elements: section
                     .index
