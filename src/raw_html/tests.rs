@@ -1,3 +1,5 @@
+//! Tests of the raw-HTML scan: the links, ids and nesting problems found in HTML blocks and inline tags.
+
 use super::*;
 
 fn refs(html: &str) -> Vec<(String, &'static str, String)> {
