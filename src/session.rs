@@ -69,8 +69,34 @@ impl Session {
         self.engine.diagnostics()
     }
 
-    /// Applies what changed on disk and re-renders what depends on it.
+    /// Applies what changed on disk and re-renders what depends on it, the search index
+    /// included.
     pub fn apply(&mut self, changes: &[Change], highlighter: &Highlighter) -> Result<Rebuild> {
+        let started = Instant::now();
+        let mut rebuild = self.apply_pages(changes, highlighter)?;
+        let search = self.update_search()?;
+        rebuild.written.extend(search.written);
+        rebuild.removed.extend(search.removed);
+        rebuild.elapsed = started.elapsed();
+        Ok(rebuild)
+    }
+
+    /// Brings the search index up to date with the edits `apply_pages` applied: what
+    /// `apply` does after the pages, which `serve` does once the open pages are told to
+    /// reload (remaking the shards is most of a rebuild of a large site).
+    pub fn update_search(&mut self) -> Result<Rebuild> {
+        let started = Instant::now();
+        let mut rebuild = self.engine.update_search()?;
+        rebuild.elapsed = started.elapsed();
+        Ok(rebuild)
+    }
+
+    /// `apply` without the search index: the pages, files and problems a batch changes.
+    pub fn apply_pages(
+        &mut self,
+        changes: &[Change],
+        highlighter: &Highlighter,
+    ) -> Result<Rebuild> {
         let started = Instant::now();
         let reaches: Vec<Reach> = changes
             .iter()

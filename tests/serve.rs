@@ -908,3 +908,46 @@ fn help_lists_the_serve_options() {
         assert!(run.stdout.contains(option), "{option} in {}", run.stdout);
     }
 }
+
+#[test]
+fn the_search_index_follows_an_edit_after_the_reload() {
+    // The open pages reload as soon as the pages are written; the search index (whose shards
+    // are made again whole) follows right after, so a search finds the new words.
+    let site = site();
+    let preview = Preview::start(&site);
+    let shards_hold = |word: &str| {
+        ["t", "p"].iter().any(|dir| {
+            std::fs::read_dir(preview.output.join("search-index").join(dir))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .any(|f| std::fs::read_to_string(f.path()).is_ok_and(|t| t.contains(word)))
+        })
+    };
+    assert!(!shards_hold("quokkas"));
+    let before = preview.generation();
+    save(
+        site.root(),
+        "content/elements/gtw/setup.md",
+        &guide(
+            "GoToWebinar",
+            "Endpoint Setup",
+            5,
+            "## Register\n\nQuokkas register webhooks.\n",
+        ),
+    );
+    preview.event(before, "reload");
+    let deadline = Instant::now() + PATIENCE;
+    while !shards_hold("quokka") {
+        assert!(
+            Instant::now() < deadline,
+            "the search index never took the edit"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(
+        preview
+            .page("/elements/gtw/setup.html")
+            .contains("Quokkas register")
+    );
+}

@@ -70,13 +70,13 @@ fn editing_a_page_body_re_renders_only_that_page() {
     assert_eq!(
         rebuild.written,
         [
+            "elements/gtw/events.html",
             "search-index/p/elements.gtw.json",
             "search-index/index.json",
             "search-index/t/0.json",
-            "search-index/r/0.json",
-            "elements/gtw/events.html"
+            "search-index/r/0.json"
         ],
-        "the page, its folder's search fragments and the shards of its words"
+        "the page, then its folder's search fragments and the shards of its words"
     );
     assert!(
         live.html("elements/gtw/events.html")

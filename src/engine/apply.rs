@@ -52,7 +52,8 @@ impl Engine {
 
     /// The incremental step: the index stage takes the batch, the pages and files it touches
     /// become the work (what to render and what to check again), the files whose source
-    /// changed are written, then the search index, the pages and the output check follow.
+    /// changed are written, then the pages and the output check follow. The pages whose
+    /// search entries may have changed are queued for `update_search`.
     fn apply_to(
         &mut self,
         changes: &[Change],
@@ -75,7 +76,7 @@ impl Engine {
                     .map(|p| p.source.clone()),
             );
         }
-        self.update_search(&work.search, out, &mut rebuild)?;
+        self.queue_search(std::mem::take(&mut work.search));
         if reindexed.files_changed {
             // Pages came or went: the sitemap lists them, and the home page is docgen's own
             // only while there is no content/index.md.

@@ -18,6 +18,9 @@ pub(crate) struct SearchIndex {
     /// Fragment file name → its pages' sources, in order.
     chunks: BTreeMap<String, Vec<String>>,
     files: BTreeSet<String>,
+    /// Pages whose entries an edit changed and which are not indexed again yet: `serve`
+    /// reloads the open pages first and updates the index after (`Engine::update_search`).
+    pending: BTreeSet<String>,
 }
 
 /// The fragment files of `records` as name → sources.
@@ -36,16 +39,39 @@ impl SearchIndex {
             chunks: chunks_of(&records),
             records,
             files: files.into_iter().map(|(path, _)| path).collect(),
+            pending: BTreeSet::new(),
         })
     }
 }
 
 impl Engine {
+    /// Notes that the search entries of `sources` may have changed (`update_search` indexes
+    /// them).
+    pub(super) fn queue_search(&mut self, sources: BTreeSet<String>) {
+        self.search.pending.extend(sources);
+    }
+
+    /// Indexes again the pages queued since the last update (see `update_search_of`) and
+    /// writes what changes in the preview. The shards hold every page's terms with the
+    /// site's lengths, so they are made again whole after an edit: at 10,000 pages that is
+    /// most of a rebuild, which is why `serve` reloads the open pages before it.
+    pub(crate) fn update_search(&mut self) -> Result<Rebuild> {
+        let mut rebuild = Rebuild::default();
+        let sources = std::mem::take(&mut self.search.pending);
+        if sources.is_empty() {
+            return Ok(rebuild);
+        }
+        let out = self.out.take().expect("a preview has its output");
+        let result = self.update_search_of(&sources, &out, &mut rebuild);
+        self.out = Some(out);
+        result.map(|()| rebuild)
+    }
+
     /// Indexes the pages `sources` again; writes each fragment file that holds one of them or
     /// whose pages changed (a page joined or left its folder), the other pages of such a file
     /// indexed again too; then, when a record changed, the manifest and shards. Index files no
     /// longer made are removed.
-    pub(super) fn update_search(
+    fn update_search_of(
         &mut self,
         sources: &BTreeSet<String>,
         out: &OutputDir,

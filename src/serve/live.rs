@@ -80,7 +80,8 @@ impl Live<'_> {
         let result = panic::catch_unwind(AssertUnwindSafe(|| {
             fail_for_tests(&self.root);
             match &mut self.session {
-                Some(session) => session.apply(changes, self.highlighter),
+                // The search index follows in `update_search`, once the pages reload.
+                Some(session) => session.apply_pages(changes, self.highlighter),
                 None => Session::open(
                     &self.root,
                     self.overrides.clone(),
@@ -113,6 +114,21 @@ impl Live<'_> {
             }
             Ok(Err(error)) => Failure::Run(error),
             // The panic message is already printed.
+            Err(_) => Failure::Panic,
+        };
+        self.session = None;
+        Err(failure)
+    }
+
+    /// Brings the search index up to date after a rebuild the open pages were told about.
+    /// A failure is shown like a failed rebuild (the next change loads the site afresh).
+    pub(super) fn update_search(&mut self) -> std::result::Result<(), Failure> {
+        let Some(session) = &mut self.session else {
+            return Ok(());
+        };
+        let failure = match panic::catch_unwind(AssertUnwindSafe(|| session.update_search())) {
+            Ok(Ok(_)) => return Ok(()),
+            Ok(Err(error)) => Failure::Run(error),
             Err(_) => Failure::Panic,
         };
         self.session = None;

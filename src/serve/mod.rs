@@ -196,9 +196,17 @@ fn follow(
             continue;
         }
         match live.rebuild(&changes) {
-            Ok(rebuild) => hub.publish(update(&rebuild), &rebuild.diagnostics),
-            Err(failure) => hub.publish(Update::Nothing, &live.failed(failure)),
-        };
+            Ok(rebuild) => {
+                // Reload first: the search index of a large site takes longer than the pages.
+                hub.publish(update(&rebuild), &rebuild.diagnostics);
+                if let Err(failure) = live.update_search() {
+                    hub.publish(Update::Nothing, &live.failed(failure));
+                }
+            }
+            Err(failure) => {
+                hub.publish(Update::Nothing, &live.failed(failure));
+            }
+        }
     }
 }
 
