@@ -4,7 +4,7 @@
 //! ```sh
 //! bench/gen-corpus --elements 1250 --out /dev/shm/docgen-serve/site   # ≈10,000 pages
 //! cargo build --release --bin docgen --example serve-latency
-//! target/release/examples/serve-latency /dev/shm/docgen-serve/site [--edits N] [--docgen PATH]
+//! target/release/examples/serve-latency /dev/shm/docgen-serve/site [--edits N] [--pause MS] [--docgen PATH]
 //! ```
 //!
 //! It starts `docgen serve --watch --port 0` on the site (PATH defaults to the `docgen` next to
@@ -29,6 +29,9 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let mut site = None;
     let mut edits = 15;
+    // Between saves: a writer saves every few seconds; a shorter pause can land a save while
+    // the preview still updates the search index of the one before.
+    let mut pause = 200;
     let mut docgen = std::env::current_exe()
         .ok()
         .and_then(|exe| Some(exe.parent()?.parent()?.join("docgen")))
@@ -36,15 +39,16 @@ fn main() {
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--edits" => edits = args.next().and_then(|n| n.parse().ok()).expect("--edits N"),
+            "--pause" => pause = args.next().and_then(|n| n.parse().ok()).expect("--pause MS"),
             "--docgen" => docgen = PathBuf::from(args.next().expect("--docgen PATH")),
             "-h" | "--help" => {
-                println!("serve-latency SITE [--edits N] [--docgen PATH]");
+                println!("serve-latency SITE [--edits N] [--pause MS] [--docgen PATH]");
                 return;
             }
             _ => site = Some(PathBuf::from(arg)),
         }
     }
-    let site = site.expect("usage: serve-latency SITE [--edits N] [--docgen PATH]");
+    let site = site.expect("usage: serve-latency SITE [--edits N] [--pause MS] [--docgen PATH]");
     let guides = guides(&site, edits);
     assert!(
         guides.len() >= edits,
@@ -67,11 +71,11 @@ fn main() {
         let text = std::fs::read_to_string(guide).unwrap();
         let edited = format!("{text}\nEdited for the benchmark, round {i}.\n");
         body.push(server.time_save(guide, &edited));
-        std::thread::sleep(Duration::from_millis(200));
+        std::thread::sleep(Duration::from_millis(pause));
         let retitled = text.replacen("title: Events", &format!("title: Events {i}"), 1);
         assert_ne!(retitled, text, "{} has no `title: Events`", guide.display());
         title.push(server.time_save(guide, &retitled));
-        std::thread::sleep(Duration::from_millis(200));
+        std::thread::sleep(Duration::from_millis(pause));
     }
     let after_edits = memory(server.child.id());
 
