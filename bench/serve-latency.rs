@@ -39,7 +39,12 @@ fn main() {
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--edits" => edits = args.next().and_then(|n| n.parse().ok()).expect("--edits N"),
-            "--pause" => pause = args.next().and_then(|n| n.parse().ok()).expect("--pause MS"),
+            "--pause" => {
+                pause = args
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .expect("--pause MS")
+            }
             "--docgen" => docgen = PathBuf::from(args.next().expect("--docgen PATH")),
             "-h" | "--help" => {
                 println!("serve-latency SITE [--edits N] [--pause MS] [--docgen PATH]");
