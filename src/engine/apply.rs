@@ -44,10 +44,7 @@ impl Engine {
         changes: &[Change],
         highlighter: &Highlighter,
     ) -> Result<Rebuild> {
-        let out = self.out.take().expect("a preview has its output");
-        let result = self.apply_to(changes, &out, highlighter);
-        self.out = Some(out);
-        result
+        self.with_preview_output(|engine, out| engine.apply_to(changes, out, highlighter))
     }
 
     /// The incremental step: the index stage takes the batch, the pages and files it touches

@@ -213,6 +213,18 @@ impl Engine {
         Ok(rebuild)
     }
 
+    /// Runs `step` on the engine with the preview's output, which is lent out for the time (a
+    /// step both changes the engine and writes through the output).
+    fn with_preview_output<T>(
+        &mut self,
+        step: impl FnOnce(&mut Engine, &OutputDir) -> Result<T>,
+    ) -> Result<T> {
+        let out = self.out.take().expect("a preview has its output");
+        let result = step(self, &out);
+        self.out = Some(out);
+        result
+    }
+
     /// The preview's output folder.
     pub(crate) fn output(&self) -> &Path {
         self.out.as_ref().expect("a preview has its output").root()

@@ -61,10 +61,10 @@ impl Engine {
         if sources.is_empty() {
             return Ok(rebuild);
         }
-        let out = self.out.take().expect("a preview has its output");
-        let result = self.update_search_of(&sources, &out, &mut rebuild);
-        self.out = Some(out);
-        result.map(|()| rebuild)
+        self.with_preview_output(|engine, out| {
+            engine.update_search_of(&sources, out, &mut rebuild)
+        })?;
+        Ok(rebuild)
     }
 
     /// Indexes the pages `sources` again; writes each fragment file that holds one of them or

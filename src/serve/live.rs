@@ -77,58 +77,59 @@ impl Live<'_> {
     /// a failure the session is dropped, so the next rebuild loads the site afresh.
     pub(super) fn rebuild(&mut self, changes: &[Change]) -> std::result::Result<Rebuild, Failure> {
         let loading = self.session.is_none();
-        let result = panic::catch_unwind(AssertUnwindSafe(|| {
-            fail_for_tests(&self.root);
-            match &mut self.session {
+        let rebuild = self.guarded(|live| {
+            fail_for_tests(&live.root);
+            match &mut live.session {
                 // The search index follows in `update_search`, once the pages reload.
-                Some(session) => session.apply_pages(changes, self.highlighter),
+                Some(session) => session.apply_pages(changes, live.highlighter),
                 None => Session::open(
-                    &self.root,
-                    self.overrides.clone(),
-                    &self.output,
-                    self.highlighter,
+                    &live.root,
+                    live.overrides.clone(),
+                    &live.output,
+                    live.highlighter,
                 )
                 .map(|(session, rebuild)| {
-                    self.session = Some(session);
+                    live.session = Some(session);
                     rebuild
                 }),
             }
-        }));
-        let failure = match result {
-            Ok(Ok(rebuild)) => {
-                self.print(&rebuild.diagnostics);
-                let problems = self.problems(&rebuild.diagnostics);
-                let ms = rebuild.elapsed.as_millis();
-                let pages = count(rebuild.rendered, "page", "pages");
-                if loading {
-                    say!("Built {pages} in {ms} ms — {problems}");
-                } else {
-                    let files = rebuild.written.len() + rebuild.removed.len();
-                    say!(
-                        "Rebuilt {} in {ms} ms: {pages} rendered, {} changed — {problems}",
-                        describe(changes),
-                        count(files, "file", "files"),
-                    );
-                }
-                return Ok(rebuild);
-            }
-            Ok(Err(error)) => Failure::Run(error),
-            // The panic message is already printed.
-            Err(_) => Failure::Panic,
-        };
-        self.session = None;
-        Err(failure)
+        })?;
+        self.print(&rebuild.diagnostics);
+        let problems = self.problems(&rebuild.diagnostics);
+        let ms = rebuild.elapsed.as_millis();
+        let pages = count(rebuild.rendered, "page", "pages");
+        if loading {
+            say!("Built {pages} in {ms} ms — {problems}");
+        } else {
+            let files = rebuild.written.len() + rebuild.removed.len();
+            say!(
+                "Rebuilt {} in {ms} ms: {pages} rendered, {} changed — {problems}",
+                describe(changes),
+                count(files, "file", "files"),
+            );
+        }
+        Ok(rebuild)
     }
 
     /// Brings the search index up to date after a rebuild the open pages were told about.
     /// A failure is shown like a failed rebuild (the next change loads the site afresh).
     pub(super) fn update_search(&mut self) -> std::result::Result<(), Failure> {
-        let Some(session) = &mut self.session else {
-            return Ok(());
-        };
-        let failure = match panic::catch_unwind(AssertUnwindSafe(|| session.update_search())) {
-            Ok(Ok(_)) => return Ok(()),
+        self.guarded(|live| match &mut live.session {
+            Some(session) => session.update_search().map(drop),
+            None => Ok(()),
+        })
+    }
+
+    /// Runs `step`, turning an error or a panic into a `Failure`. After a failure the session
+    /// may be half updated, so it is dropped: the next rebuild loads the site afresh.
+    fn guarded<T>(
+        &mut self,
+        step: impl FnOnce(&mut Self) -> crate::error::Result<T>,
+    ) -> std::result::Result<T, Failure> {
+        let failure = match panic::catch_unwind(AssertUnwindSafe(|| step(self))) {
+            Ok(Ok(value)) => return Ok(value),
             Ok(Err(error)) => Failure::Run(error),
+            // The panic message is already printed.
             Err(_) => Failure::Panic,
         };
         self.session = None;
