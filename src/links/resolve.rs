@@ -312,10 +312,15 @@ impl LinkIndex {
     fn find(&self, path: &str, content_path: bool) -> Option<Target<'_>> {
         if path.ends_with(".md") {
             let source = path.trim_start_matches('/');
-            return self
-                .pages
-                .get_key_value(source)
-                .map(|(s, _)| Target::Page(s.as_str()));
+            if let Some((source, _)) = self.pages.get_key_value(source) {
+                return Some(Target::Page(source.as_str()));
+            }
+            if content_path {
+                return None;
+            }
+            // A Markdown file that is not a page (in static/, or one Jekyll would not read)
+            // is published as it is, at its own path.
+            return self.files.get(path).map(|file| Target::File(file));
         }
         if content_path {
             return None;
