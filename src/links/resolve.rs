@@ -130,8 +130,13 @@ impl LinkIndex {
                     PathStyle::Absolute => found,
                     PathStyle::Relative => relative_path(url_dir(&from_url), &found),
                 };
-                // As it can be written in Markdown: `Quick%20Start.html`, not a space.
-                format!("{}{query}{}", encode_path(&written), hash(fragment))
+                // As it can be written in Markdown: `Quick%20Start.html`, not a space —
+                // unless the link was written with spaces (kramdown's way, or raw HTML).
+                let written = match dest.contains(' ') {
+                    true => written,
+                    false => encode_path(&written),
+                };
+                format!("{}{query}{}", written, hash(fragment))
             });
         let what = if kind == LinkKind::Image {
             "image"
