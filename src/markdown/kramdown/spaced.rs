@@ -199,7 +199,7 @@ fn plan(text: &str, written: &Written<'_>, held: &[(Event<'_>, Range<usize>)]) -
     if depth != 0 || !syntax_only_text {
         return None;
     }
-    let rest = (last_range.end > written.whole.end).then(|| written.whole.end..last_range.end);
+    let rest = (last_range.end > written.whole.end).then_some(written.whole.end..last_range.end);
     if rest.is_some()
         && !matches!(last, Event::Text(t) if text.get(last_range.clone()) == Some(&**t))
     {
