@@ -603,13 +603,15 @@ fn symbolic_links_are_never_followed_out_of_the_jekyll_site() {
             ("_config.yml", "title: Guides\n"),
             ("index.md", "---\ntitle: Home\n---\nHi\n"),
             ("_includes/note.html", "<b>{{ include.content }}</b>"),
-            ("_data/real.yml", "k: v\n"),
+            ("_layouts/page.html", "{{ content }}"),
+            ("_layouts/leak.html", "x"),
         ],
     );
+    std::fs::remove_file(src.join("_layouts/leak.html")).unwrap();
     for (link, to) in [
         ("_includes/leak.html", outside.join("leak.html")),
-        ("_data/leak.yml", outside.join("leak.yml")),
-        ("_layouts", outside.clone()),
+        ("_layouts/leak.html", outside.join("leak.html")),
+        ("_data", outside.clone()),
         ("_plugins", outside.clone()),
     ] {
         std::os::unix::fs::symlink(to, src.join(link)).unwrap();
@@ -624,10 +626,10 @@ fn symbolic_links_are_never_followed_out_of_the_jekyll_site() {
         );
     }
     assert!(dest.join("includes/note.html").is_file());
-    assert!(dest.join("data/real.yml").is_file());
+    assert!(!dest.join("data").exists());
     assert!(
         run.stdout.contains(
-            "  - symbolic links (_data/leak.yml, _includes/leak.html, _layouts, _plugins): symbolic links are not followed: copy the file it points to into the site\n"
+            "  - symbolic links (_data, _includes/leak.html, _layouts/leak.html, _plugins): symbolic links are not followed: copy the file it points to into the site\n"
         ),
         "{}",
         run.stdout
