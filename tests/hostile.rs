@@ -610,8 +610,24 @@ fn the_preview_server_survives_hostile_templates() {
     assert!(home.contains("over (1..9999999999999) would run 9999999999999 times"));
     assert!(get("/").starts_with("HTTP/1.1 200"), "still answering");
     assert!(child.try_wait().unwrap().is_none(), "the server is alive");
-    child.kill().unwrap();
-    child.wait().unwrap();
+    // Stopped as Ctrl-C does, so it removes its temporary folder (a kill would leave it).
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let deadline = Instant::now() + HANG;
+    while child.try_wait().unwrap().is_none() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    if child.try_wait().unwrap().is_none() {
+        child.kill().unwrap();
+        child.wait().unwrap();
+        panic!("docgen serve did not stop on SIGINT");
+    }
 }
 
 /// A long generated page (an API reference pasted in) repeats its headings and links to a few

@@ -65,6 +65,19 @@ fn element_id_may_be_text() {
 }
 
 #[test]
+fn numbers_written_as_jekyll_era_pages_write_them_are_read() {
+    // `elementId: 41.0` (a spreadsheet export) is element 41; `order: "1"` (quoted by an
+    // editor, or by a script that wrote every value as a string) is order 1.
+    let front = parse_ok("---\nelementId: 41.0\norder: \"1\"\n---\n");
+    assert_eq!(front.element_id.as_deref(), Some("41"));
+    assert_eq!(front.order, Some(1));
+    let front = parse_ok("---\nelementId: 4.5\norder: ' -3 '\n---\n");
+    assert_eq!(front.element_id.as_deref(), Some("4.5"));
+    assert_eq!(front.order, Some(-3));
+    assert_eq!(parse_ok("---\norder: 7.0\n---\n").order, Some(7));
+}
+
+#[test]
 fn failures_point_at_the_line() {
     // (front matter, expected line, expected message fragment)
     let cases = [

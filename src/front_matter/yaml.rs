@@ -97,15 +97,21 @@ pub(super) fn read_yaml(
         }
         match key.as_str() {
             "elementId" => match &value {
-                Yaml::Number(n) if n.is_i64() || n.is_u64() => {
-                    front.element_id = Some(n.to_string())
+                // `41.0` is element 41, as `41` is.
+                Yaml::Number(n) => {
+                    front.element_id =
+                        Some(whole(n).map_or_else(|| n.to_string(), |i| i.to_string()))
                 }
                 Yaml::String(s) => front.element_id = Some(s.trim().to_string()),
                 Yaml::Null => {}
                 _ => invalid("a number or text"),
             },
+            // Jekyll-era pages write `order: "1"` and `order: 3.0`; Jekyll sorted them anyway.
             "order" => match &value {
-                Yaml::Number(n) if n.is_i64() => front.order = n.as_i64(),
+                Yaml::Number(n) if whole(n).is_some() => front.order = whole(n),
+                Yaml::String(s) if s.trim().parse::<i64>().is_ok() => {
+                    front.order = s.trim().parse().ok()
+                }
                 Yaml::Null => {}
                 _ => invalid("an integer"),
             },
@@ -316,6 +322,15 @@ fn entry(line: &str) -> Option<(usize, bool, &str)> {
     let (name, _) = rest.split_once(':')?;
     let name = name.trim().trim_matches(['"', '\'']);
     (!name.is_empty()).then_some((column, item, name))
+}
+
+/// A YAML number that is a whole number (`3`, `3.0`), as an `i64`.
+fn whole(n: &serde_yaml::Number) -> Option<i64> {
+    n.as_i64().or_else(|| {
+        n.as_f64()
+            .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+            .map(|f| f as i64)
+    })
 }
 
 /// A scalar as text; `Err` for lists and maps.

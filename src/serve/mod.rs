@@ -132,9 +132,11 @@ pub fn run(options: &ServeOptions, highlighter: &Highlighter) -> Result<()> {
         Err(failure) => live.failed(failure),
     };
     let hub = Arc::new(Hub::new(&diagnostics));
+    let listening = server.addr();
     let running = server.start(http::Preview {
         root: live.output.clone(),
         hub: Arc::clone(&hub),
+        listening,
     });
     say!("Serving {url}");
     if let Some(watcher) = &watcher {
