@@ -50,12 +50,13 @@ impl CheckReport {
             None => String::new(),
         };
         format!(
-            "Checked {} ({}){external} — {}, {} in {:.2}s",
+            "Checked {} ({}){external} — {}, {} in {:.2}s{}",
             plural(report.pages, "page"),
             plural(report.elements, "element"),
             plural(report.warnings(), "warning"),
             plural(report.errors(), "error"),
-            report.elapsed.as_secs_f64()
+            report.elapsed.as_secs_f64(),
+            report.replaced_note()
         )
     }
 }

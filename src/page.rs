@@ -93,13 +93,8 @@ impl Page {
         let file = display_path(source);
         let mut diagnostics = Vec::new();
         let text = String::from_utf8(bytes).unwrap_or_else(|e| {
-            let valid = e.utf8_error().valid_up_to();
             let bytes = e.into_bytes();
-            let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() as u32 + 1;
-            diagnostics.push(
-                Diagnostic::error("encoding", &file, "the file is not valid UTF-8 text")
-                    .at(line, 0),
-            );
+            diagnostics.push(Diagnostic::not_utf8("encoding", &file, &bytes));
             String::from_utf8_lossy(&bytes).into_owned()
         });
         // CommonMark: a NUL is replaced by U+FFFD, for security; pulldown-cmark leaves it in

@@ -332,3 +332,41 @@ fn help_lists_the_check_options() {
     assert!(build.stdout.contains("--format") && build.stdout.contains("--color"));
     assert!(!build.stdout.contains("--external"));
 }
+
+#[test]
+fn site_files_that_replace_generated_ones_are_named_in_the_summary() {
+    // A Jekyll site's own robots.txt and a hand-made sitemap.xml replace docgen's, as later
+    // sources win; meant or not, the writer is told which, in build and check alike.
+    let site = TestSite::new()
+        .page("index.md", "# Home\n")
+        .file("static/robots.txt", "User-agent: *\nDisallow: /private/\n")
+        .file("content/sitemap.xml", "<urlset/>\n");
+    let note = "; generated files replaced by the site's: sitemap.xml (content/sitemap.xml), \
+                robots.txt (static/robots.txt)\n";
+    let check = site.run(&["check"]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    assert!(
+        check
+            .stdout
+            .starts_with("Checked 1 page (0 elements) — 0 warnings, 0 errors in ")
+            && check.stdout.ends_with(note),
+        "{}",
+        check.stdout
+    );
+    let build = site.run(&["build"]);
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    assert!(build.stdout.ends_with(note), "{}", build.stdout);
+    assert_eq!(
+        std::fs::read_to_string(site.output().join("robots.txt")).unwrap(),
+        "User-agent: *\nDisallow: /private/\n"
+    );
+    // One file: the singular.
+    let site = site.remove("content/sitemap.xml");
+    assert!(
+        site.run(&["check"])
+            .stdout
+            .ends_with("; generated file replaced by the site's: robots.txt (static/robots.txt)\n")
+    );
+    let plain = TestSite::new().page("index.md", "# Home\n").run(&["check"]);
+    assert!(!plain.stdout.contains("replaced"), "{}", plain.stdout);
+}

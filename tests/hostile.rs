@@ -610,8 +610,24 @@ fn the_preview_server_survives_hostile_templates() {
     assert!(home.contains("over (1..9999999999999) would run 9999999999999 times"));
     assert!(get("/").starts_with("HTTP/1.1 200"), "still answering");
     assert!(child.try_wait().unwrap().is_none(), "the server is alive");
-    child.kill().unwrap();
-    child.wait().unwrap();
+    // Stopped as Ctrl-C does, so it removes its temporary folder (a kill would leave it).
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let deadline = Instant::now() + HANG;
+    while child.try_wait().unwrap().is_none() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    if child.try_wait().unwrap().is_none() {
+        child.kill().unwrap();
+        child.wait().unwrap();
+        panic!("docgen serve did not stop on SIGINT");
+    }
 }
 
 /// A long generated page (an API reference pasted in) repeats its headings and links to a few
@@ -685,4 +701,28 @@ fn nul_bytes_never_reach_the_output() {
         }
     }
     assert!(built.html("index.html").contains("Hello \u{FFFD} world."));
+}
+
+/// A data file or front matter of `[[[[…` 100,000 deep (200 KB in a pull request) kept `check`
+/// busy for minutes: libyaml's scanner is quadratic in the depth of flow collections.
+#[test]
+fn yaml_nested_without_end_is_refused_at_once() {
+    let deep =
+        |open: &str, close: &str| format!("{}1{}", open.repeat(100_000), close.repeat(100_000));
+    let site = site("Hi\n")
+        .file("data/deep.yml", &format!("endpoints: {}\n", deep("[", "]")))
+        .page(
+            "deep.md",
+            &format!("---\ntitle: Deep\nx: {}\n---\nBody\n", deep("{a: ", "}")),
+        );
+    let run = check_fails_with(
+        &site,
+        "data/deep.yml:1:140: invalid YAML: lists and maps nest more than 128 deep",
+    );
+    assert!(
+        run.stderr.lines().any(|l| l
+            == "error: content/deep.md:3:516: invalid YAML: lists and maps nest more than 128 deep"),
+        "{}",
+        run.stderr.chars().take(4000).collect::<String>()
+    );
 }

@@ -584,3 +584,54 @@ fn markdown_extensions_in_any_case_become_pages() {
     assert!(text(dest.join("public/Setup.html")).contains("<a href=\"/faq.html\">the FAQ</a>"));
     assert!(!dest.join("static/Setup.MD").exists());
 }
+
+/// A Jekyll repository cloned from elsewhere may hold symbolic links; the import follows none,
+/// so nothing outside the Jekyll site ends up in the new one (docgen's build does not follow
+/// them out of the site either). Symlinked `_includes/`, `_data/` and `_layouts/` folders were
+/// followed, and links inside them dropped without a word.
+#[cfg(unix)]
+#[test]
+fn symbolic_links_are_never_followed_out_of_the_jekyll_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = dir.path().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("leak.html"), "SECRET").unwrap();
+    std::fs::write(outside.join("leak.yml"), "k: SECRET").unwrap();
+    let src = write_site(
+        dir.path(),
+        &[
+            ("_config.yml", "title: Guides\n"),
+            ("index.md", "---\ntitle: Home\n---\nHi\n"),
+            ("_includes/note.html", "<b>{{ include.content }}</b>"),
+            ("_layouts/page.html", "{{ content }}"),
+            ("_layouts/leak.html", "x"),
+        ],
+    );
+    std::fs::remove_file(src.join("_layouts/leak.html")).unwrap();
+    for (link, to) in [
+        ("_includes/leak.html", outside.join("leak.html")),
+        ("_layouts/leak.html", outside.join("leak.html")),
+        ("_data", outside.clone()),
+        ("_plugins", outside.clone()),
+    ] {
+        std::os::unix::fs::symlink(to, src.join(link)).unwrap();
+    }
+    let run = TestSite::run_in(dir.path(), &["import", "jekyll", "src", "new"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let dest = dir.path().join("new");
+    for (name, bytes) in snapshot(&dest) {
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("SECRET"),
+            "{name} holds the secret"
+        );
+    }
+    assert!(dest.join("includes/note.html").is_file());
+    assert!(!dest.join("data").exists());
+    assert!(
+        run.stdout.contains(
+            "  - symbolic links (_data, _includes/leak.html, _layouts/leak.html, _plugins): symbolic links are not followed: copy the file it points to into the site\n"
+        ),
+        "{}",
+        run.stdout
+    );
+}

@@ -624,3 +624,57 @@ fn a_doubled_quote_in_an_include_parameter_is_a_syntax_error_in_the_writers_term
         built.diagnostics_text()
     );
 }
+
+#[test]
+fn links_and_images_with_spaces_in_their_destination_are_links_as_in_kramdown() {
+    // macOS names screenshots "Screen Shot 2017-05-01 at 10.22.33 AM.png"; kramdown takes
+    // spaces in a destination, CommonMark only inside <…>: the page showed the Markdown as text.
+    let shot = "Screen Shot 2017-05-01 at 10.22.33 AM.png";
+    let site = TestSite::new()
+        .file("templates/page.html", "{{ page.content | safe }}")
+        .bytes(&format!("content/guides/img/{shot}"), b"\x89PNG\r\n\x1a\n")
+        .page("guides/my setup.md", "---\ntitle: Setup\n---\n## Step 1\n")
+        .page(
+            "guides/start.md",
+            &format!(
+                "---\ntitle: Start\n---\nSee ![The screen](img/{shot}) and [the *setup*](my setup.md#step-1 \"Set up\").\n\n\
+                 | Step | Shown |\n|---|---|\n| 1 | ![Shot](img/{shot}) |\n\n\
+                 Broken: ![Gone](img/Screen Shot 2017.png) and [gone](my set up.md).\n\n\
+                 ```\n![Not an image](img/{shot})\n```\n"
+            ),
+        );
+    let built = site.build();
+    assert_eq!(
+        built.headlines(),
+        [
+            "content/guides/start.md:10:9: broken image \"img/Screen Shot 2017.png\"",
+            "content/guides/start.md:10:47: broken link \"my set up.md\" — did you mean \"my setup.md\"?",
+        ]
+    );
+    let site = site.page(
+        "guides/start.md",
+        &format!(
+            "---\ntitle: Start\n---\nSee ![The screen](img/{shot}) and [the *setup*](my setup.md#step-1 \"Set up\").\n\n\
+             | Step | Shown |\n|---|---|\n| 1 | ![Shot](img/{shot}) |\n\n\
+             ```\n![Not an image](img/{shot})\n```\n"
+        ),
+    );
+    let html = site.build().clean().html("guides/start.html");
+    let src = "/guides/img/Screen%20Shot%202017-05-01%20at%2010.22.33%20AM.png";
+    assert!(
+        html.contains(&format!(
+            "<p>See <img src=\"{src}\" alt=\"The screen\"> and <a href=\"/guides/my%20setup.html#step-1\" title=\"Set up\">the <em>setup</em></a>.</p>"
+        )),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!(
+            "<td><img src=\"{src}\" alt=\"Shot\" loading=\"lazy\"></td>"
+        )),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("<code>![Not an image](img/{shot})\n</code>")),
+        "{html}"
+    );
+}

@@ -311,3 +311,37 @@ fn navigation_urls_of_pages_with_spaces_are_encoded() {
         hrefs(&overview)
     );
 }
+
+#[test]
+fn a_markdown_file_published_as_it_is_is_linked_as_a_file() {
+    // A page Jekyll would not read (it starts with a byte-order mark, so the import copies it
+    // to static/ as Jekyll does) or a README shipped for download: a `.md` file that is not a
+    // page. Links to it reached the page lookup only, and were "broken" with themselves as
+    // the suggestion.
+    let built = site()
+        .file("static/downloads/README.md", "# Read me\n")
+        .page(
+            "guides/get.md",
+            "---\ntitle: Get\n---\n[a](../downloads/README.md) [b](/downloads/README.md#top) \
+             [c](../downloads/READ.md)\n",
+        )
+        .build();
+    assert_eq!(
+        built.headlines(),
+        [
+            "content/guides/get.md:4:59: broken link \"../downloads/READ.md\" — did you mean \"../downloads/README.md\"?"
+        ]
+    );
+    let built = site()
+        .file("static/downloads/README.md", "# Read me\n")
+        .page(
+            "guides/get.md",
+            "---\ntitle: Get\n---\n[a](../downloads/README.md) [b](/downloads/README.md#top)\n",
+        )
+        .build()
+        .clean();
+    assert_eq!(
+        urls(&built.html("guides/get.html")),
+        ["/downloads/README.md", "/downloads/README.md#top"]
+    );
+}

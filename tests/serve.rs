@@ -99,9 +99,14 @@ impl Preview {
     }
 
     fn start_with(site: &TestSite, args: &[&str]) -> Preview {
+        Preview::start_with_env(site, args, &[])
+    }
+
+    fn start_with_env(site: &TestSite, args: &[&str], env: &[(&str, &Path)]) -> Preview {
         let mut child = Command::new(env!("CARGO_BIN_EXE_docgen"))
             .args(["serve", "--port", "0"])
             .args(args)
+            .envs(env.iter().copied())
             .current_dir(site.root())
             .env("NO_COLOR", "1")
             .stdout(Stdio::piped())
@@ -365,8 +370,9 @@ fn serves_the_built_site() {
     assert_eq!(preview.get("/sitemap.xml").status, 200);
 
     // HEAD: the same headers, no body.
-    let head = preview
-        .request("HEAD /elements/gtw/setup.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let head = preview.request(
+        "HEAD /elements/gtw/setup.html HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+    );
     let get = preview.get("/elements/gtw/setup.html");
     assert_eq!(head.status, 200);
     assert_eq!(head.body, "");
@@ -380,8 +386,9 @@ fn serves_the_built_site() {
     assert!(missing.body.contains(script));
 
     // Only GET and HEAD.
-    let post = preview
-        .request("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    let post = preview.request(
+        "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+    );
     assert_eq!(post.status, 405);
     assert_eq!(post.header("allow"), Some("GET, HEAD"));
 }
@@ -642,6 +649,110 @@ fn request_paths_never_leave_the_site() {
 }
 
 #[test]
+fn a_page_of_another_site_cannot_read_the_preview_through_dns_rebinding() {
+    // A page on evil.example.com whose owner points that name at 127.0.0.1 makes the browser
+    // send `Host: evil.example.com:PORT` to the preview: refused, the live-reload polls too.
+    let preview = Preview::start(&site());
+    let get = |host: &str, path: &str| {
+        preview.request(&format!(
+            "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        ))
+    };
+    let port = preview.port;
+    for host in [
+        format!("evil.example.com:{port}"),
+        "evil.example.com".to_string(),
+        format!("localhost.evil.example.com:{port}"),
+    ] {
+        for path in ["/", "/elements/gtw/setup.html", "/__docgen/events?since=0"] {
+            let response = get(&host, path);
+            assert_eq!(response.status, 403, "{host} {path}: {}", response.body);
+            assert_eq!(
+                response.body,
+                format!(
+                    "This preview answers only localhost and IP addresses, not \"{host}\": a page \
+                     of another site could otherwise read it through a name pointed at this \
+                     machine (DNS rebinding). Open http://127.0.0.1:{port}/ instead.\n"
+                )
+            );
+        }
+    }
+    // The names a writer uses, and clients that send no Host at all (HTTP/1.0).
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("docs.localhost:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        assert_eq!(get(&host, "/").status, 200, "{host}");
+    }
+    let old = preview.request("GET / HTTP/1.0\r\n\r\n");
+    assert_eq!(old.status, 200);
+}
+
+/// A preview that was killed (SIGKILL, a CI timeout) could not remove its copy of the site from
+/// the temp folder; the next preview removes such folders — only those named by a process that
+/// is gone and marked as a preview's.
+#[cfg(unix)]
+#[test]
+fn a_preview_removes_the_folders_of_previews_that_were_killed() {
+    let temp = tempfile::tempdir().unwrap();
+    let marker = |state: &str| {
+        format!("{{\"about\": \"x\", \"state\": \"{state}\", \"files\": {{}}, \"kept\": []}}")
+    };
+    // Linux pids stop at 2^22: this one cannot be running.
+    let dead = 2_147_483_646u32;
+    let alive = std::process::id();
+    let folders = [
+        (
+            format!("docgen-serve-{dead}-Ab12Cd"),
+            Some(marker("live")),
+            false,
+        ),
+        (
+            format!("docgen-serve-{dead}-Ab12Cd.docgen-staging-{dead}-0"),
+            Some(marker("live")),
+            false,
+        ),
+        (
+            format!("docgen-serve-{alive}-Ef34Gh"),
+            Some(marker("live")),
+            true,
+        ),
+        (format!("docgen-serve-{dead}-NoMark"), None, true),
+        (
+            format!("docgen-serve-{dead}-Built"),
+            Some(marker("complete")),
+            true,
+        ),
+        (
+            "docgen-serve-Ij56Kl".to_string(),
+            Some(marker("live")),
+            true,
+        ),
+    ];
+    for (name, marker, _) in &folders {
+        let dir = temp.path().join(name);
+        std::fs::create_dir_all(dir.join("elements")).unwrap();
+        std::fs::write(dir.join("elements/page.html"), "<p>old</p>").unwrap();
+        if let Some(marker) = marker {
+            std::fs::write(dir.join(".docgen-output"), marker).unwrap();
+        }
+    }
+    let preview = Preview::start_with_env(&site(), &[], &[("TMPDIR", temp.path())]);
+    assert!(
+        preview.output.starts_with(temp.path()),
+        "{}",
+        preview.output.display()
+    );
+    assert_eq!(preview.get("/").status, 200);
+    for (name, _, kept) in &folders {
+        assert_eq!(temp.path().join(name).exists(), *kept, "{name}");
+    }
+    drop(preview);
+}
+
+#[test]
 fn requests_are_served_in_parallel() {
     let site = site();
     let preview = Arc::new(Preview::start(&site));
@@ -654,7 +765,7 @@ fn requests_are_served_in_parallel() {
                 http(
                     port,
                     &format!(
-                        "GET /__docgen/events?since={generation} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                        "GET /__docgen/events?since={generation} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
                     ),
                 )
             })

@@ -59,6 +59,9 @@ pub struct BuildReport {
     pub output: Option<PathBuf>,
     /// Wall time of each stage, in order.
     pub timings: Vec<(&'static str, Duration)>,
+    /// Generated files a file of the site or theme replaces, with what replaces them:
+    /// `("robots.txt", "static/robots.txt")`. Meant or not, the summary says so.
+    pub replaced: Vec<(String, String)>,
 }
 
 impl BuildReport {
@@ -91,12 +94,34 @@ impl BuildReport {
             format!("Build failed: {pages} checked, nothing written")
         };
         format!(
-            "{what} — {} {}, {} {} in {:.2}s",
+            "{what} — {} {}, {} {} in {:.2}s{}",
             self.warnings(),
             plural(self.warnings(), "warning", "warnings"),
             self.errors(),
             plural(self.errors(), "error", "errors"),
-            self.elapsed.as_secs_f64()
+            self.elapsed.as_secs_f64(),
+            self.replaced_note()
+        )
+    }
+
+    /// `; generated files replaced by the site's: robots.txt (static/robots.txt)`, or nothing.
+    pub fn replaced_note(&self) -> String {
+        if self.replaced.is_empty() {
+            return String::new();
+        }
+        let files: Vec<String> = self
+            .replaced
+            .iter()
+            .map(|(file, by)| format!("{file} ({by})"))
+            .collect();
+        format!(
+            "; {} by the site's: {}",
+            plural(
+                files.len(),
+                "generated file replaced",
+                "generated files replaced"
+            ),
+            files.join(", ")
         )
     }
 }

@@ -286,6 +286,7 @@ impl Engine {
                 .copied()
                 .chain(self.timings.iter().copied())
                 .collect(),
+            replaced: self.site.replaced_generated(),
         })
     }
 }

@@ -105,6 +105,19 @@ pub fn plan(src: &Path, config: &JekyllConfig) -> Result<Plan> {
         if SILENT.contains(&name.as_str()) || is_config(&name) {
             continue;
         }
+        // A symlinked `_includes/` would be followed wherever it points (`is_dir` follows it).
+        let linked = std::fs::symlink_metadata(&path).map_err(|e| Error::io(&path, e))?;
+        if linked.file_type().is_symlink() {
+            plan.skipped.push(symlink_skipped(name));
+            continue;
+        }
+        if is_dir && name.starts_with('_') {
+            plan.skipped.extend(
+                symlinks_below(&path)?
+                    .into_iter()
+                    .map(|rel| symlink_skipped(format!("{name}/{rel}"))),
+            );
+        }
         match name.as_str() {
             "_includes" if is_dir => {
                 for rel in files_below(&path)? {
@@ -221,11 +234,7 @@ fn walk(reader: &mut Reader<'_>, rel: &str, path: &Path) -> Result<()> {
         return Ok(());
     }
     if meta.file_type().is_symlink() {
-        plan.skipped.push(Skipped {
-            what: "symbolic links".into(),
-            path: rel.to_string(),
-            why: "symbolic links are not followed: copy the file it points to into the site".into(),
-        });
+        plan.skipped.push(symlink_skipped(rel.to_string()));
         return Ok(());
     }
     if meta.is_dir() {
@@ -374,6 +383,34 @@ fn read_dir(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
         .collect::<Result<_>>()?;
     entries.sort();
     Ok(entries)
+}
+
+/// What the report says of a symbolic link at `path`, which the import never follows.
+fn symlink_skipped(path: String) -> Skipped {
+    Skipped {
+        what: "symbolic links".into(),
+        path,
+        why: "symbolic links are not followed: copy the file it points to into the site".into(),
+    }
+}
+
+/// The symbolic links below a special folder, which `files_below` leaves out.
+fn symlinks_below(dir: &Path) -> Result<Vec<String>> {
+    let mut links = Vec::new();
+    for entry in crate::source::walk(dir).sorted().min_depth(1) {
+        let entry = entry.map_err(|e| {
+            let path = e
+                .path()
+                .map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
+            Error::io(path, e.into())
+        })?;
+        if entry.path_is_symlink()
+            && !crate::source::is_ignored(&entry.file_name().to_string_lossy())
+        {
+            links.push(crate::source::relative(dir, entry.path()));
+        }
+    }
+    Ok(links)
 }
 
 /// Every file below a special folder (`_includes`, `_data`…), skipping hidden and backup files

@@ -130,8 +130,13 @@ impl LinkIndex {
                     PathStyle::Absolute => found,
                     PathStyle::Relative => relative_path(url_dir(&from_url), &found),
                 };
-                // As it can be written in Markdown: `Quick%20Start.html`, not a space.
-                format!("{}{query}{}", encode_path(&written), hash(fragment))
+                // As it can be written in Markdown: `Quick%20Start.html`, not a space —
+                // unless the link was written with spaces (kramdown's way, or raw HTML).
+                let written = match dest.contains(' ') {
+                    true => written,
+                    false => encode_path(&written),
+                };
+                format!("{}{query}{}", written, hash(fragment))
             });
         let what = if kind == LinkKind::Image {
             "image"
@@ -312,10 +317,15 @@ impl LinkIndex {
     fn find(&self, path: &str, content_path: bool) -> Option<Target<'_>> {
         if path.ends_with(".md") {
             let source = path.trim_start_matches('/');
-            return self
-                .pages
-                .get_key_value(source)
-                .map(|(s, _)| Target::Page(s.as_str()));
+            if let Some((source, _)) = self.pages.get_key_value(source) {
+                return Some(Target::Page(source.as_str()));
+            }
+            if content_path {
+                return None;
+            }
+            // A Markdown file that is not a page (in static/, or one Jekyll would not read)
+            // is published as it is, at its own path.
+            return self.files.get(path).map(|file| Target::File(file));
         }
         if content_path {
             return None;

@@ -16,9 +16,11 @@
 //!   are known;
 //! - abbreviations, `*[HTML]: Hyper Text Markup Language` lines, are not shown and mark every
 //!   `HTML` of the text up as `<abbr>` (`abbreviations`); `{::options … /}` and
-//!   `{::comment}` … `{:/comment}` are not shown either.
+//!   `{::comment}` … `{:/comment}` are not shown either;
+//! - a link or image whose destination holds spaces (`![x](Screen Shot 1.png)`) is one, as in
+//!   kramdown (`spaced`).
 //!
-//! Each construct has its module (`element`, `attributes`, `toc`, `abbreviations`; `references` shares the
+//! Each construct has its module (`element`, `attributes`, `toc`, `abbreviations`, `spaced`; `references` shares the
 //! page's reference definitions among its parses); `events` walks the parsed events once and
 //! hands each construct what it needs.
 
@@ -35,6 +37,7 @@ mod abbreviations;
 mod attributes;
 mod element;
 mod references;
+mod spaced;
 mod toc;
 
 pub use abbreviations::{apply as apply_abbreviations, definitions as abbreviations};
@@ -73,6 +76,7 @@ pub fn walk<'a>(
     references: &References,
     emit: &mut dyn FnMut(Event<'a>, Range<usize>),
 ) {
+    let parsed = spaced::SpacedLinks::new(text, parsed);
     // Events not yet final.
     let mut out: Events<'a> = Vec::new();
     let mut emitted = Emitted::default();

@@ -33,6 +33,7 @@ use crate::highlight::escape;
 
 /// Where pages ask for live-reload news (a path no site file can have: docgen never writes
 /// names starting with `__docgen`).
+mod hosts;
 mod paths;
 use paths::{Found, find};
 pub use paths::{content_type, sanitize};
@@ -62,6 +63,8 @@ pub struct Preview {
     /// The output folder (canonical).
     pub root: PathBuf,
     pub hub: Arc<Hub>,
+    /// The address listened on, which decides the `Host` names answered (`hosts`).
+    pub listening: SocketAddr,
 }
 
 /// A server answering requests until `stop`.
@@ -216,7 +219,23 @@ fn reachable(addr: SocketAddr) -> SocketAddr {
 fn handle(request: Request, preview: &Arc<Preview>, polls: &Arc<AtomicUsize>) {
     let url = request.url().to_string();
     let (path, query) = url.split_once('?').unwrap_or((&url, ""));
-    let response = if !matches!(request.method(), Method::Get | Method::Head) {
+    let host = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Host"))
+        .map(|h| h.value.as_str());
+    let response = if !hosts::allowed(host, preview.listening.ip()) {
+        text(
+            403,
+            &format!(
+                "This preview answers only localhost and IP addresses, not {:?}: a page of another \
+                 site could otherwise read it through a name pointed at this machine (DNS \
+                 rebinding). Open http://{}/ instead.\n",
+                host.unwrap_or_default(),
+                preview.listening
+            ),
+        )
+    } else if !matches!(request.method(), Method::Get | Method::Head) {
         text(405, "Only GET and HEAD are served here.\n").with_header(header("Allow", "GET, HEAD"))
     } else if path == EVENTS {
         return poll(request, query, preview, polls);

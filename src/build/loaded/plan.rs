@@ -65,6 +65,19 @@ impl Loaded {
             && page.is_none_or(|source| self.page(source).is_none())
     }
 
+    /// The generated files that a file of the site or theme replaces (`static/robots.txt`,
+    /// `content/sitemap.xml`), with what replaces each: later sources win, on purpose or not.
+    pub(crate) fn replaced_generated(&self) -> Vec<(String, String)> {
+        let files = self.output_files();
+        [SITEMAP, ROBOTS, ELEMENTS_NAV, HIGHLIGHT_CSS]
+            .into_iter()
+            .filter_map(|file| match files.get(file) {
+                Some(FileOrigin::Generated) | None => None,
+                Some(origin) => Some((file.to_string(), origin.describe(file))),
+            })
+            .collect()
+    }
+
     fn files_without_redirects(&self) -> BTreeMap<String, FileOrigin> {
         let mut files = BTreeMap::new();
         for generated in [SITEMAP, ROBOTS, ELEMENTS_NAV, HIGHLIGHT_CSS] {
