@@ -38,13 +38,12 @@ pub fn load(dir: &Path) -> Result<(Vec<DataFile>, Vec<Diagnostic>)> {
             diagnostics.push(unsupported(&file));
             continue;
         };
-        let Ok(text) = String::from_utf8(source::read(dir, &rel)?) else {
-            diagnostics.push(Diagnostic::error(
-                "data",
-                &file,
-                "the file is not valid UTF-8 text",
-            ));
-            continue;
+        let text = match String::from_utf8(source::read(dir, &rel)?) {
+            Ok(text) => text,
+            Err(e) => {
+                diagnostics.push(Diagnostic::not_utf8("data", &file, e.as_bytes()));
+                continue;
+            }
         };
         match parse(&file, format, &text) {
             Ok(value) => files.push(DataFile {

@@ -87,6 +87,39 @@ impl Diagnostic {
         }
     }
 
+    /// A file that is not UTF-8 text, at its first byte that is not: Jekyll-era files saved
+    /// as Latin-1 or Windows-1252 (`Caf\xe9`), with how to convert them.
+    pub fn not_utf8(code: &'static str, file: impl Into<String>, bytes: &[u8]) -> Self {
+        let valid = std::str::from_utf8(bytes)
+            .err()
+            .map_or(bytes.len(), |e| e.valid_up_to());
+        let line_start = bytes[..valid]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = String::from_utf8_lossy(&bytes[line_start..valid])
+            .chars()
+            .count()
+            + 1;
+        let byte = bytes.get(valid).copied().unwrap_or(0);
+        // Latin-1 and Windows-1252 agree from 0xA0 on, where the byte is the code point.
+        let latin = match byte {
+            0xA0..=0xFF => format!(" (\"{}\" in Latin-1)", char::from(byte)),
+            _ => String::new(),
+        };
+        Self::error(
+            code,
+            file,
+            format!("the file is not valid UTF-8 text: byte 0x{byte:02X}{latin} here"),
+        )
+        .at(line as u32, column as u32)
+        .with_note(
+            "it was probably saved as Latin-1 or Windows-1252: save it as UTF-8 in your editor, or \
+             convert it with `iconv -f WINDOWS-1252 -t UTF-8`",
+        )
+    }
+
     pub fn at(mut self, line: u32, column: u32) -> Self {
         self.line = line;
         self.column = column;

@@ -702,3 +702,27 @@ fn nul_bytes_never_reach_the_output() {
     }
     assert!(built.html("index.html").contains("Hello \u{FFFD} world."));
 }
+
+/// A data file or front matter of `[[[[…` 100,000 deep (200 KB in a pull request) kept `check`
+/// busy for minutes: libyaml's scanner is quadratic in the depth of flow collections.
+#[test]
+fn yaml_nested_without_end_is_refused_at_once() {
+    let deep =
+        |open: &str, close: &str| format!("{}1{}", open.repeat(100_000), close.repeat(100_000));
+    let site = site("Hi\n")
+        .file("data/deep.yml", &format!("endpoints: {}\n", deep("[", "]")))
+        .page(
+            "deep.md",
+            &format!("---\ntitle: Deep\nx: {}\n---\nBody\n", deep("{a: ", "}")),
+        );
+    let run = check_fails_with(
+        &site,
+        "data/deep.yml:1:140: invalid YAML: lists and maps nest more than 128 deep",
+    );
+    assert!(
+        run.stderr.lines().any(|l| l
+            == "error: content/deep.md:3:516: invalid YAML: lists and maps nest more than 128 deep"),
+        "{}",
+        run.stderr.chars().take(4000).collect::<String>()
+    );
+}

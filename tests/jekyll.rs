@@ -273,3 +273,25 @@ fn a_permalink_that_docgen_does_not_follow_is_a_warning_at_its_line() {
         built.diagnostics_text()
     );
 }
+
+#[test]
+fn a_page_or_data_file_saved_as_latin_1_is_reported_at_its_first_such_byte_with_the_fix() {
+    let built = TestSite::new()
+        .bytes(
+            "content/caf\u{e9}.md",
+            b"---\r\ntitle: Caf\xe9\r\n---\r\nCr\xe8me [link](nowhere.html)\r\n",
+        )
+        .bytes("data/menu.yml", b"- name: cr\xe8me br\xfbl\xe9e\n")
+        .build();
+    assert_eq!(
+        built.headlines(),
+        [
+            "content/caf\u{e9}.md:2:11: the file is not valid UTF-8 text: byte 0xE9 (\"\u{e9}\" in Latin-1) here",
+            "content/caf\u{e9}.md:4:7: broken link \"nowhere.html\"",
+            "data/menu.yml:1:11: the file is not valid UTF-8 text: byte 0xE8 (\"\u{e8}\" in Latin-1) here",
+        ]
+    );
+    assert!(built.diagnostics_text().contains(
+        "= it was probably saved as Latin-1 or Windows-1252: save it as UTF-8 in your editor, or convert it with `iconv -f WINDOWS-1252 -t UTF-8`"
+    ), "{}", built.diagnostics_text());
+}

@@ -99,9 +99,14 @@ impl Preview {
     }
 
     fn start_with(site: &TestSite, args: &[&str]) -> Preview {
+        Preview::start_with_env(site, args, &[])
+    }
+
+    fn start_with_env(site: &TestSite, args: &[&str], env: &[(&str, &Path)]) -> Preview {
         let mut child = Command::new(env!("CARGO_BIN_EXE_docgen"))
             .args(["serve", "--port", "0"])
             .args(args)
+            .envs(env.iter().copied())
             .current_dir(site.root())
             .env("NO_COLOR", "1")
             .stdout(Stdio::piped())
@@ -683,6 +688,68 @@ fn a_page_of_another_site_cannot_read_the_preview_through_dns_rebinding() {
     }
     let old = preview.request("GET / HTTP/1.0\r\n\r\n");
     assert_eq!(old.status, 200);
+}
+
+/// A preview that was killed (SIGKILL, a CI timeout) could not remove its copy of the site from
+/// the temp folder; the next preview removes such folders — only those named by a process that
+/// is gone and marked as a preview's.
+#[cfg(unix)]
+#[test]
+fn a_preview_removes_the_folders_of_previews_that_were_killed() {
+    let temp = tempfile::tempdir().unwrap();
+    let marker = |state: &str| {
+        format!("{{\"about\": \"x\", \"state\": \"{state}\", \"files\": {{}}, \"kept\": []}}")
+    };
+    // Linux pids stop at 2^22: this one cannot be running.
+    let dead = 2_147_483_646u32;
+    let alive = std::process::id();
+    let folders = [
+        (
+            format!("docgen-serve-{dead}-Ab12Cd"),
+            Some(marker("live")),
+            false,
+        ),
+        (
+            format!("docgen-serve-{dead}-Ab12Cd.docgen-staging-{dead}-0"),
+            Some(marker("live")),
+            false,
+        ),
+        (
+            format!("docgen-serve-{alive}-Ef34Gh"),
+            Some(marker("live")),
+            true,
+        ),
+        (format!("docgen-serve-{dead}-NoMark"), None, true),
+        (
+            format!("docgen-serve-{dead}-Built"),
+            Some(marker("complete")),
+            true,
+        ),
+        (
+            "docgen-serve-Ij56Kl".to_string(),
+            Some(marker("live")),
+            true,
+        ),
+    ];
+    for (name, marker, _) in &folders {
+        let dir = temp.path().join(name);
+        std::fs::create_dir_all(dir.join("elements")).unwrap();
+        std::fs::write(dir.join("elements/page.html"), "<p>old</p>").unwrap();
+        if let Some(marker) = marker {
+            std::fs::write(dir.join(".docgen-output"), marker).unwrap();
+        }
+    }
+    let preview = Preview::start_with_env(&site(), &[], &[("TMPDIR", temp.path())]);
+    assert!(
+        preview.output.starts_with(temp.path()),
+        "{}",
+        preview.output.display()
+    );
+    assert_eq!(preview.get("/").status, 200);
+    for (name, _, kept) in &folders {
+        assert_eq!(temp.path().join(name).exists(), *kept, "{name}");
+    }
+    drop(preview);
 }
 
 #[test]

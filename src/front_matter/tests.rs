@@ -78,6 +78,43 @@ fn numbers_written_as_jekyll_era_pages_write_them_are_read() {
 }
 
 #[test]
+fn flow_collections_nested_too_deep_are_refused_at_once_at_their_place() {
+    // libyaml's scanner is quadratic in this depth: 100,000 took minutes.
+    let deep = format!(
+        "---\ntitle: T\nx: {}1{}\n---\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let parsed = parse("p.md", &deep);
+    assert_eq!(
+        parsed
+            .diagnostics
+            .iter()
+            .map(|d| d.headline())
+            .collect::<Vec<_>>(),
+        ["p.md:3:132: invalid YAML: lists and maps nest more than 128 deep"]
+    );
+    let data = format!("a: {}1{}\n", "{b: ".repeat(50_000), "}".repeat(50_000));
+    let error = yaml_data("data/x.yml", &data).unwrap_err();
+    assert_eq!(
+        error.headline(),
+        "data/x.yml:1:516: invalid YAML: lists and maps nest more than 128 deep"
+    );
+    // Brackets in quotes, comments and plain text after an apostrophe are not nesting.
+    let many = "[".repeat(200);
+    for text in [
+        format!("a: \"{many}\"\n"),
+        format!("a: '{many}'\n"),
+        format!("a: 1 # {many}\n"),
+        format!("a: It's {}\nb: '{many}'\n", "x"),
+        format!("a: \"\\\"{many}\"\n"),
+        format!("a: {}1{}\n", "[".repeat(100), "]".repeat(100)),
+    ] {
+        assert!(yaml_data("x.yml", &text).is_ok(), "{text}");
+    }
+}
+
+#[test]
 fn failures_point_at_the_line() {
     // (front matter, expected line, expected message fragment)
     let cases = [

@@ -23,7 +23,7 @@ pub(super) fn read_yaml(
     if yaml.trim().is_empty() {
         return true;
     }
-    let mapping = match serde_yaml::from_str::<Yaml>(yaml) {
+    let mapping = match parse(yaml) {
         Ok(Yaml::Mapping(mapping)) => mapping,
         Ok(Yaml::Null) => return true,
         Ok(_) => {
@@ -39,7 +39,7 @@ pub(super) fn read_yaml(
             return false;
         }
         Err(e) => {
-            let (message, marks) = split_yaml_error(&e.to_string());
+            let (message, marks) = split_yaml_error(&e);
             let duplicate = duplicate_key(yaml, &message);
             // An unclosed quote or bracket is found at the end of the text; the place it was
             // opened (the error's context) is where the writer must look.
@@ -172,8 +172,8 @@ pub(super) fn read_yaml(
 /// Reads a YAML data file (`data/glossary.yml`) for content templating, as JSON. Problems are
 /// diagnostics at their line in `file`.
 pub fn yaml_data(file: &str, text: &str) -> Result<Json, Diagnostic> {
-    let value = serde_yaml::from_str::<Yaml>(text).map_err(|e| {
-        let (message, marks) = split_yaml_error(&e.to_string());
+    let value = parse(text).map_err(|e| {
+        let (message, marks) = split_yaml_error(&e);
         let last_line = text.lines().count().max(1) as u32;
         let duplicate = duplicate_key(text, &message);
         let mark = duplicate.as_ref().map(|d| &d.at).or(marks.first());
@@ -189,6 +189,62 @@ pub fn yaml_data(file: &str, text: &str) -> Result<Json, Diagnostic> {
     serde_json::to_value(&value).map_err(|e| {
         Diagnostic::error("data", file, format!("cannot be used as data: {e}")).at(1, 1)
     })
+}
+
+/// How deep `[…]` and `{…}` may nest: serde_yaml refuses more than 128 nested values anyway.
+const MAX_FLOW_DEPTH: usize = 128;
+
+/// `yaml` read by serde_yaml, or its error as serde_yaml words it (`… at line L column C`).
+/// Flow collections nested too deep are refused first, by a linear scan: libyaml's scanner
+/// takes time quadratic in their depth (`a: [[[[…` 100,000 deep: minutes, in a pull request's
+/// data file), although serde_yaml then refuses them.
+fn parse(yaml: &str) -> Result<Yaml, String> {
+    if let Some((line, column)) = flow_too_deep(yaml) {
+        return Err(format!(
+            "lists and maps nest more than {MAX_FLOW_DEPTH} deep at line {line} column {column}"
+        ));
+    }
+    serde_yaml::from_str(yaml).map_err(|e| e.to_string())
+}
+
+/// Where (1-based line and column) a `[` or `{` opens a flow collection nested more than
+/// `MAX_FLOW_DEPTH` deep. Quoted scalars and comments are skipped; a quote counts only where a
+/// scalar can start, so the apostrophe of `It's` does not open one.
+fn flow_too_deep(yaml: &str) -> Option<(usize, usize)> {
+    let (mut depth, mut line, mut column) = (0usize, 1usize, 0usize);
+    let mut quote: Option<char> = None;
+    let mut previous = '\n';
+    let mut chars = yaml.chars().peekable();
+    while let Some(c) = chars.next() {
+        column += 1;
+        if c == '\n' {
+            (line, column) = (line + 1, 0);
+        }
+        match quote {
+            Some('"') if c == '\\' => {
+                chars.next();
+                column += 1;
+            }
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                '#' if previous.is_whitespace() => while chars.next_if(|&c| c != '\n').is_some() {},
+                '\'' | '"' if previous.is_whitespace() || "[{,:-".contains(previous) => {
+                    quote = Some(c)
+                }
+                '[' | '{' => {
+                    depth += 1;
+                    if depth > MAX_FLOW_DEPTH {
+                        return Some((line, column));
+                    }
+                }
+                ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            },
+        }
+        previous = c;
+    }
+    None
 }
 
 /// The typed field of a known key whose value is text.

@@ -43,11 +43,17 @@ pub(crate) use files::absolute;
 use files::*;
 pub use files::{check_target, write_atomic};
 use manifest::{Hash, Manifest, hash_bytes, hash_file};
+pub(crate) use swap::process_alive;
 use swap::*;
 
 /// The file that marks a folder as docgen's output and lists what docgen wrote in it; only
 /// listed files are ever deleted.
 pub const MARKER: &str = ".docgen-output";
+
+/// Whether `dir` is a preview's output folder (its marker says so): all of it is docgen's.
+pub fn is_preview_folder(dir: &Path) -> bool {
+    Manifest::read(dir).is_some_and(|m| m.state == manifest::State::Live)
+}
 /// Name parts of the folders a build keeps beside the output: `<name>.docgen-staging-<pid>-<n>`
 /// while it writes, `<name>.docgen-old-<pid>-<n>` for the previous output during the swap when
 /// the filesystem cannot exchange two folders in one step.

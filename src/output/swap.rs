@@ -253,7 +253,7 @@ fn make_writable(dir: &Path) {
 }
 
 #[cfg(unix)]
-pub(super) fn process_alive(pid: u32) -> bool {
+pub(crate) fn process_alive(pid: u32) -> bool {
     let Ok(pid) = libc::pid_t::try_from(pid) else {
         return false;
     };
@@ -266,6 +266,6 @@ pub(super) fn process_alive(pid: u32) -> bool {
 }
 
 #[cfg(not(unix))]
-pub(super) fn process_alive(_: u32) -> bool {
+pub(crate) fn process_alive(_: u32) -> bool {
     true // no cheap check: leave the folder rather than risk a running build's
 }

@@ -9,7 +9,8 @@
 //! 3. `watch` turns file events into batches of `Change`s (`tree` expands a folder event to
 //!    its files); this thread owns the `Session` (`live`), applies each batch, prints what
 //!    happened and publishes the outcome to the hub, which answers the pages waiting for news;
-//! 4. Ctrl-C (or SIGTERM) ends the loop; the server stops and the temporary folder is removed.
+//! 4. Ctrl-C (or SIGTERM) ends the loop; the server stops and the temporary folder is removed
+//!    (the folders of previews that were killed are removed by the next one).
 //!
 //! A broken edit never stops the server. Problems in content are diagnostics, as in any build;
 //! a failure to run (an invalid `docgen.toml`, a theme that is gone) is shown the same way, and
@@ -106,9 +107,10 @@ pub fn run(options: &ServeOptions, highlighter: &Highlighter) -> Result<()> {
         false => None,
     };
     let output = tempfile::Builder::new()
-        .prefix("docgen-serve-")
+        .prefix(&format!("{PREVIEW_PREFIX}{}-", std::process::id()))
         .tempdir()
         .map_err(|e| Error::io(std::env::temp_dir(), e))?;
+    remove_abandoned_previews(output.path());
     let mut live = Live {
         root: root.clone(),
         output: fs::canonicalize(output.path())?,
@@ -210,6 +212,56 @@ fn follow(
             }
         }
     }
+}
+
+/// The name of a preview's temporary folder: `docgen-serve-<pid>-<random>`.
+const PREVIEW_PREFIX: &str = "docgen-serve-";
+
+/// Removes the temporary folders of previews that were killed (SIGKILL, a crash, a CI
+/// timeout), which never got to remove their own copy of the site: beside `ours`, named by a
+/// process that is gone, owned by this user and marked as a preview's output, so a running
+/// preview's folder or anything else is never touched.
+fn remove_abandoned_previews(ours: &std::path::Path) {
+    let (Some(temp), Ok(own)) = (ours.parent(), std::fs::symlink_metadata(ours)) else {
+        return;
+    };
+    let Ok(entries) = std::fs::read_dir(temp) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(PREVIEW_PREFIX))
+            .and_then(|rest| rest.split_once('-'))
+            .and_then(|(pid, _)| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let Ok(meta) = entry.path().symlink_metadata() else {
+            continue;
+        };
+        if pid == std::process::id()
+            || !meta.is_dir()
+            || !same_owner(&meta, &own)
+            || crate::output::process_alive(pid)
+            || !crate::output::is_preview_folder(&entry.path())
+        {
+            continue;
+        }
+        let _ = std::fs::remove_dir_all(entry.path());
+    }
+}
+
+#[cfg(unix)]
+fn same_owner(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.uid() == b.uid()
+}
+
+#[cfg(not(unix))]
+fn same_owner(_: &std::fs::Metadata, _: &std::fs::Metadata) -> bool {
+    true
 }
 
 /// Sends `Signal::Stop` on Ctrl-C or SIGTERM. The `ctrlc` crate does the platform part
