@@ -54,10 +54,7 @@ pub fn fill_tocs(html: &str, headings: &[TocHeading<'_>], hidden: usize) -> Opti
     // Every placeholder of a page says the same; its list is made once.
     let mut made: Option<(&str, String)> = None;
     let mut filled = 0;
-    loop {
-        let Some(end) = html[at..].find("-->\n").map(|i| at + i + 4) else {
-            break;
-        };
+    while let Some(end) = html[at..].find("-->\n").map(|i| at + i + 4) {
         let inner = &html[at + TOC_PLACEHOLDER.len()..end - 4];
         if made.as_ref().is_none_or(|(said, _)| *said != inner) {
             made = Some((inner, toc(inner, headings, hidden)));
