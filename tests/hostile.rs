@@ -754,3 +754,36 @@ fn a_page_of_tables_of_contents_shows_ten_and_warns_at_the_eleventh() {
     assert_eq!(html.matches("<h2 id=").count(), 5000);
     assert!(!html.contains("docgen-toc"), "no placeholder is left");
 }
+
+/// 20,000 `<div>`s never closed (a pasted export) are 20,000 warnings: each looked for its line
+/// from the start of the page, 20 s (debug); now the page's lines are indexed once.
+#[test]
+fn thousands_of_nesting_warnings_are_placed_in_linear_time() {
+    let site = TestSite::new().page(
+        "pasted.md",
+        &format!(
+            "---\ntitle: Pasted\n---\n{}x\n\n{}",
+            "<div>\n".repeat(20_000),
+            "[a][nowhere] ".repeat(20_000)
+        ),
+    );
+    let run = run(site.root(), &["check", "--format", "json"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let nesting = run
+        .stdout
+        .lines()
+        .filter(|l| l.contains("\"code\":\"html-nesting\""))
+        .count();
+    let references = run
+        .stdout
+        .lines()
+        .filter(|l| l.contains("\"code\":\"undefined-reference\""))
+        .count();
+    assert_eq!((nesting, references), (20_000, 20_000));
+    assert!(
+        run.stdout
+            .lines()
+            .any(|l| l.contains("\"line\":20003,\"column\":1")),
+        "the last div is placed"
+    );
+}
