@@ -18,7 +18,7 @@ use crate::page::Page;
 /// A redirect page to write.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Redirect {
-    /// The old site path, as written: `/old/page.html`, `/old/folder/`.
+    /// The old site path, as written but percent-decoded: `/old/page.html`, `/old/folder/`.
     pub from: String,
     /// The file written for it in the output: `old/page.html`, `old/folder/index.html`.
     pub file: String,
@@ -81,7 +81,8 @@ pub fn plan(
                     continue;
                 }
             };
-            let from = site_path(written);
+            // Decoded, as links to it are before they are looked up.
+            let from = site_path(&links::percent_decode(written));
             if !written.starts_with('/') {
                 diagnostics.push(
                     place(Diagnostic::warning(
@@ -190,10 +191,13 @@ fn site_path(from: &str) -> String {
 /// The output file for a redirect path, as jekyll-redirect-from writes it: `/a/b.html` →
 /// `a/b.html`, `/a/` → `a/index.html`, `/a/b` → `a/b.html`; a path without its leading slash
 /// is taken from the site root. `Err` says why the path is refused.
-pub fn output_file(from: &str) -> Result<String, &'static str> {
-    if links::is_external(from) {
+pub fn output_file(written: &str) -> Result<String, &'static str> {
+    if links::is_external(written) {
         return Err("must be a site path like /old/page.html, not a URL");
     }
+    // `/old%20page.html` is the URL of the file `old page.html`, as a server reads it (and
+    // `/a/%2e%2e/b.html` is `/a/../b.html`).
+    let from = &links::percent_decode(written);
     if from.contains(['?', '#', '\\']) || from.chars().any(char::is_control) {
         return Err("must be a plain path, without ?query, #fragment or backslashes");
     }
@@ -209,6 +213,10 @@ pub fn output_file(from: &str) -> Result<String, &'static str> {
         .any(|(i, s)| matches!(*s, "." | "..") || (s.is_empty() && i != last))
     {
         return Err("must not contain empty, . or .. segments");
+    }
+    if segments.iter().any(|s| s.starts_with('.')) {
+        // Never docgen's marker or a deploy `.git/`; the preview serves no such path either.
+        return Err("must not name a hidden file or folder (a name starting with .)");
     }
     if segments.iter().any(|s| s.len() > 250) {
         return Err("has a name longer than a file system allows (250 bytes)");
@@ -287,6 +295,31 @@ mod tests {
                 Err("must not contain empty, . or .. segments"),
             ),
             ("/", Err("is the site's home page")),
+            ("/old%20page.html", Ok("old page.html")),
+            (
+                "/a/%2e%2e/%2E%2E/b.html",
+                Err("must not contain empty, . or .. segments"),
+            ),
+            (
+                "/a%2F..%2Fb.html",
+                Err("must not contain empty, . or .. segments"),
+            ),
+            (
+                "/a%5cb.html",
+                Err("must be a plain path, without ?query, #fragment or backslashes"),
+            ),
+            (
+                "/.docgen-output",
+                Err("must not name a hidden file or folder (a name starting with .)"),
+            ),
+            (
+                "/.git/config",
+                Err("must not name a hidden file or folder (a name starting with .)"),
+            ),
+            (
+                "/docs/.old/",
+                Err("must not name a hidden file or folder (a name starting with .)"),
+            ),
         ];
         for (from, expected) in cases {
             assert_eq!(output_file(from).as_deref(), expected.as_deref(), "{from}");

@@ -295,3 +295,41 @@ fn a_page_or_data_file_saved_as_latin_1_is_reported_at_its_first_such_byte_with_
         "= it was probably saved as Latin-1 or Windows-1252: save it as UTF-8 in your editor, or convert it with `iconv -f WINDOWS-1252 -t UTF-8`"
     ), "{}", built.diagnostics_text());
 }
+
+#[test]
+fn redirect_paths_are_read_as_urls_and_never_name_hidden_files() {
+    // `/old%20guide.html` is the URL a server answers from the file `old guide.html`; written
+    // as `old%20guide.html` it never matched. `%2e%2e` is `..`, and a hidden name would be
+    // docgen's marker or a deploy `.git/`.
+    let site = TestSite::new()
+        .page(
+            "guide.md",
+            "---\ntitle: Guide\nredirect_from:\n  - /old%20guide.html\n  - /.docgen-output\n  - /a/%2e%2e/%2e%2e/up.html\n---\nx\n",
+        )
+        .page("index.md", "---\ntitle: Home\n---\n[old](/old%20guide.html) [raw](<old guide.html>)\n");
+    let built = site.build();
+    assert_eq!(
+        built.headlines(),
+        [
+            "content/guide.md:3:1: redirect_from \"/.docgen-output\" must not name a hidden file or folder (a name starting with .)",
+            "content/guide.md:3:1: redirect_from \"/a/%2e%2e/%2e%2e/up.html\" must not contain empty, . or .. segments",
+            // Both spellings of the old URL find the redirect.
+            "content/index.md:4:1: link \"/old%20guide.html\" (/old guide.html) is an old address (redirect_from) of content/guide.md — did you mean \"@/guide.md\"?",
+            "content/index.md:4:26: link \"old guide.html\" (/old guide.html) is an old address (redirect_from) of content/guide.md — did you mean \"@/guide.md\"?",
+        ]
+    );
+    let site = site.page(
+        "guide.md",
+        "---\ntitle: Guide\nredirect_from: /old%20guide.html\n---\nx\n",
+    );
+    let built = site.build();
+    assert_eq!(built.report.errors(), 0, "{}", built.diagnostics_text());
+    assert!(built.html("old guide.html").contains("url=/guide.html"));
+    assert!(!built.exists("old%20guide.html"));
+    assert!(
+        built
+            .html("index.html")
+            .contains("<a href=\"/guide.html\">old</a> <a href=\"/guide.html\">raw</a>"),
+        "links to the old URL go to the page"
+    );
+}
