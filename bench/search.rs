@@ -102,11 +102,17 @@ fn run(
                 .push((path.to_string(), text));
             Ok(Written::Changed)
         };
-        let (records, _) = site.search_index(&keep)?;
+        // No entries from a render: every page's sections are read here, as `serve` reads
+        // them (a build reads them from the render's events instead).
+        let written = site.search_index(&keep, Default::default())?;
         let middle = Instant::now();
         let cpu_middle = cpu_seconds();
         // The shards again, alone, for their share.
-        Indexed::search_shards(&|_: &str, _: &[u8]| Ok(Written::Changed), &records)?;
+        Indexed::search_shards(
+            &|_: &str, _: &[u8]| Ok(Written::Changed),
+            &written.records,
+            &written.fragments,
+        )?;
         let total = started.elapsed().as_secs_f64() - (Instant::now() - middle).as_secs_f64();
         if total < best {
             best = total;

@@ -197,6 +197,17 @@ impl Page {
     /// into `Body::title`, so the layout prints one `<h1>`. A `title:` different from the
     /// heading keeps both.
     pub fn render(&self, links: &ResolvedLinks, highlighter: &Highlighter) -> markdown::Body {
+        self.render_tapped(links, highlighter, None)
+    }
+
+    /// `render`, with `tap` reading the events of a Markdown body's walk (`markdown::Tap`; an
+    /// HTML page has none).
+    pub fn render_tapped(
+        &self,
+        links: &ResolvedLinks,
+        highlighter: &Highlighter,
+        tap: Option<&mut markdown::Tap<'_>>,
+    ) -> markdown::Body {
         let text = self.expanded.as_deref().unwrap_or(&self.text);
         let lift = !is_html(&self.source)
             && self.doc.starts_with_title
@@ -205,9 +216,15 @@ impl Page {
                 (Some(front), Some(heading)) => same_title(front, heading),
                 (Some(_), None) => false,
             };
-        let mut body = match lift {
-            true => markdown::render_body(text, self.body_offset, &self.doc, links, highlighter),
-            false => markdown::Body {
+        let mut body = match (tap, lift) {
+            (Some(tap), _) if !self.is_html() => {
+                let (offset, doc) = (self.body_offset, &self.doc);
+                markdown::render_tapped(text, offset, doc, links, highlighter, lift, tap)
+            }
+            (_, true) => {
+                markdown::render_body(text, self.body_offset, &self.doc, links, highlighter)
+            }
+            (_, false) => markdown::Body {
                 html: self.render_body(links, highlighter),
                 title: None,
             },
@@ -239,6 +256,11 @@ impl Page {
     /// The folder below `content/` holding the page (`elements/gotowebinar`, or `` at the root).
     pub fn dir(&self) -> &str {
         self.source.rsplit_once('/').map_or("", |(dir, _)| dir)
+    }
+
+    /// Whether this is an HTML page (a `.html` file with front matter), not Markdown.
+    pub fn is_html(&self) -> bool {
+        is_html(&self.source)
     }
 
     pub fn is_index(&self) -> bool {

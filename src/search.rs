@@ -1,7 +1,8 @@
 //! Render stage, site-wide: the full-text search index the default theme's search box queries
 //! in the browser — no service, works offline and under any base path.
 //!
-//! 1. `index_page` (per page, in parallel): the page's sections (extract.rs) become its
+//! 1. `index_page` (per page, in parallel, as soon as the page has rendered: its sections are
+//!    read from the render's events, extract.rs; `serve` reads them alone): they become its
 //!    fragment — the sections' text, fetched for the pages a query ranks highest so the browser
 //!    can pick the best section, its excerpt and highlights — and its `PageRecord`, the weighted
 //!    count of each term (terms.rs): title words count most, then the element's name and section
@@ -11,7 +12,8 @@
 //! 2. `shard_files` (per site): from the records, a small manifest and the terms split into
 //!    shards by alphabetical range, so a query fetches only the shards of its words (shards.rs).
 //!
-//! Fragments are written as they are made and not kept; `serve` keeps one record per page and
+//! A build holds each page's fragment from its render until the write stage writes its folder's
+//! file, and keeps none after; `serve` keeps one record per page and
 //! makes the shards again after an edit, and rewrites only the fragment files of the folders
 //! whose pages changed.
 
@@ -20,10 +22,10 @@ mod fragments;
 mod shards;
 mod terms;
 
-pub use extract::{Section, sections};
+pub use extract::{Section, Sections, html_sections, sections, sections_while};
 pub use fragments::{CHUNK_PAGES, Chunk, chunk_json, chunk_path, layout, order};
-pub use shards::{DIR, MANIFEST, shard_files};
-pub use terms::{STOP_WORDS, Stems, for_each_word, is_stop_word, words};
+pub use shards::{DIR, MANIFEST, file_hash, files_hash, shard_files};
+pub use terms::{STOP_WORDS, StemPool, Stems, for_each_word, is_stop_word, words};
 
 use crate::page::Page;
 
@@ -60,47 +62,39 @@ impl PageRecord {
 }
 
 /// A page's record and its fragment (the JSON the browser fetches to rank its sections), for
-/// `page` under `base_path` with its element's heading; `stems` is the worker's stem cache.
+/// `page` with its `sections` (`sections`, `sections_while`) under `base_path` with its
+/// element's heading; `stems` is the worker's stem cache.
 pub fn index_page(
     page: &Page,
     element: Option<&str>,
     base_path: &str,
+    sections: &[Section],
     stems: &mut Stems,
 ) -> (PageRecord, String) {
-    let text = page.expanded.as_deref().unwrap_or(&page.text);
-    let body = text.get(page.body_offset..).unwrap_or("");
-    let sections = sections(body, &page.doc.headings);
     let mut length = 0;
-    let add = |text: &str, weight: f32, length: &mut u32, stems: &mut Stems| {
-        for_each_word(text, |word| {
-            *length += 1;
-            stems.count(word, weight);
-        });
-    };
-    add(&page.title, TITLE_WEIGHT, &mut length, stems);
+    length += stems.count_words(&page.title, TITLE_WEIGHT);
     if let Some(element) = element {
-        add(element, ELEMENT_WEIGHT, &mut length, stems);
+        length += stems.count_words(element, ELEMENT_WEIGHT);
     }
-    for section in &sections {
+    for section in sections {
         // A heading repeating the page title (`# Events` on the Events page) adds nothing.
         if section.heading != page.title {
-            add(&section.heading, HEADING_WEIGHT, &mut length, stems);
+            length += stems.count_words(&section.heading, HEADING_WEIGHT);
         }
-        add(&section.text, BODY_WEIGHT, &mut length, stems);
-        add(&section.code, CODE_WEIGHT, &mut length, stems);
+        length += stems.count_words(&section.text, BODY_WEIGHT);
+        length += stems.count_words(&section.code, CODE_WEIGHT);
     }
+    // The terms in the order the page first used them: the shards sort the site's terms
+    // once, so a record needs no order of its own, only the same one for the same page.
     let counts = stems.take_counts();
-    let mut sorted: Vec<(&str, f32, &str)> = counts
-        .into_iter()
-        .map(|(stem, weight, word)| (stems.term(stem), weight, stems.word(word)))
-        .collect();
-    // Terms are distinct: no need for a stable sort.
-    sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let mut record = PageRecord {
+        terms: String::with_capacity(counts.len() * 8),
+        weights: Vec::with_capacity(counts.len()),
+        words: String::new(),
         length,
-        ..PageRecord::default()
     };
-    for (n, (term, weight, word)) in sorted.into_iter().enumerate() {
+    for (n, (stem, weight, word)) in counts.into_iter().enumerate() {
+        let (term, word) = (stems.term(stem), stems.word(word));
         if n > 0 {
             record.terms.push('\n');
             record.words.push('\n');
@@ -111,8 +105,10 @@ pub fn index_page(
             record.words.push_str(word);
         }
     }
-    let url = format!("{base_path}{}", page.url);
-    let fragment = shards::fragment_json(&url, &page.title, element, &sections);
+    // The URL as the site's links write it: a path with spaces or non-ASCII letters
+    // percent-encoded.
+    let url = format!("{base_path}{}", crate::links::encode_path(&page.url));
+    let fragment = shards::fragment_json(&url, &page.title, element, sections);
     (record, fragment)
 }
 
@@ -126,12 +122,19 @@ mod tests {
             "x/auth.md",
             b"---\ntitle: Authentication\n---\nTokens expire.\n\n## Refreshing Tokens\n\nRefresh the token.\n\n```\ntoken=1\n```\n".to_vec(),
         );
-        let (record, fragment) = index_page(&page, Some("Xero"), "/docs", &mut Stems::default());
+        let (record, fragment) = index_page(
+            &page,
+            Some("Xero"),
+            "/docs",
+            &sections(&page),
+            &mut Stems::default(),
+        );
         assert_eq!(
             fragment,
             r#"{"u":"/docs/x/auth.html","t":"Authentication","e":"Xero","s":[["","","Tokens expire.",""],["refreshing-tokens","Refreshing Tokens","Refresh the token.","token=1"]]}"#
         );
-        let terms: Vec<(&str, f32, &str)> = record.terms().collect();
+        let mut terms: Vec<(&str, f32, &str)> = record.terms().collect();
+        terms.sort_by(|a, b| a.0.cmp(b.0));
         assert_eq!(
             terms,
             [

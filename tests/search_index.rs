@@ -80,6 +80,36 @@ fn the_index_holds_sections_and_leaves_out_search_false_pages() {
 }
 
 #[test]
+fn a_page_url_with_spaces_is_percent_encoded_as_the_sites_links_are() {
+    let built = site()
+        .page(
+            "guides/my setup.md",
+            "---\ntitle: My setup\n---\nThe übersicht.\n",
+        )
+        .page(
+            "guides/links.md",
+            "---\ntitle: Links\n---\nSee [setup](my%20setup.md).\n",
+        )
+        .build()
+        .clean();
+    let guides: serde_json::Value =
+        serde_json::from_str(&read(&built.out, "search-index/p/guides.json")).unwrap();
+    let urls: Vec<&str> = guides["p"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["u"].as_str().unwrap())
+        .collect();
+    assert_eq!(urls, ["/guides/links.html", "/guides/my%20setup.html"]);
+    assert!(
+        built
+            .html("guides/links.html")
+            .contains("href=\"/guides/my%20setup.html\""),
+        "the page's own link is written the same way"
+    );
+}
+
+#[test]
 fn search_false_in_docgen_toml_writes_no_index_and_no_box() {
     let built = site()
         .file(

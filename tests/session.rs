@@ -415,6 +415,39 @@ fn the_search_index_follows_edits_new_pages_and_search_false() {
     );
     live.assert_matches_build();
 
+    // An edit that changes no word, only the text the browser shows (its excerpts): the
+    // shards stay, and the manifest's `build` hash, which the fragment files' URLs carry
+    // (`?v=`), changes, so no browser keeps the old excerpt.
+    let build_hash = |live: &Live| -> String {
+        let manifest = std::fs::read_to_string(live.output().join("search-index/index.json"));
+        let manifest: serde_json::Value = serde_json::from_str(&manifest.unwrap()).unwrap();
+        manifest["build"].as_str().unwrap().to_string()
+    };
+    let (before, shards_before) = (build_hash(&live), search_shards(&live));
+    let rebuild = live.write(
+        "content/elements/gtw/events.md",
+        &guide(
+            "GoToWebinar",
+            "Events",
+            10,
+            "See [setup](setup.html#register). A zeppelin, of events!\n",
+        ),
+    );
+    assert!(
+        rebuild
+            .written
+            .contains(&"search-index/index.json".to_string()),
+        "{:?}",
+        rebuild.written
+    );
+    assert_ne!(build_hash(&live), before);
+    assert_eq!(
+        search_shards(&live).split_once('}').unwrap().1,
+        shards_before.split_once('}').unwrap().1,
+        "the shards themselves are the same"
+    );
+    live.assert_matches_build();
+
     // A new page renumbers the pages after it, but fragment files hold no numbers: only its
     // folder's file is written again.
     let fragment_files = |written: &[String]| -> Vec<String> {

@@ -5,7 +5,6 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::{ELEMENTS_NAV, Indexed, PageCheck};
 use crate::diagnostic::Diagnostic;
-use crate::highlight::Highlighter;
 use crate::links;
 use crate::markdown::LinkKind;
 use crate::nav::{self, Trail};
@@ -14,13 +13,13 @@ use crate::render::{
     ElementSummary, ElementView, GuideView, NavLink, NavView, PageContext, PageView, SiteContext,
 };
 impl Indexed {
-    /// The template context of one page.
+    /// The template context of one page, whose body rendered as `rendered` (`Page::render`).
     pub(crate) fn page_context<'a>(
         &'a self,
         page: &'a Page,
         check: &PageCheck,
         derived: &'a Derived,
-        highlighter: &Highlighter,
+        rendered: crate::markdown::Body,
     ) -> PageContext<'a> {
         let base = &self.config().base_path;
         let front = &page.front;
@@ -79,7 +78,6 @@ impl Indexed {
             .as_deref()
             .or(element.map(|e| e.heading.as_str()));
         let url = format!("{base}{}", links::encode_path(&page.url));
-        let rendered = page.render(&check.hrefs, highlighter);
         // Images sized, task lists and tables made accessible: on the text, not the title.
         let body = self.finish_body(page, rendered.html);
         let (title_html, title_id, content) = match rendered.title {

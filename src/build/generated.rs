@@ -18,11 +18,30 @@ use crate::output::{OutputDir, Written};
 use crate::page::Page;
 use crate::render::{ElementSummary, NavView, PageContext, PageView, Renderer};
 
-/// Pages indexed by one worker: each page's source and record, each fragment file written.
+/// Pages indexed by one worker: each page's source and record, each fragment file written
+/// with the hash of its text.
 type SearchChunk = (
     Vec<(String, crate::search::PageRecord)>,
-    Vec<(String, Written)>,
+    Vec<(String, Written, u64)>,
 );
+
+/// The search index as written: each page's record by source, the hash of each fragment
+/// file's text by file name (for the manifest's `build` hash), and every file written.
+#[derive(Debug, Default)]
+pub struct SearchFiles {
+    pub records: SearchRecords,
+    pub fragments: FragmentHashes,
+    pub files: Vec<(String, Written)>,
+}
+
+/// The hash of each fragment file's text (`search::file_hash`), by file name.
+pub type FragmentHashes = BTreeMap<String, u64>;
+
+/// A page's search record and its fragment (the JSON of its sections).
+pub type SearchEntry = (crate::search::PageRecord, String);
+
+/// Search entries made while the pages rendered, by source.
+pub type SearchEntries = std::collections::HashMap<String, SearchEntry>;
 
 /// Each searched page's record, by source (the index numbers pages in the order of
 /// `search::layout`).
@@ -134,40 +153,57 @@ impl Indexed {
         if !self.config().search {
             return Vec::new();
         }
-        let mut pages: Vec<&Page> = self.published().filter(|p| p.front.search).collect();
+        let mut pages: Vec<&Page> = self.published().filter(|p| self.is_searched(p)).collect();
         pages.sort_by(|a, b| a.source.cmp(&b.source));
         pages
     }
 
-    /// A page's search record and fragment (`search.rs`), with its element's heading.
-    pub fn index_search_page(
+    /// Whether the search index holds `page` (published, see `search_pages`).
+    pub fn is_searched(&self, page: &Page) -> bool {
+        self.config().search && page.front.search
+    }
+
+    /// A page's search record and fragment (`search.rs`), its sections read on their own.
+    pub fn index_search_page(&self, page: &Page, stems: &mut crate::search::Stems) -> SearchEntry {
+        self.search_entry(page, &crate::search::sections(page), stems)
+    }
+
+    /// A page's search record and fragment from its `sections` (gathered while it rendered,
+    /// or read alone), with its element's heading.
+    pub fn search_entry(
         &self,
         page: &Page,
+        sections: &[crate::search::Section],
         stems: &mut crate::search::Stems,
-    ) -> (crate::search::PageRecord, String) {
+    ) -> SearchEntry {
         let element = self
             .nav()
             .element_of(&page.source)
             .map(|e| e.heading.as_str());
         let element = element.or(page.front.heading.as_deref());
-        crate::search::index_page(page, element, &self.config().base_path, stems)
+        crate::search::index_page(page, element, &self.config().base_path, sections, stems)
     }
 
-    /// Writes the search index (`search_index` into `out`).
+    /// Writes the search index (`search_index` into `out`), with the `entries` the render made.
     pub(crate) fn write_search(
         &self,
         out: &OutputDir,
-    ) -> Result<(SearchRecords, Vec<(String, Written)>)> {
-        self.search_index(&|path, bytes| out.write(path, bytes))
+        entries: SearchEntries,
+    ) -> Result<SearchFiles> {
+        self.search_index(&|path, bytes| out.write(path, bytes), entries)
     }
 
     /// Makes the search index, handing each file to `write`: every fragment file as soon as
-    /// its pages are indexed (in parallel; the fragments are not kept), then the manifest and
-    /// the shards. Returns the records by source, for `serve`, and every file written.
+    /// its pages' entries are there (in parallel; the fragments are not kept), then the
+    /// manifest and the shards. A page's entry is taken from `entries` (made while the page
+    /// rendered) or made here (a page the render did not index, or none given). Returns the
+    /// records and fragment hashes, for `serve`, and every file written.
     pub fn search_index(
         &self,
         write: &SearchWrite<'_>,
-    ) -> Result<(SearchRecords, Vec<(String, Written)>)> {
+        entries: SearchEntries,
+    ) -> Result<SearchFiles> {
+        let entries = std::sync::Mutex::new(entries);
         let pages = self.search_pages();
         let chunks = crate::search::layout(pages.iter().map(|p| p.source.as_str()));
         // A few large groups of files, each with its own stem cache: the cache learns the
@@ -186,47 +222,57 @@ impl Indexed {
                     let mut fragments = Vec::with_capacity(chunk.sources.len());
                     for source in &chunk.sources {
                         let page = self.page(source).expect("an indexed page exists");
-                        let (record, fragment) = self.index_search_page(page, &mut stems);
+                        let made = entries.lock().expect("no panics").remove(*source);
+                        let (record, fragment) =
+                            made.unwrap_or_else(|| self.index_search_page(page, &mut stems));
                         records.push((page.source.clone(), record));
                         fragments.push(fragment);
                     }
                     let path = crate::search::chunk_path(&chunk.name);
                     let json = crate::search::chunk_json(&fragments);
                     let written = write(&path, json.as_bytes())?;
-                    files.push((path, written));
+                    files.push((path, written, crate::search::file_hash(json.as_bytes())));
                 }
                 Ok((records, files))
             })
             .collect();
-        let mut records = BTreeMap::new();
-        let mut files = Vec::with_capacity(chunks.len());
-        for group in groups {
+        let mut written = SearchFiles::default();
+        written.files.reserve(chunks.len());
+        for (group, chunks) in groups.into_iter().zip(chunks.chunks(group)) {
             let (group_records, group_files) = group?;
-            records.extend(group_records);
-            files.extend(group_files);
+            written.records.extend(group_records);
+            for ((path, outcome, hash), chunk) in group_files.into_iter().zip(chunks) {
+                written.fragments.insert(chunk.name.clone(), hash);
+                written.files.push((path, outcome));
+            }
         }
-        files.extend(Indexed::search_shards(write, &records)?);
-        Ok((records, files))
+        let shards = Indexed::search_shards(write, &written.records, &written.fragments)?;
+        written.files.extend(shards);
+        Ok(written)
     }
 
-    /// Writes the manifest and the term shards of `records`; returns the files written.
+    /// Writes the manifest and the term shards of `records` whose fragment files have the
+    /// hashes `fragments`; returns the files written.
     pub(crate) fn write_shards(
         out: &OutputDir,
         records: &SearchRecords,
+        fragments: &FragmentHashes,
     ) -> Result<Vec<(String, Written)>> {
-        Indexed::search_shards(&|path, bytes| out.write(path, bytes), records)
+        Indexed::search_shards(&|path, bytes| out.write(path, bytes), records, fragments)
     }
 
     /// Hands the manifest and the term shards of `records` to `write`, the pages numbered in
-    /// the order of their fragment files.
+    /// the order of their fragment files, whose texts have the hashes `fragments`.
     pub fn search_shards(
         write: &SearchWrite<'_>,
         records: &SearchRecords,
+        fragments: &FragmentHashes,
     ) -> Result<Vec<(String, Written)>> {
         if records.is_empty() {
             return Ok(Vec::new());
         }
         let chunks = crate::search::layout(records.keys().map(String::as_str));
+        let hash = crate::search::files_hash(chunks.iter().map(|c| fragments[&c.name]));
         let list: Vec<&crate::search::PageRecord> = chunks
             .iter()
             .flat_map(|c| c.sources.iter().map(|s| &records[*s]))
@@ -235,7 +281,7 @@ impl Indexed {
             .iter()
             .map(|c| (c.name.as_str(), c.sources.len()))
             .collect();
-        crate::search::shard_files(&list, &counts)
+        crate::search::shard_files(&list, &counts, hash)
             .par_iter()
             .map(|(path, text)| Ok((path.clone(), write(path, text.as_bytes())?)))
             .collect()

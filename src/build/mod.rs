@@ -153,7 +153,9 @@ mod verify;
 
 pub(crate) use check::PageCheck;
 pub(crate) use context::{Derived, find_elements_index};
-pub use generated::{SearchRecords, SearchWrite};
+pub use generated::{
+    FragmentHashes, SearchEntries, SearchEntry, SearchFiles, SearchRecords, SearchWrite,
+};
 pub use indexed::Indexed;
 pub(crate) use indexed::{Reindexed, Slot};
 pub(crate) use loaded::FileOrigin;

@@ -4,13 +4,13 @@
 
 use rayon::prelude::*;
 
-use super::{Derived, Indexed, PageCheck};
+use super::{Derived, Indexed, PageCheck, SearchEntry};
 use crate::diagnostic::Diagnostic;
 use crate::error::Result;
 use crate::highlight::Highlighter;
 use crate::links;
 use crate::output::{OutputDir, Written};
-use crate::output_links::Scanned;
+use crate::output_links::{Scanned, TagMemo};
 use crate::page::Page;
 use crate::render::Renderer;
 
@@ -22,6 +22,8 @@ pub(crate) struct PageRender {
     pub written: Option<String>,
     /// Its output file and what it holds, read for the output check.
     pub scanned: Option<(String, Scanned)>,
+    /// Its search entry, made from its render when `RenderWith::search` asks for it.
+    pub search: Option<SearchEntry>,
 }
 
 /// What the render loop needs besides the pages.
@@ -31,6 +33,9 @@ pub(crate) struct RenderWith<'a> {
     pub highlighter: &'a Highlighter,
     /// Where to write; `None` renders and reads the pages without writing them.
     pub out: Option<&'a OutputDir>,
+    /// Make each searched page's search entry while it renders (its sections read from the
+    /// render's events, no second walk), with these stem caches.
+    pub search: Option<&'a crate::search::StemPool>,
 }
 
 impl Indexed {
@@ -40,9 +45,12 @@ impl Indexed {
         pages: &[(&Page, &PageCheck)],
         with: &RenderWith<'_>,
     ) -> Result<Vec<PageRender>> {
+        // Each worker remembers the layout's tags it has read (`TagMemo`).
         pages
             .par_iter()
-            .map(|(page, check)| self.render_page(page, check, with))
+            .map_init(TagMemo::default, |memo, (page, check)| {
+                self.render_page(page, check, with, memo)
+            })
             .collect()
     }
 
@@ -53,17 +61,30 @@ impl Indexed {
         page: &Page,
         check: &PageCheck,
         with: &RenderWith<'_>,
+        memo: &mut TagMemo,
     ) -> Result<PageRender> {
         let mut outcome = PageRender {
             error: None,
             written: None,
             scanned: None,
+            search: None,
         };
         let renderer = with.renderer;
         if !renderer.has_layout(page.layout()) {
             return Ok(outcome);
         }
-        let context = self.page_context(page, check, with.derived, with.highlighter);
+        let (links, highlighter) = (&check.hrefs, with.highlighter);
+        let body = match with.search.filter(|_| self.is_searched(page)) {
+            Some(pool) => {
+                let (body, sections) = crate::search::sections_while(page, |tap| {
+                    page.render_tapped(links, highlighter, tap)
+                });
+                outcome.search = Some(pool.with(|stems| self.search_entry(page, &sections, stems)));
+                body
+            }
+            None => page.render(links, highlighter),
+        };
+        let context = self.page_context(page, check, with.derived, body);
         match renderer.render(page.layout(), &context, &page.file()) {
             Ok(html) => {
                 let file = links::output_file_for_url(&page.url);
@@ -74,7 +95,7 @@ impl Indexed {
                 }
                 // Read for the output check while the page is at hand.
                 outcome.scanned =
-                    Some(self.scan_page(page, &html, &context.page.body, &check.hrefs));
+                    Some(self.scan_page(page, &html, &context.page.body, &check.hrefs, memo));
             }
             Err(d) => outcome.error = Some(d),
         }

@@ -326,7 +326,7 @@ fn run_full(
         checked: &checked,
         highlighter,
     };
-    let (rendered, mut rebuild) = Rendered::new(&from, out.as_ref(), watch)?;
+    let (rendered, mut rebuild, entries) = Rendered::new(&from, out.as_ref(), watch)?;
     let write = match mode {
         Mode::Check => false,
         Mode::Build(_) => {
@@ -344,7 +344,7 @@ fn run_full(
     let mut copied = 0;
     match out.as_ref() {
         Some(dir) if write => {
-            search = search::SearchIndex::write(site, dir)?;
+            search = search::SearchIndex::write(site, dir, entries)?;
             watch.lap("search");
             copied = site.write_files(dir, &templates.renderer, &templates.derived, highlighter)?;
             rebuild.removed = dir.remove_stale_files()?;

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use super::{Checked, Rebuild, Templates};
-use crate::build::{Indexed, PageCheck, RenderWith};
+use crate::build::{Indexed, PageCheck, RenderWith, SearchEntries};
 use crate::diagnostic::Diagnostic;
 use crate::error::Result;
 use crate::highlight::Highlighter;
@@ -36,19 +36,23 @@ pub(crate) struct Rendered {
 impl Rendered {
     /// The render stage: renders every published page with its check (written when there is
     /// an output), checks the generated pages, reads them with the stylesheets, and verifies
-    /// every URL of the output. Returns what it wrote and rendered too.
+    /// every URL of the output. Returns what it wrote and rendered too, and, when there is an
+    /// output, the search entries of the pages it rendered (made from their renders, for the
+    /// write stage's index).
     pub(crate) fn new(
         from: &Upstream<'_>,
         out: Option<&OutputDir>,
         watch: &mut crate::build::Stopwatch,
-    ) -> Result<(Rendered, Rebuild)> {
+    ) -> Result<(Rendered, Rebuild, SearchEntries)> {
         let mut rendered = Rendered {
             errors: HashMap::new(),
             generated_errors: Vec::new(),
             output_check: from.site.output_check(),
         };
         let sources: Vec<String> = from.site.published().map(|p| p.source.clone()).collect();
-        let rebuild = rendered.render(from, &sources, out)?;
+        let stems = crate::search::StemPool::default();
+        let search = (out.is_some() && from.site.config().search).then_some(&stems);
+        let (rebuild, entries) = rendered.render_with(from, &sources, out, search)?;
         rendered.check_generated(from);
         watch.lap("render");
         let Upstream {
@@ -65,7 +69,7 @@ impl Rendered {
         )?;
         rendered.output_check.verify_all();
         watch.lap("verify");
-        Ok((rendered, rebuild))
+        Ok((rendered, rebuild, entries))
     }
 
     /// Renders (and writes, to `out`) the given published pages, in parallel, with their
@@ -76,6 +80,17 @@ impl Rendered {
         sources: &[String],
         out: Option<&OutputDir>,
     ) -> Result<Rebuild> {
+        Ok(self.render_with(from, sources, out, None)?.0)
+    }
+
+    /// `render`, making the search entries of the pages rendered with `search`'s stem caches.
+    fn render_with(
+        &mut self,
+        from: &Upstream<'_>,
+        sources: &[String],
+        out: Option<&OutputDir>,
+        search: Option<&crate::search::StemPool>,
+    ) -> Result<(Rebuild, SearchEntries)> {
         let site = from.site;
         // A page that just became a draft may still be listed by its element's old guides.
         let pages: Vec<(&Page, &PageCheck)> = sources
@@ -89,11 +104,16 @@ impl Rendered {
             derived: &from.templates.derived,
             highlighter: from.highlighter,
             out,
+            search,
         };
         let rendered = site.render_pages(&pages, &with)?;
         let mut rebuild = Rebuild::default();
+        let mut entries = SearchEntries::new();
         for ((page, _), outcome) in pages.iter().zip(rendered) {
             let source = &page.source;
+            if let Some(entry) = outcome.search {
+                entries.insert(source.clone(), entry);
+            }
             rebuild.rendered += 1;
             match outcome.scanned {
                 Some((file, scanned)) => {
@@ -112,7 +132,7 @@ impl Rendered {
                 None => self.errors.remove(source),
             };
         }
-        Ok(rebuild)
+        Ok((rebuild, entries))
     }
 
     /// Forgets the layout error of a page that is gone or no longer published.

@@ -1,12 +1,13 @@
 //! The engine's search index: each searched page's record kept between rebuilds, so an edit
 //! re-reads only the pages it touches, rewrites only the fragment files holding them (pages are
-//! bundled by folder, `search::layout`), and makes the manifest and shards again.
+//! bundled by folder, `search::layout`), and makes the manifest and shards again when a record
+//! or a fragment file changed (the manifest's `build` hash covers both).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Engine, Rebuild};
 use crate::build::Indexed;
-use crate::build::SearchRecords;
+use crate::build::{FragmentHashes, SearchEntries, SearchRecords};
 use crate::error::Result;
 use crate::output::{OutputDir, Written};
 
@@ -17,6 +18,8 @@ pub(crate) struct SearchIndex {
     records: SearchRecords,
     /// Fragment file name → its pages' sources, in order.
     chunks: BTreeMap<String, Vec<String>>,
+    /// Fragment file name → the hash of its text, which the manifest's `build` hash covers.
+    fragments: FragmentHashes,
     files: BTreeSet<String>,
     /// Pages whose entries an edit changed and which are not indexed again yet: `serve`
     /// reloads the open pages first and updates the index after (`Engine::update_search`).
@@ -32,13 +35,19 @@ fn chunks_of(records: &SearchRecords) -> BTreeMap<String, Vec<String>> {
 }
 
 impl SearchIndex {
-    /// Writes the whole index of `site` (`Indexed::write_search`).
-    pub(super) fn write(site: &Indexed, out: &OutputDir) -> Result<SearchIndex> {
-        let (records, files) = site.write_search(out)?;
+    /// Writes the whole index of `site` (`Indexed::write_search`), with the `entries` the
+    /// render made.
+    pub(super) fn write(
+        site: &Indexed,
+        out: &OutputDir,
+        entries: SearchEntries,
+    ) -> Result<SearchIndex> {
+        let written = site.write_search(out, entries)?;
         Ok(SearchIndex {
-            chunks: chunks_of(&records),
-            records,
-            files: files.into_iter().map(|(path, _)| path).collect(),
+            chunks: chunks_of(&written.records),
+            records: written.records,
+            fragments: written.fragments,
+            files: written.files.into_iter().map(|(path, _)| path).collect(),
             pending: BTreeSet::new(),
         })
     }
@@ -69,8 +78,8 @@ impl Engine {
 
     /// Indexes the pages `sources` again; writes each fragment file that holds one of them or
     /// whose pages changed (a page joined or left its folder), the other pages of such a file
-    /// indexed again too; then, when a record changed, the manifest and shards. Index files no
-    /// longer made are removed.
+    /// indexed again too; then, when a record or a fragment file changed, the manifest and
+    /// shards. Index files no longer made are removed.
     fn update_search_of(
         &mut self,
         sources: &BTreeSet<String>,
@@ -101,6 +110,7 @@ impl Engine {
         let relaid = records_changed.then(|| chunks_of(&search.records));
         let chunks = relaid.as_ref().unwrap_or(&search.chunks);
         let mut written = Vec::new();
+        let mut fragments_changed = false;
         for (name, members) in chunks {
             let same = search.chunks.get(name) == Some(members);
             if same && !members.iter().any(|s| fragments.contains_key(s)) {
@@ -118,14 +128,21 @@ impl Engine {
             }
             let path = crate::search::chunk_path(name);
             let bytes = crate::search::chunk_json(&json);
+            let hash = crate::search::file_hash(bytes.as_bytes());
+            fragments_changed |= search.fragments.insert(name.clone(), hash) != Some(hash);
             written.push((path.clone(), out.write(&path, bytes.as_bytes())?));
         }
+        let before = search.fragments.len();
+        search.fragments.retain(|name, _| chunks.contains_key(name));
+        fragments_changed |= search.fragments.len() != before;
         let mut files: BTreeSet<String> = chunks
             .keys()
             .map(|name| crate::search::chunk_path(name))
             .collect();
-        if records_changed {
-            let shards = Indexed::write_shards(out, &search.records)?;
+        // The manifest's `build` hash covers the fragment files too: a changed excerpt gets a
+        // new URL, so no browser shows a cached one.
+        if records_changed || fragments_changed {
+            let shards = Indexed::write_shards(out, &search.records, &search.fragments)?;
             files.extend(shards.iter().map(|(path, _)| path.clone()));
             written.extend(shards);
         } else {

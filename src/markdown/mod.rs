@@ -175,7 +175,7 @@ impl Document {
     }
 
     /// The heading the scan found starting at byte `start` of the body (its index).
-    fn heading_at(&self, start: usize) -> Option<usize> {
+    pub(crate) fn heading_at(&self, start: usize) -> Option<usize> {
         let i = self
             .heading_starts
             .binary_search_by(|(s, _)| s.cmp(&start))
@@ -359,7 +359,43 @@ pub fn render_html(
     links: &ResolvedLinks,
     highlighter: &Highlighter,
 ) -> String {
-    render::render(text, body_offset, doc, links, highlighter, false).html
+    render::render(text, body_offset, doc, links, highlighter, false, None).html
+}
+
+/// A reader of a body's events besides the render (the search index reads a page's text so,
+/// without parsing it again): each event of the walk with its byte range in the body, in
+/// order, before the render takes it. `visit` hands it the same events without rendering, so
+/// a page read during its render and a page read alone give the same.
+pub type Tap<'t> = dyn FnMut(&Event<'_>, &Range<usize>) + 't;
+
+/// `render_html` or `render_body` (as `lift_title` says) with `tap` reading the walk's events.
+pub fn render_tapped(
+    text: &str,
+    body_offset: usize,
+    doc: &Document,
+    links: &ResolvedLinks,
+    highlighter: &Highlighter,
+    lift_title: bool,
+    tap: &mut Tap<'_>,
+) -> Body {
+    render::render(
+        text,
+        body_offset,
+        doc,
+        links,
+        highlighter,
+        lift_title,
+        Some(tap),
+    )
+}
+
+/// Hands `tap` the events the render of the body of `text` (from `body_offset`) would read,
+/// without rendering.
+pub fn visit(text: &str, body_offset: usize, tap: &mut Tap<'_>) {
+    let body = blanked(&text[body_offset..]);
+    walk(&body, &References::default(), &mut |event, range| {
+        tap(&event, &range)
+    });
 }
 
 /// Like `render_html`, except that a body opening with a level-1 heading
@@ -372,7 +408,7 @@ pub fn render_body(
     links: &ResolvedLinks,
     highlighter: &Highlighter,
 ) -> Body {
-    render::render(text, body_offset, doc, links, highlighter, true)
+    render::render(text, body_offset, doc, links, highlighter, true, None)
 }
 
 /// The HTML of an HTML page's body: its raw HTML with its URLs resolved (see `scan_raw_html`).

@@ -33,7 +33,8 @@ pub struct Title {
 }
 
 /// Renders the body of `text` (from `body_offset`) whose outline is `doc`; with `lift_title`,
-/// the opening level-1 heading (`Document::starts_with_title`) goes to `Body::title`.
+/// the opening level-1 heading (`Document::starts_with_title`) goes to `Body::title`. `tap`,
+/// when given, sees every event of the walk before the render takes it (see `super::Tap`).
 pub(super) fn render(
     text: &str,
     body_offset: usize,
@@ -41,11 +42,15 @@ pub(super) fn render(
     links: &ResolvedLinks,
     highlighter: &Highlighter,
     lift_title: bool,
+    mut tap: Option<&mut super::Tap<'_>>,
 ) -> Body {
     debug_assert!(links.fits(doc), "resolutions of another page");
     let body = super::blanked(&text[body_offset..]);
     let mut renderer = Renderer::new(doc, links, highlighter, lift_title);
     super::walk(&body, &References::default(), &mut |event, range| {
+        if let Some(tap) = tap.as_deref_mut() {
+            tap(&event, &range);
+        }
         renderer.event(event, range)
     });
     renderer.met_every_link();

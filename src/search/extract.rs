@@ -3,9 +3,12 @@
 //! raw-HTML tags, scripts and comments left out. Navigation and other chrome come from the
 //! theme, never from the body, so they are never indexed.
 
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use std::ops::Range;
 
-use crate::markdown::Heading;
+use pulldown_cmark::{Event, Tag, TagEnd};
+
+use crate::markdown::{Document, Tap};
+use crate::page::Page;
 
 /// The text under one heading (or, for the first section, before any heading).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -21,47 +24,112 @@ pub struct Section {
     pub code: String,
 }
 
-/// The sections of `body` (a page's Markdown after templating), cut at every heading; each
-/// heading's anchor is taken from `headings` (the page's outline, whose ids the rendered page
-/// carries), matched by text so the two passes cannot drift apart. Empty sections are dropped.
-pub fn sections(body: &str, headings: &[Heading]) -> Vec<Section> {
-    let mut used = vec![false; headings.len()];
-    let mut sections = vec![Building::default()];
-    let mut heading: Option<Collapsed> = None;
-    let mut in_code = false;
-    let mut html = HtmlText::default();
-    for event in Parser::new_ext(body, crate::markdown::options()) {
+/// The sections of `page` read on their own: a Markdown body's events walked as its render
+/// walks them (`markdown::visit`), an HTML page's body as HTML. What `Sections` gathers
+/// during the render, without rendering.
+pub fn sections(page: &Page) -> Vec<Section> {
+    let text = page.expanded.as_deref().unwrap_or(&page.text);
+    let body = text.get(page.body_offset..).unwrap_or("");
+    if page.is_html() {
+        return html_sections(body);
+    }
+    let mut sections = Sections::new(&page.doc);
+    crate::markdown::visit(text, page.body_offset, &mut |event, range| {
+        sections.event(event, range)
+    });
+    sections.finish()
+}
+
+/// Runs `render` (a page's render, `Page::render_tapped`) with a tap gathering the sections of
+/// `page` from its events: what `sections` gives, without a second walk. An HTML page's
+/// render has no events: its body is read as HTML.
+pub fn sections_while<R>(
+    page: &Page,
+    render: impl FnOnce(Option<&mut Tap<'_>>) -> R,
+) -> (R, Vec<Section>) {
+    if page.is_html() {
+        return (render(None), sections(page));
+    }
+    let mut gathered = Sections::new(&page.doc);
+    let rendered = render(Some(&mut |event, range| gathered.event(event, range)));
+    (rendered, gathered.finish())
+}
+
+/// The sections of an HTML page's body: its visible text, as one section.
+pub fn html_sections(body: &str) -> Vec<Section> {
+    let mut text = Collapsed::default();
+    HtmlText::default().feed(body, &mut text);
+    finish(vec![Building {
+        text,
+        ..Building::default()
+    }])
+}
+
+/// Gathers a Markdown body's sections from the events of its walk (a `markdown::Tap`), cut
+/// at every heading; each heading's anchor is the id the scan gave the heading starting
+/// there (`doc`, the page's outline), so it is the id the rendered page carries.
+pub struct Sections<'d> {
+    doc: &'d Document,
+    sections: Vec<Building>,
+    /// The heading being read: its text, and its index in the outline.
+    heading: Option<(Collapsed, Option<usize>)>,
+    in_code: bool,
+    html: HtmlText,
+}
+
+impl<'d> Sections<'d> {
+    pub fn new(doc: &'d Document) -> Self {
+        Sections {
+            doc,
+            sections: vec![Building::default()],
+            heading: None,
+            in_code: false,
+            html: HtmlText::default(),
+        }
+    }
+
+    /// Takes one event of the walk; `range` is where it was written in the body.
+    pub fn event(&mut self, event: &Event<'_>, range: &Range<usize>) {
+        let sections = &mut self.sections;
         match event {
-            Event::Start(Tag::Heading { .. }) => heading = Some(Collapsed::default()),
+            Event::Start(Tag::Heading { .. }) => {
+                self.heading = Some((Collapsed::default(), self.doc.heading_at(range.start)))
+            }
             Event::End(TagEnd::Heading(_)) => {
-                let text = heading.take().unwrap_or_default().finish();
-                let id = anchor_for(&text, headings, &mut used);
+                let (text, found) = self.heading.take().unwrap_or_default();
+                let text = text.finish();
+                // The scan sees every heading the render does; `slugify` is the render's own
+                // fallback for one it did not.
+                let id = match found {
+                    Some(i) => self.doc.headings[i].id.clone(),
+                    None => crate::markdown::slugify(&text),
+                };
                 sections.push(Building {
                     id,
                     heading: text,
                     ..Building::default()
                 });
             }
-            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::Start(Tag::CodeBlock(_)) => self.in_code = true,
             Event::End(TagEnd::CodeBlock) => {
-                in_code = false;
-                current(&mut sections).code.space();
+                self.in_code = false;
+                current(sections).code.space();
             }
-            Event::Text(text) | Event::Code(text) => match (&mut heading, in_code) {
-                (Some(h), _) => h.push_str(&text),
-                (None, true) => current(&mut sections).code.push_str(&text),
-                (None, false) => current(&mut sections).text.push_str(&text),
+            Event::Text(text) | Event::Code(text) => match (&mut self.heading, self.in_code) {
+                (Some((h, _)), _) => h.push_str(text),
+                (None, true) => current(sections).code.push_str(text),
+                (None, false) => current(sections).text.push_str(text),
             },
             Event::Html(raw) | Event::InlineHtml(raw) => {
-                let target = match &mut heading {
-                    Some(h) => h,
-                    None => &mut current(&mut sections).text,
+                let target = match &mut self.heading {
+                    Some((h, _)) => h,
+                    None => &mut current(sections).text,
                 };
-                html.feed(&raw, target);
+                self.html.feed(raw, target);
             }
-            Event::SoftBreak | Event::HardBreak => match &mut heading {
-                Some(h) => h.space(),
-                None => current(&mut sections).text.space(),
+            Event::SoftBreak | Event::HardBreak => match &mut self.heading {
+                Some((h, _)) => h.space(),
+                None => current(sections).text.space(),
             },
             // Block ends separate words that would otherwise run together.
             Event::End(
@@ -71,10 +139,18 @@ pub fn sections(body: &str, headings: &[Heading]) -> Vec<Section> {
                 | TagEnd::BlockQuote(_)
                 | TagEnd::HtmlBlock
                 | TagEnd::FootnoteDefinition,
-            ) => current(&mut sections).text.space(),
+            ) => current(sections).text.space(),
             _ => {}
         }
     }
+
+    /// The sections read, empty ones dropped.
+    pub fn finish(self) -> Vec<Section> {
+        finish(self.sections)
+    }
+}
+
+fn finish(sections: Vec<Building>) -> Vec<Section> {
     sections
         .into_iter()
         .map(|s| Section {
@@ -113,26 +189,34 @@ struct Collapsed {
 
 impl Collapsed {
     fn push_str(&mut self, text: &str) {
-        if text.is_ascii() {
-            // The common case, byte by byte: the same cut as `char::is_whitespace` (tab, line
-            // feed, vertical tab, form feed, carriage return, space), without decoding chars.
-            let mut start = 0;
-            for (at, byte) in text.bytes().enumerate() {
-                if matches!(byte, b'\t'..=b'\r' | b' ') {
-                    self.piece(&text[start..at]);
-                    self.space();
-                    start = at + 1;
-                }
+        // Byte by byte, the text kept in runs copied whole: a run goes on over single spaces
+        // between words (most of a page's text), and ends at any other whitespace — the cut of
+        // `char::is_whitespace`, ASCII or not.
+        let bytes = text.as_bytes();
+        let mut start = 0;
+        let mut at = 0;
+        while at < bytes.len() {
+            let byte = bytes[at];
+            if byte > b' ' && byte < 0x80 {
+                at += 1;
+                continue;
             }
-            self.piece(&text[start..]);
-            return;
-        }
-        for (n, piece) in text.split(char::is_whitespace).enumerate() {
-            if n > 0 {
-                self.space();
+            let width = whitespace_width(text, at);
+            if width == 0 {
+                at += 1;
+                continue;
             }
-            self.piece(piece);
+            let next = bytes.get(at + 1).copied().unwrap_or(0);
+            if byte == b' ' && at > start && next > b' ' && next < 0x80 {
+                at += 1;
+                continue;
+            }
+            self.piece(&text[start..at]);
+            self.space();
+            at += width;
+            start = at;
         }
+        self.piece(&text[start..]);
     }
 
     /// A run of text without whitespace.
@@ -159,18 +243,17 @@ impl Collapsed {
     }
 }
 
-/// The id of the first heading not yet used whose text is `text`.
-fn anchor_for(text: &str, headings: &[Heading], used: &mut [bool]) -> String {
-    let found = headings
-        .iter()
-        .enumerate()
-        .find(|(i, h)| !used[*i] && h.text == text);
-    match found {
-        Some((i, h)) => {
-            used[i] = true;
-            h.id.clone()
-        }
-        None => crate::markdown::slugify(text),
+/// The length in bytes of the whitespace character at byte `at` of `text` (`char::is_whitespace`),
+/// 0 when there is none there. Only the lead bytes of Unicode's other spaces (U+0085, U+00A0,
+/// U+1680, U+2000–U+205F, U+3000) are decoded.
+fn whitespace_width(text: &str, at: usize) -> usize {
+    match text.as_bytes()[at] {
+        b'\t'..=b'\r' | b' ' => 1,
+        0xC2 | 0xE1 | 0xE2 | 0xE3 => match text[at..].chars().next() {
+            Some(c) if c.is_whitespace() => c.len_utf8(),
+            _ => 0,
+        },
+        _ => 0,
     }
 }
 
@@ -345,13 +428,16 @@ fn entity(name: &str) -> Option<char> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::highlight::Highlighter;
+    use crate::markdown::ResolvedLinks;
 
-    fn heading(level: u8, id: &str, text: &str) -> Heading {
-        Heading {
-            level,
-            id: id.into(),
-            text: text.into(),
-        }
+    fn page(source: &str, text: &str) -> Page {
+        Page::parse(source, text.as_bytes().to_vec())
+    }
+
+    /// The sections of a Markdown body, read alone.
+    fn of(body: &str) -> Vec<Section> {
+        sections(&page("x/a.md", body))
     }
 
     fn section(id: &str, heading: &str, text: &str, code: &str) -> Section {
@@ -363,15 +449,21 @@ mod tests {
         }
     }
 
+    /// The sections gathered while `page` renders, and its rendered body.
+    fn during_render(page: &Page) -> (Vec<Section>, String) {
+        let links = ResolvedLinks::new(&page.doc, |l| l.dest.clone());
+        let highlighter = Highlighter::new();
+        let (body, gathered) =
+            sections_while(page, |tap| page.render_tapped(&links, &highlighter, tap));
+        let html = body.title.map_or(String::new(), |t| t.heading) + &body.html;
+        (gathered, html)
+    }
+
     #[test]
     fn text_is_cut_into_sections_at_headings_with_their_anchors() {
         let body = "Intro *text*\nover two lines.\n\n## Refresh Tokens {#refresh}\n\n- one\n- `two`\n\n```json\n{\"a\": 1}\n```\n\n### Errors\n\n| code | meaning |\n|---|---|\n| 429 | Too many |\n";
-        let headings = [
-            heading(2, "refresh", "Refresh Tokens"),
-            heading(3, "errors", "Errors"),
-        ];
         assert_eq!(
-            sections(body, &headings),
+            of(body),
             [
                 section("", "", "Intro text over two lines.", ""),
                 section("refresh", "Refresh Tokens", "one two", "{\"a\": 1}"),
@@ -383,12 +475,8 @@ mod tests {
     #[test]
     fn repeated_headings_take_their_own_anchors_and_empty_sections_are_dropped() {
         let body = "## Example\n\n## Example\n\nSecond.\n";
-        let headings = [
-            heading(2, "example", "Example"),
-            heading(2, "example-1", "Example"),
-        ];
         assert_eq!(
-            sections(body, &headings),
+            of(body),
             [
                 section("example", "Example", "", ""),
                 section("example-1", "Example", "Second.", ""),
@@ -399,9 +487,8 @@ mod tests {
     #[test]
     fn raw_html_gives_its_text_without_tags_scripts_or_comments() {
         let body = "<div class=\"callout\">\n<p>Send the <b>Retry-After</b> header &amp; wait&#8230;</p>\n<!-- hidden\nnote -->\n<script>var x = \"<p>no</p>\";</script>\n<style>p { color: red }</style>\n</div>\n\nA <span>tag</span>ged word and 3 < 4.\n";
-        let found = sections(body, &[]);
         assert_eq!(
-            found,
+            of(body),
             [section(
                 "",
                 "",
@@ -409,6 +496,31 @@ mod tests {
                 ""
             )]
         );
+    }
+
+    #[test]
+    fn whitespace_is_collapsed_as_split_whitespace_would() {
+        let table = [
+            "plain words only",
+            "  lead and trail  ",
+            "tab\tand\nnew\r\nlines\x0b\x0cfeeds",
+            "two  spaces, then one",
+            "nbsp\u{a0}here \u{a0} and\u{85}next\u{1680}ogham",
+            "wide\u{3000}space\u{2009}thin\u{202f}narrow\u{205f}math\u{2028}line",
+            "not spaces: é ü \u{2010} \u{3001}\u{e1}",
+            "ctrl\x01kept\x1f",
+            " ",
+            "",
+            "x",
+            "end ",
+            "\u{a0}",
+        ];
+        for text in table {
+            let mut collapsed = Collapsed::default();
+            collapsed.push_str(text);
+            let want = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(collapsed.finish(), want, "{text:?}");
+        }
     }
 
     #[test]
@@ -424,17 +536,41 @@ mod tests {
         assert_eq!(text.finish(), "Send the token now !");
         let body = "Line one\nline  two\n\n  * item   one\n\n```\n  fn  x()\n\n  y\n```\n";
         assert_eq!(
-            sections(body, &[]),
+            of(body),
             [section("", "", "Line one line two item one", "fn x() y")]
         );
     }
 
     #[test]
-    fn a_heading_not_in_the_outline_gets_a_slug() {
-        let body = "# Title\n\nText.\n";
-        assert_eq!(
-            sections(body, &[]),
-            [section("title", "Title", "Text.", "")]
+    fn the_render_gathers_what_a_page_read_alone_gives_with_the_ids_it_writes() {
+        // kramdown attribute lines (blanked for both passes), a `markdown="1"` element, a
+        // callout, a footnote, an image's alt text, a lifted title and headings whose text
+        // repeats or carries markup.
+        let text = "---\ntitle: Setup\n---\n# Setup\n\nIntro with ![a diagram](d.png).\n{: .lead}\n\n## Tokens *expire*\n\n> **Note:** refresh them.[^1]\n\n<div markdown=\"1\">\n**Bold** inside.\n</div>\n\n## Tokens *expire*\n\n```bash\ncurl -H 'X: y'\n```\n\n[^1]: A footnote.\n";
+        let page = page("x/setup.md", text);
+        let (gathered, html) = during_render(&page);
+        assert_eq!(gathered, sections(&page));
+        let ids: Vec<&str> = gathered.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["setup", "tokens-expire", "tokens-expire-1"]);
+        for id in ids {
+            assert!(html.contains(&format!("id=\"{id}\"")), "{id} in {html}");
+        }
+        assert_eq!(gathered[0].text, "Intro with a diagram.");
+        assert_eq!(gathered[1].heading, "Tokens expire");
+        assert!(gathered[1].text.contains("refresh them."), "{gathered:?}");
+        assert!(gathered[1].text.contains("Bold inside."), "{gathered:?}");
+        assert_eq!(gathered[2].code, "curl -H 'X: y'");
+        assert!(!html.contains("{: .lead}"), "{html}");
+    }
+
+    #[test]
+    fn an_html_page_is_read_as_html() {
+        let page = page(
+            "x/raw.html",
+            "---\ntitle: Raw\n---\n<h2 id=\"a\">Part</h2>\n\n    <p>Indented &amp; <em>kept</em></p>\n<script>no()</script>\n",
         );
+        let want = [section("", "", "Part Indented & kept", "")];
+        assert_eq!(sections(&page), want);
+        assert_eq!(during_render(&page).0, want);
     }
 }

@@ -25,7 +25,7 @@ use std::hash::{Hash, Hasher};
 
 use serde::Serialize;
 
-use super::terms::FastMap;
+use super::terms::{FastMap, FxHasher};
 use super::{PageRecord, Section};
 
 /// The folder of the index in the output.
@@ -60,15 +60,6 @@ struct Manifest<'a> {
     p: &'a [(&'a str, usize)],
 }
 
-#[derive(Serialize)]
-struct Fragment<'a> {
-    u: &'a str,
-    t: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    e: Option<&'a str>,
-    s: Vec<(&'a str, &'a str, &'a str, &'a str)>,
-}
-
 /// One term's postings: the shortest word it came from, the pages holding it (in order) and
 /// each one's score.
 struct Postings<'a> {
@@ -78,9 +69,15 @@ struct Postings<'a> {
 }
 
 /// The manifest and the term shards of `records` (the pages to search, numbered in order) whose
-/// fragment files are `chunks` (name, pages; in the same order), as (output path, text): the
-/// manifest first, then the shards in order.
-pub fn shard_files(records: &[&PageRecord], chunks: &[(&str, usize)]) -> Vec<(String, String)> {
+/// fragment files are `chunks` (name, pages; in the same order) with the hash `fragments`
+/// (`files_hash` of their texts, in order), as (output path, text): the manifest first, then
+/// the shards in order. The manifest's `build` hash covers the fragment files and the shards,
+/// so a browser fetches any that changed again.
+pub fn shard_files(
+    records: &[&PageRecord],
+    chunks: &[(&str, usize)],
+    fragments: u64,
+) -> Vec<(String, String)> {
     debug_assert_eq!(chunks.iter().map(|c| c.1).sum::<usize>(), records.len());
     let average = if records.is_empty() {
         1.0
@@ -180,7 +177,8 @@ pub fn shard_files(records: &[&PageRecord], chunks: &[(&str, usize)]) -> Vec<(St
             shards.finish()
         },
     );
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let mut hasher = FxHasher::default();
+    fragments.hash(&mut hasher);
     shards.hash(&mut hasher);
     spelling.hash(&mut hasher);
     let manifest = Manifest {
@@ -203,6 +201,25 @@ pub fn shard_files(records: &[&PageRecord], chunks: &[(&str, usize)]) -> Vec<(St
         out.push((format!("{DIR}/r/{n}.json"), json));
     }
     out
+}
+
+/// A hash of the text of each index file of `texts` (fragment files, in index order), for the
+/// manifest's `build` hash: `file_hash` of each, combined.
+pub fn files_hash(hashes: impl IntoIterator<Item = u64>) -> u64 {
+    let mut hasher = FxHasher::default();
+    for hash in hashes {
+        hasher.write_u64(hash);
+    }
+    hasher.finish()
+}
+
+/// A hash of one index file's text (FxHash: the files are the site's own, and the hash only
+/// tells builds apart).
+pub fn file_hash(text: &[u8]) -> u64 {
+    let mut hasher = FxHasher::default();
+    hasher.write(text);
+    hasher.write_usize(text.len());
+    hasher.finish()
 }
 
 /// Joins sorted JSON entries into shards of about `limit` bytes: (first key, the shard's JSON,
@@ -324,6 +341,17 @@ fn push_string(json: &mut String, text: &str) {
 /// Appends `n` in decimal. The shards hold millions of numbers, and `write!` cost more than
 /// everything else the shards need.
 fn push_number(json: &mut String, mut n: u32) {
+    // Most are page gaps and scores: one to three digits.
+    let digit = |d: u32| char::from(b'0' + d as u8);
+    if n < 10 {
+        json.push(digit(n));
+        return;
+    }
+    if n < 100 {
+        json.push(digit(n / 10));
+        json.push(digit(n % 10));
+        return;
+    }
     let mut digits = [0u8; 10];
     let mut at = digits.len();
     loop {
@@ -338,29 +366,91 @@ fn push_number(json: &mut String, mut n: u32) {
 }
 
 /// The fragment of the page at `url`: what the browser needs to rank its sections and show
-/// them.
+/// them, `{"u":url,"t":title,"e":element,"s":[[anchor,heading,text,code],…]}` (no `e` without
+/// an element). Written by hand, as serde_json would write it, sized at once: it copies the
+/// whole text of the site.
 pub(crate) fn fragment_json(
     url: &str,
     title: &str,
     element: Option<&str>,
     sections: &[Section],
 ) -> String {
-    let fragment = Fragment {
-        u: url,
-        t: title,
-        e: element,
-        s: sections
-            .iter()
-            .map(|s| {
-                let code = match s.code.char_indices().nth(FRAGMENT_CODE_CHARS) {
-                    Some((at, _)) => &s.code[..at],
-                    None => &s.code,
-                };
-                (s.id.as_str(), s.heading.as_str(), s.text.as_str(), code)
-            })
-            .collect(),
+    let code = |s: &Section| -> usize {
+        // Cut at FRAGMENT_CODE_CHARS characters; a shorter text in bytes has fewer.
+        if s.code.len() <= FRAGMENT_CODE_CHARS {
+            return s.code.len();
+        }
+        s.code
+            .char_indices()
+            .nth(FRAGMENT_CODE_CHARS)
+            .map_or(s.code.len(), |(at, _)| at)
     };
-    serde_json::to_string(&fragment).expect("plain data serializes")
+    let size: usize = sections
+        .iter()
+        .map(|s| s.id.len() + s.heading.len() + s.text.len() + code(s) + 16)
+        .sum::<usize>()
+        + url.len()
+        + title.len()
+        + element.map_or(0, str::len)
+        + 32;
+    let mut json = String::with_capacity(size + size / 16);
+    json.push_str("{\"u\":");
+    push_json_string(&mut json, url);
+    json.push_str(",\"t\":");
+    push_json_string(&mut json, title);
+    if let Some(element) = element {
+        json.push_str(",\"e\":");
+        push_json_string(&mut json, element);
+    }
+    json.push_str(",\"s\":[");
+    for (n, section) in sections.iter().enumerate() {
+        if n > 0 {
+            json.push(',');
+        }
+        json.push('[');
+        push_json_string(&mut json, &section.id);
+        json.push(',');
+        push_json_string(&mut json, &section.heading);
+        json.push(',');
+        push_json_string(&mut json, &section.text);
+        json.push(',');
+        push_json_string(&mut json, &section.code[..code(section)]);
+        json.push(']');
+    }
+    json.push_str("]}");
+    json
+}
+
+/// Appends `text` as a JSON string, escaped as serde_json escapes it: `"`, `\\` and control
+/// characters (`\n`, `\t`, … or `\u00XX`); everything else as it is.
+fn push_json_string(json: &mut String, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    json.push('"');
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    for (at, &byte) in bytes.iter().enumerate() {
+        if byte >= 0x20 && byte != b'"' && byte != b'\\' {
+            continue;
+        }
+        json.push_str(&text[start..at]);
+        start = at + 1;
+        match byte {
+            b'"' => json.push_str("\\\""),
+            b'\\' => json.push_str("\\\\"),
+            b'\n' => json.push_str("\\n"),
+            b'\r' => json.push_str("\\r"),
+            b'\t' => json.push_str("\\t"),
+            0x08 => json.push_str("\\b"),
+            0x0c => json.push_str("\\f"),
+            _ => {
+                json.push_str("\\u00");
+                json.push(HEX[(byte >> 4) as usize] as char);
+                json.push(HEX[(byte & 0xf) as usize] as char);
+            }
+        }
+    }
+    json.push_str(&text[start..]);
+    json.push('"');
 }
 
 #[cfg(test)]
@@ -394,7 +484,11 @@ mod tests {
             ),
             record(&[("refresh", 4.0, "refresh")], 10),
         ];
-        let files = shard_files(&records.iter().collect::<Vec<_>>(), &[("a", 1), ("b", 1)]);
+        let files = shard_files(
+            &records.iter().collect::<Vec<_>>(),
+            &[("a", 1), ("b", 1)],
+            0,
+        );
         let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(
             names,
@@ -434,7 +528,7 @@ mod tests {
             ],
             10,
         )];
-        let files = shard_files(&records.iter().collect::<Vec<_>>(), &[("_", 1)]);
+        let files = shard_files(&records.iter().collect::<Vec<_>>(), &[("_", 1)], 0);
         assert_eq!(files[2].0, "search-index/r/0.json");
         // Reversed: 2htuao, hcirüz, ipa, koohbew, nekot.
         assert_eq!(
@@ -462,7 +556,7 @@ mod tests {
                 record(&list, 3000)
             })
             .collect();
-        let files = shard_files(&records.iter().collect::<Vec<_>>(), &[("_", 20)]);
+        let files = shard_files(&records.iter().collect::<Vec<_>>(), &[("_", 20)], 0);
         let manifest: serde_json::Value = serde_json::from_str(&files[0].1).unwrap();
         let firsts: Vec<&str> = manifest["shards"]
             .as_array()
@@ -493,6 +587,54 @@ mod tests {
     }
 
     #[test]
+    fn a_fragment_is_the_json_serde_would_write() {
+        #[derive(Serialize)]
+        struct Fragment<'a> {
+            u: &'a str,
+            t: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            e: Option<&'a str>,
+            s: Vec<(&'a str, &'a str, &'a str, &'a str)>,
+        }
+        let nasty = "quote \" back \\ nl \n cr \r tab \t bs \u{8} ff \u{c} nul \0 us \u{1f} del \u{7f} é 日 \u{2028} </script>";
+        let sections = [
+            Section {
+                id: "a-1".into(),
+                heading: nasty.into(),
+                text: "plain".into(),
+                code: nasty.repeat(2),
+            },
+            Section::default(),
+        ];
+        for element in [Some("El \"x\""), None] {
+            let want = serde_json::to_string(&Fragment {
+                u: "/d/a%20b.html",
+                t: nasty,
+                e: element,
+                s: sections
+                    .iter()
+                    .map(|s| (&*s.id, &*s.heading, &*s.text, &*s.code))
+                    .collect(),
+            })
+            .unwrap();
+            assert_eq!(
+                fragment_json("/d/a%20b.html", nasty, element, &sections),
+                want
+            );
+        }
+    }
+
+    #[test]
+    fn numbers_are_written_in_decimal() {
+        let mut json = String::new();
+        for n in [0, 7, 10, 99, 100, 255, 1000, 65_536, u32::MAX] {
+            push_number(&mut json, n);
+            json.push(',');
+        }
+        assert_eq!(json, "0,7,10,99,100,255,1000,65536,4294967295,");
+    }
+
+    #[test]
     fn a_fragment_keeps_code_short() {
         let section = Section {
             id: "a".into(),
@@ -505,5 +647,12 @@ mod tests {
             json.len(),
             r#"{"u":"/a.html","t":"T","e":"E","s":[["a","A","x",""]]}"#.len() + FRAGMENT_CODE_CHARS
         );
+        // Cut by characters, not bytes.
+        let wide = Section {
+            code: "é".repeat(FRAGMENT_CODE_CHARS + 1),
+            ..Section::default()
+        };
+        let json = fragment_json("/a.html", "T", None, &[wide]);
+        assert_eq!(json.matches('é').count(), FRAGMENT_CODE_CHARS);
     }
 }

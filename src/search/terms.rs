@@ -11,7 +11,9 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Mutex;
 
+use hashbrown::HashTable;
 use rust_stemmers::{Algorithm, Stemmer};
 
 /// Words never indexed. search.js holds the same list.
@@ -72,7 +74,9 @@ impl Hasher for FxHasher {
     }
 
     fn finish(&self) -> u64 {
-        self.0
+        // A multiply leaves the low bits poor, and hash tables index by them: the high bits
+        // rotated down (as rustc-hash 2 does).
+        self.0.rotate_left(26)
     }
 }
 
@@ -129,12 +133,16 @@ pub fn is_stop_word(word: &str) -> bool {
 
 /// Stems words, remembering each word's stem: a site's vocabulary is small next to its word
 /// count, so most words are looked up, not stemmed. Words and stems are numbered, so counting
-/// a page's terms hashes small integers. One per worker thread.
+/// a page's terms touches small integers; a word is found by a hash of its bytes that the word
+/// cutter (`count_words`) computes as it goes. One per worker thread.
 pub struct Stems {
     stemmer: Stemmer,
-    /// Word → (word number, stem number); `None` for stop words.
-    known: FastMap<String, Option<(u32, u32)>>,
-    words: Vec<String>,
+    /// Word numbers, by `word_hash` of the word.
+    table: HashTable<u32>,
+    /// Each known word, by number.
+    words: Vec<Word>,
+    /// The text of every known word, one after the other.
+    text: String,
     stems: Vec<String>,
     stem_numbers: FastMap<String, u32>,
     /// The page being counted: (weighted count, number of the shortest word) by stem number,
@@ -142,23 +150,88 @@ pub struct Stems {
     /// map: every word of the site passes through here.
     counts: Vec<(f32, u32)>,
     counted: Vec<u32>,
+    /// A word being lowercased (one that is not ASCII lowercase as written).
+    lowered: String,
 }
 
-/// An unused slot of `Stems::counts`.
+/// A known word: where its text is in `Stems::text`, its hash, and its stem's number (`NONE`
+/// for a stop word).
+struct Word {
+    start: u32,
+    len: u32,
+    hash: u64,
+    stem: u32,
+}
+
+/// An unused slot of `Stems::counts`; the stem of a stop word.
 const NONE: u32 = u32::MAX;
 
 impl Default for Stems {
     fn default() -> Self {
         Stems {
             stemmer: Stemmer::create(Algorithm::English),
-            known: FastMap::default(),
+            table: HashTable::new(),
             words: Vec::new(),
+            text: String::new(),
             stems: Vec::new(),
             stem_numbers: FastMap::default(),
             counts: Vec::new(),
             counted: Vec::new(),
+            lowered: String::new(),
         }
     }
+}
+
+/// How the word cutter sees a byte: part of a word as it stands (ASCII lowercase letters and
+/// digits), an uppercase ASCII letter, a byte of a non-ASCII character, or a separator.
+#[derive(Clone, Copy, PartialEq)]
+enum Class {
+    Plain,
+    Upper,
+    Wide,
+    Separator,
+}
+
+const CLASSES: [Class; 256] = {
+    let mut classes = [Class::Separator; 256];
+    let mut b = 0;
+    while b < 256 {
+        classes[b] = match b as u8 {
+            b'a'..=b'z' | b'0'..=b'9' => Class::Plain,
+            b'A'..=b'Z' => Class::Upper,
+            0x80..=0xFF => Class::Wide,
+            _ => Class::Separator,
+        };
+        b += 1;
+    }
+    classes
+};
+
+/// The hash `Stems` finds a word by: FxHash over its bytes eight at a time, its high bits
+/// rotated down (the table indexes by the low bits, which a multiply leaves poor).
+fn word_hash(word: &[u8]) -> u64 {
+    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+    let mut hash = word.len() as u64;
+    let mut chunks = word.chunks_exact(8);
+    for chunk in &mut chunks {
+        let bytes = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        hash = (hash.rotate_left(5) ^ bytes).wrapping_mul(SEED);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut bytes = 0u64;
+        for (n, &b) in rest.iter().enumerate() {
+            bytes |= (b as u64) << (8 * n);
+        }
+        hash = (hash.rotate_left(5) ^ bytes).wrapping_mul(SEED);
+    }
+    hash.rotate_left(26)
+}
+
+/// The text of word `n` of `words`, stored in `text`.
+fn word_text<'t>(words: &[Word], text: &'t str, n: u32) -> &'t str {
+    let word = &words[n as usize];
+    &text[word.start as usize..(word.start + word.len) as usize]
 }
 
 impl Stems {
@@ -170,39 +243,134 @@ impl Stems {
 
     /// The word and stem numbers of a lowercased `word`; `None` for a stop word.
     pub fn lookup(&mut self, word: &str) -> Option<(u32, u32)> {
-        if let Some(known) = self.known.get(word) {
-            return *known;
-        }
-        let numbers = (!is_stop_word(word)).then(|| {
-            let stem = self.stem_of(word);
-            self.words.push(word.to_string());
-            (self.words.len() as u32 - 1, stem)
+        let n = self.number(word, word_hash(word.as_bytes()));
+        let stem = self.words[n as usize].stem;
+        (stem != NONE).then_some((n, stem))
+    }
+
+    /// The number of a lowercased `word` whose `word_hash` is `hash`, numbered (and stemmed)
+    /// when it is new.
+    fn number(&mut self, word: &str, hash: u64) -> u32 {
+        let (words, text) = (&self.words, &self.text);
+        let found = self.table.find(hash, |&n| {
+            words[n as usize].hash == hash && word_text(words, text, n) == word
         });
-        self.known.insert(word.to_string(), numbers);
-        numbers
+        if let Some(&n) = found {
+            return n;
+        }
+        let stem = match is_stop_word(word) {
+            true => NONE,
+            false => self.stem_of(word),
+        };
+        let n = self.words.len() as u32;
+        self.words.push(Word {
+            start: self.text.len() as u32,
+            len: word.len() as u32,
+            hash,
+            stem,
+        });
+        self.text.push_str(word);
+        let words = &self.words;
+        self.table
+            .insert_unique(hash, n, |&n| words[n as usize].hash);
+        n
     }
 
     /// Counts a lowercased `word` with `weight` for the page being indexed, remembering the
     /// shortest word each stem came from (stop words are not counted).
     pub fn count(&mut self, word: &str, weight: f32) {
-        let Some((word, stem)) = self.lookup(word) else {
+        let n = self.number(word, word_hash(word.as_bytes()));
+        self.count_number(n, weight);
+    }
+
+    /// Counts every word of `text` (`for_each_word`'s words) with `weight` for the page being
+    /// indexed; returns how many words it has, stop words included. The indexer's hot loop:
+    /// a word of ASCII lowercase letters and digits, as most are, is looked up as it stands in
+    /// `text`; only the others are lowercased, into a reused buffer.
+    pub fn count_words(&mut self, text: &str, weight: f32) -> u32 {
+        let bytes = text.as_bytes();
+        let mut words = 0;
+        let mut at = 0;
+        while at < bytes.len() {
+            let start = at;
+            match CLASSES[bytes[at] as usize] {
+                Class::Separator => {
+                    at += 1;
+                    continue;
+                }
+                Class::Plain => {
+                    while at < bytes.len() && CLASSES[bytes[at] as usize] == Class::Plain {
+                        at += 1;
+                    }
+                    if at == bytes.len() || CLASSES[bytes[at] as usize] == Class::Separator {
+                        let word = &text[start..at];
+                        let n = self.number(word, word_hash(word.as_bytes()));
+                        self.count_number(n, weight);
+                        words += 1;
+                        continue;
+                    }
+                }
+                Class::Upper | Class::Wide => {}
+            }
+            // A word with an uppercase or non-ASCII letter, or a non-ASCII separator.
+            let (end, found) = self.lower_word(text, start);
+            at = end;
+            if found {
+                let word = std::mem::take(&mut self.lowered);
+                let n = self.number(&word, word_hash(word.as_bytes()));
+                self.lowered = word;
+                self.count_number(n, weight);
+                words += 1;
+            }
+        }
+        words
+    }
+
+    /// Lowercases the word starting at byte `start` of `text` into `lowered`; returns where
+    /// it ends and whether there was one (a non-ASCII character may be a separator).
+    fn lower_word(&mut self, text: &str, start: usize) -> (usize, bool) {
+        self.lowered.clear();
+        let mut end = start;
+        for c in text[start..].chars() {
+            if c.is_ascii_alphanumeric() {
+                self.lowered.push(c.to_ascii_lowercase());
+            } else if !c.is_ascii() && c.is_alphanumeric() {
+                self.lowered.extend(c.to_lowercase());
+            } else {
+                break;
+            }
+            end += c.len_utf8();
+        }
+        if end == start {
+            // Not part of a word: a separator, skipped.
+            let width = text[start..].chars().next().map_or(1, char::len_utf8);
+            return (start + width, false);
+        }
+        (end, true)
+    }
+
+    /// Counts the word numbered `n` with `weight` (nothing for a stop word).
+    fn count_number(&mut self, n: u32, weight: f32) {
+        let stem = self.words[n as usize].stem;
+        if stem == NONE {
             return;
-        };
+        }
         let at = stem as usize;
         if at >= self.counts.len() {
             self.counts.resize(at + 1, (0.0, NONE));
         }
         let slot = &mut self.counts[at];
         if slot.1 == NONE {
-            *slot = (weight, word);
+            *slot = (weight, n);
             self.counted.push(stem);
             return;
         }
         slot.0 += weight;
-        if slot.1 != word {
-            let (old, new) = (&self.words[slot.1 as usize], &self.words[word as usize]);
+        if slot.1 != n {
+            let text = |n: u32| word_text(&self.words, &self.text, n);
+            let (old, new) = (text(slot.1), text(n));
             if (new.len(), new) < (old.len(), old) {
-                slot.1 = word;
+                slot.1 = n;
             }
         }
     }
@@ -210,20 +378,23 @@ impl Stems {
     /// The page's counts as (stem number, weighted count, shortest word number), in the order
     /// the stems were first seen; the next page starts from none.
     pub fn take_counts(&mut self) -> Vec<(u32, f32, u32)> {
-        let counted = std::mem::take(&mut self.counted);
-        counted
-            .into_iter()
-            .map(|stem| {
-                let (weight, word) =
-                    std::mem::replace(&mut self.counts[stem as usize], (0.0, NONE));
-                (stem, weight, word)
-            })
-            .collect()
+        let mut counts = Vec::with_capacity(self.counted.len());
+        self.drain_counts(|stem, weight, word| counts.push((stem, weight, word)));
+        counts
+    }
+
+    /// Hands `f` the page's counts as `take_counts` lists them, and clears them.
+    pub fn drain_counts(&mut self, mut f: impl FnMut(u32, f32, u32)) {
+        for &stem in &self.counted {
+            let (weight, word) = std::mem::replace(&mut self.counts[stem as usize], (0.0, NONE));
+            f(stem, weight, word);
+        }
+        self.counted.clear();
     }
 
     /// The word numbered `n` by `lookup`.
     pub fn word(&self, n: u32) -> &str {
-        &self.words[n as usize]
+        word_text(&self.words, &self.text, n)
     }
 
     /// The stem numbered `n` by `lookup`.
@@ -244,6 +415,23 @@ impl Stems {
         let n = self.stems.len() as u32 - 1;
         self.stem_numbers.insert(stem.into_owned(), n);
         n
+    }
+}
+
+/// Stem caches for the threads of a parallel pass (the render), so each cache learns the
+/// site's vocabulary once per thread rather than once per page: a page borrows one for the
+/// time it is indexed.
+#[derive(Default)]
+pub struct StemPool(Mutex<Vec<Stems>>);
+
+impl StemPool {
+    /// Runs `f` with a cache no other thread is using.
+    pub fn with<R>(&self, f: impl FnOnce(&mut Stems) -> R) -> R {
+        let taken = self.0.lock().expect("no panics").pop();
+        let mut stems = taken.unwrap_or_default();
+        let result = f(&mut stems);
+        self.0.lock().expect("no panics").push(stems);
+        result
     }
 }
 
@@ -296,6 +484,57 @@ mod tests {
             let expected: Vec<String> = words(text).map(|(w, _)| w).collect();
             assert_eq!(seen, expected, "{text:?}");
         }
+    }
+
+    #[test]
+    fn counting_a_text_counts_each_of_its_words() {
+        // `count_words` cuts words itself (ASCII lowercase runs as they stand, the others
+        // lowercased): it must count what `words` gives, word by word.
+        let table = [
+            "Retry-After: OAuth2 — ZÜRICH's 429 refreshing refreshed Refresh",
+            "oauthToken tokenÄnd endé éstart mid-dle the The THE",
+            "x X  ümlaut ß ẞ İstanbul naïve café's coöperate",
+            "abc123def 4five Six — « guillemets » 日本語 text",
+            "",
+            "trailing",
+        ];
+        for text in table {
+            let (mut by_text, mut by_word) = (Stems::default(), Stems::default());
+            let counted = by_text.count_words(text, 2.0);
+            let words: Vec<String> = words(text).map(|(w, _)| w).collect();
+            for word in &words {
+                by_word.count(word, 2.0);
+            }
+            assert_eq!(counted as usize, words.len(), "{text:?}");
+            let named = |stems: &mut Stems| -> Vec<(String, f32, String)> {
+                let counts = stems.take_counts();
+                counts
+                    .into_iter()
+                    .map(|(s, w, n)| (stems.term(s).to_string(), w, stems.word(n).to_string()))
+                    .collect()
+            };
+            assert_eq!(named(&mut by_text), named(&mut by_word), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn every_word_keeps_its_number_as_the_cache_grows() {
+        let mut stems = Stems::default();
+        let words: Vec<String> = (0..5000).map(|n| format!("w{n}x")).collect();
+        let numbers: Vec<(u32, u32)> = words.iter().map(|w| stems.lookup(w).unwrap()).collect();
+        for (word, number) in words.iter().zip(&numbers) {
+            assert_eq!(stems.lookup(word), Some(*number));
+            assert_eq!(stems.word(number.0), word);
+        }
+        stems.count_words("w7x w7x w8x the", 1.0);
+        assert_eq!(
+            stems.take_counts(),
+            [
+                (numbers[7].1, 2.0, numbers[7].0),
+                (numbers[8].1, 1.0, numbers[8].0)
+            ]
+        );
+        assert_eq!(stems.take_counts(), [], "the next page starts from none");
     }
 
     #[test]
