@@ -53,7 +53,7 @@ fn an_extensionless_redirect_beside_a_folder_of_the_same_name_builds() {
     assert_eq!(
         built.headlines(),
         [
-            "content/docs/getting-started.md:3:1: redirect_from \"docs/intro\" does not start with /: it is taken from the site root, as jekyll-redirect-from does — did you mean \"/docs/intro\"?",
+            "content/docs/getting-started.md:5:5: redirect_from \"docs/intro\" does not start with /: it is taken from the site root, as jekyll-redirect-from does — did you mean \"/docs/intro\"?",
             "content/docs/tutorial/step-1.md:3:9: link \"/docs/tutorial\" is an old address (redirect_from) of content/docs/getting-started.md — did you mean \"@/docs/getting-started.md\"?",
             "content/index.md:3:1: link \"docs/intro.html\" (/docs/intro.html) is an old address (redirect_from) of content/docs/getting-started.md — did you mean \"@/docs/getting-started.md\"?",
         ]
@@ -98,9 +98,9 @@ fn redirects_where_a_file_or_folder_is_are_left_out_with_a_warning() {
     assert_eq!(
         built.headlines(),
         [
-            "content/guides/new.md:3:1: redirect_from \"/docs\" is not written to docs.html: the page content/docs.md is there",
-            "content/guides/new.md:3:1: redirect_from \"/guides/old.html/\" is not written to guides/old.html/index.html: guides/old.html is a file, not a folder: the page content/guides/old.md writes it",
-            "content/guides/new.md:3:1: redirect_from \"/img/logo.png/old.html\" is not written to img/logo.png/old.html: img/logo.png is a file, not a folder: content/img/logo.png writes it",
+            "content/guides/new.md:4:5: redirect_from \"/guides/old.html/\" is not written to guides/old.html/index.html: guides/old.html is a file, not a folder: the page content/guides/old.md writes it",
+            "content/guides/new.md:5:5: redirect_from \"/img/logo.png/old.html\" is not written to img/logo.png/old.html: img/logo.png is a file, not a folder: content/img/logo.png writes it",
+            "content/guides/new.md:7:5: redirect_from \"/docs\" is not written to docs.html: the page content/docs.md is there",
         ]
     );
     assert!(
@@ -311,8 +311,8 @@ fn redirect_paths_are_read_as_urls_and_never_name_hidden_files() {
     assert_eq!(
         built.headlines(),
         [
-            "content/guide.md:3:1: redirect_from \"/.docgen-output\" must not name a hidden file or folder (a name starting with .)",
-            "content/guide.md:3:1: redirect_from \"/a/%2e%2e/%2e%2e/up.html\" must not contain empty, . or .. segments",
+            "content/guide.md:5:5: redirect_from \"/.docgen-output\" must not name a hidden file or folder (a name starting with .)",
+            "content/guide.md:6:5: redirect_from \"/a/%2e%2e/%2e%2e/up.html\" must not contain empty, . or .. segments",
             // Both spellings of the old URL find the redirect.
             "content/index.md:4:1: link \"/old%20guide.html\" (/old guide.html) is an old address (redirect_from) of content/guide.md — did you mean \"@/guide.md\"?",
             "content/index.md:4:26: link \"old guide.html\" (/old guide.html) is an old address (redirect_from) of content/guide.md — did you mean \"@/guide.md\"?",
