@@ -177,7 +177,10 @@ pub fn list_site_files(root: &Path, dir: &Path) -> Result<Listing> {
                 let path = e
                     .path()
                     .map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
-                let outside = |p: &Path| !bounds.iter().any(|b| p.starts_with(b));
+                let outside = |p: &Path| {
+                    p.canonicalize()
+                        .is_ok_and(|p| !bounds.iter().any(|b| p.starts_with(b)))
+                };
                 if e.loop_ancestor().is_some_and(outside) {
                     // A link to a folder above the site (`includes/all -> /tmp`) loops, as
                     // that folder holds the site, but what matters is that it leads outside.
