@@ -230,16 +230,24 @@ fn key_of(word: &[u8]) -> Key {
     }
 }
 
+/// `HEAD_MASKS[n]` keeps the first `n` bytes of a key's head.
+const HEAD_MASKS: [u128; KEY_BYTES + 1] = {
+    let mut masks = [u128::MAX; KEY_BYTES + 1];
+    let mut n = 0;
+    while n < KEY_BYTES {
+        masks[n] = (1u128 << (8 * n)) - 1;
+        n += 1;
+    }
+    masks
+};
+
 /// The key of the `len` ASCII bytes at `start` of `bytes`, read as one number where sixteen
 /// bytes are there to read.
 fn key_at(bytes: &[u8], start: usize, len: usize) -> Key {
     match bytes.get(start..start + KEY_BYTES) {
         Some(sixteen) => {
             let all = u128::from_le_bytes(sixteen.try_into().expect("16 bytes"));
-            let head = match len {
-                0..KEY_BYTES => all & ((1u128 << (8 * len)) - 1),
-                _ => all,
-            };
+            let head = all & HEAD_MASKS[len.min(KEY_BYTES)];
             Key {
                 head,
                 len: len as u32,
@@ -291,6 +299,7 @@ impl Stems {
     /// The number and stem number of the lowercased word whose key is `key`, numbered (and
     /// stemmed) when it is new; `word` gives its text (read only for a new word, or one
     /// longer than a key).
+    #[inline]
     fn find(&mut self, key: Key, word: &[u8]) -> (u32, u32) {
         let hash = key_hash(key);
         let (words, text) = (&self.words, &self.text);
@@ -301,6 +310,12 @@ impl Stems {
         if let Some(slot) = found {
             return (slot.n, slot.stem);
         }
+        self.insert(key, hash, word)
+    }
+
+    /// Numbers and stems a word `find` did not know.
+    #[cold]
+    fn insert(&mut self, key: Key, hash: u64, word: &[u8]) -> (u32, u32) {
         let word = std::str::from_utf8(word).expect("a word is cut at characters");
         let stem = match is_stop_word(word) {
             true => NONE,
@@ -417,7 +432,7 @@ impl Stems {
     }
 
     /// Counts word `n`, whose stem is `stem`, with `weight` (nothing for a stop word).
-    #[inline]
+    #[inline(always)]
     fn count_number(&mut self, n: u32, stem: u32, weight: f32) {
         if stem == NONE {
             return;
