@@ -17,6 +17,9 @@ use docgen::external;
 use docgen::highlight::Highlighter;
 use docgen::scaffold;
 
+// `--features system-allocator` builds with the system's malloc, so that heap profilers
+// (heaptrack, valgrind's massif and dhat), which hook malloc, see every allocation.
+#[cfg(not(feature = "system-allocator"))]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -55,14 +55,39 @@ pub fn for_each_start_tag(html: &str, visit: impl FnMut(&StartTag)) {
 }
 
 /// `for_each_start_tag` for a whole page docgen rendered, visiting only the tags that can hold a
-/// URL or an id, fast: a byte scan finds the start tags (skipping text, comments and the text
-/// of `<script>`, `<style>`, `<textarea>` and `<title>`), and the tokenizer reads just those
-/// tags, in one run. Spans are positions in `html`.
+/// URL or an id, fast: a byte scan finds the start tags (`link_tag_spans`), and the tokenizer
+/// reads just those tags, in one run. Spans are positions in `html`.
 pub fn for_each_link_tag(html: &str, visit: impl FnMut(&StartTag)) {
-    let bytes = html.as_bytes();
+    let spans = link_tag_spans(html);
+    if spans.is_empty() {
+        return;
+    }
     let mut buffer = String::new();
     // (offset in `buffer`, offset in `html`) of each tag copied.
-    let mut segments: Vec<(usize, usize)> = Vec::new();
+    let mut segments: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
+    for span in spans {
+        segments.push((buffer.len(), span.start));
+        buffer.push_str(&html[span]);
+        if !buffer.ends_with('>') {
+            buffer.push('>');
+        }
+    }
+    let to_html = |at: usize| {
+        let n = segments.partition_point(|&(b, _)| b <= at);
+        let (b, h) = segments[n.saturating_sub(1)];
+        h + (at - b)
+    };
+    // The buffer holds start tags only, so the tokenizer must not switch to script text.
+    tokenize(&buffer, false, &to_html, visit);
+}
+
+/// Where the start tags that can hold a URL or an id are in a whole page, in order, found by a
+/// byte scan that skips text, comments and the text of `<script>`, `<style>`, `<textarea>` and
+/// `<title>`. Each range runs from the `<` to just past the `>` that closes the tag as the
+/// tokenizer reads it (to the end of `html` for a tag left open).
+pub fn link_tag_spans(html: &str) -> Vec<Range<usize>> {
+    let bytes = html.as_bytes();
+    let mut spans = Vec::new();
     let mut i = 0;
     while let Some(lt) = memchr_lt(bytes, i) {
         i = lt + 1;
@@ -82,13 +107,8 @@ pub fn for_each_link_tag(html: &str, visit: impl FnMut(&StartTag)) {
         let end = tag_end(bytes, lt + 1 + name_end);
         let tag = &bytes[lt..end];
         // `name` makes an anchor only on `<a>`, which is read anyway (`<meta name>` is not one).
-        let wanted = is_url_element(name) || has_attr(tag, b"id");
-        if wanted {
-            segments.push((buffer.len(), lt));
-            buffer.push_str(&html[lt..end]);
-            if !buffer.ends_with('>') {
-                buffer.push('>');
-            }
+        if is_url_element(name) || has_attr(tag, b"id") {
+            spans.push(lt..end);
         }
         i = end;
         for raw in [&b"script"[..], b"style", b"textarea", b"title"] {
@@ -101,16 +121,113 @@ pub fn for_each_link_tag(html: &str, visit: impl FnMut(&StartTag)) {
             }
         }
     }
-    if segments.is_empty() {
-        return;
+    spans
+}
+
+/// One start tag from `link_tag_spans`, read on its own, when its text is plain — a name, then
+/// attributes each a name with an optional quoted or unquoted value, separated by whitespace,
+/// then `>` or `/>`, with none of the characters the tokenizer treats as errors (quotes or `<`
+/// in names, `=` or quotes in unquoted values, NUL). Such a tag is read alike alone and in the
+/// run of `for_each_link_tag` (it starts and ends in the tokenizer's data state), so what it
+/// holds can be remembered by its text. Spans are positions in `text`. `None` when not plain.
+pub fn read_plain_tag(text: &str) -> Option<StartTag> {
+    let mut found = None;
+    read_plain_tags(&[text], |_, tag| found = Some(tag.clone())).then_some(found)?
+}
+
+/// `read_plain_tag` for several tags in one run of the tokenizer (a run costs more to start
+/// than a tag to read): `visit` gets each tag's index in `tags` and the tag, spans relative to
+/// its text. Returns `false`, having visited none, when a tag is not plain.
+pub fn read_plain_tags(tags: &[&str], mut visit: impl FnMut(usize, &StartTag)) -> bool {
+    if !tags.iter().all(|t| is_plain_tag(t.as_bytes())) {
+        return false;
     }
-    let to_html = |at: usize| {
-        let n = segments.partition_point(|&(b, _)| b <= at);
-        let (b, h) = segments[n.saturating_sub(1)];
-        h + (at - b)
+    let mut buffer = String::with_capacity(tags.iter().map(|t| t.len()).sum());
+    let mut starts = Vec::with_capacity(tags.len());
+    for tag in tags {
+        starts.push(buffer.len());
+        buffer.push_str(tag);
+    }
+    let to_tag = |at: usize| at - starts[starts.partition_point(|&s| s <= at).saturating_sub(1)];
+    // A plain tag is exactly one start tag, so the n-th tag read is `tags[n]`.
+    let mut n = 0;
+    tokenize(&buffer, false, &to_tag, |tag| {
+        if n < tags.len() {
+            visit(n, tag);
+        }
+        n += 1;
+    });
+    debug_assert_eq!(n, tags.len(), "one start tag per plain tag");
+    true
+}
+
+/// Whether `tag` (`<` to `>`) is a start tag in the plain form `read_plain_tag` describes.
+fn is_plain_tag(tag: &[u8]) -> bool {
+    // HTML's whitespace (the tokenizer reads a CR as a line feed).
+    let ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0c);
+    let (Some(b'<'), Some(b'>')) = (tag.first(), tag.last()) else {
+        return false;
     };
-    // The buffer holds start tags only, so the tokenizer must not switch to script text.
-    tokenize(&buffer, false, &to_html, visit);
+    let inner = &tag[1..tag.len() - 1];
+    let mut i = inner
+        .iter()
+        .position(|&b| !(b.is_ascii_alphanumeric() || b == b'-'))
+        .unwrap_or(inner.len());
+    if i == 0 || !inner[0].is_ascii_alphabetic() {
+        return false;
+    }
+    loop {
+        // The end, or `/>` (a `/` after an unquoted value is part of the value, read there).
+        if matches!(&inner[i..], [] | [b'/']) {
+            return true;
+        }
+        let gap = inner[i..].iter().take_while(|b| ws(b)).count();
+        if gap == 0 {
+            return false;
+        }
+        i += gap;
+        if matches!(&inner[i..], [] | [b'/']) {
+            return true;
+        }
+        let name = inner[i..]
+            .iter()
+            .take_while(|b| !ws(b) && !matches!(b, b'=' | b'"' | b'\'' | b'<' | b'/' | 0))
+            .count();
+        if name == 0 {
+            return false;
+        }
+        i += name;
+        let before = inner[i..].iter().take_while(|b| ws(b)).count();
+        if inner.get(i + before) != Some(&b'=') {
+            // An attribute without a value.
+            continue;
+        }
+        i += before + 1;
+        i += inner[i..].iter().take_while(|b| ws(b)).count();
+        match inner.get(i) {
+            Some(&quote @ (b'"' | b'\'')) => {
+                let Some(close) = inner[i + 1..].iter().position(|&b| b == quote) else {
+                    return false;
+                };
+                if inner[i + 1..i + 1 + close].contains(&0) {
+                    return false;
+                }
+                i += close + 2;
+            }
+            Some(_) => {
+                let value = inner[i..]
+                    .iter()
+                    .take_while(|b| !ws(b) && !matches!(b, b'"' | b'\'' | b'<' | b'=' | b'`' | 0))
+                    .count();
+                // An unquoted value ends at whitespace or at the tag's end only.
+                if value == 0 || inner.get(i + value).is_some_and(|b| !ws(b)) {
+                    return false;
+                }
+                i += value;
+            }
+            None => return false,
+        }
+    }
 }
 
 /// Whether a tag name is one of `URL_ATTRS`' elements.
@@ -123,11 +240,12 @@ fn is_url_element(name: &[u8]) -> bool {
 
 /// Whether the text of a start tag has an attribute `name` with a value (` name=`).
 fn has_attr(tag: &[u8], name: &[u8]) -> bool {
-    let mut from = 0;
-    while let Some(at) = find(tag, from, name) {
-        from = at + 1;
-        let before = at.checked_sub(1).map(|i| tag[i]);
-        if !before.is_some_and(|b| b.is_ascii_whitespace()) {
+    let Some(&first) = name.first() else {
+        return false;
+    };
+    // A plain byte loop: called for every tag of every page, where `find`'s `windows` costs.
+    for at in 1..tag.len().saturating_sub(name.len() - 1) {
+        if tag[at] != first || !tag[at..].starts_with(name) || !tag[at - 1].is_ascii_whitespace() {
             continue;
         }
         let after = tag[at + name.len()..]

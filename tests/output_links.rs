@@ -512,3 +512,58 @@ fn a_serve_session_keeps_the_output_check_current() {
         ]
     );
 }
+
+/// The output check reads a layout's tags once per render worker and then by their text
+/// (`TagMemo`): every page's copy of a layout link must still be resolved from that page, and
+/// its fragment against that page's ids, so a link broken only in some pages is reported for
+/// exactly those, and a tag the tokenizer reads oddly is still read as a browser does.
+#[test]
+fn layout_links_are_proven_in_every_page_that_writes_them() {
+    let mut site = TestSite::new()
+        .file(
+            "templates/page.html",
+            "{% extends \"base.html\" %}\n{% block footer %}\n\
+             <a href=\"notes.html\">Notes</a> <a href=\"#feedback\">Feedback</a>\n\
+             <a class=x href=\"/gone.html\"id=odd>Gone</a>\n{% endblock footer %}\n",
+        )
+        .page(
+            "guides/notes.md",
+            "# Notes\n\n## Feedback\n\nWrite to us.\n",
+        );
+    // 24 pages next to notes.md, with a Feedback heading: every layout link works there.
+    for n in 0..24 {
+        site = site.page(
+            &format!("guides/g{n:02}.md"),
+            &format!("# Guide {n}\n\nText.\n\n## Feedback\n\nWrite to us.\n"),
+        );
+    }
+    // 12 pages in a folder without notes.md and without the heading.
+    for n in 0..12 {
+        site = site.page(
+            &format!("more/m{n:02}.md"),
+            &format!("# More {n}\n\nText.\n"),
+        );
+    }
+    let built = site.build();
+    assert_eq!(
+        built.headlines(),
+        [
+            "templates/page.html:3:10: broken link \"notes.html\"",
+            "templates/page.html:3:41: broken anchor \"#feedback\": the page has no element with id \"feedback\"",
+            "templates/page.html:4:18: broken link \"/gone.html\"",
+        ],
+        "{}",
+        built.diagnostics_text()
+    );
+    let text = built.diagnostics_text();
+    // notes.html and #feedback break in the 12 pages of more/ only; /gone.html in all 37.
+    for (url, others) in [("notes.html", 11), ("#feedback", 11), ("/gone.html", 36)] {
+        let at = text.find(&format!("\"{url}\"")).unwrap();
+        let rest = &text[at..];
+        let block = &rest[..rest.find("\n\n").unwrap_or(rest.len())];
+        assert!(
+            block.contains(&format!("and {others} other pages")),
+            "{url} in {others} + 1 pages:\n{block}"
+        );
+    }
+}

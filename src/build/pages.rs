@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::highlight::Highlighter;
 use crate::links;
 use crate::output::{OutputDir, Written};
-use crate::output_links::Scanned;
+use crate::output_links::{Scanned, TagMemo};
 use crate::page::Page;
 use crate::render::Renderer;
 
@@ -45,9 +45,12 @@ impl Indexed {
         pages: &[(&Page, &PageCheck)],
         with: &RenderWith<'_>,
     ) -> Result<Vec<PageRender>> {
+        // Each worker remembers the layout's tags it has read (`TagMemo`).
         pages
             .par_iter()
-            .map(|(page, check)| self.render_page(page, check, with))
+            .map_init(TagMemo::default, |memo, (page, check)| {
+                self.render_page(page, check, with, memo)
+            })
             .collect()
     }
 
@@ -58,6 +61,7 @@ impl Indexed {
         page: &Page,
         check: &PageCheck,
         with: &RenderWith<'_>,
+        memo: &mut TagMemo,
     ) -> Result<PageRender> {
         let mut outcome = PageRender {
             error: None,
@@ -91,7 +95,7 @@ impl Indexed {
                 }
                 // Read for the output check while the page is at hand.
                 outcome.scanned =
-                    Some(self.scan_page(page, &html, &context.page.body, &check.hrefs));
+                    Some(self.scan_page(page, &html, &context.page.body, &check.hrefs, memo));
             }
             Err(d) => outcome.error = Some(d),
         }

@@ -5,7 +5,7 @@
 use super::{Derived, FileOrigin, HOME, Indexed, NOT_FOUND, SITEMAP};
 use crate::error::Result;
 use crate::highlight::Highlighter;
-use crate::output_links::{Content, CssScan, OutputCheck, Owner, Scanned, SiteUrls};
+use crate::output_links::{Content, CssScan, OutputCheck, Owner, Scanned, SiteUrls, TagMemo};
 use crate::page::Page;
 use crate::raw_html::UrlRole;
 use crate::render::Renderer;
@@ -25,13 +25,14 @@ impl Indexed {
     }
 
     /// Reads a rendered page for the output check: (its output file, what it holds). `hrefs`
-    /// are the URLs its links became.
+    /// are the URLs its links became; `memo` has the tags read in earlier pages.
     pub(crate) fn scan_page(
         &self,
         page: &Page,
         html: &str,
         content: &str,
         hrefs: &crate::markdown::ResolvedLinks,
+        memo: &mut TagMemo,
     ) -> (String, Scanned) {
         let file = crate::links::output_file_for_url(&page.url);
         // The page's Markdown (its body, after a title the layout prints as the h1) is one
@@ -61,6 +62,7 @@ impl Indexed {
             html,
             content,
             &SiteUrls::new(self.config()),
+            memo,
         );
         (file, scanned)
     }
@@ -74,6 +76,7 @@ impl Indexed {
         highlighter: &Highlighter,
     ) -> Result<()> {
         let urls = SiteUrls::new(self.config());
+        let mut memo = TagMemo::default();
         for (file, owner) in [
             (NOT_FOUND, Owner::Generated(NOT_FOUND)),
             (HOME, Owner::Generated(HOME)),
@@ -89,14 +92,14 @@ impl Indexed {
                 };
                 check.insert_page(
                     file.into(),
-                    Scanned::new(owner, site_path, &html, None, &urls),
+                    Scanned::new(owner, site_path, &html, None, &urls, &mut memo),
                 );
             }
         }
         for (file, redirect) in self.redirect_files() {
             let html = crate::redirect::html(redirect, self.config());
             let owner = Owner::Redirect(redirect.source.clone());
-            let scanned = Scanned::new(owner, format!("/{file}"), &html, None, &urls);
+            let scanned = Scanned::new(owner, format!("/{file}"), &html, None, &urls, &mut memo);
             check.insert_page(file.clone(), scanned);
         }
         self.scan_stylesheets(check)

@@ -15,7 +15,7 @@ mod urls;
 
 pub use css::{CssScan, css_urls};
 pub use report::Blame;
-pub use scan::{Content, OutRef, Owner, Scanned, template_anchors};
+pub use scan::{Content, OutRef, Owner, Scanned, TagMemo, template_anchors};
 use urls::Located;
 pub use urls::SiteUrls;
 
@@ -157,7 +157,7 @@ impl OutputCheck {
             return None;
         }
         match self.pages.get(&file) {
-            Some(target) if !target.ids.contains(&fragment) => {
+            Some(target) if !target.ids.contains(fragment.as_str()) => {
                 Some(Problem::Anchor { file, fragment })
             }
             _ => None,
@@ -218,6 +218,7 @@ mod tests {
             html,
             None,
             &urls(base),
+            &mut TagMemo::default(),
         )
     }
 
@@ -228,7 +229,7 @@ mod tests {
             .get(file)
             .into_iter()
             .flatten()
-            .map(|f| (page.refs[f.index].url.clone(), f.problem.clone()))
+            .map(|f| (page.refs[f.index].url.to_string(), f.problem.clone()))
             .collect()
     }
 

@@ -60,7 +60,7 @@ impl OutputCheck {
                     }
                 } else {
                     let literal = literals
-                        .entry(r.url.clone())
+                        .entry(r.url.to_string())
                         .or_insert_with(|| find_literal(blame.templates, &r.url, &self.urls));
                     if let Some((origin, line, column, text)) = literal {
                         let key = (origin.clone(), *line, *column, message.clone());
@@ -253,7 +253,7 @@ impl Blame<'_> {
             .doc
             .links
             .iter()
-            .find(|link| hrefs.href(link.id) == Some(r.url.as_str()))?;
+            .find(|link| hrefs.href(link.id) == Some(&*r.url))?;
         let resolved = match link.html {
             Some(_) => self
                 .site

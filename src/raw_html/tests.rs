@@ -195,3 +195,72 @@ fn must_close_tags_are_read_as_a_browser_reads_them() {
     assert_eq!(marks("<script>\"</div>\"</script><b>"), ["b@25"]);
     assert_eq!(marks("a < b and <3 and </ div>"), Vec::<String>::new());
 }
+
+#[test]
+fn plain_tags_are_read_alone_as_in_the_run_of_the_page() {
+    for (text, plain) in [
+        ("<a href=\"x.html\">", true),
+        ("<a href='x.html' class=c>", true),
+        ("<a href = \"x\" hidden>", true),
+        ("<br/>", true),
+        ("<a href=x/>", true),
+        ("<a hidden/>", true),
+        ("<DIV ID=Upper>", true),
+        ("<a href=\"a&amp;b\">", true),
+        ("<a href=\"x > y\">", true),
+        ("<a =\">", false),
+        ("<a b==c>", false),
+        ("<a href=\"x\"class=y>", false),
+        ("<a href=\"x\"/ id=y>", false),
+        ("<a href='x>", false),
+        ("<a href=x", false),
+        ("<a href=x\"y>", false),
+        ("<a/b>", false),
+        ("<a b\"c=d>", false),
+        ("<a:b c=d>", false),
+    ] {
+        let read = read_plain_tag(text);
+        assert_eq!(read.is_some(), plain, "{text}");
+        if let Some(tag) = read {
+            // What the tokenizer reads of the same text in a page.
+            let page = format!("<p id=before>{text}<p id=after>");
+            let mut tags = Vec::new();
+            for_each_start_tag(&page, |t| tags.push(t.clone()));
+            let in_page = &tags[1];
+            assert_eq!(tag.name, in_page.name, "{text}");
+            let attrs = |t: &StartTag| -> Vec<(String, String)> {
+                t.attrs
+                    .iter()
+                    .map(|a| (a.name.clone(), a.value.clone()))
+                    .collect()
+            };
+            assert_eq!(attrs(&tag), attrs(in_page), "{text}");
+            assert_eq!(tags[2].attr("id").map(|a| a.value.as_str()), Some("after"));
+        }
+    }
+    assert_eq!(
+        read_plain_tag("<a href=x/>")
+            .unwrap()
+            .attr("href")
+            .unwrap()
+            .value,
+        "x/",
+        "a slash ends an unquoted value only at the tag's end, as part of it"
+    );
+}
+
+#[test]
+fn link_tag_spans_are_the_tags_the_fast_scan_reads() {
+    let html = "<p>t</p><a href=a.html>a</a><!-- <a href=c.html> --><span id=s>x</span>\
+                <script>'<a href=d.html>'</script><div class=x></div><img src=i.png";
+    let spans: Vec<&str> = link_tag_spans(html).into_iter().map(|r| &html[r]).collect();
+    assert_eq!(
+        spans,
+        [
+            "<a href=a.html>",
+            "<span id=s>",
+            "<script>",
+            "<img src=i.png"
+        ]
+    );
+}
