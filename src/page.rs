@@ -147,6 +147,22 @@ impl Page {
             None => scan(&file, &text, body_offset, &markdown::plain(&text), html),
         };
         diagnostics.append(&mut doc.diagnostics);
+        let body = &text[body_offset..];
+        if !html && let Some(at) = markdown::excess_toc(body) {
+            let line = text[..body_offset + at].matches('\n').count() as u32 + 1;
+            diagnostics.push(
+                Diagnostic::warning(
+                    "toc",
+                    &file,
+                    format!(
+                        "a page shows at most {} tables of contents: this one and those after it are left out",
+                        markdown::MAX_TOCS
+                    ),
+                )
+                .at(line, 1)
+                .with_source(&text, body[at..].lines().next().map_or(1, |l| l.trim_end().chars().count())),
+            );
+        }
         let title = front
             .title
             .clone()

@@ -18,7 +18,7 @@ use crate::page::Page;
 /// A redirect page to write.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Redirect {
-    /// The old site path, as written: `/old/page.html`, `/old/folder/`.
+    /// The old site path, as written but percent-decoded: `/old/page.html`, `/old/folder/`.
     pub from: String,
     /// The file written for it in the output: `old/page.html`, `old/folder/index.html`.
     pub file: String,
@@ -65,11 +65,16 @@ pub fn plan(
     let mut diagnostics = Vec::new();
     for page in pages {
         let line = page.front.line_of("redirect_from");
-        let place = |d: Diagnostic| {
-            d.at(line, u32::from(line > 0))
-                .with_source(&page.text, "redirect_from".len())
-        };
         for written in &page.front.redirect_from {
+            // At the path where it is written (its list item's line), else at the key.
+            let place = |d: Diagnostic| match written_at(&page.text, line, written) {
+                Some((line, column)) => d
+                    .at(line, column)
+                    .with_source(&page.text, written.chars().count().max(1)),
+                None => d
+                    .at(line, u32::from(line > 0))
+                    .with_source(&page.text, "redirect_from".len()),
+            };
             let file = match output_file(written) {
                 Ok(file) => file,
                 Err(why) => {
@@ -81,7 +86,8 @@ pub fn plan(
                     continue;
                 }
             };
-            let from = site_path(written);
+            // Decoded, as links to it are before they are looked up.
+            let from = site_path(&links::percent_decode(written));
             if !written.starts_with('/') {
                 diagnostics.push(
                     place(Diagnostic::warning(
@@ -175,6 +181,35 @@ pub fn plan(
 }
 
 /// The folders holding an output file, nearest last: `a/b/c.html` → `a`, `a/b`.
+/// Line and column of `written` in the front matter of `text`, on the `redirect_from` key's
+/// line (`key_line`) or the lines of its list below.
+fn written_at(text: &str, key_line: u32, written: &str) -> Option<(u32, u32)> {
+    if key_line == 0 || written.is_empty() {
+        return None;
+    }
+    let mut lines = text.lines().enumerate().skip(key_line as usize - 1);
+    let (n, key) = lines.next()?;
+    let column = |line: &str, i: usize| line[..i].chars().count() as u32 + 1;
+    if let Some(i) = key.find(written) {
+        return Some((n as u32 + 1, column(key, i)));
+    }
+    for (n, line) in lines.take_while(|(_, l)| l.starts_with([' ', '\t', '-'])) {
+        let Some(item) = line.trim_start().strip_prefix('-') else {
+            continue;
+        };
+        let value = item.trim();
+        let unquoted = ['"', '\'']
+            .iter()
+            .find_map(|q| value.strip_prefix(*q).and_then(|v| v.strip_suffix(*q)))
+            .unwrap_or(value);
+        if unquoted == written {
+            let i = line.len() - item.trim_start().len() + (value.len() - unquoted.len()) / 2;
+            return Some((n as u32 + 1, column(line, i)));
+        }
+    }
+    None
+}
+
 fn parent_folders(file: &str) -> impl Iterator<Item = &str> {
     file.match_indices('/').map(move |(i, _)| &file[..i])
 }
@@ -190,10 +225,13 @@ fn site_path(from: &str) -> String {
 /// The output file for a redirect path, as jekyll-redirect-from writes it: `/a/b.html` →
 /// `a/b.html`, `/a/` → `a/index.html`, `/a/b` → `a/b.html`; a path without its leading slash
 /// is taken from the site root. `Err` says why the path is refused.
-pub fn output_file(from: &str) -> Result<String, &'static str> {
-    if links::is_external(from) {
+pub fn output_file(written: &str) -> Result<String, &'static str> {
+    if links::is_external(written) {
         return Err("must be a site path like /old/page.html, not a URL");
     }
+    // `/old%20page.html` is the URL of the file `old page.html`, as a server reads it (and
+    // `/a/%2e%2e/b.html` is `/a/../b.html`).
+    let from = &links::percent_decode(written);
     if from.contains(['?', '#', '\\']) || from.chars().any(char::is_control) {
         return Err("must be a plain path, without ?query, #fragment or backslashes");
     }
@@ -209,6 +247,10 @@ pub fn output_file(from: &str) -> Result<String, &'static str> {
         .any(|(i, s)| matches!(*s, "." | "..") || (s.is_empty() && i != last))
     {
         return Err("must not contain empty, . or .. segments");
+    }
+    if segments.iter().any(|s| s.starts_with('.')) {
+        // Never docgen's marker or a deploy `.git/`; the preview serves no such path either.
+        return Err("must not name a hidden file or folder (a name starting with .)");
     }
     if segments.iter().any(|s| s.len() > 250) {
         return Err("has a name longer than a file system allows (250 bytes)");
@@ -287,6 +329,31 @@ mod tests {
                 Err("must not contain empty, . or .. segments"),
             ),
             ("/", Err("is the site's home page")),
+            ("/old%20page.html", Ok("old page.html")),
+            (
+                "/a/%2e%2e/%2E%2E/b.html",
+                Err("must not contain empty, . or .. segments"),
+            ),
+            (
+                "/a%2F..%2Fb.html",
+                Err("must not contain empty, . or .. segments"),
+            ),
+            (
+                "/a%5cb.html",
+                Err("must be a plain path, without ?query, #fragment or backslashes"),
+            ),
+            (
+                "/.docgen-output",
+                Err("must not name a hidden file or folder (a name starting with .)"),
+            ),
+            (
+                "/.git/config",
+                Err("must not name a hidden file or folder (a name starting with .)"),
+            ),
+            (
+                "/docs/.old/",
+                Err("must not name a hidden file or folder (a name starting with .)"),
+            ),
         ];
         for (from, expected) in cases {
             assert_eq!(output_file(from).as_deref(), expected.as_deref(), "{from}");
@@ -334,12 +401,12 @@ mod tests {
         assert_eq!(
             headlines,
             [
-                "content/a.md:3:1: redirect_from \"/a.html\" is not written to a.html: it is this page's own address",
-                "content/a.md:3:1: redirect_from \"/b.html\" is not written to b.html: the page content/b.md is there",
-                "content/b.md:3:1: redirect_from \"/old.html\" is not written to old.html: the redirect_from \"/old.html\" of content/a.md:3 claims it first",
-                "content/b.md:3:1: redirect_from \"/robots.txt\" is not written to robots.txt: the generated robots.txt is there",
-                "content/b.md:3:1: redirect_from \"new/\" does not start with /: it is taken from the site root, as jekyll-redirect-from does — did you mean \"/new/\"?",
-                "content/b.md:3:1: redirect_from \"/x/index.html/deep/\" is not written to x/index.html/deep/index.html: x/index.html is a file, not a folder: the redirect_from \"/x/\" of content/a.md:3 writes it",
+                "content/a.md:3:28: redirect_from \"/a.html\" is not written to a.html: it is this page's own address",
+                "content/a.md:3:37: redirect_from \"/b.html\" is not written to b.html: the page content/b.md is there",
+                "content/b.md:4:5: redirect_from \"/old.html\" is not written to old.html: the redirect_from \"/old.html\" of content/a.md:3 claims it first",
+                "content/b.md:5:5: redirect_from \"/robots.txt\" is not written to robots.txt: the generated robots.txt is there",
+                "content/b.md:6:5: redirect_from \"new/\" does not start with /: it is taken from the site root, as jekyll-redirect-from does — did you mean \"/new/\"?",
+                "content/b.md:8:5: redirect_from \"/x/index.html/deep/\" is not written to x/index.html/deep/index.html: x/index.html is a file, not a folder: the redirect_from \"/x/\" of content/a.md:3 writes it",
             ]
         );
         assert!(diagnostics.iter().all(|d| !d.is_error()));
@@ -366,8 +433,8 @@ mod tests {
         assert_eq!(
             headlines,
             [
-                "content/a.md:3:1: redirect_from \"/docs/tutorial.html/\" is not written to docs/tutorial.html/index.html: docs/tutorial.html is a file, not a folder: static/docs/tutorial.html writes it",
-                "content/a.md:3:1: redirect_from \"/guides\" is not written to guides.html: guides.html is a folder: static/guides.html/x.png is written below it",
+                "content/a.md:3:17: redirect_from \"/docs/tutorial.html/\" is not written to docs/tutorial.html/index.html: docs/tutorial.html is a file, not a folder: static/docs/tutorial.html writes it",
+                "content/a.md:3:39: redirect_from \"/guides\" is not written to guides.html: guides.html is a folder: static/guides.html/x.png is written below it",
             ]
         );
     }

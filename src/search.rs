@@ -51,14 +51,32 @@ pub struct PageRecord {
 impl PageRecord {
     /// (term, weighted count, shortest word) of each term, in order.
     pub fn terms(&self) -> impl Iterator<Item = (&str, f32, &str)> {
-        self.terms
-            .split('\n')
+        lines(&self.terms)
             .zip(&self.weights)
-            .zip(self.words.split('\n'))
+            .zip(lines(&self.words))
             .map(|((term, weight), word)| {
                 (term, *weight, if word.is_empty() { term } else { word })
             })
     }
+}
+
+/// The lines of `text` (`split('\n')`), cut by a plain loop: the shards read every term of
+/// the site this way, and terms are short.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let text = rest?;
+        match text.bytes().position(|b| b == b'\n') {
+            Some(at) => {
+                rest = Some(&text[at + 1..]);
+                Some(&text[..at])
+            }
+            None => {
+                rest = None;
+                Some(text)
+            }
+        }
+    })
 }
 
 /// A page's record and its fragment (the JSON the browser fetches to rank its sections), for
@@ -115,6 +133,14 @@ pub fn index_page(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_are_cut_as_split_cuts_them() {
+        for text in ["", "a", "a\nb", "a\n\nb\n", "\n", "token\nrefresh\nzürich"] {
+            let want: Vec<&str> = text.split('\n').collect();
+            assert_eq!(lines(text).collect::<Vec<_>>(), want, "{text:?}");
+        }
+    }
 
     #[test]
     fn a_record_weighs_title_element_heading_body_and_code() {

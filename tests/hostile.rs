@@ -726,3 +726,83 @@ fn yaml_nested_without_end_is_refused_at_once() {
         run.stderr.chars().take(4000).collect::<String>()
     );
 }
+
+/// kramdown's `* TOC` / `{:toc}` lists every heading of the page: 5,000 of them among 5,000
+/// headings grew to gigabytes (each list copied the whole page again) and ran for minutes.
+#[test]
+fn a_page_of_tables_of_contents_shows_ten_and_warns_at_the_eleventh() {
+    let site = TestSite::new()
+        .file("templates/page.html", "{{ page.content | safe }}")
+        .page(
+            "tocs.md",
+            &format!(
+                "---\ntitle: Tocs\n---\n{}",
+                "* TOC\n{:toc}\n\n## Step\n\n".repeat(5000)
+            ),
+        );
+    let run = run(site.root(), &["build"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with(
+            "warning: content/tocs.md:55:1: a page shows at most 10 tables of contents: this one and those after it are left out\n"
+        ),
+        "{}",
+        run.stderr.chars().take(2000).collect::<String>()
+    );
+    let html = std::fs::read_to_string(site.output().join("tocs.html")).unwrap();
+    assert_eq!(html.matches("<ul id=\"markdown-toc\">").count(), 10);
+    assert_eq!(html.matches("<h2 id=").count(), 5000);
+    assert!(!html.contains("docgen-toc"), "no placeholder is left");
+}
+
+/// 20,000 `<div>`s never closed (a pasted export) are 20,000 warnings: each looked for its line
+/// from the start of the page, 20 s (debug); now the page's lines are indexed once.
+#[test]
+fn thousands_of_nesting_warnings_are_placed_in_linear_time() {
+    let site = TestSite::new().page(
+        "pasted.md",
+        &format!(
+            "---\ntitle: Pasted\n---\n{}x\n\n{}",
+            "<div>\n".repeat(20_000),
+            "[a][nowhere] ".repeat(20_000)
+        ),
+    );
+    let run = run(site.root(), &["check", "--format", "json"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let nesting = run
+        .stdout
+        .lines()
+        .filter(|l| l.contains("\"code\":\"html-nesting\""))
+        .count();
+    let references = run
+        .stdout
+        .lines()
+        .filter(|l| l.contains("\"code\":\"undefined-reference\""))
+        .count();
+    assert_eq!((nesting, references), (20_000, 20_000));
+    assert!(
+        run.stdout
+            .lines()
+            .any(|l| l.contains("\"line\":20003,\"column\":1")),
+        "the last div is placed"
+    );
+}
+
+/// `includes/up -> ..` of the site's own folder is a loop to walkdir (the folder holds the site),
+/// and was reported as one with a path like `//tmp`; it is a link out of the site.
+#[cfg(unix)]
+#[test]
+fn a_link_to_a_folder_above_the_site_is_a_link_out_of_it() {
+    let site = TestSite::new().page("index.md", "# Home\n");
+    let above = site.root().parent().unwrap().to_path_buf();
+    std::fs::create_dir_all(site.root().join("includes")).unwrap();
+    std::os::unix::fs::symlink(&above, site.root().join("includes/up")).unwrap();
+    let built = site.build();
+    assert_eq!(
+        built.headlines(),
+        [format!(
+            "includes/up: symlink to {} leads outside the site folder; not followed",
+            above.display()
+        )]
+    );
+}

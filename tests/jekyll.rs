@@ -53,7 +53,7 @@ fn an_extensionless_redirect_beside_a_folder_of_the_same_name_builds() {
     assert_eq!(
         built.headlines(),
         [
-            "content/docs/getting-started.md:3:1: redirect_from \"docs/intro\" does not start with /: it is taken from the site root, as jekyll-redirect-from does — did you mean \"/docs/intro\"?",
+            "content/docs/getting-started.md:5:5: redirect_from \"docs/intro\" does not start with /: it is taken from the site root, as jekyll-redirect-from does — did you mean \"/docs/intro\"?",
             "content/docs/tutorial/step-1.md:3:9: link \"/docs/tutorial\" is an old address (redirect_from) of content/docs/getting-started.md — did you mean \"@/docs/getting-started.md\"?",
             "content/index.md:3:1: link \"docs/intro.html\" (/docs/intro.html) is an old address (redirect_from) of content/docs/getting-started.md — did you mean \"@/docs/getting-started.md\"?",
         ]
@@ -98,9 +98,9 @@ fn redirects_where_a_file_or_folder_is_are_left_out_with_a_warning() {
     assert_eq!(
         built.headlines(),
         [
-            "content/guides/new.md:3:1: redirect_from \"/docs\" is not written to docs.html: the page content/docs.md is there",
-            "content/guides/new.md:3:1: redirect_from \"/guides/old.html/\" is not written to guides/old.html/index.html: guides/old.html is a file, not a folder: the page content/guides/old.md writes it",
-            "content/guides/new.md:3:1: redirect_from \"/img/logo.png/old.html\" is not written to img/logo.png/old.html: img/logo.png is a file, not a folder: content/img/logo.png writes it",
+            "content/guides/new.md:4:5: redirect_from \"/guides/old.html/\" is not written to guides/old.html/index.html: guides/old.html is a file, not a folder: the page content/guides/old.md writes it",
+            "content/guides/new.md:5:5: redirect_from \"/img/logo.png/old.html\" is not written to img/logo.png/old.html: img/logo.png is a file, not a folder: content/img/logo.png writes it",
+            "content/guides/new.md:7:5: redirect_from \"/docs\" is not written to docs.html: the page content/docs.md is there",
         ]
     );
     assert!(
@@ -294,4 +294,42 @@ fn a_page_or_data_file_saved_as_latin_1_is_reported_at_its_first_such_byte_with_
     assert!(built.diagnostics_text().contains(
         "= it was probably saved as Latin-1 or Windows-1252: save it as UTF-8 in your editor, or convert it with `iconv -f WINDOWS-1252 -t UTF-8`"
     ), "{}", built.diagnostics_text());
+}
+
+#[test]
+fn redirect_paths_are_read_as_urls_and_never_name_hidden_files() {
+    // `/old%20guide.html` is the URL a server answers from the file `old guide.html`; written
+    // as `old%20guide.html` it never matched. `%2e%2e` is `..`, and a hidden name would be
+    // docgen's marker or a deploy `.git/`.
+    let site = TestSite::new()
+        .page(
+            "guide.md",
+            "---\ntitle: Guide\nredirect_from:\n  - /old%20guide.html\n  - /.docgen-output\n  - /a/%2e%2e/%2e%2e/up.html\n---\nx\n",
+        )
+        .page("index.md", "---\ntitle: Home\n---\n[old](/old%20guide.html) [raw](<old guide.html>)\n");
+    let built = site.build();
+    assert_eq!(
+        built.headlines(),
+        [
+            "content/guide.md:5:5: redirect_from \"/.docgen-output\" must not name a hidden file or folder (a name starting with .)",
+            "content/guide.md:6:5: redirect_from \"/a/%2e%2e/%2e%2e/up.html\" must not contain empty, . or .. segments",
+            // Both spellings of the old URL find the redirect.
+            "content/index.md:4:1: link \"/old%20guide.html\" (/old guide.html) is an old address (redirect_from) of content/guide.md — did you mean \"@/guide.md\"?",
+            "content/index.md:4:26: link \"old guide.html\" (/old guide.html) is an old address (redirect_from) of content/guide.md — did you mean \"@/guide.md\"?",
+        ]
+    );
+    let site = site.page(
+        "guide.md",
+        "---\ntitle: Guide\nredirect_from: /old%20guide.html\n---\nx\n",
+    );
+    let built = site.build();
+    assert_eq!(built.report.errors(), 0, "{}", built.diagnostics_text());
+    assert!(built.html("old guide.html").contains("url=/guide.html"));
+    assert!(!built.exists("old%20guide.html"));
+    assert!(
+        built
+            .html("index.html")
+            .contains("<a href=\"/guide.html\">old</a> <a href=\"/guide.html\">raw</a>"),
+        "links to the old URL go to the page"
+    );
 }

@@ -678,3 +678,26 @@ fn links_and_images_with_spaces_in_their_destination_are_links_as_in_kramdown() 
         "{html}"
     );
 }
+
+#[test]
+fn every_undeclared_tag_of_a_page_is_reported_in_one_run() {
+    // Liquid stops at a page's first unknown tag; a Jekyll site's plugins leave several.
+    let built = TestSite::new()
+        .page(
+            "guide.md",
+            "---\ntitle: Guide\n---\nA gist: {% gist 12345 %}\n\nVideo: {% youtube \"abc\" %}\n\n\
+             {% raw %}{% notatag %}{% endraw %} {% if true %}{% octicon alert %}{% else %}x{% endif %}\n",
+        )
+        .build();
+    assert_eq!(
+        built.headlines(),
+        [
+            "content/guide.md:4:12: unknown tag `gist`",
+            "content/guide.md:6:11: unknown tag `youtube`",
+            "content/guide.md:8:52: unknown tag `octicon`",
+        ]
+    );
+    assert!(built.diagnostics_text().contains(
+        "= to render a file of includes/ for it, declare it in docgen.toml: [include_tags] youtube = \"youtube.html\""
+    ));
+}

@@ -310,12 +310,12 @@ fn a_redirect_never_replaces_a_page_or_file_and_the_first_claim_wins() {
     assert_eq!(
         built.headlines(),
         [
-            "content/a.md:3:1: redirect_from \"/b.html\" is not written to b.html: the page content/b.md is there",
-            "content/a.md:3:1: redirect_from \"/img/x.png\" is not written to img/x.png: content/img/x.png is there",
+            "content/a.md:3:17: redirect_from \"/b.html\" is not written to b.html: the page content/b.md is there",
+            "content/a.md:3:26: redirect_from \"/img/x.png\" is not written to img/x.png: content/img/x.png is there",
             "content/b.md:3:1: link \"/shared.html\" is an old address (redirect_from) of content/a.md — did you mean \"@/a.md\"?",
-            "content/c.md:3:1: redirect_from \"/shared.html\" is not written to shared.html: the redirect_from \"/shared.html\" of content/a.md:3 claims it first",
-            "content/c.md:3:1: redirect_from \"/sitemap.xml\" is not written to sitemap.xml: the generated sitemap.xml is there",
-            "content/c.md:3:1: redirect_from \"old/c.html\" does not start with /: it is taken from the site root, as jekyll-redirect-from does — did you mean \"/old/c.html\"?",
+            "content/c.md:4:5: redirect_from \"/shared.html\" is not written to shared.html: the redirect_from \"/shared.html\" of content/a.md:3 claims it first",
+            "content/c.md:5:5: redirect_from \"old/c.html\" does not start with /: it is taken from the site root, as jekyll-redirect-from does — did you mean \"/old/c.html\"?",
+            "content/c.md:6:5: redirect_from \"/sitemap.xml\" is not written to sitemap.xml: the generated sitemap.xml is there",
         ]
     );
     assert_eq!(built.report.errors(), 0, "{}", built.diagnostics_text());
@@ -337,9 +337,9 @@ fn redirect_paths_that_are_not_site_paths_are_errors() {
     assert_eq!(
         built.headlines(),
         [
-            "content/a.md:3:1: redirect_from \"/old.html?x=1\" must be a plain path, without ?query, #fragment or backslashes",
-            "content/a.md:3:1: redirect_from \"/x/../a.html\" must not contain empty, . or .. segments",
-            "content/a.md:3:1: redirect_from \"https://old.example.com/a.html\" must be a site path like /old/page.html, not a URL",
+            "content/a.md:4:5: redirect_from \"https://old.example.com/a.html\" must be a site path like /old/page.html, not a URL",
+            "content/a.md:5:5: redirect_from \"/x/../a.html\" must not contain empty, . or .. segments",
+            "content/a.md:6:5: redirect_from \"/old.html?x=1\" must be a plain path, without ?query, #fragment or backslashes",
         ]
     );
     assert!(!built.exists("a.html"), "nothing is published");

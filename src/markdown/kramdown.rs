@@ -45,8 +45,8 @@ pub use attributes::blank_block_attributes;
 use attributes::heading_attributes;
 use element::{html, markdown_attribute, without_markdown_attribute};
 pub use references::References;
+pub use toc::{MAX_TOCS, TocHeading, excess_toc, fill_tocs};
 use toc::{TOC_PLACEHOLDER, toc_list};
-pub use toc::{TocHeading, fill_tocs};
 
 /// The events of `text` (which starts at byte `base` of the body) from `parsed`, with kramdown's
 /// constructs applied; ranges are in the body.

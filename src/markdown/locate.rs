@@ -90,6 +90,23 @@ pub fn place(
     d.with_source(text, len as usize)
 }
 
+/// `place`, with the page's text indexed once for many diagnostics (a page with thousands of
+/// them: each `place` would look for its line from the start of the text).
+pub fn place_indexed<'t>(
+    d: Diagnostic,
+    at: &Location,
+    page: &std::cell::OnceCell<SourceLines<'t>>,
+    page_text: &'t str,
+) -> Diagnostic {
+    match &at.origin {
+        Some(origin) => place(d, at.line, at.column, at.len, Some(origin), page_text),
+        None => d.at(at.line, at.column).with_source_lines(
+            page.get_or_init(|| SourceLines::new(page_text)),
+            at.len as usize,
+        ),
+    }
+}
+
 impl Link {
     /// Places `d` where the link was written: its line and column, the quoted source line, and
     /// for a link written in an include, that file and a note naming what included it.

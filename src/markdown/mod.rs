@@ -18,7 +18,7 @@
 mod anchors;
 mod callout;
 mod kramdown;
-pub use kramdown::{TocHeading, fill_tocs};
+pub use kramdown::{MAX_TOCS, TocHeading, excess_toc, fill_tocs};
 mod locate;
 mod render;
 mod scan;

@@ -8,9 +8,9 @@ use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
 
 use super::anchors::HeadingIds;
 use super::kramdown::References;
-use super::locate::first_line;
+use super::locate::{first_line, place_indexed};
 use super::{
-    Document, EXCERPT_CHARS, Heading, HtmlBlock, Link, LinkId, LinkKind, Locate, Location, place,
+    Document, EXCERPT_CHARS, Heading, HtmlBlock, Link, LinkId, LinkKind, Locate, Location,
 };
 use crate::diagnostic::Diagnostic;
 use crate::raw_html;
@@ -38,30 +38,27 @@ pub fn scan_located(file: &str, text: &str, body_offset: usize, locator: &dyn Lo
     });
     let nesting = scanner.take_nesting();
     let mut doc = scanner.finish();
+    let (page_text, page_lines) = (locator.page_text(text), std::cell::OnceCell::new());
     for (message, span) in nesting {
         let at = locator.locate(body_offset + span.start, first_line(&body[span]));
-        doc.diagnostics.push(place(
+        doc.diagnostics.push(place_indexed(
             Diagnostic::warning("html-nesting", file, message),
-            at.line,
-            at.column,
-            at.len,
-            at.origin.as_deref(),
-            locator.page_text(text),
+            &at,
+            &page_lines,
+            page_text,
         ));
     }
     for (span, reference) in references.into_undefined() {
         let at = locator.locate(body_offset + span.start, first_line(&body[span]));
-        doc.diagnostics.push(place(
+        doc.diagnostics.push(place_indexed(
             Diagnostic::warning(
                 "undefined-reference",
                 file,
                 format!("link reference [{reference}] is not defined anywhere on this page"),
             ),
-            at.line,
-            at.column,
-            at.len,
-            at.origin.as_deref(),
-            locator.page_text(text),
+            &at,
+            &page_lines,
+            page_text,
         ));
     }
     doc

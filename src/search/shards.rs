@@ -154,10 +154,10 @@ pub fn shard_files(
     let (shards, spelling) = rayon::join(
         || {
             let mut shards = Cutter::new(SHARD_BYTES, "{\"t\":[");
-            let mut entry = String::new();
+            let mut entry = Vec::new();
             for (term, postings) in &sorted {
                 term_json(term, postings, &mut entry);
-                shards.push(term, &entry);
+                shards.push(term, entry_text(&entry));
             }
             shards.finish()
         },
@@ -169,10 +169,10 @@ pub fn shard_files(
                 .collect();
             spelling.sort_unstable_by(|a, b| a.0.cmp(&b.0));
             let mut shards = Cutter::new(SPELLING_BYTES, "{\"r\":[");
-            let mut entry = String::new();
+            let mut entry = Vec::new();
             for (reversed, term, postings) in &spelling {
                 spelling_json(term, postings, &mut entry);
-                shards.push(reversed, &entry);
+                shards.push(reversed, entry_text(&entry));
             }
             shards.finish()
         },
@@ -278,11 +278,12 @@ fn suggestable(term: &str) -> bool {
     term.chars().nth(2).is_some() && term.chars().any(char::is_alphabetic)
 }
 
-/// The start every entry shares, `[term, word` (`word` empty when it is the term).
-fn push_term_and_word(term: &str, postings: &Postings, json: &mut String) {
-    json.push('[');
+/// The start every entry shares, `[term, word` (`word` empty when it is the term). Entries
+/// are bytes (ASCII but for a term's letters), made without UTF-8 bookkeeping per digit.
+fn push_term_and_word(term: &str, postings: &Postings, json: &mut Vec<u8>) {
+    json.push(b'[');
     push_string(json, term);
-    json.push(',');
+    json.push(b',');
     push_string(
         json,
         if postings.word == term {
@@ -294,62 +295,82 @@ fn push_term_and_word(term: &str, postings: &Postings, json: &mut String) {
 }
 
 /// A spelling entry, `[term, word, pages]` (`word` empty when it is the term), into `json`.
-fn spelling_json(term: &str, postings: &Postings, json: &mut String) {
+fn spelling_json(term: &str, postings: &Postings, json: &mut Vec<u8>) {
     json.clear();
     push_term_and_word(term, postings, json);
-    json.push(',');
+    json.push(b',');
     push_number(json, postings.ids.len() as u32);
-    json.push(']');
+    json.push(b']');
 }
 
 /// A term's entry, `[term, word, ids, scores]`, into `json` (reused: a shard entry per term).
-fn term_json(term: &str, postings: &Postings, json: &mut String) {
+fn term_json(term: &str, postings: &Postings, json: &mut Vec<u8>) {
     json.clear();
     json.reserve(16 + postings.ids.len() * 7);
     push_term_and_word(term, postings, json);
-    json.push_str(",[");
+    json.extend_from_slice(b",[");
     let mut last = 0;
     for (n, id) in postings.ids.iter().enumerate() {
         if n > 0 {
-            json.push(',');
+            json.push(b',');
         }
         push_number(json, id - last);
         last = *id;
     }
-    json.push_str("],[");
+    json.extend_from_slice(b"],[");
     for (n, score) in postings.scores.iter().enumerate() {
         if n > 0 {
-            json.push(',');
+            json.push(b',');
         }
         push_number(json, *score as u32);
     }
-    json.push_str("]]");
+    json.extend_from_slice(b"]]");
+}
+
+/// The text of an entry made by `term_json` or `spelling_json`.
+fn entry_text(json: &[u8]) -> &str {
+    std::str::from_utf8(json).expect("JSON of strings is UTF-8")
 }
 
 /// Appends `text` as a JSON string.
-fn push_string(json: &mut String, text: &str) {
+fn push_string(json: &mut Vec<u8>, text: &str) {
     // Terms are letters and digits: nothing to escape, except in theory; serde_json knows how.
     if text.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        json.push('"');
-        json.push_str(text);
-        json.push('"');
+        json.push(b'"');
+        json.extend_from_slice(text.as_bytes());
+        json.push(b'"');
     } else {
-        json.push_str(&serde_json::to_string(text).expect("a string serializes"));
+        json.extend_from_slice(
+            serde_json::to_string(text)
+                .expect("a string serializes")
+                .as_bytes(),
+        );
     }
+}
+
+/// Whether any of the eight bytes of `x` is a control character, `"` or `\\` (the classic
+/// tests for a byte below a bound and for a zero byte, which are exact about whether there
+/// is one).
+fn needs_escape(x: u64) -> bool {
+    const LANES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let below = |x: u64, n: u64| x.wrapping_sub(n * LANES) & !x & HIGH;
+    let control = below(x, 0x20);
+    let quote = below(x ^ (b'"' as u64 * LANES), 1);
+    let backslash = below(x ^ (b'\\' as u64 * LANES), 1);
+    control | quote | backslash != 0
 }
 
 /// Appends `n` in decimal. The shards hold millions of numbers, and `write!` cost more than
 /// everything else the shards need.
-fn push_number(json: &mut String, mut n: u32) {
+fn push_number(json: &mut Vec<u8>, mut n: u32) {
     // Most are page gaps and scores: one to three digits.
-    let digit = |d: u32| char::from(b'0' + d as u8);
     if n < 10 {
-        json.push(digit(n));
+        json.push(b'0' + n as u8);
         return;
     }
     if n < 100 {
-        json.push(digit(n / 10));
-        json.push(digit(n % 10));
+        json.extend_from_slice(&[b'0' + (n / 10) as u8, b'0' + (n % 10) as u8]);
         return;
     }
     let mut digits = [0u8; 10];
@@ -362,7 +383,7 @@ fn push_number(json: &mut String, mut n: u32) {
             break;
         }
     }
-    json.push_str(std::str::from_utf8(&digits[at..]).expect("ASCII digits"));
+    json.extend_from_slice(&digits[at..]);
 }
 
 /// The fragment of the page at `url`: what the browser needs to rank its sections and show
@@ -422,18 +443,28 @@ pub(crate) fn fragment_json(
 }
 
 /// Appends `text` as a JSON string, escaped as serde_json escapes it: `"`, `\\` and control
-/// characters (`\n`, `\t`, … or `\u00XX`); everything else as it is.
+/// characters (`\n`, `\t`, … or `\u00XX`); everything else as it is. Eight bytes are tested
+/// at a time (`needs_escape`): fragments hold the whole text of the site.
 fn push_json_string(json: &mut String, text: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     json.push('"');
     let bytes = text.as_bytes();
     let mut start = 0;
-    for (at, &byte) in bytes.iter().enumerate() {
+    let mut at = 0;
+    while at < bytes.len() {
+        if let Some(eight) = bytes.get(at..at + 8) {
+            if !needs_escape(u64::from_le_bytes(eight.try_into().expect("8 bytes"))) {
+                at += 8;
+                continue;
+            }
+        }
+        let byte = bytes[at];
+        at += 1;
         if byte >= 0x20 && byte != b'"' && byte != b'\\' {
             continue;
         }
-        json.push_str(&text[start..at]);
-        start = at + 1;
+        json.push_str(&text[start..at - 1]);
+        start = at;
         match byte {
             b'"' => json.push_str("\\\""),
             b'\\' => json.push_str("\\\\"),
@@ -625,13 +656,37 @@ mod tests {
     }
 
     #[test]
+    fn eight_bytes_need_escaping_when_one_does() {
+        for special in [0u8, 0x08, b'\n', 0x1f, b'"', b'\\'] {
+            for lane in 0..8 {
+                let mut bytes = *b"abcdefgh";
+                bytes[lane] = special;
+                assert!(
+                    needs_escape(u64::from_le_bytes(bytes)),
+                    "{special} at {lane}"
+                );
+            }
+        }
+        for clean in [
+            *b"abcdefgh",
+            *b"  !#[]~\x7f",
+            [0x80, 0xff, 0xc3, 0xa9, 0x20, 0x21, 0x23, 0x5b],
+        ] {
+            assert!(!needs_escape(u64::from_le_bytes(clean)), "{clean:?}");
+        }
+    }
+
+    #[test]
     fn numbers_are_written_in_decimal() {
-        let mut json = String::new();
+        let mut json = Vec::new();
         for n in [0, 7, 10, 99, 100, 255, 1000, 65_536, u32::MAX] {
             push_number(&mut json, n);
-            json.push(',');
+            json.push(b',');
         }
-        assert_eq!(json, "0,7,10,99,100,255,1000,65536,4294967295,");
+        assert_eq!(
+            entry_text(&json),
+            "0,7,10,99,100,255,1000,65536,4294967295,"
+        );
     }
 
     #[test]

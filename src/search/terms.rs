@@ -133,12 +133,13 @@ pub fn is_stop_word(word: &str) -> bool {
 
 /// Stems words, remembering each word's stem: a site's vocabulary is small next to its word
 /// count, so most words are looked up, not stemmed. Words and stems are numbered, so counting
-/// a page's terms touches small integers; a word is found by a hash of its bytes that the word
-/// cutter (`count_words`) computes as it goes. One per worker thread.
+/// a page's terms touches small integers. The word cutter (`count_words`) finds a word by its
+/// first sixteen bytes read as one number (`Key`), lowercased in place, so most words are
+/// hashed and compared without being copied. One per worker thread.
 pub struct Stems {
     stemmer: Stemmer,
-    /// Word numbers, by `word_hash` of the word.
-    table: HashTable<u32>,
+    /// The known words, found by `Key`.
+    table: HashTable<Slot>,
     /// Each known word, by number.
     words: Vec<Word>,
     /// The text of every known word, one after the other.
@@ -150,17 +151,32 @@ pub struct Stems {
     /// map: every word of the site passes through here.
     counts: Vec<(f32, u32)>,
     counted: Vec<u32>,
-    /// A word being lowercased (one that is not ASCII lowercase as written).
+    /// A word being lowercased (one with a non-ASCII letter, or longer than a `Key`).
     lowered: String,
 }
 
-/// A known word: where its text is in `Stems::text`, its hash, and its stem's number (`NONE`
-/// for a stop word).
+/// A lowercased word as the table knows it: its first sixteen bytes (little-endian, zeros
+/// after a shorter word) and its length; a longer word is told apart by its text.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Key {
+    head: u128,
+    len: u32,
+}
+
+/// What `KEY_BYTES` holds of a word.
+const KEY_BYTES: usize = 16;
+
+/// A known word in the table: its key, number and stem number (`NONE` for a stop word).
+struct Slot {
+    key: Key,
+    n: u32,
+    stem: u32,
+}
+
+/// A known word: where its text is in `Stems::text`.
 struct Word {
     start: u32,
     len: u32,
-    hash: u64,
-    stem: u32,
 }
 
 /// An unused slot of `Stems::counts`; the stem of a stop word.
@@ -182,49 +198,82 @@ impl Default for Stems {
     }
 }
 
-/// How the word cutter sees a byte: part of a word as it stands (ASCII lowercase letters and
-/// digits), an uppercase ASCII letter, a byte of a non-ASCII character, or a separator.
-#[derive(Clone, Copy, PartialEq)]
-enum Class {
-    Plain,
-    Upper,
-    Wide,
-    Separator,
-}
-
-const CLASSES: [Class; 256] = {
-    let mut classes = [Class::Separator; 256];
+/// How the word cutter sees a byte: `WORD` for ASCII letters and digits, `CAPITAL` too for
+/// `A`–`Z`; 0 for anything else (a separator, or a byte of a non-ASCII character).
+const FLAGS: [u8; 256] = {
+    let mut flags = [0; 256];
     let mut b = 0;
-    while b < 256 {
-        classes[b] = match b as u8 {
-            b'a'..=b'z' | b'0'..=b'9' => Class::Plain,
-            b'A'..=b'Z' => Class::Upper,
-            0x80..=0xFF => Class::Wide,
-            _ => Class::Separator,
+    while b < 128 {
+        flags[b] = match b as u8 {
+            b'a'..=b'z' | b'0'..=b'9' => WORD,
+            b'A'..=b'Z' => WORD | CAPITAL,
+            _ => 0,
         };
         b += 1;
     }
-    classes
+    flags
+};
+const WORD: u8 = 1;
+const CAPITAL: u8 = 2;
+
+/// `0x0101…01`: a byte-wise constant times this is that byte in every lane.
+const LANES: u128 = u128::from_le_bytes([1; 16]);
+
+/// The key of `word` (ASCII or not), lowercased already.
+fn key_of(word: &[u8]) -> Key {
+    let n = word.len().min(KEY_BYTES);
+    let mut head = [0u8; KEY_BYTES];
+    head[..n].copy_from_slice(&word[..n]);
+    Key {
+        head: u128::from_le_bytes(head),
+        len: word.len() as u32,
+    }
+}
+
+/// `HEAD_MASKS[n]` keeps the first `n` bytes of a key's head.
+const HEAD_MASKS: [u128; KEY_BYTES + 1] = {
+    let mut masks = [u128::MAX; KEY_BYTES + 1];
+    let mut n = 0;
+    while n < KEY_BYTES {
+        masks[n] = (1u128 << (8 * n)) - 1;
+        n += 1;
+    }
+    masks
 };
 
-/// The hash `Stems` finds a word by: FxHash over its bytes eight at a time, its high bits
-/// rotated down (the table indexes by the low bits, which a multiply leaves poor).
-fn word_hash(word: &[u8]) -> u64 {
-    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-    let mut hash = word.len() as u64;
-    let mut chunks = word.chunks_exact(8);
-    for chunk in &mut chunks {
-        let bytes = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
-        hash = (hash.rotate_left(5) ^ bytes).wrapping_mul(SEED);
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut bytes = 0u64;
-        for (n, &b) in rest.iter().enumerate() {
-            bytes |= (b as u64) << (8 * n);
+/// The key of the `len` ASCII bytes at `start` of `bytes`, read as one number where sixteen
+/// bytes are there to read.
+fn key_at(bytes: &[u8], start: usize, len: usize) -> Key {
+    match bytes.get(start..start + KEY_BYTES) {
+        Some(sixteen) => {
+            let all = u128::from_le_bytes(sixteen.try_into().expect("16 bytes"));
+            let head = all & HEAD_MASKS[len.min(KEY_BYTES)];
+            Key {
+                head,
+                len: len as u32,
+            }
         }
-        hash = (hash.rotate_left(5) ^ bytes).wrapping_mul(SEED);
+        None => key_of(&bytes[start..start + len]),
     }
+}
+
+/// `head` with its ASCII uppercase letters lowercased, sixteen bytes at once (each byte below
+/// 0x80 is tested for `A`–`Z` by two additions that cannot carry into the next byte).
+fn lowercase(head: u128) -> u128 {
+    let heptets = head & (0x7f * LANES);
+    let from_a = heptets + (0x80 - b'A' as u128) * LANES;
+    let past_z = heptets + (0x80 - b'Z' as u128 - 1) * LANES;
+    let upper = from_a & !past_z & !head & (0x80 * LANES);
+    head | (upper >> 2)
+}
+
+/// The hash the table finds a key by (FxHash-like multiplies, the high bits rotated down:
+/// the table indexes by the low bits, which a multiply leaves poor).
+fn key_hash(key: Key) -> u64 {
+    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+    let (low, high) = (key.head as u64, (key.head >> 64) as u64);
+    let hash = (low ^ key.len as u64).wrapping_mul(SEED);
+    let hash = (hash.rotate_left(5) ^ high).wrapping_mul(SEED);
     hash.rotate_left(26)
 }
 
@@ -243,21 +292,31 @@ impl Stems {
 
     /// The word and stem numbers of a lowercased `word`; `None` for a stop word.
     pub fn lookup(&mut self, word: &str) -> Option<(u32, u32)> {
-        let n = self.number(word, word_hash(word.as_bytes()));
-        let stem = self.words[n as usize].stem;
+        let (n, stem) = self.find(key_of(word.as_bytes()), word.as_bytes());
         (stem != NONE).then_some((n, stem))
     }
 
-    /// The number of a lowercased `word` whose `word_hash` is `hash`, numbered (and stemmed)
-    /// when it is new.
-    fn number(&mut self, word: &str, hash: u64) -> u32 {
+    /// The number and stem number of the lowercased word whose key is `key`, numbered (and
+    /// stemmed) when it is new; `word` gives its text (read only for a new word, or one
+    /// longer than a key).
+    #[inline]
+    fn find(&mut self, key: Key, word: &[u8]) -> (u32, u32) {
+        let hash = key_hash(key);
         let (words, text) = (&self.words, &self.text);
-        let found = self.table.find(hash, |&n| {
-            words[n as usize].hash == hash && word_text(words, text, n) == word
+        let long = key.len as usize > KEY_BYTES;
+        let found = self.table.find(hash, |slot| {
+            slot.key == key && (!long || word_text(words, text, slot.n).as_bytes() == word)
         });
-        if let Some(&n) = found {
-            return n;
+        if let Some(slot) = found {
+            return (slot.n, slot.stem);
         }
+        self.insert(key, hash, word)
+    }
+
+    /// Numbers and stems a word `find` did not know.
+    #[cold]
+    fn insert(&mut self, key: Key, hash: u64, word: &[u8]) -> (u32, u32) {
+        let word = std::str::from_utf8(word).expect("a word is cut at characters");
         let stem = match is_stop_word(word) {
             true => NONE,
             false => self.stem_of(word),
@@ -266,60 +325,83 @@ impl Stems {
         self.words.push(Word {
             start: self.text.len() as u32,
             len: word.len() as u32,
-            hash,
-            stem,
         });
         self.text.push_str(word);
-        let words = &self.words;
         self.table
-            .insert_unique(hash, n, |&n| words[n as usize].hash);
-        n
+            .insert_unique(hash, Slot { key, n, stem }, |slot| key_hash(slot.key));
+        (n, stem)
     }
 
     /// Counts a lowercased `word` with `weight` for the page being indexed, remembering the
     /// shortest word each stem came from (stop words are not counted).
     pub fn count(&mut self, word: &str, weight: f32) {
-        let n = self.number(word, word_hash(word.as_bytes()));
-        self.count_number(n, weight);
+        let (n, stem) = self.find(key_of(word.as_bytes()), word.as_bytes());
+        self.count_number(n, stem, weight);
     }
 
-    /// Counts every word of `text` (`for_each_word`'s words) with `weight` for the page being
-    /// indexed; returns how many words it has, stop words included. The indexer's hot loop:
-    /// a word of ASCII lowercase letters and digits, as most are, is looked up as it stands in
-    /// `text`; only the others are lowercased, into a reused buffer.
+    /// Counts every word of `text` (`words`' words) with `weight` for the page being indexed;
+    /// returns how many words it has, stop words included. The indexer's hot loop: a word of
+    /// ASCII letters and digits, as nearly all are, is read in place as its key (lowercased
+    /// there when it has capitals); only a word with a non-ASCII letter, or longer than a
+    /// key with capitals, is lowercased into a buffer.
     pub fn count_words(&mut self, text: &str, weight: f32) -> u32 {
         let bytes = text.as_bytes();
         let mut words = 0;
         let mut at = 0;
         while at < bytes.len() {
             let start = at;
-            match CLASSES[bytes[at] as usize] {
-                Class::Separator => {
-                    at += 1;
-                    continue;
+            // The run of ASCII letters and digits from here, and whether it has capitals.
+            let mut flags = 0;
+            let mut end = bytes.len();
+            for (n, &byte) in bytes[start..].iter().enumerate() {
+                let class = FLAGS[byte as usize];
+                if class & WORD == 0 {
+                    end = start + n;
+                    break;
                 }
-                Class::Plain => {
-                    while at < bytes.len() && CLASSES[bytes[at] as usize] == Class::Plain {
-                        at += 1;
-                    }
-                    if at == bytes.len() || CLASSES[bytes[at] as usize] == Class::Separator {
-                        let word = &text[start..at];
-                        let n = self.number(word, word_hash(word.as_bytes()));
-                        self.count_number(n, weight);
-                        words += 1;
-                        continue;
-                    }
-                }
-                Class::Upper | Class::Wide => {}
+                flags |= class;
             }
-            // A word with an uppercase or non-ASCII letter, or a non-ASCII separator.
+            at = end;
+            let ascii_word = end > start && bytes.get(end).is_none_or(|&b| b < 0x80);
+            if ascii_word {
+                let len = end - start;
+                let key = key_at(bytes, start, len);
+                let (n, stem) = match (flags & CAPITAL != 0, len > KEY_BYTES) {
+                    (false, _) => self.find(key, &bytes[start..end]),
+                    (true, false) => {
+                        let key = Key {
+                            head: lowercase(key.head),
+                            len: key.len,
+                        };
+                        self.find(key, &key.head.to_le_bytes()[..len])
+                    }
+                    (true, true) => {
+                        let mut word = std::mem::take(&mut self.lowered);
+                        word.clear();
+                        word.push_str(&text[start..end]);
+                        word.make_ascii_lowercase();
+                        let found = self.find(key_of(word.as_bytes()), word.as_bytes());
+                        self.lowered = word;
+                        found
+                    }
+                };
+                self.count_number(n, stem, weight);
+                words += 1;
+                continue;
+            }
+            if end == start && bytes[start] < 0x80 {
+                // An ASCII separator.
+                at += 1;
+                continue;
+            }
+            // A word with a non-ASCII character, or a non-ASCII separator: read by chars.
             let (end, found) = self.lower_word(text, start);
             at = end;
             if found {
                 let word = std::mem::take(&mut self.lowered);
-                let n = self.number(&word, word_hash(word.as_bytes()));
+                let (n, stem) = self.find(key_of(word.as_bytes()), word.as_bytes());
                 self.lowered = word;
-                self.count_number(n, weight);
+                self.count_number(n, stem, weight);
                 words += 1;
             }
         }
@@ -349,9 +431,9 @@ impl Stems {
         (end, true)
     }
 
-    /// Counts the word numbered `n` with `weight` (nothing for a stop word).
-    fn count_number(&mut self, n: u32, weight: f32) {
-        let stem = self.words[n as usize].stem;
+    /// Counts word `n`, whose stem is `stem`, with `weight` (nothing for a stop word).
+    #[inline(always)]
+    fn count_number(&mut self, n: u32, stem: u32, weight: f32) {
         if stem == NONE {
             return;
         }
@@ -367,9 +449,13 @@ impl Stems {
         }
         slot.0 += weight;
         if slot.1 != n {
-            let text = |n: u32| word_text(&self.words, &self.text, n);
-            let (old, new) = (text(slot.1), text(n));
-            if (new.len(), new) < (old.len(), old) {
+            // The shortest word, then the first in byte order.
+            let (old, new) = (&self.words[slot.1 as usize], &self.words[n as usize]);
+            let shorter = new.len < old.len
+                || (new.len == old.len
+                    && word_text(&self.words, &self.text, n)
+                        < word_text(&self.words, &self.text, slot.1));
+            if shorter {
                 slot.1 = n;
             }
         }
@@ -379,17 +465,12 @@ impl Stems {
     /// the stems were first seen; the next page starts from none.
     pub fn take_counts(&mut self) -> Vec<(u32, f32, u32)> {
         let mut counts = Vec::with_capacity(self.counted.len());
-        self.drain_counts(|stem, weight, word| counts.push((stem, weight, word)));
-        counts
-    }
-
-    /// Hands `f` the page's counts as `take_counts` lists them, and clears them.
-    pub fn drain_counts(&mut self, mut f: impl FnMut(u32, f32, u32)) {
         for &stem in &self.counted {
             let (weight, word) = std::mem::replace(&mut self.counts[stem as usize], (0.0, NONE));
-            f(stem, weight, word);
+            counts.push((stem, weight, word));
         }
         self.counted.clear();
+        counts
     }
 
     /// The word numbered `n` by `lookup`.
@@ -515,6 +596,40 @@ mod tests {
             };
             assert_eq!(named(&mut by_text), named(&mut by_word), "{text:?}");
         }
+    }
+
+    #[test]
+    fn capitals_are_lowercased_in_place_as_char_by_char() {
+        let mut all = Vec::new();
+        for b in 0u8..0x80 {
+            all.push(b);
+        }
+        for chunk in all.chunks(16) {
+            let key = key_of(chunk);
+            let want = key_of(chunk.to_ascii_lowercase().as_slice());
+            assert_eq!(lowercase(key.head), want.head, "{chunk:?}");
+        }
+        let text = b"xxAbCdEfGhIjKlMnOpQrStUvWxYz0189@[`{";
+        for start in 0..text.len() {
+            for len in 0..=(text.len() - start).min(KEY_BYTES) {
+                let key = key_at(text, start, len);
+                assert!(key == key_of(&text[start..start + len]), "{start} {len}");
+            }
+        }
+    }
+
+    #[test]
+    fn long_words_and_words_sharing_a_head_are_told_apart() {
+        let mut stems = Stems::default();
+        let text = "internationalizations internationalizationX INTERNATIONALIZATIONS \
+                    Internationalizationx internationalization";
+        assert_eq!(stems.count_words(text, 1.0), 5);
+        let counts = stems.take_counts();
+        let words: Vec<&str> = counts.iter().map(|c| stems.word(c.2)).collect();
+        let terms: Vec<&str> = counts.iter().map(|c| stems.term(c.0)).collect();
+        assert_eq!(terms, ["internation", "internationalizationx"]);
+        assert_eq!(words, ["internationalization", "internationalizationx"]);
+        assert_eq!(counts.iter().map(|c| c.1).collect::<Vec<_>>(), [3.0, 2.0]);
     }
 
     #[test]

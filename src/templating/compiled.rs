@@ -19,6 +19,9 @@ pub struct Problem {
     pub message: String,
     pub suggestion: Option<String>,
     pub notes: Vec<String>,
+    /// Problems of the same kind further on, which Liquid did not get to: the other unknown
+    /// tags of a file whose first one stopped its parse.
+    pub more: Vec<Problem>,
 }
 
 /// The byte offset of 1-based `line` and `column` (in characters) of `text`.
@@ -99,6 +102,7 @@ impl Compiled {
                 message: String::new(),
                 suggestion: None,
                 notes: Vec::new(),
+                more: Vec::new(),
             }),
         };
         // Limits first: Liquid's parser recurses on nesting, and may panic.
@@ -113,6 +117,7 @@ impl Compiled {
                     message: problem.message,
                     suggestion: None,
                     notes: Vec::new(),
+                    more: Vec::new(),
                 });
                 compiled.pieces = prepared.pieces;
                 compiled.literals = prepared.literals;
@@ -132,6 +137,7 @@ impl Compiled {
                 message: limits::parse_panic_message(message, name.as_deref()),
                 suggestion: None,
                 notes: Vec::new(),
+                more: Vec::new(),
             });
             compiled.pieces = prepared.pieces;
             compiled.literals = prepared.literals;
@@ -197,12 +203,36 @@ impl Compiled {
                         .and_then(|hint| text[base..].find(hint))
                         .map_or((first_line, 0), |i| compiled.position(base + i)),
                 };
+                // The other unknown tags of the file, each where it is written.
+                let more = match described.message.starts_with("unknown tag `") {
+                    false => Vec::new(),
+                    true => limits::unknown_tags(&prepared.text, &dialect.language)
+                        .into_iter()
+                        .filter_map(|(at, name)| {
+                            let at = prepared.source_offset(at)?;
+                            let at = at + text[at..].find(name).unwrap_or(0);
+                            let (line, column) = compiled.position(at);
+                            Some(Problem {
+                                line,
+                                column,
+                                message: format!("unknown tag `{name}`"),
+                                suggestion: None,
+                                notes: vec![format!(
+                                    "to render a file of includes/ for it, declare it in docgen.toml: [include_tags] {name} = \"{name}.html\""
+                                )],
+                                more: Vec::new(),
+                            })
+                        })
+                        .filter(|other| (other.line, other.column) != (line, column))
+                        .collect(),
+                };
                 Problem {
                     line,
                     column,
                     message: described.message,
                     suggestion: described.suggestion,
                     notes: described.notes,
+                    more,
                 }
             });
         compiled.pieces = prepared.pieces;
@@ -226,6 +256,7 @@ impl Compiled {
                 message,
                 suggestion: None,
                 notes: Vec::new(),
+                more: Vec::new(),
             }),
         }
     }

@@ -124,7 +124,10 @@ impl Templating {
             Err(problem) => {
                 return Some(Expansion {
                     expanded: None,
-                    diagnostics: vec![errors::problem_diagnostic(&compiled, problem, Vec::new())],
+                    diagnostics: std::iter::once(problem)
+                        .chain(&problem.more)
+                        .map(|p| errors::problem_diagnostic(&compiled, p, Vec::new()))
+                        .collect(),
                     dependencies: Vec::new(),
                 });
             }

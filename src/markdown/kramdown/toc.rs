@@ -38,37 +38,83 @@ pub struct TocHeading<'a> {
     pub text: &'a str,
 }
 
+/// How many tables of contents a page shows: each lists every heading, so a page of `{:toc}`s
+/// would grow with their number times its headings (5,000 of each: gigabytes).
+pub const MAX_TOCS: usize = 10;
+
 /// `html` with each table of contents placeholder `events` left replaced by kramdown's list of
 /// `headings` (every heading of the body, in order; the first `hidden` are not in `html`, such
 /// as a title the layout prints): `<ul id="markdown-toc">`, an entry per heading not marked
-/// `{:.no_toc}`, nested by level. `None` when there is no placeholder.
+/// `{:.no_toc}`, nested by level; placeholders after the first `MAX_TOCS` are dropped (the
+/// page's check warns of them, `excess_toc`). `None` when there is no placeholder.
 pub fn fill_tocs(html: &str, headings: &[TocHeading<'_>], hidden: usize) -> Option<String> {
-    let at = html.find(TOC_PLACEHOLDER)?;
-    let end = html[at..].find("-->\n").map(|i| at + i + 4)?;
-    let inner = &html[at + TOC_PLACEHOLDER.len()..end - 4];
+    let mut at = html.find(TOC_PLACEHOLDER)?;
+    let mut out = String::with_capacity(html.len());
+    let mut copied = 0;
+    // Every placeholder of a page says the same; its list is made once.
+    let mut made: Option<(&str, String)> = None;
+    let mut filled = 0;
+    while let Some(end) = html[at..].find("-->\n").map(|i| at + i + 4) {
+        let inner = &html[at + TOC_PLACEHOLDER.len()..end - 4];
+        if made.as_ref().is_none_or(|(said, _)| *said != inner) {
+            made = Some((inner, toc(inner, headings, hidden)));
+        }
+        out.push_str(&html[copied..at]);
+        if filled < MAX_TOCS {
+            out.push_str(made.as_ref().map_or("", |(_, list)| list));
+            filled += 1;
+        }
+        copied = end;
+        match html[end..].find(TOC_PLACEHOLDER) {
+            Some(next) => at = end + next,
+            None => break,
+        }
+    }
+    out.push_str(&html[copied..]);
+    Some(out)
+}
+
+/// The list a placeholder's `inner` text (`ul 0,3`: the kind, the headings left out) asks for.
+fn toc(inner: &str, headings: &[TocHeading<'_>], hidden: usize) -> String {
     let (kind, skipped) = inner.split_once(' ').unwrap_or((inner, ""));
     let kind = if kind == "ol" { "ol" } else { "ul" };
-    let skipped: Vec<usize> = skipped.split(',').filter_map(|n| n.parse().ok()).collect();
-    let listed: Vec<&TocHeading<'_>> = headings
-        .iter()
-        .enumerate()
-        .filter(|(n, _)| *n >= hidden && !skipped.contains(n))
-        .map(|(_, h)| h)
-        .collect();
+    let skipped: std::collections::HashSet<usize> =
+        skipped.split(',').filter_map(|n| n.parse().ok()).collect();
     let mut roots: Vec<TocNode<'_>> = Vec::new();
-    for h in listed {
+    for (_, h) in
+        (headings.iter().enumerate()).filter(|(n, _)| *n >= hidden && !skipped.contains(n))
+    {
         insert_node(&mut roots, h);
     }
     let mut list = String::new();
     if !roots.is_empty() {
         render_nodes(&roots, kind, true, &mut list);
     }
-    let mut out = String::with_capacity(html.len() + list.len());
-    out.push_str(&html[..at]);
-    out.push_str(&list);
-    out.push_str(&html[end..]);
-    // A second `{:toc}` gets the same list.
-    Some(fill_tocs(&out, headings, hidden).unwrap_or(out))
+    list
+}
+
+/// The byte offset in `body` of the `{:toc}` line of the first table of contents after the
+/// first `MAX_TOCS`, which the page does not show.
+pub fn excess_toc(body: &str) -> Option<usize> {
+    let mut previous: Option<&str> = None;
+    let mut seen = 0;
+    let mut offset = 0;
+    for line in body.split_inclusive('\n') {
+        let at = offset;
+        offset += line.len();
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            continue;
+        }
+        if is_toc_attribute(trimmed) && previous.is_some_and(|p| toc_item(p).is_some()) {
+            seen += 1;
+            if seen > MAX_TOCS {
+                return Some(at);
+            }
+        }
+        previous = Some(trimmed);
+    }
+    None
 }
 
 /// A table of contents entry and the deeper headings under it.

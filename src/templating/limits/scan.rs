@@ -86,6 +86,41 @@ pub fn scan(source: &str, language: &Language) -> std::result::Result<Vec<usize>
     Ok(tags)
 }
 
+/// The offset and name of every tag of `source` that `language` does not know (`{% gist 1 %}`
+/// of a Jekyll plugin), outside `{% raw %}`: Liquid stops at the first, the writer wants them
+/// all at once.
+pub fn unknown_tags<'s>(source: &'s str, language: &Language) -> Vec<(usize, &'s str)> {
+    let known = |name: &str| {
+        let block = |n: &str| language.blocks.get(n).is_some();
+        block(name)
+            || language.tags.get(name).is_some()
+            || name.strip_prefix("end").is_some_and(block)
+            // Parts of the blocks, which the blocks read themselves.
+            || matches!(name, "else" | "elsif" | "when")
+    };
+    let mut unknown = Vec::new();
+    let mut at = 0;
+    while let Some(start) = syntax::find_open(source, at) {
+        let Some(end) = syntax::find_close(source, start, false) else {
+            break;
+        };
+        at = end;
+        if source.as_bytes()[start + 1] != b'%' {
+            continue;
+        }
+        let name = syntax::tag_name(&source[start..end]);
+        if name == "raw" {
+            match syntax::find_tag(source, end, "endraw") {
+                Some((_, raw_end)) => at = raw_end,
+                None => break,
+            }
+        } else if !name.is_empty() && !known(name) {
+            unknown.push((start, name));
+        }
+    }
+    unknown
+}
+
 fn unclosed_in_comment(name: &str, at: usize) -> ScanError {
     ScanError {
         at,
