@@ -135,30 +135,109 @@ pub fn read_plain_tag(text: &str) -> Option<StartTag> {
     read_plain_tags(&[text], |_, tag| found = Some(tag.clone())).then_some(found)?
 }
 
-/// `read_plain_tag` for several tags in one run of the tokenizer (a run costs more to start
-/// than a tag to read): `visit` gets each tag's index in `tags` and the tag, spans relative to
+/// `read_plain_tag` for several tags: those with a character reference or a CR in one run of
+/// the tokenizer (a run costs more to start than a tag to read), the others straight from their
+/// bytes. `visit` gets each tag's index in `tags` (not in order) and the tag, spans relative to
 /// its text. Returns `false`, having visited none, when a tag is not plain.
 pub fn read_plain_tags(tags: &[&str], mut visit: impl FnMut(usize, &StartTag)) -> bool {
     if !tags.iter().all(|t| is_plain_tag(t.as_bytes())) {
         return false;
     }
+    // Without character references and carriage returns, a plain tag's names and values are
+    // its bytes as written (names lowercased): read those straight away, the rest with the
+    // tokenizer.
     let mut buffer = String::with_capacity(tags.iter().map(|t| t.len()).sum());
-    let mut starts = Vec::with_capacity(tags.len());
-    for tag in tags {
-        starts.push(buffer.len());
-        buffer.push_str(tag);
+    let mut starts = Vec::new();
+    let mut read = Vec::new();
+    for (n, tag) in tags.iter().enumerate() {
+        if tag.contains(['&', '\r']) {
+            starts.push(buffer.len());
+            read.push(n);
+            buffer.push_str(tag);
+        } else {
+            visit(n, &read_verbatim(tag));
+        }
     }
+    if read.is_empty() {
+        return true;
+    }
+    let tags = read;
     let to_tag = |at: usize| at - starts[starts.partition_point(|&s| s <= at).saturating_sub(1)];
     // A plain tag is exactly one start tag, so the n-th tag read is `tags[n]`.
     let mut n = 0;
     tokenize(&buffer, false, &to_tag, |tag| {
-        if n < tags.len() {
-            visit(n, tag);
+        if let Some(&index) = tags.get(n) {
+            visit(index, tag);
         }
         n += 1;
     });
     debug_assert_eq!(n, tags.len(), "one start tag per plain tag");
     true
+}
+
+/// A plain tag (`is_plain_tag`) without `&` or CR, read as the tokenizer reads it: the name and
+/// attribute names lowercased (ASCII), the first of repeated names kept, values as written.
+fn read_verbatim(text: &str) -> StartTag {
+    let ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | 0x0c);
+    let bytes = text.as_bytes();
+    let end = bytes.len() - 1;
+    let mut i = 1 + bytes[1..end]
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-')
+        .count();
+    let mut tag = StartTag {
+        name: text[1..i].to_ascii_lowercase(),
+        attrs: Vec::new(),
+    };
+    loop {
+        i += bytes[i..end].iter().take_while(|b| ws(b)).count();
+        if i >= end || bytes[i..end] == *b"/" {
+            return tag;
+        }
+        let name_start = i;
+        i += bytes[i..end]
+            .iter()
+            .take_while(|b| !ws(b) && !matches!(b, b'=' | b'/'))
+            .count();
+        let name = text[name_start..i].to_ascii_lowercase();
+        let name_end = i;
+        let before = bytes[i..end].iter().take_while(|b| ws(b)).count();
+        let (value, span) = if bytes.get(i + before) == Some(&b'=') {
+            i += before + 1;
+            i += bytes[i..end].iter().take_while(|b| ws(b)).count();
+            match bytes[i] {
+                quote @ (b'"' | b'\'') => {
+                    let len = bytes[i + 1..end]
+                        .iter()
+                        .take_while(|&&b| b != quote)
+                        .count();
+                    let span = i + 1..i + 1 + len;
+                    i += len + 2;
+                    (&text[span.clone()], span)
+                }
+                _ => {
+                    let len = bytes[i..end].iter().take_while(|b| !ws(b)).count();
+                    let span = i..i + len;
+                    i += len;
+                    (&text[span.clone()], span)
+                }
+            }
+        } else {
+            ("", name_end..name_end)
+        };
+        if tag.attrs.iter().all(|a| a.name != name) {
+            tag.attrs.push(Attr {
+                name,
+                value: value.to_string(),
+                // The tokenizer places an empty value where the name ends.
+                span: if value.is_empty() {
+                    name_end..name_end
+                } else {
+                    span
+                },
+            });
+        }
+    }
 }
 
 /// Whether `tag` (`<` to `>`) is a start tag in the plain form `read_plain_tag` describes.
@@ -191,7 +270,7 @@ fn is_plain_tag(tag: &[u8]) -> bool {
         }
         let name = inner[i..]
             .iter()
-            .take_while(|b| !ws(b) && !matches!(b, b'=' | b'"' | b'\'' | b'<' | b'/' | 0))
+            .take_while(|b| !ws(b) && !matches!(b, b'=' | b'"' | b'\'' | b'<' | b'>' | b'/' | 0))
             .count();
         if name == 0 {
             return false;
@@ -217,7 +296,9 @@ fn is_plain_tag(tag: &[u8]) -> bool {
             Some(_) => {
                 let value = inner[i..]
                     .iter()
-                    .take_while(|b| !ws(b) && !matches!(b, b'"' | b'\'' | b'<' | b'=' | b'`' | 0))
+                    .take_while(|b| {
+                        !ws(b) && !matches!(b, b'"' | b'\'' | b'<' | b'>' | b'=' | b'`' | 0)
+                    })
                     .count();
                 // An unquoted value ends at whitespace or at the tag's end only.
                 if value == 0 || inner.get(i + value).is_some_and(|b| !ws(b)) {
@@ -353,14 +434,14 @@ pub fn must_close_tags(html: &str) -> Vec<TagMark> {
 }
 
 fn memchr_lt(bytes: &[u8], from: usize) -> Option<usize> {
-    bytes
-        .get(from..)?
-        .iter()
-        .position(|&b| b == b'<')
-        .map(|p| from + p)
+    // The output check runs this over every page: memchr's vectorised search.
+    memchr::memchr(b'<', bytes.get(from..)?).map(|p| from + p)
 }
 
 fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    if needle.len() > 1 {
+        return memchr::memmem::find(bytes.get(from..)?, needle).map(|p| from + p);
+    }
     bytes
         .get(from..)?
         .windows(needle.len())

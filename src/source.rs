@@ -177,6 +177,23 @@ pub fn list_site_files(root: &Path, dir: &Path) -> Result<Listing> {
                 let path = e
                     .path()
                     .map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
+                let outside = |p: &Path| {
+                    p.canonicalize()
+                        .is_ok_and(|p| !bounds.iter().any(|b| p.starts_with(b)))
+                };
+                if e.loop_ancestor().is_some_and(outside) {
+                    // A link to a folder above the site (`includes/all -> /tmp`) loops, as
+                    // that folder holds the site, but what matters is that it leads outside.
+                    listing.diagnostics.push(Diagnostic::warning(
+                        "symlink",
+                        shown(&path),
+                        format!(
+                            "symlink to {} leads outside the site folder; not followed",
+                            target_of(&path)
+                        ),
+                    ));
+                    continue;
+                }
                 if let Some(ancestor) = e.loop_ancestor() {
                     listing.diagnostics.push(Diagnostic::error(
                         "symlink",

@@ -787,3 +787,22 @@ fn thousands_of_nesting_warnings_are_placed_in_linear_time() {
         "the last div is placed"
     );
 }
+
+/// `includes/up -> ..` of the site's own folder is a loop to walkdir (the folder holds the site),
+/// and was reported as one with a path like `//tmp`; it is a link out of the site.
+#[cfg(unix)]
+#[test]
+fn a_link_to_a_folder_above_the_site_is_a_link_out_of_it() {
+    let site = TestSite::new().page("index.md", "# Home\n");
+    let above = site.root().parent().unwrap().to_path_buf();
+    std::fs::create_dir_all(site.root().join("includes")).unwrap();
+    std::os::unix::fs::symlink(&above, site.root().join("includes/up")).unwrap();
+    let built = site.build();
+    assert_eq!(
+        built.headlines(),
+        [format!(
+            "includes/up: symlink to {} leads outside the site folder; not followed",
+            above.display()
+        )]
+    );
+}

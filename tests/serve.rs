@@ -731,6 +731,28 @@ fn a_preview_removes_the_folders_of_previews_that_were_killed() {
             true,
         ),
     ];
+    // The private socket folders of the same killed previews: only the socket in them.
+    let sockets = [
+        (
+            format!("docgen-serve-http-{dead}-Mn78Op"),
+            "http.sock",
+            false,
+        ),
+        (
+            format!("docgen-serve-http-{alive}-Qr90St"),
+            "http.sock",
+            true,
+        ),
+        (
+            format!("docgen-serve-http-{dead}-Uv12Wx"),
+            "notes.txt",
+            true,
+        ),
+    ];
+    for (name, file, _) in &sockets {
+        std::fs::create_dir_all(temp.path().join(name)).unwrap();
+        std::fs::write(temp.path().join(name).join(file), "").unwrap();
+    }
     for (name, marker, _) in &folders {
         let dir = temp.path().join(name);
         std::fs::create_dir_all(dir.join("elements")).unwrap();
@@ -747,6 +769,9 @@ fn a_preview_removes_the_folders_of_previews_that_were_killed() {
     );
     assert_eq!(preview.get("/").status, 200);
     for (name, _, kept) in &folders {
+        assert_eq!(temp.path().join(name).exists(), *kept, "{name}");
+    }
+    for (name, _, kept) in &sockets {
         assert_eq!(temp.path().join(name).exists(), *kept, "{name}");
     }
     drop(preview);

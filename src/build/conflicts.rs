@@ -90,8 +90,9 @@ pub fn reserved(
 /// The file a diagnostic is placed at: the source named by a writer's description
 /// (`content/x.md`, `static/x`, or the description itself for generated files).
 fn source_file(writer: &str) -> String {
-    writer
-        .strip_prefix("the page ")
+    ["the page ", "the redirect_from of "]
+        .iter()
+        .find_map(|prefix| writer.strip_prefix(prefix))
         .unwrap_or(writer)
         .to_string()
 }
@@ -99,6 +100,32 @@ fn source_file(writer: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reserved_folder_is_reported_at_the_file_that_writes_into_it() {
+        let files: BTreeMap<String, String> = [
+            (
+                "search-index/index.json",
+                "the redirect_from of content/r.md",
+            ),
+            ("search-index/x.png", "static/search-index/x.png"),
+            ("search-indexes.html", "the page content/search-indexes.md"),
+        ]
+        .into_iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+        let found: Vec<String> = reserved(&files, "search-index", "the search index", "x")
+            .iter()
+            .map(|d| d.headline())
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "content/r.md: the redirect_from of content/r.md is written to search-index/index.json, but docgen writes the search index to search-index/",
+                "static/search-index/x.png: static/search-index/x.png is written to search-index/x.png, but docgen writes the search index to search-index/",
+            ]
+        );
+    }
 
     #[test]
     fn a_file_where_a_folder_is_needed_names_both() {

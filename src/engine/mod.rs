@@ -326,7 +326,11 @@ fn run_full(
         checked: &checked,
         highlighter,
     };
-    let (rendered, mut rebuild, entries) = Rendered::new(&from, out.as_ref(), watch)?;
+    let (mut rendered, mut rebuild, entries) = Rendered::new(&from, out.as_ref(), watch)?;
+    if !matches!(mode, Mode::Preview) {
+        // Nothing verifies again after a one-shot run: free what only that would read.
+        rendered.keep_for_report();
+    }
     let write = match mode {
         Mode::Check => false,
         Mode::Build(_) => {

@@ -147,6 +147,12 @@ impl Rendered {
             .check_generated_pages(&from.templates.renderer, &from.templates.derived);
     }
 
+    /// For a one-shot run (`build`, `check`), once rendered: keeps of the output check only
+    /// what its report reads (`OutputCheck::keep_for_report`).
+    pub(crate) fn keep_for_report(&mut self) {
+        self.output_check.keep_for_report();
+    }
+
     /// Verifies the URLs of the output files `scanned` (rendered again; nothing else moved).
     pub(crate) fn verify(&mut self, scanned: &[String]) {
         self.output_check.verify(scanned.iter().map(String::as_str));

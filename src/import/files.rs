@@ -273,7 +273,7 @@ fn walk(reader: &mut Reader<'_>, rel: &str, path: &Path) -> Result<()> {
             let why = if matches!(ext, "scss" | "sass") {
                 "docgen does not compile Sass: put the compiled CSS in static/"
             } else if name == "sitemap.xml" || name == "robots.txt" {
-                "docgen generates it"
+                "docgen generates sitemap.xml and robots.txt itself"
             } else {
                 "Jekyll expands Liquid in it; docgen does that in pages only: write the result into static/"
             };

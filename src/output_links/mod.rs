@@ -7,6 +7,7 @@
 //! build and the serve session feed it what they render (`OutputCheck` is kept between rebuilds).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 mod css;
 mod report;
@@ -18,6 +19,10 @@ pub use report::Blame;
 pub use scan::{Content, OutRef, Owner, Scanned, TagMemo, template_anchors};
 use urls::Located;
 pub use urls::SiteUrls;
+
+/// The answers of one verify: (URL, where it is written — the page for `#x`, its folder for
+/// another relative URL, "" for a path from the root) → what is wrong with it.
+type Answers = HashMap<(Arc<str>, String), Option<Problem>>;
 
 /// Why a URL of the output is broken.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,9 +112,10 @@ impl OutputCheck {
 
     /// Checks the given output files again (HTML files or stylesheets).
     pub fn verify<'a>(&mut self, files: impl IntoIterator<Item = &'a str>) {
+        let mut answers = Answers::default();
         for file in files {
             let found = if let Some(page) = self.pages.get(file) {
-                self.verify_page(page)
+                self.verify_page(page, &mut answers)
             } else if let Some(css) = self.css.get(file) {
                 self.verify_css(css)
             } else {
@@ -123,10 +129,29 @@ impl OutputCheck {
         }
     }
 
-    fn verify_page(&self, page: &Scanned) -> Vec<Finding> {
+    fn verify_page(&self, page: &Scanned, answers: &mut Answers) -> Vec<Finding> {
         let mut found = Vec::new();
         for (index, r) in page.refs.iter().enumerate() {
-            if let Some(problem) = self.problem(&page.site_path, &r.url, true) {
+            // Where a URL leads depends on the page only for `#x` and `?y` (the page itself),
+            // on its folder for another relative URL, and not at all for a path from the
+            // root: the layout's URLs are answered once per verify.
+            let dir = if r.url.starts_with(['#', '?']) {
+                page.site_path.as_str()
+            } else if r.url.starts_with('/') && !r.url.starts_with("//") {
+                ""
+            } else {
+                crate::links::url_dir(&page.site_path)
+            };
+            let key = (Arc::clone(&r.url), dir.to_string());
+            let problem = match answers.get(&key) {
+                Some(known) => known.clone(),
+                None => {
+                    let answer = self.problem(&page.site_path, &r.url, true);
+                    answers.insert(key, answer.clone());
+                    answer
+                }
+            };
+            if let Some(problem) = problem {
                 found.push(Finding { index, problem });
             }
         }
@@ -189,6 +214,24 @@ impl OutputCheck {
     /// The HTML files read, by output path (to carry them into a new check).
     pub fn into_pages(self) -> HashMap<String, Scanned> {
         self.pages
+    }
+
+    /// After the last verify of a one-shot run (`build`, `check`): forgets what only a later
+    /// verify would read — the pages with nothing broken that no broken anchor names — and
+    /// keeps what the report reads (every file, the pages with broken URLs, the ids of the
+    /// pages their broken anchors name). Frees most of what the check holds before the rest of
+    /// the build (the search index) runs. A serve session keeps everything.
+    pub fn keep_for_report(&mut self) {
+        let named: HashSet<&str> = (self.findings.values().flatten())
+            .filter_map(|f| match &f.problem {
+                Problem::Anchor { file, .. } => Some(file.as_str()),
+                _ => None,
+            })
+            .collect();
+        let findings = &self.findings;
+        self.pages
+            .retain(|file, _| findings.contains_key(file) || named.contains(file.as_str()));
+        self.pages.shrink_to_fit();
     }
 
     /// Whether anything is broken.
@@ -269,6 +312,53 @@ mod tests {
         check.remove_file("img/x.png");
         check.verify(["a/index.html"]);
         assert_eq!(problems(&check, "a/index.html").len(), 6);
+    }
+
+    #[test]
+    fn one_url_is_answered_for_where_it_is_written() {
+        // The same URLs in pages of one folder and of another, answered once per place: a
+        // fragment of the page itself is the page's own, a relative URL its folder's.
+        let mut check = OutputCheck::new(urls(""));
+        check.set_files(["a/x.html", "a/y.html", "b/z.html", "a/n.html"].map(String::from));
+        let html = "<a href=\"?q=1#own\"><a href=n.html><a href=/a/n.html#own>";
+        check.insert_page("a/x.html".into(), scan("/a/x.html", html, ""));
+        check.insert_page(
+            "a/y.html".into(),
+            scan("/a/y.html", &format!("<i id=own>{html}"), ""),
+        );
+        check.insert_page("b/z.html".into(), scan("/b/z.html", html, ""));
+        check.insert_page("a/n.html".into(), scan("/a/n.html", "<i id=own>", ""));
+        check.verify_all();
+        let urls_of = |file: &str| -> Vec<String> {
+            problems(&check, file)
+                .into_iter()
+                .map(|(url, _)| url)
+                .collect()
+        };
+        assert_eq!(urls_of("a/x.html"), ["?q=1#own"]);
+        assert!(urls_of("a/y.html").is_empty());
+        assert_eq!(urls_of("b/z.html"), ["?q=1#own", "n.html"]);
+    }
+
+    #[test]
+    fn a_one_shot_check_keeps_what_its_report_reads() {
+        let mut check = OutputCheck::new(urls(""));
+        check.set_files(["a.html", "b.html", "c.html"].map(String::from));
+        check.insert_page("a.html".into(), scan("/a.html", "<a href=b.html#x>", ""));
+        check.insert_page("b.html".into(), scan("/b.html", "<h2 id=y>", ""));
+        check.insert_page("c.html".into(), scan("/c.html", "<a href=a.html>", ""));
+        check.verify_all();
+        let before = problems(&check, "a.html");
+        check.keep_for_report();
+        let mut kept: Vec<&String> = check.pages.keys().collect();
+        kept.sort();
+        // a.html has the broken anchor, b.html is the page it names; c.html is not needed.
+        assert_eq!(kept, ["a.html", "b.html"]);
+        assert_eq!(problems(&check, "a.html"), before);
+        assert!(
+            check.files.contains("c.html"),
+            "links are still found missing or not"
+        );
     }
 
     #[test]

@@ -112,6 +112,8 @@ impl Scanned {
                 || fragment.eq_ignore_ascii_case("top")
                 || ids.contains(fragment.as_str()))
         });
+        // Kept until every page is read: without the slack of its growth.
+        refs.shrink_to_fit();
         Scanned {
             owner,
             site_path,

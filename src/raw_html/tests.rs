@@ -264,3 +264,62 @@ fn link_tag_spans_are_the_tags_the_fast_scan_reads() {
         ]
     );
 }
+
+#[test]
+fn plain_tags_read_from_their_bytes_as_the_tokenizer_reads_them() {
+    // A fixed seed's plain and odd tags: where a tag is plain, reading it from its bytes gives
+    // the tokenizer's reading (names, values and where each value was written).
+    let pieces = [
+        "<a", "<IMG", "<div", " ", "\t", "\n", "href", "ID", "src", "data-x", "=", "\"", "'",
+        "x.html", "#f", "a b", "/", "é", "&amp;", "&", "\r\n", ">", "`", "<", "HREF",
+    ];
+    let mut seed: u64 = 0xfeed;
+    let mut next = move || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize
+    };
+    let mut plain = 0;
+    for _ in 0..20000 {
+        let mut text = String::new();
+        if next() % 2 == 0 {
+            let len = 1 + next() % 12;
+            text.extend((0..len).map(|_| pieces[next() % pieces.len()]));
+        } else {
+            // Shaped like a tag: a name, then attributes with or without values.
+            let names = ["a", "IMG", "h2", "x-y"];
+            let attrs = ["href", "ID", "src", "data-x", "é", "HREF", "name"];
+            let values = ["x.html", "\"a b\"", "'#f'", "\"\"", "x/", "\"&amp;\"", "é"];
+            let gaps = [" ", "\t", "\n", "  ", "\r\n"];
+            text.push('<');
+            text.push_str(names[next() % names.len()]);
+            for _ in 0..next() % 5 {
+                text.push_str(gaps[next() % gaps.len()]);
+                text.push_str(attrs[next() % attrs.len()]);
+                if next() % 3 > 0 {
+                    text.push_str(["=", " = ", "=\n"][next() % 3]);
+                    text.push_str(values[next() % values.len()]);
+                }
+            }
+            text.push_str(["", "/", " /", " "][next() % 4]);
+        }
+        text.push('>');
+        let Some(tag) = read_plain_tag(&text) else {
+            continue;
+        };
+        plain += 1;
+        let mut tokenized = Vec::new();
+        tokenize(&text, false, &|at| at, |t| tokenized.push(t.clone()));
+        assert_eq!(tokenized.len(), 1, "{text:?}");
+        assert_eq!(tag, tokenized[0], "{text:?}");
+        let mut both = StartTag::default();
+        assert!(read_plain_tags(&[&text, "<a href=\"y\">"], |n, t| {
+            if n == 0 {
+                both = t.clone()
+            }
+        }));
+        assert_eq!(both, tag, "{text:?} among others");
+    }
+    assert!(plain > 5000, "{plain} plain tags of 20000");
+}

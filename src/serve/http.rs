@@ -91,7 +91,7 @@ pub fn bind(addr: SocketAddr) -> Result<Server> {
         // A folder only this user can enter (tempfile creates it 0700): nobody else can reach
         // tiny_http around the guard.
         let private = tempfile::Builder::new()
-            .prefix("docgen-serve-http-")
+            .prefix(&format!("docgen-serve-http-{}-", std::process::id()))
             .tempdir()
             .map_err(|e| Error::io(std::env::temp_dir(), e))?;
         let path = private.path().join("http.sock");

@@ -230,10 +230,16 @@ fn remove_abandoned_previews(ours: &std::path::Path) {
     };
     for entry in entries.flatten() {
         let name = entry.file_name();
-        let Some(pid) = name
-            .to_str()
-            .and_then(|n| n.strip_prefix(PREVIEW_PREFIX))
-            .and_then(|rest| rest.split_once('-'))
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(PREVIEW_PREFIX)) else {
+            continue;
+        };
+        // `docgen-serve-http-<pid>-…` holds the private socket of the preview's HTTP layer.
+        let (socket, rest) = match rest.strip_prefix("http-") {
+            Some(rest) => (true, rest),
+            None => (false, rest),
+        };
+        let Some(pid) = rest
+            .split_once('-')
             .and_then(|(pid, _)| pid.parse::<u32>().ok())
         else {
             continue;
@@ -245,12 +251,21 @@ fn remove_abandoned_previews(ours: &std::path::Path) {
             || !meta.is_dir()
             || !same_owner(&meta, &own)
             || crate::output::process_alive(pid)
-            || !crate::output::is_preview_folder(&entry.path())
+            || !(match socket {
+                true => only_the_socket(&entry.path()),
+                false => crate::output::is_preview_folder(&entry.path()),
+            })
         {
             continue;
         }
         let _ = std::fs::remove_dir_all(entry.path());
     }
+}
+
+/// Whether `dir` holds nothing but the HTTP layer's socket (`http.sock`).
+fn only_the_socket(dir: &std::path::Path) -> bool {
+    std::fs::read_dir(dir)
+        .is_ok_and(|entries| entries.flatten().all(|e| e.file_name() == "http.sock"))
 }
 
 #[cfg(unix)]
