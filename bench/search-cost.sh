@@ -59,9 +59,9 @@ fi
 build() {
   local out="$dir/out"
   rm -rf "$out"
-  /usr/bin/time -o "$dir/time" -f "%U %S" "$1" build --quiet --root "$dir/$2" --output "$out" \
+  /usr/bin/time -o "$dir/time" -f "%U %S %e" "$1" build --quiet --root "$dir/$2" --output "$out" \
     > /dev/null 2> "$dir/stderr" || { echo "build failed:" >&2; cat "$dir/stderr" >&2; exit 1; }
-  awk '{ printf "%.2f", $1 + $2 }' < "$dir/time"
+  awk '{ printf "%.2f %.2f", $1 + $2, $3 }' < "$dir/time"
   rm -rf "$out"
 }
 
@@ -70,22 +70,27 @@ median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int(
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 # One untimed build each: page cache, CPU frequency.
 for bin in "${bins[@]}"; do build "$bin" site > /dev/null; done
-declare -A with without
+share() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f%%", 100 * (a - b) / a }'; }
+declare -A with without with_wall without_wall
 for run in $(seq "$runs"); do
   for n in "${!bins[@]}"; do
-    w=$(build "${bins[$n]}" site)
-    o=$(build "${bins[$n]}" nos)
+    read -r w ww <<< "$(build "${bins[$n]}" site)"
+    read -r o ow <<< "$(build "${bins[$n]}" nos)"
     with[$n]="${with[$n]:-} $w"
     without[$n]="${without[$n]:-} $o"
-    echo "run $run  ${bins[$n]}  with $w s  without $o s  share $(awk -v a="$w" -v b="$o" 'BEGIN { printf "%.1f%%", 100 * (a - b) / a }')"
+    with_wall[$n]="${with_wall[$n]:-} $ww"
+    without_wall[$n]="${without_wall[$n]:-} $ow"
+    echo "run $run  ${bins[$n]}  CPU with $w s  without $o s  share $(share "$w" "$o")  (wall $ww / $ow s)"
   done
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-printf '%-60s %10s %10s %8s\n' binary "with (s)" "without" share
+printf '%-50s %9s %9s %7s %9s %9s %7s\n' binary "CPU with" without share "wall with" without share
 for n in "${!bins[@]}"; do
   # shellcheck disable=SC2086
   a=$(median ${with[$n]}); b=$(median ${without[$n]})
-  printf '%-60s %10s %10s %8s\n' "${bins[$n]}" "$a" "$b" \
-    "$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.1f%%", 100 * (a - b) / a }')"
+  # shellcheck disable=SC2086
+  c=$(median ${with_wall[$n]}); d=$(median ${without_wall[$n]})
+  printf '%-50s %9s %9s %7s %9s %9s %7s\n' "${bins[$n]}" "$a" "$b" "$(share "$a" "$b")" \
+    "$c" "$d" "$(share "$c" "$d")"
 done

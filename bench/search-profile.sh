@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The search index's share of one clean build, from CPU samples: `perf record` of
-# `docgen build SITE`, then the share of samples whose stack passes through the index stage
-# (`write_search`, `Site::search_index`) and through its parts. Unlike the A/B CPU times of
+# `docgen build SITE`, then the share of samples whose stack passes through the index's code
+# (records and fragments made after each page renders, the section text read from the render's
+# events, the files written in the write stage) and through its parts. Unlike the A/B CPU times of
 # search-cost.sh, a share taken inside one process hardly moves when other jobs load the machine (both parts slow
-# alike). It misses what search costs outside that stage (the reserved-folder check, the box
-# in every page, memory): read it next to search-cost.sh, not instead of it.
+# alike). It misses what search costs outside its code (the output check and the writes of
+# the search box in every page, memory): read it next to search-cost.sh and
+# search-instructions.sh, not instead of them.
 #
 #   bench/search-profile.sh BINARY SITE_DIR [FREQUENCY]
 #
@@ -34,25 +36,23 @@ if current:
     samples.append(current)
 total = len(samples)
 parts = [
-    ("index stage (write_search / search_index)", None),
-    ("  page records and fragments (index_page)", "search::index_page"),
-    ("    section text (extract::sections)", "extract::sections"),
-    ("    its Markdown parse", None),
-    ("    words counted (for_each_word, Stems)", None),
+    ("search index, all its parts", None),
+    ("  page records and fragments (index_page, after each page renders)", "search::index_page"),
+    ("    words counted (Stems::count_words)", "Stems::count_words"),
     ("    fragment JSON", "fragment_json"),
-    ("  fragment files written (OutputDir::write)", None),
-    ("  manifest and shards (shard_files)", "shard_files"),
-    ("  kernel page clearing for fresh memory (clear_page)", "clear_page"),
+    ("  section text from the render's events (Sections::event)", "Sections::event"),
+    ("  section text read alone (extract::sections: pages the render did not index)", "extract::sections"),
+    ("  fragment files, manifest and shards (SearchIndex::write)", "SearchIndex::write"),
+    ("    manifest and shards (shard_files)", "shard_files"),
 ]
+# The frames whose samples are the index's: records and fragments are made in the render
+# stage, right after each page renders; the files are written in the write stage.
+SEARCH = ("search::index_page", "Sections::event", "extract::sections", "SearchIndex::write",
+          "search_index", "shard_files")
 
 
-def stage(s):
-    # The stage's own frames, and its rayon workers' closures.
-    return any("write_search" in f or "search_index" in f or "SearchIndex::write" in f for f in s)
-
-
-def stage_and(name):
-    return lambda s: stage(s) and any(name in f for f in s)
+def search(s):
+    return any(any(name in f for name in SEARCH) for f in s)
 
 
 def share(test):
@@ -65,16 +65,6 @@ def through(name):
 
 print(f"{total} samples")
 for label, name in parts:
-    if "index stage" in label:
-        test = stage
-    elif name is not None:
-        test = stage_and(name)
-    elif "parse" in label:
-        test = lambda s: through("extract::sections")(s) and through("pulldown_cmark")(s)
-    elif "words" in label:
-        test = lambda s: through("search::index_page")(s) and (
-            through("for_each_word")(s) or through("Stems::")(s))
-    else:
-        test = lambda s: stage(s) and through("OutputDir::write")(s)
+    test = search if name is None else through(name)
     print(f"{share(test):5.1f}%  {label}")
 EOF
