@@ -243,21 +243,7 @@ impl Drop for Preview {
     /// Stops the server as Ctrl-C does, so it removes its temporary folder; kills it only if it
     /// does not stop.
     fn drop(&mut self) {
-        // Only a child not yet reaped is signalled: its pid cannot have been reused.
-        #[cfg(unix)]
-        if let Ok(None) = self.child.try_wait() {
-            let pid = self.child.id().to_string();
-            let _ = Command::new("kill").args(["-INT", &pid]).status();
-            let deadline = Instant::now() + Duration::from_secs(10);
-            while Instant::now() < deadline {
-                if let Ok(Some(_)) = self.child.try_wait() {
-                    return;
-                }
-                std::thread::sleep(Duration::from_millis(20));
-            }
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        common::stop(&mut self.child);
     }
 }
 

@@ -31,13 +31,13 @@ use super::reload::{self, Hub};
 use crate::error::{Error, Result};
 use crate::highlight::escape;
 
-/// Where pages ask for live-reload news (a path no site file can have: docgen never writes
-/// names starting with `__docgen`).
 mod hosts;
 mod paths;
 use paths::{Found, find};
 pub use paths::{content_type, sanitize};
 
+/// Where pages ask for live-reload news (a path no site file can have: docgen never writes
+/// names starting with `__docgen`).
 pub const EVENTS: &str = "/__docgen/events";
 
 /// How long a poll waits for news before answering "nothing yet".

@@ -7,8 +7,9 @@ pub mod browser;
 pub mod live;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command};
 use std::rc::Rc;
+use std::time::{Duration, Instant};
 
 use docgen::build::{self, BuildOptions, BuildReport};
 use docgen::config::Overrides;
@@ -252,3 +253,24 @@ pub const CHROMIUM_FLAGS: &[&str] = &[
     "--disable-component-update",
     "--no-first-run",
 ];
+
+/// Stops a `docgen serve` child as Ctrl-C does, so it removes its temporary folder (a killed
+/// preview leaves its whole built site in the system temp folder); kills it only if it does not
+/// stop within 10 s.
+pub fn stop(child: &mut Child) {
+    // Only a child not yet reaped is signalled: its pid cannot have been reused.
+    #[cfg(unix)]
+    if let Ok(None) = child.try_wait() {
+        let pid = child.id().to_string();
+        let _ = Command::new("kill").args(["-INT", &pid]).status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
