@@ -51,8 +51,17 @@ SEARCH = ("search::index_page", "Sections::event", "extract::sections", "SearchI
           "search_index", "shard_files")
 
 
+def names(name):
+    # A whole name: `extract::sections` must not match `extract::sections_while`, the frame
+    # that wraps a page's whole render.
+    return re.compile(re.escape(name) + r"(?![A-Za-z0-9_])")
+
+
+SEARCH_NAMES = [names(name) for name in SEARCH]
+
+
 def search(s):
-    return any(any(name in f for name in SEARCH) for f in s)
+    return any(any(name.search(f) for name in SEARCH_NAMES) for f in s)
 
 
 def share(test):
@@ -60,7 +69,8 @@ def share(test):
 
 
 def through(name):
-    return lambda s: any(name in f for f in s)
+    whole = names(name)
+    return lambda s: any(whole.search(f) for f in s)
 
 
 print(f"{total} samples")
