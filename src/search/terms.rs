@@ -140,9 +140,6 @@ pub struct Stems {
     stemmer: Stemmer,
     /// The known words, found by `Key`.
     table: HashTable<Slot>,
-    /// The words met last, by the low bits of their hash (`RECENT` slots once one is met; an
-    /// empty slot's key has a length no word has): a site's common words are found here.
-    recent: Vec<Slot>,
     /// Each known word, by number.
     words: Vec<Word>,
     /// The text of every known word, one after the other.
@@ -165,9 +162,6 @@ struct Key {
     head: u128,
     len: u32,
 }
-
-/// How many words `Stems::recent` holds.
-const RECENT: usize = 4096;
 
 /// What `KEY_BYTES` holds of a word.
 const KEY_BYTES: usize = 16;
@@ -193,7 +187,6 @@ impl Default for Stems {
         Stems {
             stemmer: Stemmer::create(Algorithm::English),
             table: HashTable::new(),
-            recent: Vec::new(),
             words: Vec::new(),
             text: String::new(),
             stems: Vec::new(),
@@ -310,34 +303,14 @@ impl Stems {
     fn find(&mut self, key: Key, word: &[u8]) -> (u32, u32) {
         let hash = key_hash(key);
         let long = key.len as usize > KEY_BYTES;
-        // A word met lately is in `recent`, one compare away; the table is asked otherwise.
-        let recent = hash as usize & (RECENT - 1);
-        if !long && let Some(slot) = self.recent.get(recent).filter(|s| s.key == key) {
-            return (slot.n, slot.stem);
-        }
         let (words, text) = (&self.words, &self.text);
         let found = self.table.find(hash, |slot| {
             slot.key == key && (!long || word_text(words, text, slot.n).as_bytes() == word)
         });
-        let (n, stem) = match found {
+        match found {
             Some(slot) => (slot.n, slot.stem),
             None => self.insert(key, hash, word),
-        };
-        if !long {
-            if self.recent.is_empty() {
-                let empty = Key {
-                    head: 0,
-                    len: u32::MAX,
-                };
-                self.recent.resize_with(RECENT, || Slot {
-                    key: empty,
-                    n: 0,
-                    stem: NONE,
-                });
-            }
-            self.recent[recent] = Slot { key, n, stem };
         }
-        (n, stem)
     }
 
     /// Numbers and stems a word `find` did not know.
