@@ -394,16 +394,19 @@ fn symlink_skipped(path: String) -> Skipped {
     }
 }
 
+/// A failed step of a walk below `dir`, at the path it failed on.
+fn walk_error(dir: &Path, e: walkdir::Error) -> Error {
+    let path = e
+        .path()
+        .map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
+    Error::io(path, e.into())
+}
+
 /// The symbolic links below a special folder, which `files_below` leaves out.
 fn symlinks_below(dir: &Path) -> Result<Vec<String>> {
     let mut links = Vec::new();
     for entry in crate::source::walk(dir).sorted().min_depth(1) {
-        let entry = entry.map_err(|e| {
-            let path = e
-                .path()
-                .map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
-            Error::io(path, e.into())
-        })?;
+        let entry = entry.map_err(|e| walk_error(dir, e))?;
         if entry.path_is_symlink()
             && !crate::source::is_ignored(&entry.file_name().to_string_lossy())
         {
@@ -419,12 +422,7 @@ fn files_below(dir: &Path) -> Result<Vec<String>> {
     let mut files = Vec::new();
     let mut walker = crate::source::walk(dir).sorted().into_iter();
     while let Some(entry) = walker.next() {
-        let entry = entry.map_err(|e| {
-            let path = e
-                .path()
-                .map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
-            Error::io(path, e.into())
-        })?;
+        let entry = entry.map_err(|e| walk_error(dir, e))?;
         if entry.depth() > 0 && crate::source::is_ignored(&entry.file_name().to_string_lossy()) {
             if entry.file_type().is_dir() {
                 walker.skip_current_dir();
