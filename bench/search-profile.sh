@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The search index's share of one clean build, from CPU samples: `perf record` of
 # `docgen build SITE`, then the share of samples whose stack passes through the index's code
-# (records and fragments made after each page renders, the section text read from the render's
-# events, the files written in the write stage) and through its parts. Unlike the A/B CPU times of
+# (the section text read from the render's events; records, fragments and files made in the
+# write stage) and through its parts. Unlike the A/B CPU times of
 # search-cost.sh, a share taken inside one process hardly moves when other jobs load the machine (both parts slow
 # alike). It misses what search costs outside its code (the output check and the writes of
 # the search box in every page, memory): read it next to search-cost.sh and
@@ -37,16 +37,17 @@ if current:
 total = len(samples)
 parts = [
     ("search index, all its parts", None),
-    ("  page records and fragments (index_page, after each page renders)", "search::index_page"),
+    ("  page records and fragments (index_page, in the write stage)", "search::index_page"),
     ("    words counted (Stems::count_words)", "Stems::count_words"),
     ("    fragment JSON", "fragment_json"),
     ("  section text from the render's events (Sections::event)", "Sections::event"),
     ("  section text read alone (extract::sections: pages the render did not index)", "extract::sections"),
-    ("  fragment files, manifest and shards (SearchIndex::write)", "SearchIndex::write"),
+    ("  records, fragment files, manifest and shards (search_index)", "search_index"),
+    ("    records given the site's numbers (Vocabulary::adopt)", "Vocabulary::adopt"),
     ("    manifest and shards (shard_files)", "shard_files"),
 ]
-# The frames whose samples are the index's: records and fragments are made in the render
-# stage, right after each page renders; the files are written in the write stage.
+# The frames whose samples are the index's: the sections are read in the render stage, while
+# each page renders; records, fragments and files are made in the write stage.
 SEARCH = ("search::index_page", "Sections::event", "extract::sections", "SearchIndex::write",
           "search_index", "shard_files")
 

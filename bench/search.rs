@@ -111,6 +111,7 @@ fn run(
         Indexed::search_shards(
             &|_: &str, _: &[u8]| Ok(Written::Changed),
             &written.records,
+            &written.vocabulary,
             &written.fragments,
         )?;
         let total = started.elapsed().as_secs_f64() - (Instant::now() - middle).as_secs_f64();

@@ -1,19 +1,21 @@
 //! Render stage, site-wide: the full-text search index the default theme's search box queries
 //! in the browser — no service, works offline and under any base path.
 //!
-//! 1. `index_page` (per page, in parallel, as soon as the page has rendered: its sections are
-//!    read from the render's events, extract.rs; `serve` reads them alone): they become its
-//!    fragment — the sections' text, fetched for the pages a query ranks highest so the browser
-//!    can pick the best section, its excerpt and highlights — and its `PageRecord`, the weighted
-//!    count of each term (terms.rs): title words count most, then the element's name and section
-//!    headings, then body text, then code.
-//!    Fragments are bundled by folder into files of a few pages (fragments.rs, `layout`),
-//!    which also gives the pages their numbers.
-//! 2. `shard_files` (per site): from the records, a small manifest and the terms split into
+//! 1. Each page's sections (extract.rs) are read from its render's events while it renders;
+//!    `serve` reads them alone.
+//! 2. `index_page` (per page, in parallel, in the write stage, a group of folders per worker):
+//!    the sections become the page's fragment — the sections' text, fetched for the pages a
+//!    query ranks highest so the browser can pick the best section, its excerpt and highlights
+//!    — and its `PageRecord`, the weighted count of each term (terms.rs): title words count
+//!    most, then the element's name and section headings, then body text, then code. Fragments
+//!    are bundled by folder into files of a few pages (fragments.rs, `layout`), which also
+//!    gives the pages their numbers. The records' terms are numbered by the worker's `Stems`,
+//!    then by the site's `Vocabulary` (vocabulary.rs).
+//! 3. `shard_files` (per site): from the records, a small manifest and the terms split into
 //!    shards by alphabetical range, so a query fetches only the shards of its words (shards.rs).
 //!
-//! A build holds each page's fragment from its render until the write stage writes its folder's
-//! file, and keeps none after; `serve` keeps one record per page and
+//! A build holds each page's sections from its render until the write stage writes its
+//! folder's file, and keeps none after; `serve` keeps one record per page and the vocabulary,
 //! makes the shards again after an edit, and rewrites only the fragment files of the folders
 //! whose pages changed.
 
@@ -21,11 +23,13 @@ mod extract;
 mod fragments;
 mod shards;
 mod terms;
+mod vocabulary;
 
 pub use extract::{Section, Sections, html_sections, sections, sections_while};
 pub use fragments::{CHUNK_PAGES, Chunk, chunk_json, chunk_path, layout, order};
 pub use shards::{DIR, MANIFEST, file_hash, files_hash, shard_files};
-pub use terms::{STOP_WORDS, StemPool, Stems, for_each_word, is_stop_word, words};
+pub use terms::{STOP_WORDS, Stems, for_each_word, is_stop_word, words};
+pub use vocabulary::Vocabulary;
 
 use crate::page::Page;
 
@@ -37,46 +41,14 @@ const BODY_WEIGHT: f32 = 1.0;
 const CODE_WEIGHT: f32 = 0.3;
 
 /// What the term shards need of one published page, kept compact (`serve` keeps one per page):
-/// its terms in order, one a line, with their weighted counts and the shortest word each came
-/// from (shown in "did you mean"; an empty line when it is the term itself).
+/// each term it uses, in the order it first used it, as (term, weighted count, the shortest
+/// word it came from — shown in "did you mean"), term and word by number: the worker's
+/// `Stems` numbers when `index_page` makes it, the site's `Vocabulary` numbers once adopted.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PageRecord {
-    pub terms: String,
-    pub weights: Vec<f32>,
-    pub words: String,
+    pub terms: Vec<(u32, f32, u32)>,
     /// Words on the page, for length normalisation.
     pub length: u32,
-}
-
-impl PageRecord {
-    /// (term, weighted count, shortest word) of each term, in order.
-    pub fn terms(&self) -> impl Iterator<Item = (&str, f32, &str)> {
-        lines(&self.terms)
-            .zip(&self.weights)
-            .zip(lines(&self.words))
-            .map(|((term, weight), word)| {
-                (term, *weight, if word.is_empty() { term } else { word })
-            })
-    }
-}
-
-/// The lines of `text` (`split('\n')`), cut by a plain loop: the shards read every term of
-/// the site this way, and terms are short.
-fn lines(text: &str) -> impl Iterator<Item = &str> {
-    let mut rest = Some(text);
-    std::iter::from_fn(move || {
-        let text = rest?;
-        match text.bytes().position(|b| b == b'\n') {
-            Some(at) => {
-                rest = Some(&text[at + 1..]);
-                Some(&text[..at])
-            }
-            None => {
-                rest = None;
-                Some(text)
-            }
-        }
-    })
 }
 
 /// A page's record and its fragment (the JSON the browser fetches to rank its sections), for
@@ -104,25 +76,10 @@ pub fn index_page(
     }
     // The terms in the order the page first used them: the shards sort the site's terms
     // once, so a record needs no order of its own, only the same one for the same page.
-    let counts = stems.take_counts();
-    let mut record = PageRecord {
-        terms: String::with_capacity(counts.len() * 8),
-        weights: Vec::with_capacity(counts.len()),
-        words: String::new(),
+    let record = PageRecord {
+        terms: stems.take_counts(),
         length,
     };
-    for (n, (stem, weight, word)) in counts.into_iter().enumerate() {
-        let (term, word) = (stems.term(stem), stems.word(word));
-        if n > 0 {
-            record.terms.push('\n');
-            record.words.push('\n');
-        }
-        record.terms.push_str(term);
-        record.weights.push(weight);
-        if word != term {
-            record.words.push_str(word);
-        }
-    }
     // The URL as the site's links write it: a path with spaces or non-ASCII letters
     // percent-encoded.
     let url = format!("{base_path}{}", crate::links::encode_path(&page.url));
@@ -135,31 +92,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn lines_are_cut_as_split_cuts_them() {
-        for text in ["", "a", "a\nb", "a\n\nb\n", "\n", "token\nrefresh\nzürich"] {
-            let want: Vec<&str> = text.split('\n').collect();
-            assert_eq!(lines(text).collect::<Vec<_>>(), want, "{text:?}");
-        }
-    }
-
-    #[test]
     fn a_record_weighs_title_element_heading_body_and_code() {
         let page = Page::parse(
             "x/auth.md",
             b"---\ntitle: Authentication\n---\nTokens expire.\n\n## Refreshing Tokens\n\nRefresh the token.\n\n```\ntoken=1\n```\n".to_vec(),
         );
-        let (record, fragment) = index_page(
-            &page,
-            Some("Xero"),
-            "/docs",
-            &sections(&page),
-            &mut Stems::default(),
-        );
+        let mut stems = Stems::default();
+        let (record, fragment) =
+            index_page(&page, Some("Xero"), "/docs", &sections(&page), &mut stems);
         assert_eq!(
             fragment,
             r#"{"u":"/docs/x/auth.html","t":"Authentication","e":"Xero","s":[["","","Tokens expire.",""],["refreshing-tokens","Refreshing Tokens","Refresh the token.","token=1"]]}"#
         );
-        let mut terms: Vec<(&str, f32, &str)> = record.terms().collect();
+        let mut terms: Vec<(&str, f32, &str)> = record
+            .terms
+            .iter()
+            .map(|&(term, weight, word)| (stems.term(term), weight, stems.word(word)))
+            .collect();
         terms.sort_by(|a, b| a.0.cmp(b.0));
         assert_eq!(
             terms,

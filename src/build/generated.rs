@@ -23,13 +23,17 @@ use crate::render::{ElementSummary, NavView, PageContext, PageView, Renderer};
 type SearchChunk = (
     Vec<(String, crate::search::PageRecord)>,
     Vec<(String, Written, u64)>,
+    crate::search::Stems,
 );
 
-/// The search index as written: each page's record by source, the hash of each fragment
-/// file's text by file name (for the manifest's `build` hash), and every file written.
+/// The search index as written: each page's record by source with the vocabulary its numbers
+/// name, the hash of each fragment file's text by file name (for the manifest's `build`
+/// hash), and every file written.
 #[derive(Debug, Default)]
 pub struct SearchFiles {
     pub records: SearchRecords,
+    /// The terms and words the records' numbers name.
+    pub vocabulary: crate::search::Vocabulary,
     pub fragments: FragmentHashes,
     pub files: Vec<(String, Written)>,
 }
@@ -40,8 +44,9 @@ pub type FragmentHashes = BTreeMap<String, u64>;
 /// A page's search record and its fragment (the JSON of its sections).
 pub type SearchEntry = (crate::search::PageRecord, String);
 
-/// Search entries made while the pages rendered, by source.
-pub type SearchEntries = std::collections::HashMap<String, SearchEntry>;
+/// The sections of the pages the render read them from (gathered from its events), by source:
+/// the write stage makes their records and fragments.
+pub type SearchEntries = std::collections::HashMap<String, Vec<crate::search::Section>>;
 
 /// Each searched page's record, by source (the index numbers pages in the order of
 /// `search::layout`).
@@ -194,10 +199,10 @@ impl Indexed {
     }
 
     /// Makes the search index, handing each file to `write`: every fragment file as soon as
-    /// its pages' entries are there (in parallel; the fragments are not kept), then the
-    /// manifest and the shards. A page's entry is taken from `entries` (made while the page
-    /// rendered) or made here (a page the render did not index, or none given). Returns the
-    /// records and fragment hashes, for `serve`, and every file written.
+    /// its pages' entries are made (in parallel; the fragments are not kept), then the
+    /// manifest and the shards. A page's sections are taken from `entries` (gathered while the
+    /// page rendered) or read here (a page the render did not read, or none given). Returns
+    /// the records and fragment hashes, for `serve`, and every file written.
     pub fn search_index(
         &self,
         write: &SearchWrite<'_>,
@@ -207,7 +212,10 @@ impl Indexed {
         let pages = self.search_pages();
         let chunks = crate::search::layout(pages.iter().map(|p| p.source.as_str()));
         // A few large groups of files, each with its own stem cache: the cache learns the
-        // site's vocabulary once per group, not once per page.
+        // site's vocabulary once per group, not once per page. Counting words here, not
+        // right after each page renders, finds the cache warm: between two renders the rest
+        // of the render pushed it out, and a word looked up in a cold table cost five times
+        // one looked up here.
         let group = chunks
             .len()
             .div_ceil(4 * rayon::current_num_threads())
@@ -222,9 +230,9 @@ impl Indexed {
                     let mut fragments = Vec::with_capacity(chunk.sources.len());
                     for source in &chunk.sources {
                         let page = self.page(source).expect("an indexed page exists");
-                        let made = entries.lock().expect("no panics").remove(*source);
-                        let (record, fragment) =
-                            made.unwrap_or_else(|| self.index_search_page(page, &mut stems));
+                        let gathered = entries.lock().expect("no panics").remove(*source);
+                        let sections = gathered.unwrap_or_else(|| crate::search::sections(page));
+                        let (record, fragment) = self.search_entry(page, &sections, &mut stems);
                         records.push((page.source.clone(), record));
                         fragments.push(fragment);
                     }
@@ -233,20 +241,27 @@ impl Indexed {
                     let written = write(&path, json.as_bytes())?;
                     files.push((path, written, crate::search::file_hash(json.as_bytes())));
                 }
-                Ok((records, files))
+                Ok((records, files, stems))
             })
             .collect();
         let mut written = SearchFiles::default();
         written.files.reserve(chunks.len());
         for (group, chunks) in groups.into_iter().zip(chunks.chunks(group)) {
-            let (group_records, group_files) = group?;
+            let (mut group_records, group_files, stems) = group?;
+            let records = group_records.iter_mut().map(|(_, record)| record);
+            written.vocabulary.adopt(&stems, records);
             written.records.extend(group_records);
             for ((path, outcome, hash), chunk) in group_files.into_iter().zip(chunks) {
                 written.fragments.insert(chunk.name.clone(), hash);
                 written.files.push((path, outcome));
             }
         }
-        let shards = Indexed::search_shards(write, &written.records, &written.fragments)?;
+        let shards = Indexed::search_shards(
+            write,
+            &written.records,
+            &written.vocabulary,
+            &written.fragments,
+        )?;
         written.files.extend(shards);
         Ok(written)
     }
@@ -256,9 +271,11 @@ impl Indexed {
     pub(crate) fn write_shards(
         out: &OutputDir,
         records: &SearchRecords,
+        vocabulary: &crate::search::Vocabulary,
         fragments: &FragmentHashes,
     ) -> Result<Vec<(String, Written)>> {
-        Indexed::search_shards(&|path, bytes| out.write(path, bytes), records, fragments)
+        let write = |path: &str, bytes: &[u8]| out.write(path, bytes);
+        Indexed::search_shards(&write, records, vocabulary, fragments)
     }
 
     /// Hands the manifest and the term shards of `records` to `write`, the pages numbered in
@@ -266,6 +283,7 @@ impl Indexed {
     pub fn search_shards(
         write: &SearchWrite<'_>,
         records: &SearchRecords,
+        vocabulary: &crate::search::Vocabulary,
         fragments: &FragmentHashes,
     ) -> Result<Vec<(String, Written)>> {
         if records.is_empty() {
@@ -281,7 +299,7 @@ impl Indexed {
             .iter()
             .map(|c| (c.name.as_str(), c.sources.len()))
             .collect();
-        crate::search::shard_files(&list, &counts, hash)
+        crate::search::shard_files(&list, vocabulary, &counts, hash)
             .par_iter()
             .map(|(path, text)| Ok((path.clone(), write(path, text.as_bytes())?)))
             .collect()

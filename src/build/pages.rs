@@ -4,7 +4,7 @@
 
 use rayon::prelude::*;
 
-use super::{Derived, Indexed, PageCheck, SearchEntry};
+use super::{Derived, Indexed, PageCheck};
 use crate::diagnostic::Diagnostic;
 use crate::error::Result;
 use crate::highlight::Highlighter;
@@ -22,8 +22,8 @@ pub(crate) struct PageRender {
     pub written: Option<String>,
     /// Its output file and what it holds, read for the output check.
     pub scanned: Option<(String, Scanned)>,
-    /// Its search entry, made from its render when `RenderWith::search` asks for it.
-    pub search: Option<SearchEntry>,
+    /// Its search sections, gathered from its render when `RenderWith::search` asks for them.
+    pub search: Option<Vec<crate::search::Section>>,
 }
 
 /// What the render loop needs besides the pages.
@@ -33,9 +33,9 @@ pub(crate) struct RenderWith<'a> {
     pub highlighter: &'a Highlighter,
     /// Where to write; `None` renders and reads the pages without writing them.
     pub out: Option<&'a OutputDir>,
-    /// Make each searched page's search entry while it renders (its sections read from the
-    /// render's events, no second walk), with these stem caches.
-    pub search: Option<&'a crate::search::StemPool>,
+    /// Gather each searched page's sections while it renders (read from the render's
+    /// events, no second walk).
+    pub search: bool,
 }
 
 impl Indexed {
@@ -74,15 +74,15 @@ impl Indexed {
             return Ok(outcome);
         }
         let (links, highlighter) = (&check.hrefs, with.highlighter);
-        let body = match with.search.filter(|_| self.is_searched(page)) {
-            Some(pool) => {
+        let body = match with.search && self.is_searched(page) {
+            true => {
                 let (body, sections) = crate::search::sections_while(page, |tap| {
                     page.render_tapped(links, highlighter, tap)
                 });
-                outcome.search = Some(pool.with(|stems| self.search_entry(page, &sections, stems)));
+                outcome.search = Some(sections);
                 body
             }
-            None => page.render(links, highlighter),
+            false => page.render(links, highlighter),
         };
         let context = self.page_context(page, check, with.derived, body);
         match renderer.render(page.layout(), &context, &page.file()) {

@@ -50,8 +50,7 @@ impl Rendered {
             output_check: from.site.output_check(),
         };
         let sources: Vec<String> = from.site.published().map(|p| p.source.clone()).collect();
-        let stems = crate::search::StemPool::default();
-        let search = (out.is_some() && from.site.config().search).then_some(&stems);
+        let search = out.is_some() && from.site.config().search;
         let (rebuild, entries) = rendered.render_with(from, &sources, out, search)?;
         rendered.check_generated(from);
         watch.lap("render");
@@ -80,16 +79,16 @@ impl Rendered {
         sources: &[String],
         out: Option<&OutputDir>,
     ) -> Result<Rebuild> {
-        Ok(self.render_with(from, sources, out, None)?.0)
+        Ok(self.render_with(from, sources, out, false)?.0)
     }
 
-    /// `render`, making the search entries of the pages rendered with `search`'s stem caches.
+    /// `render`, gathering the search sections of the pages rendered when `search`.
     fn render_with(
         &mut self,
         from: &Upstream<'_>,
         sources: &[String],
         out: Option<&OutputDir>,
-        search: Option<&crate::search::StemPool>,
+        search: bool,
     ) -> Result<(Rebuild, SearchEntries)> {
         let site = from.site;
         // A page that just became a draft may still be listed by its element's old guides.

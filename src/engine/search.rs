@@ -16,6 +16,8 @@ use crate::output::{OutputDir, Written};
 #[derive(Default)]
 pub(crate) struct SearchIndex {
     records: SearchRecords,
+    /// The terms and words the records' numbers name; it only grows.
+    vocabulary: crate::search::Vocabulary,
     /// Fragment file name → its pages' sources, in order.
     chunks: BTreeMap<String, Vec<String>>,
     /// Fragment file name → the hash of its text, which the manifest's `build` hash covers.
@@ -46,6 +48,7 @@ impl SearchIndex {
         Ok(SearchIndex {
             chunks: chunks_of(&written.records),
             records: written.records,
+            vocabulary: written.vocabulary,
             fragments: written.fragments,
             files: written.files.into_iter().map(|(path, _)| path).collect(),
             pending: BTreeSet::new(),
@@ -90,6 +93,7 @@ impl Engine {
         let mut fragments: BTreeMap<String, String> = BTreeMap::new();
         let mut records_changed = false;
         let search = &mut self.search;
+        let mut made = Vec::new();
         for source in sources {
             let page = self.site.page(source).filter(|page| {
                 self.site.config().search && page.front.search && self.site.is_published(source)
@@ -97,13 +101,21 @@ impl Engine {
             match page {
                 Some(page) => {
                     let (record, fragment) = self.site.index_search_page(page, &mut stems);
-                    if search.records.get(source) != Some(&record) {
-                        search.records.insert(source.clone(), record);
-                        records_changed = true;
-                    }
+                    made.push((source, record));
                     fragments.insert(source.clone(), fragment);
                 }
                 None => records_changed |= search.records.remove(source).is_some(),
+            }
+        }
+        // In the vocabulary's numbers, a record equals the one kept when the page's terms did
+        // not change.
+        search
+            .vocabulary
+            .adopt(&stems, made.iter_mut().map(|(_, record)| record));
+        for (source, record) in made {
+            if search.records.get(source) != Some(&record) {
+                search.records.insert(source.clone(), record);
+                records_changed = true;
             }
         }
         // Pages joined or left: the files of the new layout (only their folders' change).
@@ -142,7 +154,8 @@ impl Engine {
         // The manifest's `build` hash covers the fragment files too: a changed excerpt gets a
         // new URL, so no browser shows a cached one.
         if records_changed || fragments_changed {
-            let shards = Indexed::write_shards(out, &search.records, &search.fragments)?;
+            let shards =
+                Indexed::write_shards(out, &search.records, &search.vocabulary, &search.fragments)?;
             files.extend(shards.iter().map(|(path, _)| path.clone()));
             written.extend(shards);
         } else {

@@ -25,8 +25,8 @@ use std::hash::{Hash, Hasher};
 
 use serde::Serialize;
 
-use super::terms::{FastMap, FxHasher};
-use super::{PageRecord, Section};
+use super::terms::FxHasher;
+use super::{PageRecord, Section, Vocabulary};
 
 /// The folder of the index in the output.
 pub const DIR: &str = "search-index";
@@ -68,13 +68,14 @@ struct Postings<'a> {
     scores: &'a [u8],
 }
 
-/// The manifest and the term shards of `records` (the pages to search, numbered in order) whose
-/// fragment files are `chunks` (name, pages; in the same order) with the hash `fragments`
-/// (`files_hash` of their texts, in order), as (output path, text): the manifest first, then
-/// the shards in order. The manifest's `build` hash covers the fragment files and the shards,
-/// so a browser fetches any that changed again.
+/// The manifest and the term shards of `records` (the pages to search, numbered in order; their
+/// terms and words numbered in `vocabulary`) whose fragment files are `chunks` (name, pages; in
+/// the same order) with the hash `fragments` (`files_hash` of their texts, in order), as
+/// (output path, text): the manifest first, then the shards in order. The manifest's `build`
+/// hash covers the fragment files and the shards, so a browser fetches any that changed again.
 pub fn shard_files(
     records: &[&PageRecord],
+    vocabulary: &Vocabulary,
     chunks: &[(&str, usize)],
     fragments: u64,
 ) -> Vec<(String, String)> {
@@ -85,39 +86,38 @@ pub fn shard_files(
         (records.iter().map(|r| r.length as f64).sum::<f64>() / records.len() as f64).max(1.0)
             as f32
     };
-    // Pass 1: each distinct term gets a number (its word kept), each (page, term) pair its
-    // term number and score, in page order. Flat arrays sized once: the site has millions of
-    // such pairs, and a growing list per term cost more than the rest of the shards.
-    let pairs: usize = records.iter().map(|r| r.weights.len()).sum();
-    let mut numbers: FastMap<&str, u32> = FastMap::default();
-    let mut terms: Vec<(&str, &str)> = Vec::new();
-    let mut counts: Vec<u32> = Vec::new();
+    // Pass 1: each term's page count and shortest word, each (page, term) pair its term and
+    // score, in page order. Flat arrays sized once: the site has millions of such pairs, and
+    // a growing list per term cost more than the rest of the shards.
+    let pairs: usize = records.iter().map(|r| r.terms.len()).sum();
+    let mut counts: Vec<u32> = vec![0; vocabulary.terms()];
+    let mut shortest: Vec<u32> = vec![u32::MAX; vocabulary.terms()];
     let mut entries: Vec<(u32, u8)> = Vec::with_capacity(pairs);
     let mut ends: Vec<usize> = Vec::with_capacity(records.len());
+    let shorter = |word: u32, than: u32| {
+        let (word, than) = (vocabulary.word(word), vocabulary.word(than));
+        (word.len(), word) < (than.len(), than)
+    };
     for record in records {
         let norm = K1 * (1.0 - B + B * record.length as f32 / average);
-        for (term, weight, word) in record.terms() {
+        for &(term, weight, word) in &record.terms {
             let score = weight * (K1 + 1.0) / (weight + norm);
             let quantised = (score / (K1 + 1.0) * 255.0).round().clamp(1.0, 255.0) as u8;
-            let n = *numbers.entry(term).or_insert_with(|| {
-                terms.push((term, word));
-                counts.push(0);
-                terms.len() as u32 - 1
-            });
-            let known = &mut terms[n as usize].1;
-            if (word.len(), word) < (known.len(), *known) {
+            let known = &mut shortest[term as usize];
+            if *known == u32::MAX || (*known != word && shorter(word, *known)) {
                 *known = word;
             }
-            counts[n as usize] += 1;
-            entries.push((n, quantised));
+            counts[term as usize] += 1;
+            entries.push((term, quantised));
         }
         ends.push(entries.len());
     }
-    drop(numbers);
-    // Pass 2: the terms in alphabetical order, each one's pages in one stretch of `ids`.
-    let mut order: Vec<u32> = (0..terms.len() as u32).collect();
-    order.sort_unstable_by(|a, b| terms[*a as usize].0.cmp(terms[*b as usize].0));
-    let mut next: Vec<usize> = vec![0; terms.len()];
+    // Pass 2: the terms used in alphabetical order, each one's pages in one stretch of `ids`.
+    let mut order: Vec<u32> = (0..vocabulary.terms() as u32)
+        .filter(|&n| counts[n as usize] > 0)
+        .collect();
+    order.sort_unstable_by(|a, b| vocabulary.term(*a).cmp(vocabulary.term(*b)));
+    let mut next: Vec<usize> = vec![0; vocabulary.terms()];
     let mut at = 0;
     for &n in &order {
         next[n as usize] = at;
@@ -140,14 +140,13 @@ pub fn shard_files(
     let sorted: Vec<(&str, Postings)> = order
         .iter()
         .map(|&n| {
-            let (term, word) = terms[n as usize];
             let range = starts[n as usize]..starts[n as usize] + counts[n as usize] as usize;
             let postings = Postings {
-                word,
+                word: vocabulary.word(shortest[n as usize]),
                 ids: &ids[range.clone()],
                 scores: &scores[range],
             };
-            (term, postings)
+            (vocabulary.term(n), postings)
         })
         .collect();
     // The term shards and the spelling shards are independent: made side by side.
@@ -488,35 +487,33 @@ fn push_json_string(json: &mut String, text: &str) {
 mod tests {
     use super::*;
 
-    fn record(terms: &[(&str, f32, &str)], length: u32) -> PageRecord {
-        let join = |f: &dyn Fn(&(&str, f32, &str)) -> String| {
-            terms.iter().map(f).collect::<Vec<String>>().join("\n")
-        };
+    fn record(vocabulary: &mut Vocabulary, terms: &[(&str, f32, &str)], length: u32) -> PageRecord {
         PageRecord {
-            terms: join(&|t| t.0.to_string()),
-            weights: terms.iter().map(|t| t.1).collect(),
-            words: join(&|t| {
-                if t.0 == t.2 {
-                    String::new()
-                } else {
-                    t.2.to_string()
-                }
-            }),
+            terms: terms
+                .iter()
+                .map(|&(term, weight, word)| {
+                    let (term, word) = vocabulary.numbered(term, word);
+                    (term, weight, word)
+                })
+                .collect(),
             length,
         }
     }
 
     #[test]
     fn the_manifest_names_the_first_term_of_each_shard() {
+        let mut vocabulary = Vocabulary::default();
         let records = [
             record(
-                &[("refresh", 1.0, "refreshing"), ("token", 8.0, "token")],
+                &mut vocabulary,
+                &[("refresh", 1.0, "refreshing"), ("token", 8.0, "tokens")],
                 10,
             ),
-            record(&[("refresh", 4.0, "refresh")], 10),
+            record(&mut vocabulary, &[("refresh", 4.0, "refresh")], 10),
         ];
         let files = shard_files(
             &records.iter().collect::<Vec<_>>(),
+            &vocabulary,
             &[("a", 1), ("b", 1)],
             0,
         );
@@ -537,17 +534,19 @@ mod tests {
             "{}",
             files[0].1
         );
-        // refresh: pages 0 and 1, the heavier weight scoring higher; the shortest word is the
-        // term itself, so none is given.
+        // refresh: pages 0 and 1, the heavier weight scoring higher; the shortest word, on
+        // the second page, is the term itself, so none is given; token came only from tokens.
         assert_eq!(
             files[1].1,
-            r#"{"t":[["refresh","",[0,1],[116,196]],["token","",[0],[222]]]}"#
+            r#"{"t":[["refresh","",[0,1],[116,196]],["token","tokens",[0],[222]]]}"#
         );
     }
 
     #[test]
     fn spelling_shards_sort_terms_by_their_end_and_leave_out_short_words_and_numbers() {
+        let mut vocabulary = Vocabulary::default();
         let records = [record(
+            &mut vocabulary,
             &[
                 ("429", 1.0, "429"),
                 ("api", 1.0, "api"),
@@ -559,7 +558,12 @@ mod tests {
             ],
             10,
         )];
-        let files = shard_files(&records.iter().collect::<Vec<_>>(), &[("_", 1)], 0);
+        let files = shard_files(
+            &records.iter().collect::<Vec<_>>(),
+            &vocabulary,
+            &[("_", 1)],
+            0,
+        );
         assert_eq!(files[2].0, "search-index/r/0.json");
         // Reversed: 2htuao, hcirüz, ipa, koohbew, nekot.
         assert_eq!(
@@ -578,16 +582,22 @@ mod tests {
     #[test]
     fn shards_are_cut_by_size_in_term_order() {
         let terms: Vec<String> = (0..3000).map(|n| format!("term{n:04}")).collect();
+        let mut vocabulary = Vocabulary::default();
         let records: Vec<PageRecord> = (0..20)
             .map(|_| {
                 let list: Vec<(&str, f32, &str)> = terms
                     .iter()
                     .map(|t| (t.as_str(), 1.0, t.as_str()))
                     .collect();
-                record(&list, 3000)
+                record(&mut vocabulary, &list, 3000)
             })
             .collect();
-        let files = shard_files(&records.iter().collect::<Vec<_>>(), &[("_", 20)], 0);
+        let files = shard_files(
+            &records.iter().collect::<Vec<_>>(),
+            &vocabulary,
+            &[("_", 20)],
+            0,
+        );
         let manifest: serde_json::Value = serde_json::from_str(&files[0].1).unwrap();
         let firsts: Vec<&str> = manifest["shards"]
             .as_array()

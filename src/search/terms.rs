@@ -11,7 +11,6 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::Mutex;
 
 use hashbrown::HashTable;
 use rust_stemmers::{Algorithm, Stemmer};
@@ -496,23 +495,6 @@ impl Stems {
         let n = self.stems.len() as u32 - 1;
         self.stem_numbers.insert(stem.into_owned(), n);
         n
-    }
-}
-
-/// Stem caches for the threads of a parallel pass (the render), so each cache learns the
-/// site's vocabulary once per thread rather than once per page: a page borrows one for the
-/// time it is indexed.
-#[derive(Default)]
-pub struct StemPool(Mutex<Vec<Stems>>);
-
-impl StemPool {
-    /// Runs `f` with a cache no other thread is using.
-    pub fn with<R>(&self, f: impl FnOnce(&mut Stems) -> R) -> R {
-        let taken = self.0.lock().expect("no panics").pop();
-        let mut stems = taken.unwrap_or_default();
-        let result = f(&mut stems);
-        self.0.lock().expect("no panics").push(stems);
-        result
     }
 }
 
