@@ -23,7 +23,6 @@ use crate::render::{ElementSummary, NavView, PageContext, PageView, Renderer};
 type SearchChunk = (
     Vec<(String, crate::search::PageRecord)>,
     Vec<(String, Written, u64)>,
-    crate::search::Stems,
 );
 
 /// The search index as written: each page's record by source with the vocabulary its numbers
@@ -211,47 +210,60 @@ impl Indexed {
         let entries = std::sync::Mutex::new(entries);
         let pages = self.search_pages();
         let chunks = crate::search::layout(pages.iter().map(|p| p.source.as_str()));
-        // A few large groups of files, each with its own stem cache: the cache learns the
-        // site's vocabulary once per group, not once per page. Counting words here, not
-        // right after each page renders, finds the cache warm: between two renders the rest
-        // of the render pushed it out, and a word looked up in a cold table cost five times
-        // one looked up here.
+        // A few large groups of files, each counted with a stem cache no other group is
+        // using (one per thread: a cache learns the site's vocabulary once). Counting words
+        // here, not right after each page renders, finds the cache warm: between two renders
+        // the rest of the render pushed it out, and a word looked up in a cold table cost
+        // three times one looked up here.
         let group = chunks
             .len()
             .div_ceil(4 * rayon::current_num_threads())
             .max(1);
-        let groups: Vec<Result<SearchChunk>> = chunks
+        let pool = crate::search::StemPool::default();
+        let groups: Vec<(usize, Result<SearchChunk>)> = chunks
             .par_chunks(group)
             .map(|chunks| {
-                let mut stems = crate::search::Stems::default();
-                let mut records = Vec::new();
-                let mut files = Vec::with_capacity(chunks.len());
-                for chunk in chunks {
-                    let mut fragments = Vec::with_capacity(chunk.sources.len());
-                    for source in &chunk.sources {
-                        let page = self.page(source).expect("an indexed page exists");
-                        let gathered = entries.lock().expect("no panics").remove(*source);
-                        let sections = gathered.unwrap_or_else(|| crate::search::sections(page));
-                        let (record, fragment) = self.search_entry(page, &sections, &mut stems);
-                        records.push((page.source.clone(), record));
-                        fragments.push(fragment);
+                pool.with(|stems| {
+                    let mut records = Vec::new();
+                    let mut files = Vec::with_capacity(chunks.len());
+                    for chunk in chunks {
+                        let mut fragments = Vec::with_capacity(chunk.sources.len());
+                        for source in &chunk.sources {
+                            let page = self.page(source).expect("an indexed page exists");
+                            let gathered = entries.lock().expect("no panics").remove(*source);
+                            let sections =
+                                gathered.unwrap_or_else(|| crate::search::sections(page));
+                            let (record, fragment) = self.search_entry(page, &sections, stems);
+                            records.push((page.source.clone(), record));
+                            fragments.push(fragment);
+                        }
+                        let path = crate::search::chunk_path(&chunk.name);
+                        let json = crate::search::chunk_json(&fragments);
+                        let written = write(&path, json.as_bytes())?;
+                        files.push((path, written, crate::search::file_hash(json.as_bytes())));
                     }
-                    let path = crate::search::chunk_path(&chunk.name);
-                    let json = crate::search::chunk_json(&fragments);
-                    let written = write(&path, json.as_bytes())?;
-                    files.push((path, written, crate::search::file_hash(json.as_bytes())));
-                }
-                Ok((records, files, stems))
+                    Ok((records, files))
+                })
             })
             .collect();
+        let mut groups: Vec<(usize, SearchChunk)> = groups
+            .into_iter()
+            .map(|(stems, group)| Ok((stems, group?)))
+            .collect::<Result<_>>()?;
         let mut written = SearchFiles::default();
+        // Each cache's records given the site's numbers at once: a cache's words are looked
+        // up in the vocabulary once.
+        for (n, stems) in pool.into_stems().iter().enumerate() {
+            let records = groups
+                .iter_mut()
+                .filter(|(counted_by, _)| *counted_by == n)
+                .flat_map(|(_, (records, _))| records.iter_mut().map(|(_, record)| record));
+            written.vocabulary.adopt(stems, records);
+        }
         written.files.reserve(chunks.len());
-        for (group, chunks) in groups.into_iter().zip(chunks.chunks(group)) {
-            let (mut group_records, group_files, stems) = group?;
-            let records = group_records.iter_mut().map(|(_, record)| record);
-            written.vocabulary.adopt(&stems, records);
-            written.records.extend(group_records);
-            for ((path, outcome, hash), chunk) in group_files.into_iter().zip(chunks) {
+        for ((_, (records, files)), chunks) in groups.into_iter().zip(chunks.chunks(group)) {
+            written.records.extend(records);
+            for ((path, outcome, hash), chunk) in files.into_iter().zip(chunks) {
                 written.fragments.insert(chunk.name.clone(), hash);
                 written.files.push((path, outcome));
             }

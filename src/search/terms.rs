@@ -11,6 +11,7 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Mutex;
 
 use hashbrown::HashTable;
 use rust_stemmers::{Algorithm, Stemmer};
@@ -155,8 +156,11 @@ pub struct Stems {
 }
 
 /// A lowercased word as the table knows it: its first sixteen bytes (little-endian, zeros
-/// after a shorter word) and its length; a longer word is told apart by its text.
+/// after a shorter word) and its length; a longer word is told apart by its text. Aligned to
+/// eight bytes, not sixteen, so a table slot takes 32 bytes rather than 48: every word of
+/// the site is looked up in that table.
 #[derive(Clone, Copy, PartialEq, Eq)]
+#[repr(C, packed(8))]
 struct Key {
     head: u128,
     len: u32,
@@ -166,6 +170,7 @@ struct Key {
 const KEY_BYTES: usize = 16;
 
 /// A known word in the table: its key, number and stem number (`NONE` for a stop word).
+#[repr(C)]
 struct Slot {
     key: Key,
     n: u32,
@@ -197,23 +202,7 @@ impl Default for Stems {
     }
 }
 
-/// How the word cutter sees a byte: `WORD` for ASCII letters and digits, `CAPITAL` too for
-/// `A`–`Z`; 0 for anything else (a separator, or a byte of a non-ASCII character).
-const FLAGS: [u8; 256] = {
-    let mut flags = [0; 256];
-    let mut b = 0;
-    while b < 128 {
-        flags[b] = match b as u8 {
-            b'a'..=b'z' | b'0'..=b'9' => WORD,
-            b'A'..=b'Z' => WORD | CAPITAL,
-            _ => 0,
-        };
-        b += 1;
-    }
-    flags
-};
-const WORD: u8 = 1;
-const CAPITAL: u8 = 2;
+const _: () = assert!(std::mem::size_of::<Slot>() == 32);
 
 /// `0x0101…01`: a byte-wise constant times this is that byte in every lane.
 const LANES: u128 = u128::from_le_bytes([1; 16]);
@@ -255,6 +244,52 @@ fn key_at(bytes: &[u8], start: usize, len: usize) -> Key {
         None => key_of(&bytes[start..start + len]),
     }
 }
+
+/// Where the run of ASCII letters and digits starting at byte `at` of `bytes` ends, and
+/// whether it has capitals: eight bytes at a time (`word_bytes`), the last few one by one.
+fn run_end(bytes: &[u8], mut at: usize) -> (usize, bool) {
+    let mut capitals = 0;
+    while let Some(eight) = bytes.get(at..at + 8) {
+        let (word, upper) = word_bytes(u64::from_le_bytes(eight.try_into().expect("8 bytes")));
+        let others = !word & HIGH;
+        if others != 0 {
+            // The bits below the first byte that is not a letter or digit.
+            let before = (others & others.wrapping_neg()) - 1;
+            let end = at + (others.trailing_zeros() / 8) as usize;
+            return (end, capitals | (upper & before) != 0);
+        }
+        capitals |= upper;
+        at += 8;
+    }
+    let mut capitals = capitals != 0;
+    while at < bytes.len() && bytes[at].is_ascii_alphanumeric() {
+        capitals |= bytes[at].is_ascii_uppercase();
+        at += 1;
+    }
+    (at, capitals)
+}
+
+/// The high bit of each byte of `x` that is an ASCII letter or digit, and of each that is a
+/// capital, eight at once (the range tests of `lowercase`: a byte's low seven bits plus a
+/// constant carry into its high bit, never into the next byte; a byte with its own high bit
+/// set is no ASCII).
+fn word_bytes(x: u64) -> (u64, u64) {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    let seven = x & !HIGH;
+    let ascii = !x & HIGH;
+    let within = |v: u64, first: u8, last: u8| {
+        let from = v + (0x80 - first as u64) * LOW;
+        let past = v + (0x7f - last as u64) * LOW;
+        from & !past & ascii
+    };
+    // `| 0x20` lowercases A–Z and maps nothing else into a–z.
+    let letters = within(seven | (0x20 * LOW), b'a', b'z');
+    let digits = within(seven, b'0', b'9');
+    (letters | digits, within(seven, b'A', b'Z'))
+}
+
+/// The high bit of each of eight bytes.
+const HIGH: u64 = 0x8080_8080_8080_8080;
 
 /// `head` with its ASCII uppercase letters lowercased, sixteen bytes at once (each byte below
 /// 0x80 is tested for `A`–`Z` by two additions that cannot carry into the next byte).
@@ -349,32 +384,26 @@ impl Stems {
         let mut at = 0;
         while at < bytes.len() {
             let start = at;
-            // The run of ASCII letters and digits from here, and whether it has capitals.
-            let mut flags = 0;
-            let mut end = bytes.len();
-            for (n, &byte) in bytes[start..].iter().enumerate() {
-                let class = FLAGS[byte as usize];
-                if class & WORD == 0 {
-                    end = start + n;
-                    break;
-                }
-                flags |= class;
-            }
-            at = end;
-            let ascii_word = end > start && bytes.get(end).is_none_or(|&b| b < 0x80);
-            if ascii_word {
-                let len = end - start;
-                let key = key_at(bytes, start, len);
-                let (n, stem) = match (flags & CAPITAL != 0, len > KEY_BYTES) {
-                    (false, _) => self.find(key, &bytes[start..end]),
-                    (true, false) => {
-                        let key = Key {
-                            head: lowercase(key.head),
-                            len: key.len,
-                        };
-                        self.find(key, &key.head.to_le_bytes()[..len])
-                    }
-                    (true, true) => {
+            if bytes[start].is_ascii_alphanumeric() {
+                let (end, capitals) = run_end(bytes, start);
+                at = end;
+                // A run a non-ASCII letter continues is read by chars below.
+                if bytes.get(end).is_none_or(|&b| b < 0x80) {
+                    let len = end - start;
+                    let (n, stem) = if len <= KEY_BYTES {
+                        let key = key_at(bytes, start, len);
+                        if capitals {
+                            let key = Key {
+                                head: lowercase(key.head),
+                                len: key.len,
+                            };
+                            self.find(key, &key.head.to_le_bytes()[..len])
+                        } else {
+                            self.find(key, &bytes[start..end])
+                        }
+                    } else if !capitals {
+                        self.find(key_at(bytes, start, len), &bytes[start..end])
+                    } else {
                         let mut word = std::mem::take(&mut self.lowered);
                         word.clear();
                         word.push_str(&text[start..end]);
@@ -382,13 +411,12 @@ impl Stems {
                         let found = self.find(key_of(word.as_bytes()), word.as_bytes());
                         self.lowered = word;
                         found
-                    }
-                };
-                self.count_number(n, stem, weight);
-                words += 1;
-                continue;
-            }
-            if end == start && bytes[start] < 0x80 {
+                    };
+                    self.count_number(n, stem, weight);
+                    words += 1;
+                    continue;
+                }
+            } else if bytes[start] < 0x80 {
                 // An ASCII separator.
                 at += 1;
                 continue;
@@ -498,6 +526,39 @@ impl Stems {
     }
 }
 
+/// Stem caches lent to the groups of a parallel pass: a group takes one no other group is
+/// using, so each cache learns the site's vocabulary (stemming every word once) per thread,
+/// not per group. A group's records keep the numbers of the cache that counted them: `with`
+/// says which, and `into_stems` gives them all back, by that number.
+#[derive(Default)]
+pub struct StemPool(Mutex<(Vec<(usize, Stems)>, usize)>);
+
+impl StemPool {
+    /// Runs `f` with a cache no other thread is using; returns its number with `f`'s result.
+    pub fn with<R>(&self, f: impl FnOnce(&mut Stems) -> R) -> (usize, R) {
+        let (n, mut stems) = {
+            let mut pool = self.0.lock().expect("no panics");
+            match pool.0.pop() {
+                Some(lent) => lent,
+                None => {
+                    pool.1 += 1;
+                    (pool.1 - 1, Stems::default())
+                }
+            }
+        };
+        let result = f(&mut stems);
+        self.0.lock().expect("no panics").0.push((n, stems));
+        (n, result)
+    }
+
+    /// The caches, by number.
+    pub fn into_stems(self) -> Vec<Stems> {
+        let mut lent = self.0.into_inner().expect("no panics").0;
+        lent.sort_by_key(|(n, _)| *n);
+        lent.into_iter().map(|(_, stems)| stems).collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -558,6 +619,9 @@ mod tests {
             "oauthToken tokenÄnd endé éstart mid-dle the The THE",
             "x X  ümlaut ß ẞ İstanbul naïve café's coöperate",
             "abc123def 4five Six — « guillemets » 日本語 text",
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZ abcdefghijklmnopqrstuvwxyz0123 Internationalization x1",
+            "Y2@z3[a4`b5{c6 WebHooks/webhooks_x 0x7F\u{7f}del tabs\tand\nlines",
+            "longwordwithoutcapitalsatall longwordwithoutcapitalsatalL endé",
             "",
             "trailing",
         ];
@@ -581,6 +645,37 @@ mod tests {
     }
 
     #[test]
+    fn eight_bytes_are_told_word_or_not_as_one_by_one() {
+        // Every byte in every lane, beside neighbours of each kind (a carry between lanes
+        // would show as a wrong answer for the next byte).
+        for b in 0..=255u8 {
+            for lane in 0..8 {
+                for fill in [b'a', b' ', b'Z', 0xc3, b'9', 0x7f] {
+                    let mut eight = [fill; 8];
+                    eight[lane] = b;
+                    let (word, upper) = word_bytes(u64::from_le_bytes(eight));
+                    for (n, byte) in eight.iter().enumerate() {
+                        let high = |mask: u64| mask >> (8 * n + 7) & 1 == 1;
+                        assert_eq!(high(word), byte.is_ascii_alphanumeric(), "{eight:?} {n}");
+                        assert_eq!(high(upper), byte.is_ascii_uppercase(), "{eight:?} {n}");
+                        assert_eq!((word | upper) >> (8 * n) & 0x7f, 0, "only high bits");
+                    }
+                }
+            }
+        }
+        let text = b"abcdefghijklmnopqrstuvwxyz0123456789 ABC-def@ghi[jkl`mno{p lowerlowerlowerZ x";
+        for start in 0..text.len() {
+            let end = (start..text.len())
+                .find(|&at| !text[at].is_ascii_alphanumeric())
+                .unwrap_or(text.len());
+            let capitals = text[start..end].iter().any(u8::is_ascii_uppercase);
+            if text[start].is_ascii_alphanumeric() {
+                assert_eq!(run_end(text, start), (end, capitals), "{start}");
+            }
+        }
+    }
+
+    #[test]
     fn capitals_are_lowercased_in_place_as_char_by_char() {
         let mut all = Vec::new();
         for b in 0u8..0x80 {
@@ -589,7 +684,8 @@ mod tests {
         for chunk in all.chunks(16) {
             let key = key_of(chunk);
             let want = key_of(chunk.to_ascii_lowercase().as_slice());
-            assert_eq!(lowercase(key.head), want.head, "{chunk:?}");
+            let (got, want) = (lowercase(key.head), want.head);
+            assert_eq!(got, want, "{chunk:?}");
         }
         let text = b"xxAbCdEfGhIjKlMnOpQrStUvWxYz0189@[`{";
         for start in 0..text.len() {
