@@ -29,7 +29,7 @@ pub use extract::{Section, Sections, html_sections, sections, sections_while};
 pub use fragments::{CHUNK_PAGES, Chunk, chunk_json, chunk_path, layout, order};
 pub use shards::{DIR, MANIFEST, file_hash, files_hash, shard_files};
 pub use terms::{STOP_WORDS, StemPool, Stems, for_each_word, is_stop_word, words};
-pub use vocabulary::Vocabulary;
+pub use vocabulary::{Renumbering, Vocabulary};
 
 use crate::page::Page;
 

@@ -251,15 +251,20 @@ impl Indexed {
             .map(|(stems, group)| Ok((stems, group?)))
             .collect::<Result<_>>()?;
         let mut written = SearchFiles::default();
-        // Each cache's records given the site's numbers at once: a cache's words are looked
-        // up in the vocabulary once.
-        for (n, stems) in pool.into_stems().iter().enumerate() {
-            let records = groups
-                .iter_mut()
-                .filter(|(counted_by, _)| *counted_by == n)
-                .flat_map(|(_, (records, _))| records.iter_mut().map(|(_, record)| record));
-            written.vocabulary.adopt(stems, records);
-        }
+        // The records given the site's numbers: each cache's words looked up in the
+        // vocabulary once, then the records renumbered in parallel.
+        let renumberings: Vec<crate::search::Renumbering> = pool
+            .into_stems()
+            .iter()
+            .map(|stems| written.vocabulary.renumbering(stems))
+            .collect();
+        groups
+            .par_iter_mut()
+            .for_each(|(counted_by, (records, _))| {
+                for (_, record) in records {
+                    renumberings[*counted_by].adopt(record);
+                }
+            });
         written.files.reserve(chunks.len());
         for ((_, (records, files)), chunks) in groups.into_iter().zip(chunks.chunks(group)) {
             written.records.extend(records);

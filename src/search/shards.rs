@@ -23,6 +23,7 @@
 
 use std::hash::{Hash, Hasher};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::terms::FxHasher;
@@ -152,11 +153,18 @@ pub fn shard_files(
     // The term shards and the spelling shards are independent: made side by side.
     let (shards, spelling) = rayon::join(
         || {
+            // The entries in parallel (they hold millions of numbers), then joined in order.
+            let entries: Vec<Vec<u8>> = sorted
+                .par_iter()
+                .map(|(term, postings)| {
+                    let mut entry = Vec::new();
+                    term_json(term, postings, &mut entry);
+                    entry
+                })
+                .collect();
             let mut shards = Cutter::new(SHARD_BYTES, "{\"t\":[");
-            let mut entry = Vec::new();
-            for (term, postings) in &sorted {
-                term_json(term, postings, &mut entry);
-                shards.push(term, entry_text(&entry));
+            for ((term, _), entry) in sorted.iter().zip(&entries) {
+                shards.push(term, entry_text(entry));
             }
             shards.finish()
         },
@@ -363,13 +371,9 @@ fn needs_escape(x: u64) -> bool {
 /// Appends `n` in decimal. The shards hold millions of numbers, and `write!` cost more than
 /// everything else the shards need.
 fn push_number(json: &mut Vec<u8>, mut n: u32) {
-    // Most are page gaps and scores: one to three digits.
-    if n < 10 {
-        json.push(b'0' + n as u8);
-        return;
-    }
-    if n < 100 {
-        json.extend_from_slice(&[b'0' + (n / 10) as u8, b'0' + (n % 10) as u8]);
+    // Most are page gaps and scores (1–255): read from a table.
+    if let Some(digits) = DIGITS.get(n as usize) {
+        json.extend_from_slice(&digits[..digits[3] as usize]);
         return;
     }
     let mut digits = [0u8; 10];
@@ -384,6 +388,30 @@ fn push_number(json: &mut Vec<u8>, mut n: u32) {
     }
     json.extend_from_slice(&digits[at..]);
 }
+
+/// The decimal digits of each number below 1,000, and (last) how many there are.
+const DIGITS: [[u8; 4]; 1000] = {
+    let mut table = [[0u8; 4]; 1000];
+    let mut n = 0;
+    while n < 1000 {
+        let digits = [(n / 100) as u8, (n / 10 % 10) as u8, (n % 10) as u8];
+        let len = if n >= 100 {
+            3
+        } else if n >= 10 {
+            2
+        } else {
+            1
+        };
+        let mut at = 0;
+        while at < len {
+            table[n][at] = b'0' + digits[3 - len + at];
+            at += 1;
+        }
+        table[n][3] = len as u8;
+        n += 1;
+    }
+    table
+};
 
 /// The fragment of the page at `url`: what the browser needs to rank its sections and show
 /// them, `{"u":url,"t":title,"e":element,"s":[[anchor,heading,text,code],…]}` (no `e` without
@@ -697,6 +725,11 @@ mod tests {
             entry_text(&json),
             "0,7,10,99,100,255,1000,65536,4294967295,"
         );
+        for n in 0..2_000 {
+            json.clear();
+            push_number(&mut json, n);
+            assert_eq!(entry_text(&json), n.to_string());
+        }
     }
 
     #[test]

@@ -333,7 +333,7 @@ impl Stems {
     /// The number and stem number of the lowercased word whose key is `key`, numbered (and
     /// stemmed) when it is new; `word` gives its text (read only for a new word, or one
     /// longer than a key).
-    #[inline]
+    #[inline(always)]
     fn find(&mut self, key: Key, word: &[u8]) -> (u32, u32) {
         let hash = key_hash(key);
         let long = key.len as usize > KEY_BYTES;
@@ -503,6 +503,16 @@ impl Stems {
     /// The word numbered `n` by `lookup`.
     pub fn word(&self, n: u32) -> &str {
         word_text(&self.words, &self.text, n)
+    }
+
+    /// How many words are numbered: every word number is below it.
+    pub fn word_count(&self) -> usize {
+        self.words.len()
+    }
+
+    /// How many stems are numbered: every stem number is below it.
+    pub fn term_count(&self) -> usize {
+        self.stems.len()
     }
 
     /// The stem numbered `n` by `lookup`.

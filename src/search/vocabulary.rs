@@ -34,8 +34,21 @@ impl Numbered {
     }
 }
 
-/// A worker's number not yet given the vocabulary's.
-const NONE: u32 = u32::MAX;
+/// A worker's numbers (`Stems`) as the vocabulary's.
+pub struct Renumbering {
+    terms: Vec<u32>,
+    words: Vec<u32>,
+}
+
+impl Renumbering {
+    /// Gives `record`, made by `index_page` with the worker's `Stems`, the vocabulary's numbers.
+    pub fn adopt(&self, record: &mut PageRecord) {
+        for (term, _, word) in &mut record.terms {
+            *term = self.terms[*term as usize];
+            *word = self.words[*word as usize];
+        }
+    }
+}
 
 impl Vocabulary {
     /// Gives `records`, made by `index_page` with `stems`, the vocabulary's numbers.
@@ -44,13 +57,22 @@ impl Vocabulary {
         stems: &Stems,
         records: impl IntoIterator<Item = &'r mut PageRecord>,
     ) {
-        // The worker's numbers as the vocabulary's, learned as they are met.
-        let (mut terms, mut words) = (Vec::new(), Vec::new());
+        let renumbering = self.renumbering(stems);
         for record in records {
-            for (term, _, word) in &mut record.terms {
-                *term = renumbered(&mut terms, *term, &mut self.terms, |n| stems.term(n));
-                *word = renumbered(&mut words, *word, &mut self.words, |n| stems.word(n));
-            }
+            renumbering.adopt(record);
+        }
+    }
+
+    /// The vocabulary's numbers of every term and word `stems` knows, numbered when new: the
+    /// text of each is looked up once, and records then adopted in parallel.
+    pub fn renumbering(&mut self, stems: &Stems) -> Renumbering {
+        Renumbering {
+            terms: (0..stems.term_count() as u32)
+                .map(|n| self.terms.number(stems.term(n)))
+                .collect(),
+            words: (0..stems.word_count() as u32)
+                .map(|n| self.words.number(stems.word(n)))
+                .collect(),
         }
     }
 
@@ -75,23 +97,6 @@ impl Vocabulary {
     pub fn terms(&self) -> usize {
         self.terms.texts.len()
     }
-}
-
-/// The vocabulary's number for a worker's number `n` (text `text(n)`), remembered in `map`.
-fn renumbered<'s>(
-    map: &mut Vec<u32>,
-    n: u32,
-    numbered: &mut Numbered,
-    text: impl Fn(u32) -> &'s str,
-) -> u32 {
-    let at = n as usize;
-    if at >= map.len() {
-        map.resize(at + 1, NONE);
-    }
-    if map[at] == NONE {
-        map[at] = numbered.number(text(n));
-    }
-    map[at]
 }
 
 #[cfg(test)]
