@@ -570,6 +570,38 @@ mod tests {
     }
 
     #[test]
+    fn pieces_of_any_text_collapse_as_split_whitespace_would() {
+        // Short texts over an alphabet of each kind of byte, whole and cut in two pieces.
+        let alphabet = [
+            "a", "Z", " ", "\t", "\n", "é", "\u{a0}", "\u{3000}", "\x01", "~",
+        ];
+        // Every text of up to four of them.
+        let mut texts = vec![String::new()];
+        let mut last = texts.clone();
+        for _ in 0..4 {
+            last = last
+                .iter()
+                .flat_map(|t| alphabet.iter().map(move |a| format!("{t}{a}")))
+                .collect();
+            texts.extend(last.iter().cloned());
+        }
+        assert_eq!(texts.len(), 1 + 10 + 100 + 1_000 + 10_000);
+        for short in &texts {
+            // Padded so the eight-byte path reads them too.
+            let text = format!("words {short} more{short}text and{short}");
+            let want = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let mut whole = Collapsed::default();
+            whole.push_str(&text);
+            assert_eq!(whole.finish(), want, "{text:?}");
+            let cut = text.char_indices().map(|(at, _)| at).nth(9).unwrap_or(0);
+            let mut pieces = Collapsed::default();
+            pieces.push_str(&text[..cut]);
+            pieces.push_str(&text[cut..]);
+            assert_eq!(pieces.finish(), want, "{text:?} cut at {cut}");
+        }
+    }
+
+    #[test]
     fn whitespace_is_collapsed_across_pieces_and_trimmed() {
         let mut text = Collapsed::default();
         text.space();
