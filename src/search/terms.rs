@@ -13,7 +13,6 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Mutex;
 
-use hashbrown::HashTable;
 use rust_stemmers::{Algorithm, Stemmer};
 
 /// Words never indexed. search.js holds the same list.
@@ -138,8 +137,11 @@ pub fn is_stop_word(word: &str) -> bool {
 /// hashed and compared without being copied. One per worker thread.
 pub struct Stems {
     stemmer: Stemmer,
-    /// The known words, found by `Key`.
-    table: HashTable<Slot>,
+    /// The known words, found by `Key`: open addressing with linear probing, a power of two
+    /// of slots at most half full, so a word is found in the slot its hash names or one of
+    /// the next few, one cache line read and no call (hashbrown's `find` calls its key test
+    /// through a `dyn`, and reads its control bytes first: a second line).
+    table: Vec<Slot>,
     /// Each known word, by number.
     words: Vec<Word>,
     /// The text of every known word, one after the other.
@@ -169,7 +171,9 @@ struct Key {
 /// What `KEY_BYTES` holds of a word.
 const KEY_BYTES: usize = 16;
 
-/// A known word in the table: its key, number and stem number (`NONE` for a stop word).
+/// A known word in the table: its key, number and stem number (`NONE` for a stop word); an
+/// empty slot has a key of length 0 (no word has one).
+#[derive(Clone, Copy)]
 #[repr(C)]
 struct Slot {
     key: Key,
@@ -190,7 +194,7 @@ impl Default for Stems {
     fn default() -> Self {
         Stems {
             stemmer: Stemmer::create(Algorithm::English),
-            table: HashTable::new(),
+            table: Vec::new(),
             words: Vec::new(),
             text: String::new(),
             stems: Vec::new(),
@@ -203,6 +207,12 @@ impl Default for Stems {
 }
 
 const _: () = assert!(std::mem::size_of::<Slot>() == 32);
+
+const EMPTY: Slot = Slot {
+    key: Key { head: 0, len: 0 },
+    n: NONE,
+    stem: NONE,
+};
 
 /// `0x0101…01`: a byte-wise constant times this is that byte in every lane.
 const LANES: u128 = u128::from_le_bytes([1; 16]);
@@ -337,19 +347,25 @@ impl Stems {
     fn find(&mut self, key: Key, word: &[u8]) -> (u32, u32) {
         let hash = key_hash(key);
         let long = key.len as usize > KEY_BYTES;
-        let (words, text) = (&self.words, &self.text);
-        let found = self.table.find(hash, |slot| {
-            slot.key == key && (!long || word_text(words, text, slot.n).as_bytes() == word)
-        });
-        match found {
-            Some(slot) => (slot.n, slot.stem),
-            None => self.insert(key, hash, word),
+        let mask = self.table.len().wrapping_sub(1);
+        let mut at = hash as usize & mask;
+        while let Some(slot) = self.table.get(at) {
+            if slot.key.len == 0 {
+                break;
+            }
+            if slot.key == key
+                && (!long || word_text(&self.words, &self.text, slot.n).as_bytes() == word)
+            {
+                return (slot.n, slot.stem);
+            }
+            at = (at + 1) & mask;
         }
+        self.insert(key, word)
     }
 
     /// Numbers and stems a word `find` did not know.
     #[cold]
-    fn insert(&mut self, key: Key, hash: u64, word: &[u8]) -> (u32, u32) {
+    fn insert(&mut self, key: Key, word: &[u8]) -> (u32, u32) {
         let word = std::str::from_utf8(word).expect("a word is cut at characters");
         let stem = match is_stop_word(word) {
             true => NONE,
@@ -361,9 +377,25 @@ impl Stems {
             len: word.len() as u32,
         });
         self.text.push_str(word);
-        self.table
-            .insert_unique(hash, Slot { key, n, stem }, |slot| key_hash(slot.key));
+        if self.table.len() < 2 * self.words.len() {
+            let grown = (2 * self.table.len()).max(1024);
+            let old = std::mem::replace(&mut self.table, vec![EMPTY; grown]);
+            for slot in old.into_iter().filter(|slot| slot.key.len != 0) {
+                self.place(slot);
+            }
+        }
+        self.place(Slot { key, n, stem });
         (n, stem)
+    }
+
+    /// Puts `slot` in the first empty slot from where its hash points.
+    fn place(&mut self, slot: Slot) {
+        let mask = self.table.len() - 1;
+        let mut at = key_hash(slot.key) as usize & mask;
+        while self.table[at].key.len != 0 {
+            at = (at + 1) & mask;
+        }
+        self.table[at] = slot;
     }
 
     /// Counts a lowercased `word` with `weight` for the page being indexed, remembering the
