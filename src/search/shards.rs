@@ -355,17 +355,18 @@ fn push_string(json: &mut Vec<u8>, text: &str) {
     }
 }
 
-/// Whether any of the eight bytes of `x` is a control character, `"` or `\\` (the classic
-/// tests for a byte below a bound and for a zero byte, which are exact about whether there
-/// is one).
-fn needs_escape(x: u64) -> bool {
+/// The high bit set in the first byte of `x` that is a control character, `"` or `\\`, and
+/// maybe in some after it; none when there is none (the classic tests for a byte below a
+/// bound and for a zero byte: a borrow can mark a later byte, never an earlier one, so the
+/// lowest bit set is exact).
+fn escapes(x: u64) -> u64 {
     const LANES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let below = |x: u64, n: u64| x.wrapping_sub(n * LANES) & !x & HIGH;
     let control = below(x, 0x20);
     let quote = below(x ^ (b'"' as u64 * LANES), 1);
     let backslash = below(x ^ (b'\\' as u64 * LANES), 1);
-    control | quote | backslash != 0
+    control | quote | backslash
 }
 
 /// Appends `n` in decimal. The shards hold millions of numbers, and `write!` cost more than
@@ -471,7 +472,7 @@ pub(crate) fn fragment_json(
 
 /// Appends `text` as a JSON string, escaped as serde_json escapes it: `"`, `\\` and control
 /// characters (`\n`, `\t`, … or `\u00XX`); everything else as it is. Eight bytes are tested
-/// at a time (`needs_escape`): fragments hold the whole text of the site.
+/// at a time (`escapes`): fragments hold the whole text of the site.
 fn push_json_string(json: &mut String, text: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     json.push('"');
@@ -480,10 +481,13 @@ fn push_json_string(json: &mut String, text: &str) {
     let mut at = 0;
     while at < bytes.len() {
         if let Some(eight) = bytes.get(at..at + 8) {
-            if !needs_escape(u64::from_le_bytes(eight.try_into().expect("8 bytes"))) {
+            let first = escapes(u64::from_le_bytes(eight.try_into().expect("8 bytes")));
+            if first == 0 {
                 at += 8;
                 continue;
             }
+            // Straight to the byte to escape.
+            at += (first.trailing_zeros() / 8) as usize;
         }
         let byte = bytes[at];
         at += 1;
@@ -700,7 +704,7 @@ mod tests {
                 let mut bytes = *b"abcdefgh";
                 bytes[lane] = special;
                 assert!(
-                    needs_escape(u64::from_le_bytes(bytes)),
+                    escapes(u64::from_le_bytes(bytes)) != 0,
                     "{special} at {lane}"
                 );
             }
@@ -710,7 +714,31 @@ mod tests {
             *b"  !#[]~\x7f",
             [0x80, 0xff, 0xc3, 0xa9, 0x20, 0x21, 0x23, 0x5b],
         ] {
-            assert!(!needs_escape(u64::from_le_bytes(clean)), "{clean:?}");
+            assert_eq!(escapes(u64::from_le_bytes(clean)), 0, "{clean:?}");
+        }
+    }
+
+    #[test]
+    fn the_first_byte_to_escape_is_found_exactly() {
+        let needs = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
+        let kinds = [
+            0u8, 0x01, 0x1f, 0x20, 0x21, b'"', 0x23, 0x5b, b'\\', 0x5d, 0x7f, 0x80, 0xc3, 0xff,
+            b'a',
+        ];
+        for b in 0..=255u8 {
+            for i in 0..8 {
+                for &later in &kinds {
+                    for j in i + 1..8 {
+                        let mut eight = *b"abcdefgh";
+                        eight[i] = b;
+                        eight[j] = later;
+                        let want = eight.iter().position(|&b| needs(b));
+                        let mask = escapes(u64::from_le_bytes(eight));
+                        let got = (mask != 0).then(|| (mask.trailing_zeros() / 8) as usize);
+                        assert_eq!(got, want, "{eight:?}");
+                    }
+                }
+            }
         }
     }
 
