@@ -103,7 +103,7 @@ pub fn shard_files(
         let norm = K1 * (1.0 - B + B * record.length as f32 / average);
         for &(term, weight, word) in &record.terms {
             let score = weight * (K1 + 1.0) / (weight + norm);
-            let quantised = (score / (K1 + 1.0) * 255.0).round().clamp(1.0, 255.0) as u8;
+            let quantised = round(score / (K1 + 1.0) * 255.0).clamp(1, 255) as u8;
             let known = &mut shortest[term as usize];
             if *known == u32::MAX || (*known != word && shorter(word, *known)) {
                 *known = word;
@@ -277,6 +277,14 @@ impl Cutter {
         }
         self.shards
     }
+}
+
+/// `x.round()` for `x` from 0 to 255, without the call to libm's `roundf` it is on x86-64 (one
+/// per (page, term) pair): the integer part by truncation, the fraction exact (`x` minus its
+/// integer part loses nothing).
+fn round(x: f32) -> u32 {
+    let whole = x as u32;
+    whole + (x - whole as f32 >= 0.5) as u32
 }
 
 /// Whether "did you mean" may offer `term`: a word of three letters or more (one letter off a
@@ -739,6 +747,26 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn scores_are_rounded_as_round_rounds_them() {
+        // Every half from 0 to 255.5 and the 32 floats either side of it, and a sweep between.
+        for half in 0..=511 {
+            let (mut up, mut down) = (half as f32 / 2.0, half as f32 / 2.0);
+            for _ in 0..32 {
+                for x in [up, down] {
+                    if (0.0..=256.0).contains(&x) {
+                        assert_eq!(round(x), x.round() as u32, "{x}");
+                    }
+                }
+                (up, down) = (up.next_up(), down.next_down());
+            }
+        }
+        for n in 0..25_600 {
+            let x = n as f32 / 100.0;
+            assert_eq!(round(x), x.round() as u32, "{x}");
         }
     }
 
