@@ -210,14 +210,15 @@ impl Indexed {
         let entries = std::sync::Mutex::new(entries);
         let pages = self.search_pages();
         let chunks = crate::search::layout(pages.iter().map(|p| p.source.as_str()));
-        // A few large groups of files, each counted with a stem cache no other group is
-        // using (one per thread: a cache learns the site's vocabulary once). Counting words
-        // here, not right after each page renders, finds the cache warm: between two renders
-        // the rest of the render pushed it out, and a word looked up in a cold table cost
-        // three times one looked up here.
+        // Groups of files, each counted with a stem cache no other group is using (one per
+        // thread: a cache learns the site's vocabulary once, whatever the number of groups;
+        // sixteen a thread, so the last to finish leaves the other threads idle briefly).
+        // Counting words here, not right after each page renders, finds the cache warm:
+        // between two renders the rest of the render pushed it out, and a word looked up in
+        // a cold table cost three times one looked up here.
         let group = chunks
             .len()
-            .div_ceil(4 * rayon::current_num_threads())
+            .div_ceil(16 * rayon::current_num_threads())
             .max(1);
         let pool = crate::search::StemPool::default();
         let groups: Vec<(usize, Result<SearchChunk>)> = chunks
