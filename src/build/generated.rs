@@ -201,7 +201,8 @@ impl Indexed {
     /// its pages' entries are made (in parallel; the fragments are not kept), then the
     /// manifest and the shards. A page's sections are taken from `entries` (gathered while the
     /// page rendered) or read here (a page the render did not read, or none given). Returns
-    /// the records and fragment hashes, for `serve`, and every file written.
+    /// the records with the vocabulary their numbers name and the fragment hashes, for
+    /// `serve`, and every file written.
     pub fn search_index(
         &self,
         write: &SearchWrite<'_>,

@@ -9,6 +9,7 @@
 use super::PageRecord;
 use super::terms::{FastMap, Stems};
 
+/// The site's terms and the words they came from, each by number (records hold the numbers).
 #[derive(Debug, Default)]
 pub struct Vocabulary {
     terms: Numbered,
