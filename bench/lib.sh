@@ -1,6 +1,7 @@
-# Shared by the benchmark drivers (compare.sh, jekyll-compare.sh), which source it: checks that
-# report every missing prerequisite with the command that installs it (and install none), the
-# RAM-disk check, one clean timed build of a command, and the load average.
+# Shared by the benchmark drivers (compare.sh, jekyll-compare.sh, search-cost.sh,
+# search-instructions.sh), which source it: checks that report every missing prerequisite with
+# the command that installs it (and install none), the RAM-disk check, one clean timed build of
+# a command, the load average, and the search benchmarks' twin corpora.
 # shellcheck shell=bash
 
 MISSING=()
@@ -60,3 +61,27 @@ timed() {
 
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 loadavg1() { cut -d' ' -f1 /proc/loadavg; }
+
+# search_twins DIR ELEMENTS CORPUS: the search benchmarks' corpus DIR/site and its twin DIR/nos,
+# whose docgen.toml says `search = false` and whose content is hard links to the first one's
+# (docgen only reads it). With CORPUS (a `--corpus` given), DIR is that folder, used as it is;
+# otherwise the corpus is generated (`gen-corpus --elements ELEMENTS`) and kept, and made again
+# when gen-corpus changes.
+search_twins() {
+    local dir=$1 elements=$2 corpus=$3 here kind
+    here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+    if [[ -n $corpus ]]; then
+        for kind in site nos; do
+            [[ -d $dir/$kind/content ]] || { echo "no $dir/$kind/content" >&2; exit 1; }
+        done
+    elif [[ ! -f $dir/stamp ]] || [[ "$(cat "$dir/stamp")" != "$(sha1sum < "$here/gen-corpus")" ]]; then
+        rm -rf "$dir"
+        mkdir -p "$dir"
+        python3 "$here/gen-corpus" --elements "$elements" --out "$dir/site" > /dev/null
+        mkdir -p "$dir/nos"
+        cp -al "$dir/site/content" "$dir/nos/content"
+        grep -v '^search' "$dir/site/docgen.toml" > "$dir/nos/docgen.toml"
+        echo 'search = false' >> "$dir/nos/docgen.toml"
+        sha1sum < "$here/gen-corpus" > "$dir/stamp"
+    fi
+}

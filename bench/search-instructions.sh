@@ -36,20 +36,9 @@ command -v valgrind > /dev/null || { echo "needs valgrind: apt-get install valgr
 
 here=$(cd "$(dirname "$0")" && pwd)
 dir=${corpus:-${BENCH_DIR:-/dev/shm/docgen-bench}/search-instructions-$elements}
-if [ -n "$corpus" ]; then
-  for kind in site nos; do
-    [ -d "$dir/$kind/content" ] || { echo "no $dir/$kind/content" >&2; exit 1; }
-  done
-elif [ ! -f "$dir/stamp" ] || [ "$(cat "$dir/stamp")" != "$(sha1sum < "$here/gen-corpus")" ]; then
-  rm -rf "$dir"
-  mkdir -p "$dir"
-  python3 "$here/gen-corpus" --elements "$elements" --out "$dir/site" > /dev/null
-  mkdir -p "$dir/nos"
-  cp -al "$dir/site/content" "$dir/nos/content"
-  grep -v '^search' "$dir/site/docgen.toml" > "$dir/nos/docgen.toml"
-  echo 'search = false' >> "$dir/nos/docgen.toml"
-  sha1sum < "$here/gen-corpus" > "$dir/stamp"
-fi
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
+search_twins "$dir" "$elements" "$corpus"
 work=$(mktemp -d "${TMPDIR:-/dev/shm}/search-instructions.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
