@@ -214,9 +214,6 @@ const EMPTY: Slot = Slot {
     stem: NONE,
 };
 
-/// `0x0101…01`: a byte-wise constant times this is that byte in every lane.
-const LANES: u128 = u128::from_le_bytes([1; 16]);
-
 /// The key of `word` (ASCII or not), lowercased already.
 fn key_of(word: &[u8]) -> Key {
     let n = word.len().min(KEY_BYTES);
@@ -280,35 +277,36 @@ fn run_end(bytes: &[u8], mut at: usize) -> (usize, bool) {
 }
 
 /// The high bit of each byte of `x` that is an ASCII letter or digit, and of each that is a
-/// capital, eight at once (the range tests of `lowercase`: a byte's low seven bits plus a
-/// constant carry into its high bit, never into the next byte; a byte with its own high bit
-/// set is no ASCII).
+/// capital, eight at once.
 fn word_bytes(x: u64) -> (u64, u64) {
-    const LOW: u64 = 0x0101_0101_0101_0101;
-    let seven = x & !HIGH;
-    let ascii = !x & HIGH;
-    let within = |v: u64, first: u8, last: u8| {
-        let from = v + (0x80 - first as u64) * LOW;
-        let past = v + (0x7f - last as u64) * LOW;
-        from & !past & ascii
-    };
     // `| 0x20` lowercases A–Z and maps nothing else into a–z.
-    let letters = within(seven | (0x20 * LOW), b'a', b'z');
-    let digits = within(seven, b'0', b'9');
-    (letters | digits, within(seven, b'A', b'Z'))
+    let letters = ascii_within(x | (0x20 * LOW), b'a', b'z');
+    let digits = ascii_within(x, b'0', b'9');
+    (letters | digits, ascii_within(x, b'A', b'Z'))
+}
+
+/// The high bit of each byte of `x` that is ASCII from `first` to `last`, eight at once: a
+/// byte's low seven bits plus a constant carry into its own high bit, never into the next
+/// byte; a byte with its own high bit set is no ASCII.
+fn ascii_within(x: u64, first: u8, last: u8) -> u64 {
+    let seven = x & !HIGH;
+    let from = seven + (0x80 - first as u64) * LOW;
+    let past = seven + (0x7f - last as u64) * LOW;
+    from & !past & !x & HIGH
 }
 
 /// The high bit of each of eight bytes.
 const HIGH: u64 = 0x8080_8080_8080_8080;
+/// The low bit of each of eight bytes: a byte-wise constant times this is that byte in every
+/// lane.
+const LOW: u64 = 0x0101_0101_0101_0101;
 
-/// `head` with its ASCII uppercase letters lowercased, sixteen bytes at once (each byte below
-/// 0x80 is tested for `A`–`Z` by two additions that cannot carry into the next byte).
+/// `head` with its ASCII uppercase letters lowercased, eight bytes at a time (`ascii_within`
+/// finds `A`–`Z`; a capital's high bit shifted down is the 0x20 that lowercases it).
 fn lowercase(head: u128) -> u128 {
-    let heptets = head & (0x7f * LANES);
-    let from_a = heptets + (0x80 - b'A' as u128) * LANES;
-    let past_z = heptets + (0x80 - b'Z' as u128 - 1) * LANES;
-    let upper = from_a & !past_z & !head & (0x80 * LANES);
-    head | (upper >> 2)
+    let lower = |half: u64| half | (ascii_within(half, b'A', b'Z') >> 2);
+    let (low, high) = (head as u64, (head >> 64) as u64);
+    lower(low) as u128 | (lower(high) as u128) << 64
 }
 
 /// The hash the table finds a key by (FxHash-like multiplies, the high bits rotated down:
