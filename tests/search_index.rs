@@ -217,3 +217,38 @@ fn the_index_is_byte_identical_with_one_thread_and_with_many() {
     );
     common::assert_same_files(&one, &many, "1 thread against 4 threads");
 }
+
+#[test]
+fn a_huge_word_stays_out_of_the_index_the_first_query_fetches() {
+    // A pasted base64 blob or minified line is one "word": indexed, it became the first term
+    // of a shard and of a spelling shard, and so part of the manifest every first query
+    // fetches (10 MB for a 5 MB word).
+    let blob = "QUFB".repeat(250_000);
+    let sha = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    let built = site()
+        .page(
+            "guides/blob.md",
+            &format!("---\ntitle: Blob\n---\nA key: {blob} and a digest {sha} here.\n"),
+        )
+        .build()
+        .clean();
+    let manifest = read(&built.out, "search-index/index.json");
+    assert!(
+        manifest.len() < 16_000,
+        "manifest of {} bytes",
+        manifest.len()
+    );
+    let shards: String = std::fs::read_dir(built.out.join("search-index/t"))
+        .unwrap()
+        .map(|f| std::fs::read_to_string(f.unwrap().path()).unwrap())
+        .collect();
+    assert!(!shards.contains("qufbqufb"), "the blob is no term");
+    assert!(
+        shards.contains(&format!("[\"{sha}\",")),
+        "a 64-character digest still is"
+    );
+    assert!(
+        shards.contains("[\"digest\","),
+        "and so are the words around them"
+    );
+}

@@ -7,7 +7,8 @@
 //! is stemmed with the Snowball English (Porter2) stemmer — `refreshing`, `refreshed` and
 //! `refreshes` all become `refresh` — other words are kept as they are. A short list of English
 //! function words is left out: every page has them, they would make the largest shards, and
-//! they say nothing about what a page is about.
+//! they say nothing about what a page is about. So is a word longer than `MAX_TERM_BYTES` (the
+//! browser need not know: a query for one finds it nowhere).
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -125,6 +126,12 @@ fn continues_word(text: &str, at: usize) -> bool {
         Some(_) => text[at..].chars().next().is_some_and(char::is_alphanumeric),
     }
 }
+
+/// The longest word indexed, in bytes (a SHA-256 in hex is 64). A longer one — a base64 blob,
+/// a minified line — is counted in the page's length like a stop word, but no reader searches
+/// for it, and indexed it could start a shard, which puts it in the manifest every first
+/// query fetches.
+pub const MAX_TERM_BYTES: usize = 64;
 
 pub fn is_stop_word(word: &str) -> bool {
     word.len() <= 5 && STOP_WORDS.binary_search(&word).is_ok()
@@ -332,7 +339,8 @@ impl Stems {
         &self.stems[stem as usize]
     }
 
-    /// The word and stem numbers of a lowercased `word`; `None` for a stop word.
+    /// The word and stem numbers of a lowercased `word`; `None` for a stop word or one longer
+    /// than `MAX_TERM_BYTES`.
     pub fn lookup(&mut self, word: &str) -> Option<(u32, u32)> {
         let (n, stem) = self.find(key_of(word.as_bytes()), word.as_bytes());
         (stem != NONE).then_some((n, stem))
@@ -365,7 +373,7 @@ impl Stems {
     #[cold]
     fn insert(&mut self, key: Key, word: &[u8]) -> (u32, u32) {
         let word = std::str::from_utf8(word).expect("a word is cut at characters");
-        let stem = match is_stop_word(word) {
+        let stem = match is_stop_word(word) || word.len() > MAX_TERM_BYTES {
             true => NONE,
             false => self.stem_of(word),
         };
@@ -782,6 +790,19 @@ mod tests {
             (stems.word(a), stems.term(refresh)),
             ("refreshing", "refresh")
         );
+    }
+
+    #[test]
+    fn a_word_longer_than_a_term_may_be_counts_in_the_length_only() {
+        let mut stems = Stems::default();
+        let longest = "a".repeat(MAX_TERM_BYTES);
+        let longer = "b".repeat(MAX_TERM_BYTES + 1);
+        let text = format!("{longest} {longer} {} token", longer.to_uppercase());
+        assert_eq!(stems.count_words(&text, 1.0), 4);
+        let counts = stems.take_counts();
+        let terms: Vec<&str> = counts.iter().map(|c| stems.term(c.0)).collect();
+        assert_eq!(terms, [longest.as_str(), "token"]);
+        assert_eq!(stems.lookup(&longer), None);
     }
 
     #[test]
