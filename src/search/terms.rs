@@ -155,9 +155,9 @@ pub struct Stems {
     text: String,
     stems: Vec<String>,
     stem_numbers: FastMap<String, u32>,
-    /// The page being counted: (weighted count, number of the shortest word) by stem number,
-    /// `NONE` where the page has not used the stem, and the stems it used. An array, not a
-    /// map: every word of the site passes through here.
+    /// The page being counted: (weighted count, number of the shortest word) by stem number
+    /// (one for each stem), `NONE` where the page has not used the stem, and the stems it
+    /// used. An array, not a map: every word of the site passes through here.
     counts: Vec<(f32, u32)>,
     counted: Vec<u32>,
     /// A word being lowercased (one with a non-ASCII letter, or longer than a `Key`).
@@ -259,37 +259,108 @@ fn key_at(bytes: &[u8], start: usize, len: usize) -> Key {
     }
 }
 
-/// Where the run of ASCII letters and digits starting at byte `at` of `bytes` ends, and
-/// whether it has capitals: eight bytes at a time (`word_bytes`), the last few one by one.
-fn run_end(bytes: &[u8], mut at: usize) -> (usize, bool) {
-    let mut capitals = 0;
-    while let Some(eight) = bytes.get(at..at + 8) {
-        let (word, upper) = word_bytes(u64::from_le_bytes(eight.try_into().expect("8 bytes")));
-        let others = !word & HIGH;
-        if others != 0 {
-            // The bits below the first byte that is not a letter or digit.
-            let before = (others & others.wrapping_neg()) - 1;
-            let end = at + (others.trailing_zeros() / 8) as usize;
-            return (end, capitals | (upper & before) != 0);
-        }
-        capitals |= upper;
-        at += 8;
-    }
-    let mut capitals = capitals != 0;
-    while at < bytes.len() && bytes[at].is_ascii_alphanumeric() {
-        capitals |= bytes[at].is_ascii_uppercase();
-        at += 1;
-    }
-    (at, capitals)
+/// The bytes of a block of text read at once by the word cutter: one bit a byte.
+const BLOCK: usize = 64;
+
+/// What each byte of a block is, bit `i` for byte `i`: an ASCII letter or digit (`word`), an
+/// ASCII capital (`upper`), a byte of a non-ASCII character (`high`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct ByteKinds {
+    word: u64,
+    upper: u64,
+    high: u64,
 }
 
-/// The high bit of each byte of `x` that is an ASCII letter or digit, and of each that is a
-/// capital, eight at once.
-fn word_bytes(x: u64) -> (u64, u64) {
-    // `| 0x20` lowercases A–Z and maps nothing else into a–z.
-    let letters = ascii_within(x | (0x20 * LOW), b'a', b'z');
-    let digits = ascii_within(x, b'0', b'9');
-    (letters | digits, ascii_within(x, b'A', b'Z'))
+/// The kinds of the `BLOCK` bytes at `base` of `bytes`; past the end of `bytes` is read as
+/// zeros (separators).
+#[inline(always)]
+fn kinds_at(bytes: &[u8], base: usize) -> ByteKinds {
+    match bytes.get(base..base + BLOCK) {
+        Some(block) => kinds(block.try_into().expect("a block")),
+        None => {
+            let mut block = [0; BLOCK];
+            let rest = &bytes[base..];
+            block[..rest.len()].copy_from_slice(rest);
+            kinds(&block)
+        }
+    }
+}
+
+#[inline(always)]
+fn kinds(block: &[u8; BLOCK]) -> ByteKinds {
+    #[cfg(target_arch = "x86_64")]
+    {
+        // SAFETY: SSE2 is part of every x86_64 target, so the feature is always there.
+        unsafe { kinds_sse2(block) }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        kinds_swar(block)
+    }
+}
+
+/// `kinds` sixteen bytes a compare: a quarter of the instructions of `kinds_swar`, and the
+/// word cutter reads every byte of the index's text through it.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+fn kinds_sse2(block: &[u8; BLOCK]) -> ByteKinds {
+    use std::arch::x86_64::{_mm_movemask_epi8, _mm_or_si128, _mm_set_epi64x, _mm_set1_epi8};
+    let mut kinds = ByteKinds {
+        word: 0,
+        upper: 0,
+        high: 0,
+    };
+    for (n, sixteen) in block.chunks_exact(16).enumerate() {
+        let x = u128::from_le_bytes(sixteen.try_into().expect("16 bytes"));
+        let v = _mm_set_epi64x((x >> 64) as i64, x as i64);
+        // `| 0x20` lowercases A–Z and maps nothing else into a–z.
+        let letters = within_sse2(_mm_or_si128(v, _mm_set1_epi8(0x20)), b'a', b'z');
+        let word = _mm_or_si128(letters, within_sse2(v, b'0', b'9'));
+        let bits = |mask| (_mm_movemask_epi8(mask) as u16 as u64) << (16 * n);
+        kinds.word |= bits(word);
+        kinds.upper |= bits(within_sse2(v, b'A', b'Z'));
+        // A byte's own high bit.
+        kinds.high |= bits(v);
+    }
+    kinds
+}
+
+/// The bytes of `v` from `first` to `last` (ASCII), as all ones. The compares are signed, so
+/// a byte of 0x80 or more is negative: below every ASCII bound.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+fn within_sse2(v: std::arch::x86_64::__m128i, first: u8, last: u8) -> std::arch::x86_64::__m128i {
+    use std::arch::x86_64::{_mm_and_si128, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_set1_epi8};
+    let from = _mm_cmpgt_epi8(v, _mm_set1_epi8(first as i8 - 1));
+    let to = _mm_cmplt_epi8(v, _mm_set1_epi8(last as i8 + 1));
+    _mm_and_si128(from, to)
+}
+
+/// `kinds` eight bytes at a time in a `u64`, for targets without SSE2 (and to test it against).
+#[cfg_attr(all(target_arch = "x86_64", not(test)), expect(dead_code))]
+fn kinds_swar(block: &[u8; BLOCK]) -> ByteKinds {
+    // The high bit of each byte gathered into the top byte, byte `i` to bit `56 + i` (the
+    // multiplier's terms land on distinct bits, so nothing carries).
+    let gather = |mask: u64| ((mask >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56;
+    let mut kinds = ByteKinds {
+        word: 0,
+        upper: 0,
+        high: 0,
+    };
+    for (n, eight) in block.chunks_exact(8).enumerate() {
+        let x = u64::from_le_bytes(eight.try_into().expect("8 bytes"));
+        let letters = ascii_within(x | (0x20 * LOW), b'a', b'z');
+        let digits = ascii_within(x, b'0', b'9');
+        kinds.word |= gather(letters | digits) << (8 * n);
+        kinds.upper |= gather(ascii_within(x, b'A', b'Z')) << (8 * n);
+        kinds.high |= gather(x & HIGH) << (8 * n);
+    }
+    kinds
+}
+
+/// The bits below bit `n` (all of them for 64).
+fn below(n: usize) -> u64 {
+    u64::MAX.checked_shr((BLOCK - n) as u32).unwrap_or(0)
 }
 
 /// The high bit of each byte of `x` that is ASCII from `first` to `last`, eight at once: a
@@ -369,6 +440,25 @@ impl Stems {
         self.insert(key, word)
     }
 
+    /// `find` for a word no longer than a key, which is its whole text.
+    #[inline(always)]
+    fn find_short(&mut self, key: Key) -> (u32, u32) {
+        let hash = key_hash(key);
+        let mask = self.table.len().wrapping_sub(1);
+        let mut at = hash as usize & mask;
+        while let Some(slot) = self.table.get(at) {
+            if slot.key.len == 0 {
+                break;
+            }
+            if slot.key == key {
+                return (slot.n, slot.stem);
+            }
+            at = (at + 1) & mask;
+        }
+        let len = key.len as usize;
+        self.insert(key, &key.head.to_le_bytes()[..len])
+    }
+
     /// Numbers and stems a word `find` did not know.
     #[cold]
     fn insert(&mut self, key: Key, word: &[u8]) -> (u32, u32) {
@@ -412,56 +502,68 @@ impl Stems {
     }
 
     /// Counts every word of `text` (`words`' words) with `weight` for the page being indexed;
-    /// returns how many words it has, stop words included. The indexer's hot loop: a word of
-    /// ASCII letters and digits, as nearly all are, is read in place as its key (lowercased
-    /// there when it has capitals); only a word with a non-ASCII letter, or longer than a
-    /// key with capitals, is lowercased into a buffer.
+    /// returns how many words it has, stop words included. The indexer's hot loop, a block of
+    /// 64 bytes at a time: the block's bytes are told apart at once (`kinds_at`), and its words
+    /// are the runs of ones among its ASCII letters and digits, found by counting bits. Such a
+    /// word is read in place as its key (`count_ascii`); from the first non-ASCII byte of a
+    /// block on, the word it is part of (or the separator it is) is read by chars, and the
+    /// next block starts after it.
     pub fn count_words(&mut self, text: &str, weight: f32) -> u32 {
         let bytes = text.as_bytes();
         let mut words = 0;
-        let mut at = 0;
-        while at < bytes.len() {
-            let start = at;
-            if bytes[start].is_ascii_alphanumeric() {
-                let (end, capitals) = run_end(bytes, start);
-                at = end;
-                // A run a non-ASCII letter continues is read by chars below.
-                if bytes.get(end).is_none_or(|&b| b < 0x80) {
-                    let len = end - start;
-                    let (n, stem) = if len <= KEY_BYTES {
-                        let key = key_at(bytes, start, len);
-                        if capitals {
-                            let key = Key {
-                                head: lowercase(key.head),
-                                len: key.len,
-                            };
-                            self.find(key, &key.head.to_le_bytes()[..len])
-                        } else {
-                            self.find(key, &bytes[start..end])
-                        }
-                    } else if !capitals {
-                        self.find(key_at(bytes, start, len), &bytes[start..end])
-                    } else {
-                        let mut word = std::mem::take(&mut self.lowered);
-                        word.clear();
-                        word.push_str(&text[start..end]);
-                        word.make_ascii_lowercase();
-                        let found = self.find(key_of(word.as_bytes()), word.as_bytes());
-                        self.lowered = word;
-                        found
-                    };
-                    self.count_number(n, stem, weight);
-                    words += 1;
+        // Where the block starts (always at a char: after a block of ASCII, or after what
+        // was read by chars), and where a word that runs into it began.
+        let mut base = 0;
+        let mut open = None;
+        while base < bytes.len() {
+            let kinds = kinds_at(bytes, base);
+            // `BLOCK` when the block is all ASCII.
+            let stop = kinds.high.trailing_zeros() as usize;
+            let mut runs = kinds.word & below(stop);
+            // Where reading by chars starts: at the first non-ASCII byte, or at the start of
+            // the ASCII word it continues.
+            let mut by_chars = base + stop;
+            if let Some(start) = open {
+                let run = runs.trailing_ones() as usize;
+                if run == BLOCK {
+                    base += BLOCK;
                     continue;
                 }
-            } else if bytes[start] < 0x80 {
-                // An ASCII separator.
-                at += 1;
+                if run == stop {
+                    by_chars = start;
+                    runs = 0;
+                } else {
+                    let capitals = bytes[start..base + run].iter().any(u8::is_ascii_uppercase);
+                    self.count_ascii(bytes, start, base + run, capitals, weight);
+                    words += 1;
+                    runs &= !below(run);
+                }
+                open = None;
+            }
+            while runs != 0 {
+                let start = runs.trailing_zeros() as usize;
+                // The lowest run of ones: adding its lowest bit carries through it.
+                let rest = runs & runs.wrapping_add(1 << start);
+                let run = runs ^ rest;
+                let end = BLOCK - run.leading_zeros() as usize;
+                if end == BLOCK {
+                    open = Some(base + start);
+                    break;
+                }
+                if end == stop {
+                    by_chars = base + start;
+                    break;
+                }
+                let capitals = kinds.upper & run != 0;
+                self.count_ascii(bytes, base + start, base + end, capitals, weight);
+                words += 1;
+                runs = rest;
+            }
+            if stop == BLOCK {
+                base += BLOCK;
                 continue;
             }
-            // A word with a non-ASCII character, or a non-ASCII separator: read by chars.
-            let (end, found) = self.lower_word(text, start);
-            at = end;
+            let (end, found) = self.lower_word(text, by_chars);
             if found {
                 let word = std::mem::take(&mut self.lowered);
                 let (n, stem) = self.find(key_of(word.as_bytes()), word.as_bytes());
@@ -469,8 +571,47 @@ impl Stems {
                 self.count_number(n, stem, weight);
                 words += 1;
             }
+            base = end;
+        }
+        if let Some(start) = open {
+            // A word ending the text at the end of a block.
+            let capitals = bytes[start..].iter().any(u8::is_ascii_uppercase);
+            self.count_ascii(bytes, start, bytes.len(), capitals, weight);
+            words += 1;
         }
         words
+    }
+
+    /// Counts the word of ASCII letters and digits at `start..end` of `bytes`, which has
+    /// `capitals` or not: read in place as its key (lowercased there), or, longer than a key
+    /// and with capitals, lowercased into a buffer.
+    #[inline(always)]
+    fn count_ascii(&mut self, bytes: &[u8], start: usize, end: usize, capitals: bool, weight: f32) {
+        let len = end - start;
+        let (n, stem) = if len <= KEY_BYTES {
+            let key = key_at(bytes, start, len);
+            match capitals {
+                true => self.find_short(Key {
+                    head: lowercase(key.head),
+                    len: key.len,
+                }),
+                false => self.find_short(key),
+            }
+        } else if !capitals {
+            self.find(key_at(bytes, start, len), &bytes[start..end])
+        } else {
+            let mut word = std::mem::take(&mut self.lowered);
+            word.clear();
+            word.extend(
+                bytes[start..end]
+                    .iter()
+                    .map(|b| b.to_ascii_lowercase() as char),
+            );
+            let found = self.find(key_of(word.as_bytes()), word.as_bytes());
+            self.lowered = word;
+            found
+        };
+        self.count_number(n, stem, weight);
     }
 
     /// Lowercases the word starting at byte `start` of `text` into `lowered`; returns where
@@ -502,11 +643,7 @@ impl Stems {
         if stem == NONE {
             return;
         }
-        let at = stem as usize;
-        if at >= self.counts.len() {
-            self.counts.resize(at + 1, (0.0, NONE));
-        }
-        let slot = &mut self.counts[at];
+        let slot = &mut self.counts[stem as usize];
         if slot.1 == NONE {
             *slot = (weight, n);
             self.counted.push(stem);
@@ -568,6 +705,7 @@ impl Stems {
             return n;
         }
         self.stems.push(stem.to_string());
+        self.counts.push((0.0, NONE));
         let n = self.stems.len() as u32 - 1;
         self.stem_numbers.insert(stem.into_owned(), n);
         n
@@ -693,32 +831,88 @@ mod tests {
     }
 
     #[test]
-    fn eight_bytes_are_told_word_or_not_as_one_by_one() {
-        // Every byte in every lane, beside neighbours of each kind (a carry between lanes
-        // would show as a wrong answer for the next byte).
+    fn a_blocks_bytes_are_told_apart_as_one_by_one() {
+        // Every byte at every position, beside neighbours of each kind (a carry or a sign
+        // between lanes would show as a wrong answer for the next byte), by both cutters.
         for b in 0..=255u8 {
-            for lane in 0..8 {
-                for fill in [b'a', b' ', b'Z', 0xc3, b'9', 0x7f] {
-                    let mut eight = [fill; 8];
-                    eight[lane] = b;
-                    let (word, upper) = word_bytes(u64::from_le_bytes(eight));
-                    for (n, byte) in eight.iter().enumerate() {
-                        let high = |mask: u64| mask >> (8 * n + 7) & 1 == 1;
-                        assert_eq!(high(word), byte.is_ascii_alphanumeric(), "{eight:?} {n}");
-                        assert_eq!(high(upper), byte.is_ascii_uppercase(), "{eight:?} {n}");
-                        assert_eq!((word | upper) >> (8 * n) & 0x7f, 0, "only high bits");
-                    }
+            for fill in [b'a', b' ', b'Z', 0xc3, b'9', 0x7f, 0x80, 0xff, b'@', b'['] {
+                for at in 0..BLOCK {
+                    let mut block = [fill; BLOCK];
+                    block[at] = b;
+                    let bit = |yes: fn(&u8) -> bool| {
+                        block
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, byte)| yes(byte))
+                            .fold(0u64, |mask, (n, _)| mask | 1 << n)
+                    };
+                    let want = ByteKinds {
+                        word: bit(u8::is_ascii_alphanumeric),
+                        upper: bit(u8::is_ascii_uppercase),
+                        high: bit(|byte| *byte >= 0x80),
+                    };
+                    assert_eq!(kinds_swar(&block), want, "{block:?}");
+                    assert_eq!(kinds(&block), want, "{block:?}");
                 }
             }
         }
-        let text = b"abcdefghijklmnopqrstuvwxyz0123456789 ABC-def@ghi[jkl`mno{p lowerlowerlowerZ x";
-        for start in 0..text.len() {
-            let end = (start..text.len())
-                .find(|&at| !text[at].is_ascii_alphanumeric())
-                .unwrap_or(text.len());
-            let capitals = text[start..end].iter().any(u8::is_ascii_uppercase);
-            if text[start].is_ascii_alphanumeric() {
-                assert_eq!(run_end(text, start), (end, capitals), "{start}");
+    }
+
+    #[test]
+    fn words_are_cut_alike_at_every_place_in_a_block() {
+        // Words of every length put at every offset, so each one starts, ends, or runs
+        // across a block boundary, or ends the text there; non-ASCII letters and
+        // separators beside them send the cutter to read by chars and back.
+        let pieces = [
+            "a",
+            "Token",
+            "refreshing",
+            "WebHooks",
+            "x9",
+            "é",
+            "café",
+            "Zürich",
+            "—",
+            "’",
+            "日本語",
+            "internationalizationS",
+            "internationalizations",
+            "ÅB",
+            "-",
+            "  ",
+            "\n",
+        ];
+        let mut seed = 7u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
+        for lead in 0..70 {
+            for _ in 0..12 {
+                let mut text = "q".repeat(lead % 3) + &" ".repeat(lead);
+                while text.len() < 200 {
+                    text.push_str(pieces[next() % pieces.len()]);
+                    if next() % 3 != 0 {
+                        text.push(' ');
+                    }
+                }
+                let (mut by_text, mut by_word) = (Stems::default(), Stems::default());
+                let counted = by_text.count_words(&text, 1.0);
+                let words: Vec<String> = words(&text).map(|(w, _)| w).collect();
+                for word in &words {
+                    by_word.count(word, 1.0);
+                }
+                assert_eq!(counted as usize, words.len(), "{text:?}");
+                let named = |stems: &mut Stems| -> Vec<(String, f32, String)> {
+                    let counts = stems.take_counts();
+                    counts
+                        .into_iter()
+                        .map(|(s, w, n)| (stems.term(s).to_string(), w, stems.word(n).to_string()))
+                        .collect()
+                };
+                assert_eq!(named(&mut by_text), named(&mut by_word), "{text:?}");
             }
         }
     }
