@@ -21,6 +21,7 @@
 
 mod extract;
 mod fragments;
+mod lanes;
 mod shards;
 mod terms;
 mod vocabulary;

@@ -7,6 +7,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 
+use super::lanes;
 use crate::markdown::{Document, Tap};
 use crate::page::Page;
 
@@ -196,11 +197,16 @@ impl Collapsed {
         let mut start = 0;
         let mut at = 0;
         while at < bytes.len() {
-            if let Some(eight) = bytes.get(at..at + 8)
-                && plain_eight(u64::from_le_bytes(eight.try_into().expect("8 bytes")))
-            {
-                at += 8;
-                continue;
+            // Sixteen bytes at once: kept are printable ASCII and single spaces between two
+            // of them (the byte before `at`, if it is printable, is in the run); from the
+            // first other byte on, one by one.
+            at = lanes::find(bytes, at, |chunk| {
+                let plain = lanes::within(chunk, b'!', 0x7f);
+                let single = lanes::equal(chunk, b' ') & (plain << 1) & (plain >> 1);
+                !(plain | single)
+            });
+            if at == bytes.len() {
+                break;
             }
             let byte = bytes[at];
             if byte > b' ' && byte < 0x80 {
@@ -247,25 +253,6 @@ impl Collapsed {
     fn finish(self) -> String {
         self.text
     }
-}
-
-/// Whether eight bytes of text can be kept as they are, whatever comes before and after
-/// them: ASCII, no control character, and no space but single ones inside them (not first,
-/// not last, none next to another). Most of a page's text passes eight bytes at a time.
-fn plain_eight(x: u64) -> bool {
-    const LANES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    if x & HIGH != 0 {
-        return false;
-    }
-    // Exact per byte (ASCII bytes, so no carry crosses into the next byte): the high bit set
-    // in `control` for a byte below a space, in `space` for a space.
-    let control = !((x & LOW) + (0x80 - 0x20) * LANES) & HIGH;
-    let t = x ^ (0x20 * LANES);
-    let space = !(((t & LOW) + LOW) | t) & HIGH;
-    const ENDS: u64 = 0x8000_0000_0000_0080;
-    control == 0 && space & ENDS == 0 && space & (space >> 8) == 0
 }
 
 /// The length in bytes of the whitespace character at byte `at` of `text` (`char::is_whitespace`),
@@ -452,6 +439,7 @@ fn entity(name: &str) -> Option<char> {
 
 #[cfg(test)]
 mod tests {
+    use super::lanes::LANES;
     use super::*;
     use crate::highlight::Highlighter;
     use crate::markdown::ResolvedLinks;
@@ -551,21 +539,30 @@ mod tests {
     }
 
     #[test]
-    fn eight_bytes_are_plain_without_a_double_an_outer_or_another_space() {
-        let plain = |bytes: &[u8; 8]| plain_eight(u64::from_le_bytes(*bytes));
-        assert!(plain(b"abcdefgh") && plain(b"ab cd ef") && plain(b"a b c d!"));
-        for bad in [
-            b" bcdefgh",
-            b"abcdefg ",
-            b"ab  cdef",
-            b"ab\tcdefg",
-            b"ab\ncdefg",
-            b"\x00bcdefgh",
-            b"ab\xc2\xa0cdef",
-        ] {
-            let mut eight = [0u8; 8];
-            eight.copy_from_slice(&bad[..8]);
-            assert!(!plain(&eight), "{bad:?}");
+    fn a_space_or_other_byte_in_any_lane_collapses_as_split_whitespace_would() {
+        // Sixteen bytes are kept at once when printable or single spaces between: each other
+        // kind of byte, and a space, a double, a space beside a tab, in every lane of the
+        // first two chunks.
+        let odd = [
+            " ", "  ", " \t", "\t", "\n", "\u{a0}", "\u{3000}", "\x00", "é", "\x7f",
+        ];
+        for lane in 0..2 * LANES {
+            for piece in odd {
+                let mut text = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGH".to_string();
+                text.insert_str(lane, piece);
+                // Whole, and cut short (shorter than a chunk, too).
+                let short = (0..=15)
+                    .rev()
+                    .find(|&end| text.is_char_boundary(end))
+                    .unwrap_or(0);
+                for end in [text.len(), lane + piece.len(), short] {
+                    let text = &text[..end];
+                    let mut collapsed = Collapsed::default();
+                    collapsed.push_str(text);
+                    let want = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                    assert_eq!(collapsed.finish(), want, "{text:?}");
+                }
+            }
         }
     }
 
@@ -586,9 +583,10 @@ mod tests {
             texts.extend(last.iter().cloned());
         }
         assert_eq!(texts.len(), 1 + 10 + 100 + 1_000 + 10_000);
-        for short in &texts {
-            // Padded so the eight-byte path reads them too.
-            let text = format!("words {short} more{short}text and{short}");
+        for (n, short) in texts.iter().enumerate() {
+            // Padded so sixteen-byte chunks read them too, in lanes that move from text to text.
+            let lead = &"lead text  of a page"[..n % 21];
+            let text = format!("{lead}words {short} more{short}text and{short}");
             let want = text.split_whitespace().collect::<Vec<_>>().join(" ");
             let mut whole = Collapsed::default();
             whole.push_str(&text);

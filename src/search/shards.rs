@@ -26,6 +26,7 @@ use std::hash::{Hash, Hasher};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::lanes;
 use super::terms::FxHasher;
 use super::{PageRecord, Section, Vocabulary};
 
@@ -363,37 +364,28 @@ fn push_string(json: &mut Vec<u8>, text: &str) {
     }
 }
 
-/// The high bit set in the first byte of `x` that is a control character, `"` or `\\`, and
-/// maybe in some after it; none when there is none (the classic tests for a byte below a
-/// bound and for a zero byte: a borrow can mark a later byte, never an earlier one, so the
-/// lowest bit set is exact).
-fn escapes(x: u64) -> u64 {
-    const LANES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let below = |x: u64, n: u64| x.wrapping_sub(n * LANES) & !x & HIGH;
-    let control = below(x, 0x20);
-    let quote = below(x ^ (b'"' as u64 * LANES), 1);
-    let backslash = below(x ^ (b'\\' as u64 * LANES), 1);
-    control | quote | backslash
+/// Appends `n` in decimal. The shards hold millions of numbers, and `write!` cost more than
+/// everything else the shards need. A number below 1,000 (most are) is appended as three
+/// digits, a small store where a slice of its digits would call `memcpy`, and the digits it
+/// lacks cut off after.
+#[inline(always)]
+fn push_number(json: &mut Vec<u8>, n: u32) {
+    // Most are page gaps and scores (1–255): read from a table.
+    let Some(&[a, b, c, len]) = DIGITS.get(n as usize) else {
+        return push_large_number(json, n);
+    };
+    json.extend_from_slice(&[a, b, c]);
+    json.truncate(json.len() - (3 - len as usize));
 }
 
-/// Appends `n` in decimal. The shards hold millions of numbers, and `write!` cost more than
-/// everything else the shards need.
-fn push_number(json: &mut Vec<u8>, mut n: u32) {
-    // Most are page gaps and scores (1–255): read from a table.
-    if let Some(digits) = DIGITS.get(n as usize) {
-        json.extend_from_slice(&digits[..digits[3] as usize]);
-        return;
-    }
+#[cold]
+fn push_large_number(json: &mut Vec<u8>, mut n: u32) {
     let mut digits = [0u8; 10];
     let mut at = digits.len();
-    loop {
+    while n > 0 {
         at -= 1;
         digits[at] = b'0' + (n % 10) as u8;
         n /= 10;
-        if n == 0 {
-            break;
-        }
     }
     json.extend_from_slice(&digits[at..]);
 }
@@ -479,8 +471,8 @@ pub(crate) fn fragment_json(
 }
 
 /// Appends `text` as a JSON string, escaped as serde_json escapes it: `"`, `\\` and control
-/// characters (`\n`, `\t`, … or `\u00XX`); everything else as it is. Eight bytes are tested
-/// at a time (`escapes`): fragments hold the whole text of the site.
+/// characters (`\n`, `\t`, … or `\u00XX`); everything else as it is. Sixteen bytes are
+/// tested at a time (`lanes`): fragments hold the whole text of the site.
 fn push_json_string(json: &mut String, text: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     json.push('"');
@@ -488,14 +480,11 @@ fn push_json_string(json: &mut String, text: &str) {
     let mut start = 0;
     let mut at = 0;
     while at < bytes.len() {
-        if let Some(eight) = bytes.get(at..at + 8) {
-            let first = escapes(u64::from_le_bytes(eight.try_into().expect("8 bytes")));
-            if first == 0 {
-                at += 8;
-                continue;
-            }
-            // Straight to the byte to escape.
-            at += (first.trailing_zeros() / 8) as usize;
+        at = lanes::find(bytes, at, |chunk| {
+            lanes::within(chunk, 0, 0x1f) | lanes::equal(chunk, b'"') | lanes::equal(chunk, b'\\')
+        });
+        if at == bytes.len() {
+            break;
         }
         let byte = bytes[at];
         at += 1;
@@ -706,45 +695,25 @@ mod tests {
     }
 
     #[test]
-    fn eight_bytes_need_escaping_when_one_does() {
-        for special in [0u8, 0x08, b'\n', 0x1f, b'"', b'\\'] {
-            for lane in 0..8 {
-                let mut bytes = *b"abcdefgh";
-                bytes[lane] = special;
-                assert!(
-                    escapes(u64::from_le_bytes(bytes)) != 0,
-                    "{special} at {lane}"
-                );
-            }
-        }
-        for clean in [
-            *b"abcdefgh",
-            *b"  !#[]~\x7f",
-            [0x80, 0xff, 0xc3, 0xa9, 0x20, 0x21, 0x23, 0x5b],
-        ] {
-            assert_eq!(escapes(u64::from_le_bytes(clean)), 0, "{clean:?}");
-        }
-    }
-
-    #[test]
-    fn the_first_byte_to_escape_is_found_exactly() {
-        let needs = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
-        let kinds = [
-            0u8, 0x01, 0x1f, 0x20, 0x21, b'"', 0x23, 0x5b, b'\\', 0x5d, 0x7f, 0x80, 0xc3, 0xff,
-            b'a',
-        ];
-        for b in 0..=255u8 {
-            for i in 0..8 {
-                for &later in &kinds {
-                    for j in i + 1..8 {
-                        let mut eight = *b"abcdefgh";
-                        eight[i] = b;
-                        eight[j] = later;
-                        let want = eight.iter().position(|&b| needs(b));
-                        let mask = escapes(u64::from_le_bytes(eight));
-                        let got = (mask != 0).then(|| (mask.trailing_zeros() / 8) as usize);
-                        assert_eq!(got, want, "{eight:?}");
-                    }
+    fn every_byte_in_every_lane_is_escaped_as_serde_escapes_it() {
+        // Sixteen bytes at once, the last few in the text's last sixteen or padded: each ASCII
+        // byte, and a character of two and of three bytes, at every place of three chunks.
+        let mut odd: Vec<String> = (0u8..0x80).map(|b| (b as char).to_string()).collect();
+        odd.extend(["é".to_string(), "\u{2028}".to_string()]);
+        for at in 0..40 {
+            for piece in &odd {
+                let mut text = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKL".to_string();
+                text.insert_str(at, piece);
+                // Whole, and cut short (shorter than a chunk, too).
+                let short = (0..=15)
+                    .rev()
+                    .find(|&end| text.is_char_boundary(end))
+                    .unwrap_or(0);
+                for end in [text.len(), at + piece.len(), short] {
+                    let text = &text[..end];
+                    let mut json = String::new();
+                    push_json_string(&mut json, text);
+                    assert_eq!(json, serde_json::to_string(text).unwrap(), "{text:?}");
                 }
             }
         }
@@ -773,13 +742,25 @@ mod tests {
     #[test]
     fn numbers_are_written_in_decimal() {
         let mut json = Vec::new();
-        for n in [0, 7, 10, 99, 100, 255, 1000, 65_536, u32::MAX] {
+        for n in [
+            0,
+            7,
+            10,
+            99,
+            100,
+            255,
+            1000,
+            1_002_003,
+            65_536,
+            10_000_001,
+            u32::MAX,
+        ] {
             push_number(&mut json, n);
             json.push(b',');
         }
         assert_eq!(
             entry_text(&json),
-            "0,7,10,99,100,255,1000,65536,4294967295,"
+            "0,7,10,99,100,255,1000,1002003,65536,10000001,4294967295,"
         );
         for n in 0..2_000 {
             json.clear();

@@ -16,6 +16,8 @@ use std::sync::Mutex;
 
 use rust_stemmers::{Algorithm, Stemmer};
 
+use super::lanes::{LANES, within};
+
 /// Words never indexed. search.js holds the same list.
 pub const STOP_WORDS: [&str; 33] = [
     "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "is",
@@ -286,74 +288,21 @@ fn kinds_at(bytes: &[u8], base: usize) -> ByteKinds {
     }
 }
 
+/// `kinds` of a block, a chunk of `LANES` bytes at a time.
 #[inline(always)]
 fn kinds(block: &[u8; BLOCK]) -> ByteKinds {
-    #[cfg(target_arch = "x86_64")]
-    {
-        // SAFETY: SSE2 is part of every x86_64 target, so the feature is always there.
-        unsafe { kinds_sse2(block) }
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        kinds_swar(block)
-    }
-}
-
-/// `kinds` sixteen bytes a compare: a quarter of the instructions of `kinds_swar`, and the
-/// word cutter reads every byte of the index's text through it.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "sse2")]
-fn kinds_sse2(block: &[u8; BLOCK]) -> ByteKinds {
-    use std::arch::x86_64::{_mm_movemask_epi8, _mm_or_si128, _mm_set_epi64x, _mm_set1_epi8};
     let mut kinds = ByteKinds {
         word: 0,
         upper: 0,
         high: 0,
     };
-    for (n, sixteen) in block.chunks_exact(16).enumerate() {
-        let x = u128::from_le_bytes(sixteen.try_into().expect("16 bytes"));
-        let v = _mm_set_epi64x((x >> 64) as i64, x as i64);
-        // `| 0x20` lowercases A–Z and maps nothing else into a–z.
-        let letters = within_sse2(_mm_or_si128(v, _mm_set1_epi8(0x20)), b'a', b'z');
-        let word = _mm_or_si128(letters, within_sse2(v, b'0', b'9'));
-        let bits = |mask| (_mm_movemask_epi8(mask) as u16 as u64) << (16 * n);
-        kinds.word |= bits(word);
-        kinds.upper |= bits(within_sse2(v, b'A', b'Z'));
-        // A byte's own high bit.
-        kinds.high |= bits(v);
-    }
-    kinds
-}
-
-/// The bytes of `v` from `first` to `last` (ASCII), as all ones. The compares are signed, so
-/// a byte of 0x80 or more is negative: below every ASCII bound.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "sse2")]
-fn within_sse2(v: std::arch::x86_64::__m128i, first: u8, last: u8) -> std::arch::x86_64::__m128i {
-    use std::arch::x86_64::{_mm_and_si128, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_set1_epi8};
-    let from = _mm_cmpgt_epi8(v, _mm_set1_epi8(first as i8 - 1));
-    let to = _mm_cmplt_epi8(v, _mm_set1_epi8(last as i8 + 1));
-    _mm_and_si128(from, to)
-}
-
-/// `kinds` eight bytes at a time in a `u64`, for targets without SSE2 (and to test it against).
-#[cfg_attr(all(target_arch = "x86_64", not(test)), expect(dead_code))]
-fn kinds_swar(block: &[u8; BLOCK]) -> ByteKinds {
-    // The high bit of each byte gathered into the top byte, byte `i` to bit `56 + i` (the
-    // multiplier's terms land on distinct bits, so nothing carries).
-    let gather = |mask: u64| ((mask >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56;
-    let mut kinds = ByteKinds {
-        word: 0,
-        upper: 0,
-        high: 0,
-    };
-    for (n, eight) in block.chunks_exact(8).enumerate() {
-        let x = u64::from_le_bytes(eight.try_into().expect("8 bytes"));
-        let letters = ascii_within(x | (0x20 * LOW), b'a', b'z');
-        let digits = ascii_within(x, b'0', b'9');
-        kinds.word |= gather(letters | digits) << (8 * n);
-        kinds.upper |= gather(ascii_within(x, b'A', b'Z')) << (8 * n);
-        kinds.high |= gather(x & HIGH) << (8 * n);
+    for (n, chunk) in block.chunks_exact(LANES).enumerate() {
+        let chunk = chunk.try_into().expect("a chunk");
+        let bits = |mask: u16| (mask as u64) << (LANES * n);
+        let upper = within(chunk, b'A', b'Z');
+        kinds.word |= bits(within(chunk, b'0', b'9') | upper | within(chunk, b'a', b'z'));
+        kinds.upper |= bits(upper);
+        kinds.high |= bits(within(chunk, 0x80, 0xff));
     }
     kinds
 }
@@ -832,8 +781,7 @@ mod tests {
 
     #[test]
     fn a_blocks_bytes_are_told_apart_as_one_by_one() {
-        // Every byte at every position, beside neighbours of each kind (a carry or a sign
-        // between lanes would show as a wrong answer for the next byte), by both cutters.
+        // Every byte at every position, beside neighbours of each kind.
         for b in 0..=255u8 {
             for fill in [b'a', b' ', b'Z', 0xc3, b'9', 0x7f, 0x80, 0xff, b'@', b'['] {
                 for at in 0..BLOCK {
@@ -851,7 +799,6 @@ mod tests {
                         upper: bit(u8::is_ascii_uppercase),
                         high: bit(|byte| *byte >= 0x80),
                     };
-                    assert_eq!(kinds_swar(&block), want, "{block:?}");
                     assert_eq!(kinds(&block), want, "{block:?}");
                 }
             }
