@@ -319,24 +319,20 @@ fn is_url_element(name: &[u8]) -> bool {
             .any(|(element, ..)| name.eq_ignore_ascii_case(element.as_bytes()))
 }
 
-/// Whether the text of a start tag has an attribute `name` with a value (` name=`).
+/// Whether the text of a start tag has an attribute `name` (lowercase) with a value
+/// (` name=`, any case, as HTML compares names): each `=` is looked at, not each byte, for
+/// this runs on every tag of every page. A `name=` inside a quoted value counts too, which
+/// only sends the tag to the tokenizer to be read properly.
 fn has_attr(tag: &[u8], name: &[u8]) -> bool {
-    let Some(&first) = name.first() else {
-        return false;
-    };
-    // A plain byte loop: called for every tag of every page, where `find`'s `windows` costs.
-    for at in 1..tag.len().saturating_sub(name.len() - 1) {
-        if tag[at] != first || !tag[at..].starts_with(name) || !tag[at - 1].is_ascii_whitespace() {
-            continue;
-        }
-        let after = tag[at + name.len()..]
-            .iter()
-            .find(|b| !b.is_ascii_whitespace());
-        if after == Some(&b'=') {
-            return true;
-        }
-    }
-    false
+    memchr::memchr_iter(b'=', tag).any(|equals| {
+        let Some(end) = tag[..equals].iter().rposition(|b| !b.is_ascii_whitespace()) else {
+            return false;
+        };
+        let end = end + 1;
+        end > name.len()
+            && tag[end - name.len()..end].eq_ignore_ascii_case(name)
+            && tag[end - name.len() - 1].is_ascii_whitespace()
+    })
 }
 
 /// A start or end tag of an element that must be closed explicitly (see `MUST_CLOSE`).
@@ -458,26 +454,27 @@ fn find_ignore_case(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
 }
 
 /// The index just past the `>` closing the start tag whose attributes start at `from`, as the
-/// tokenizer reads it: quotes matter only for a value (after `=`).
+/// tokenizer reads it: quotes matter only for a value (right after `=`, whitespace between).
+/// Jumps from quote to `>` to quote (`memchr3`), for this runs on every tag of every page.
 fn tag_end(bytes: &[u8], from: usize) -> usize {
     let mut i = from;
-    let mut after_equals = false;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'>' => return i + 1,
-            b'=' => after_equals = true,
-            b'"' | b'\'' if after_equals => {
-                let quote = bytes[i];
-                i = bytes[i + 1..]
-                    .iter()
-                    .position(|&b| b == quote)
-                    .map_or(bytes.len(), |p| i + 1 + p);
-                after_equals = false;
-            }
-            b if b.is_ascii_whitespace() => {}
-            _ => after_equals = false,
+    while let Some(found) = memchr::memchr3(b'>', b'"', b'\'', &bytes[i..]) {
+        let at = i + found;
+        if bytes[at] == b'>' {
+            return at + 1;
         }
-        i += 1;
+        let value = bytes[from..at]
+            .iter()
+            .rposition(|b| !b.is_ascii_whitespace())
+            .is_some_and(|before| bytes[from + before] == b'=');
+        i = match value {
+            // To just past the closing quote.
+            true => match memchr::memchr(bytes[at], &bytes[at + 1..]) {
+                Some(close) => at + close + 2,
+                None => return bytes.len(),
+            },
+            false => at + 1,
+        };
     }
     bytes.len()
 }

@@ -264,7 +264,8 @@ mod tests {
         );
         assert_eq!(
             first.ids.iter().map(|id| &**id).collect::<Vec<_>>(),
-            ["site-search-input", "site-search-status"]
+            // `ID=` is an id: HTML's attribute names have no case.
+            ["site-search-input", "site-search-status", "Upper"]
         );
     }
 

@@ -323,3 +323,82 @@ fn plain_tags_read_from_their_bytes_as_the_tokenizer_reads_them() {
     }
     assert!(plain > 5000, "{plain} plain tags of 20000");
 }
+
+/// Every text of up to `len` bytes over `alphabet`.
+fn every_text(alphabet: &[u8], len: usize) -> Vec<Vec<u8>> {
+    let mut texts = vec![Vec::new()];
+    let mut last = texts.clone();
+    for _ in 0..len {
+        last = last
+            .iter()
+            .flat_map(|t| {
+                alphabet.iter().map(move |&b| {
+                    let mut t = t.clone();
+                    t.push(b);
+                    t
+                })
+            })
+            .collect();
+        texts.extend(last.iter().cloned());
+    }
+    texts
+}
+
+#[test]
+fn a_tag_ends_at_the_first_gt_outside_a_quoted_value_as_byte_by_byte() {
+    // The tokenizer's reading, one byte at a time: a quote opens a value only after `=`.
+    fn byte_by_byte(bytes: &[u8], from: usize) -> usize {
+        let mut i = from;
+        let mut after_equals = false;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'>' => return i + 1,
+                b'=' => after_equals = true,
+                b'"' | b'\'' if after_equals => {
+                    let quote = bytes[i];
+                    i = bytes[i + 1..]
+                        .iter()
+                        .position(|&b| b == quote)
+                        .map_or(bytes.len(), |p| i + 1 + p);
+                    after_equals = false;
+                }
+                b if b.is_ascii_whitespace() => {}
+                _ => after_equals = false,
+            }
+            i += 1;
+        }
+        bytes.len()
+    }
+    for text in every_text(b"a=\"'> ", 7) {
+        let tag = [b"<a ".as_slice(), &text, b" x>"].concat();
+        assert_eq!(
+            tag_end(&tag, 2),
+            byte_by_byte(&tag, 2),
+            "{:?}",
+            String::from_utf8_lossy(&tag)
+        );
+    }
+}
+
+#[test]
+fn an_id_attribute_is_seen_in_any_case_with_spaces_around_its_equals() {
+    fn byte_by_byte(tag: &[u8]) -> bool {
+        (1..tag.len()).any(|at| {
+            tag[at..].len() >= 2
+                && tag[at..at + 2].eq_ignore_ascii_case(b"id")
+                && tag[at - 1].is_ascii_whitespace()
+                && tag[at + 2..].iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'=')
+        })
+    }
+    for text in every_text(b"iId= x\t", 6) {
+        let tag = [b"<p".as_slice(), &text, b">"].concat();
+        assert_eq!(
+            has_attr(&tag, b"id"),
+            byte_by_byte(&tag),
+            "{:?}",
+            String::from_utf8_lossy(&tag)
+        );
+    }
+    assert!(has_attr(b"<div ID = \"top\">", b"id"));
+    assert!(!has_attr(b"<div data-id=\"top\" valid>", b"id"));
+}
