@@ -62,6 +62,16 @@ struct Manifest<'a> {
     p: &'a [(&'a str, usize)],
 }
 
+/// What pass 1 of `shard_files` finds in a run of pages: by term number, how many of them use
+/// it and the shortest word it came from (`u32::MAX` for none); the (term, score) of each
+/// page's terms, one page after another, and where each page's end.
+struct Counted {
+    counts: Vec<u32>,
+    shortest: Vec<u32>,
+    entries: Vec<(u32, u8)>,
+    ends: Vec<usize>,
+}
+
 /// One term's postings: the shortest word it came from, the pages holding it (in order) and
 /// each one's score.
 struct Postings<'a> {
@@ -88,57 +98,110 @@ pub fn shard_files(
         (records.iter().map(|r| r.length as f64).sum::<f64>() / records.len() as f64).max(1.0)
             as f32
     };
-    // Pass 1: each term's page count and shortest word, each (page, term) pair its term and
-    // score, in page order. Flat arrays sized once: the site has millions of such pairs, and
-    // a growing list per term cost more than the rest of the shards.
-    let pairs: usize = records.iter().map(|r| r.terms.len()).sum();
-    let mut counts: Vec<u32> = vec![0; vocabulary.terms()];
-    let mut shortest: Vec<u32> = vec![u32::MAX; vocabulary.terms()];
-    let mut entries: Vec<(u32, u8)> = Vec::with_capacity(pairs);
-    let mut ends: Vec<usize> = Vec::with_capacity(records.len());
+    // Pass 1, in parallel over runs of pages: each term's page count and shortest word, each
+    // (page, term) pair its term and score, in page order. Flat arrays sized once: the site
+    // has millions of such pairs, and a growing list per term cost more than the rest of the
+    // shards.
     let shorter = |word: u32, than: u32| {
         let (word, than) = (vocabulary.word(word), vocabulary.word(than));
         (word.len(), word) < (than.len(), than)
     };
-    for record in records {
-        let norm = K1 * (1.0 - B + B * record.length as f32 / average);
-        for &(term, weight, word) in &record.terms {
-            let score = weight * (K1 + 1.0) / (weight + norm);
-            let quantised = round(score / (K1 + 1.0) * 255.0).clamp(1, 255) as u8;
-            let known = &mut shortest[term as usize];
-            if *known == u32::MAX || (*known != word && shorter(word, *known)) {
+    let run = records.len().div_ceil(rayon::current_num_threads()).max(1);
+    let counted: Vec<Counted> = records
+        .par_chunks(run)
+        .map(|records| {
+            let pairs = records.iter().map(|r| r.terms.len()).sum();
+            let mut counted = Counted {
+                counts: vec![0; vocabulary.terms()],
+                shortest: vec![u32::MAX; vocabulary.terms()],
+                entries: Vec::with_capacity(pairs),
+                ends: Vec::with_capacity(records.len()),
+            };
+            for record in records {
+                let norm = K1 * (1.0 - B + B * record.length as f32 / average);
+                for &(term, weight, word) in &record.terms {
+                    let score = weight * (K1 + 1.0) / (weight + norm);
+                    let quantised = round(score / (K1 + 1.0) * 255.0).clamp(1, 255) as u8;
+                    let known = &mut counted.shortest[term as usize];
+                    if *known == u32::MAX || (*known != word && shorter(word, *known)) {
+                        *known = word;
+                    }
+                    counted.counts[term as usize] += 1;
+                    counted.entries.push((term, quantised));
+                }
+                counted.ends.push(counted.entries.len());
+            }
+            counted
+        })
+        .collect();
+    let mut counts: Vec<u32> = vec![0; vocabulary.terms()];
+    let mut shortest: Vec<u32> = vec![u32::MAX; vocabulary.terms()];
+    for part in &counted {
+        for (n, (&count, &word)) in part.counts.iter().zip(&part.shortest).enumerate() {
+            counts[n] += count;
+            let known = &mut shortest[n];
+            if word != u32::MAX && (*known == u32::MAX || (*known != word && shorter(word, *known)))
+            {
                 *known = word;
             }
-            counts[term as usize] += 1;
-            entries.push((term, quantised));
         }
-        ends.push(entries.len());
     }
-    // Pass 2: the terms used in alphabetical order, each one's pages in one stretch of `ids`.
+    // Pass 2: the terms used in alphabetical order, each one's pages in one stretch of `ids`,
+    // filled in parallel: each worker takes a run of terms (a run of `ids`) and reads every
+    // pair for its own.
     let mut order: Vec<u32> = (0..vocabulary.terms() as u32)
         .filter(|&n| counts[n as usize] > 0)
         .collect();
-    order.sort_unstable_by(|a, b| vocabulary.term(*a).cmp(vocabulary.term(*b)));
-    let mut next: Vec<usize> = vec![0; vocabulary.terms()];
+    order.par_sort_unstable_by(|a, b| vocabulary.term(*a).cmp(vocabulary.term(*b)));
+    let mut starts: Vec<usize> = vec![0; vocabulary.terms()];
     let mut at = 0;
     for &n in &order {
-        next[n as usize] = at;
+        starts[n as usize] = at;
         at += counts[n as usize] as usize;
     }
-    let starts = next.clone();
+    let pairs = at;
     let mut ids: Vec<u32> = vec![0; pairs];
     let mut scores: Vec<u8> = vec![0; pairs];
-    let mut start = 0;
-    for (id, &end) in ends.iter().enumerate() {
-        for &(n, score) in &entries[start..end] {
-            let slot = &mut next[n as usize];
-            ids[*slot] = id as u32;
-            scores[*slot] = score;
-            *slot += 1;
-        }
-        start = end;
+    let workers = rayon::current_num_threads().max(1);
+    let mut stretches = Vec::with_capacity(workers);
+    let (mut ids_left, mut scores_left, mut from) = (&mut ids[..], &mut scores[..], 0);
+    for worker in 1..=workers {
+        // The first term start at or past this worker's share of the pairs.
+        let to = match worker == workers {
+            true => pairs,
+            false => {
+                let share = pairs * worker / workers;
+                let n = order.partition_point(|&n| starts[n as usize] < share);
+                order.get(n).map_or(pairs, |&n| starts[n as usize])
+            }
+        };
+        let (ids_here, ids_rest) = std::mem::take(&mut ids_left).split_at_mut(to - from);
+        let (scores_here, scores_rest) = std::mem::take(&mut scores_left).split_at_mut(to - from);
+        stretches.push((from..to, ids_here, scores_here));
+        (ids_left, scores_left, from) = (ids_rest, scores_rest, to);
     }
-    drop(entries);
+    stretches
+        .into_par_iter()
+        .for_each(|(stretch, ids, scores)| {
+            let mut next = starts.clone();
+            let mut id: u32 = 0;
+            for part in &counted {
+                let mut start = 0;
+                for &end in &part.ends {
+                    for &(n, score) in &part.entries[start..end] {
+                        let slot = &mut next[n as usize];
+                        if stretch.contains(&*slot) {
+                            ids[*slot - stretch.start] = id;
+                            scores[*slot - stretch.start] = score;
+                            *slot += 1;
+                        }
+                    }
+                    start = end;
+                    id += 1;
+                }
+            }
+        });
+    drop(counted);
     let sorted: Vec<(&str, Postings)> = order
         .iter()
         .map(|&n| {

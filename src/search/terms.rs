@@ -404,6 +404,14 @@ impl Stems {
             }
             at = (at + 1) & mask;
         }
+        self.insert_short(key)
+    }
+
+    /// `insert` for a word no longer than a key, its text taken from the key: apart, so the
+    /// hot loop does not keep the key's bytes on its stack.
+    #[cold]
+    #[inline(never)]
+    fn insert_short(&mut self, key: Key) -> (u32, u32) {
         let len = key.len as usize;
         self.insert(key, &key.head.to_le_bytes()[..len])
     }
