@@ -22,6 +22,7 @@
 //! The inverse document frequency is computed in the browser from the length of `ids`.
 
 use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicU8, AtomicU32, Ordering};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -147,8 +148,10 @@ pub fn shard_files(
         }
     }
     // Pass 2: the terms used in alphabetical order, each one's pages in one stretch of `ids`,
-    // filled in parallel: each worker takes a run of terms (a run of `ids`) and reads every
-    // pair for its own.
+    // filled in parallel: each run of pages fills its own slots of each stretch, after the
+    // slots of the runs before it, so every stretch is in page order as one pass leaves it.
+    // No two runs write one slot; the stores are atomic only so that safe code can share the
+    // arrays (a relaxed store is a plain one).
     let mut order: Vec<u32> = (0..vocabulary.terms() as u32)
         .filter(|&n| counts[n as usize] > 0)
         .collect();
@@ -160,47 +163,34 @@ pub fn shard_files(
         at += counts[n as usize] as usize;
     }
     let pairs = at;
-    let mut ids: Vec<u32> = vec![0; pairs];
-    let mut scores: Vec<u8> = vec![0; pairs];
-    let workers = rayon::current_num_threads().max(1);
-    let mut stretches = Vec::with_capacity(workers);
-    let (mut ids_left, mut scores_left, mut from) = (&mut ids[..], &mut scores[..], 0);
-    for worker in 1..=workers {
-        // The first term start at or past this worker's share of the pairs.
-        let to = match worker == workers {
-            true => pairs,
-            false => {
-                let share = pairs * worker / workers;
-                let n = order.partition_point(|&n| starts[n as usize] < share);
-                order.get(n).map_or(pairs, |&n| starts[n as usize])
-            }
-        };
-        let (ids_here, ids_rest) = std::mem::take(&mut ids_left).split_at_mut(to - from);
-        let (scores_here, scores_rest) = std::mem::take(&mut scores_left).split_at_mut(to - from);
-        stretches.push((from..to, ids_here, scores_here));
-        (ids_left, scores_left, from) = (ids_rest, scores_rest, to);
+    let mut firsts = Vec::with_capacity(counted.len());
+    let (mut next, mut first_page) = (starts.clone(), 0u32);
+    for part in &counted {
+        firsts.push((next.clone(), first_page));
+        for (slot, &count) in next.iter_mut().zip(&part.counts) {
+            *slot += count as usize;
+        }
+        first_page += part.ends.len() as u32;
     }
-    stretches
-        .into_par_iter()
-        .for_each(|(stretch, ids, scores)| {
-            let mut next = starts.clone();
-            let mut id: u32 = 0;
-            for part in &counted {
-                let mut start = 0;
-                for &end in &part.ends {
-                    for &(n, score) in &part.entries[start..end] {
-                        let slot = &mut next[n as usize];
-                        if stretch.contains(&*slot) {
-                            ids[*slot - stretch.start] = id;
-                            scores[*slot - stretch.start] = score;
-                            *slot += 1;
-                        }
-                    }
-                    start = end;
-                    id += 1;
+    let ids: Vec<AtomicU32> = (0..pairs).map(|_| AtomicU32::new(0)).collect();
+    let scores: Vec<AtomicU8> = (0..pairs).map(|_| AtomicU8::new(0)).collect();
+    counted
+        .par_iter()
+        .zip(firsts)
+        .for_each(|(part, (mut next, first_page))| {
+            let mut start = 0;
+            for (page, &end) in part.ends.iter().enumerate() {
+                for &(n, score) in &part.entries[start..end] {
+                    let slot = &mut next[n as usize];
+                    ids[*slot].store(first_page + page as u32, Ordering::Relaxed);
+                    scores[*slot].store(score, Ordering::Relaxed);
+                    *slot += 1;
                 }
+                start = end;
             }
         });
+    let ids: Vec<u32> = ids.into_iter().map(AtomicU32::into_inner).collect();
+    let scores: Vec<u8> = scores.into_iter().map(AtomicU8::into_inner).collect();
     drop(counted);
     let sorted: Vec<(&str, Postings)> = order
         .iter()
