@@ -14,6 +14,9 @@
 //! 3. `shard_files` (per site): from the records, a small manifest and the terms split into
 //!    shards by alphabetical range, so a query fetches only the shards of its words (shards.rs).
 //!
+//! The word cutter, the whitespace collapser and the fragments' JSON writer read every byte of
+//! the index's text, sixteen bytes a test (lanes.rs).
+//!
 //! A build holds each page's sections from its render until the write stage writes its
 //! folder's file, and keeps none after; `serve` keeps one record per page and the vocabulary,
 //! makes the shards again after an edit, and rewrites only the fragment files of the folders
