@@ -546,23 +546,11 @@ mod tests {
         let odd = [
             " ", "  ", " \t", "\t", "\n", "\u{a0}", "\u{3000}", "\x00", "é", "\x7f",
         ];
-        for lane in 0..2 * LANES {
-            for piece in odd {
-                let mut text = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGH".to_string();
-                text.insert_str(lane, piece);
-                // Whole, and cut short (shorter than a chunk, too).
-                let short = (0..=15)
-                    .rev()
-                    .find(|&end| text.is_char_boundary(end))
-                    .unwrap_or(0);
-                for end in [text.len(), lane + piece.len(), short] {
-                    let text = &text[..end];
-                    let mut collapsed = Collapsed::default();
-                    collapsed.push_str(text);
-                    let want = text.split_whitespace().collect::<Vec<_>>().join(" ");
-                    assert_eq!(collapsed.finish(), want, "{text:?}");
-                }
-            }
+        for text in lanes::texts_with_pieces(&odd, 2 * LANES) {
+            let mut collapsed = Collapsed::default();
+            collapsed.push_str(&text);
+            let want = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(collapsed.finish(), want, "{text:?}");
         }
     }
 

@@ -103,6 +103,29 @@ impl Chunk {
     }
 }
 
+/// For tests of the users of `find`: a text of letters and digits with each of `pieces` put
+/// at each place before `places`, whole and cut short (just after the piece, and at fifteen
+/// bytes or fewer): a piece in every lane of the first chunks, in a text's last bytes, in a
+/// text shorter than a chunk.
+#[cfg(test)]
+pub fn texts_with_pieces(pieces: &[&str], places: usize) -> Vec<String> {
+    let mut texts = Vec::new();
+    for at in 0..places {
+        for piece in pieces {
+            let mut text = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKL".to_string();
+            text.insert_str(at, piece);
+            let short = (0..=15)
+                .rev()
+                .find(|&end| text.is_char_boundary(end))
+                .unwrap_or(0);
+            for end in [text.len(), at + piece.len(), short] {
+                texts.push(text[..end].to_string());
+            }
+        }
+    }
+    texts
+}
+
 #[cfg(target_arch = "x86_64")]
 mod sse2 {
     use std::arch::x86_64::{

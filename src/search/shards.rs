@@ -753,22 +753,11 @@ mod tests {
         // byte, and a character of two and of three bytes, at every place of three chunks.
         let mut odd: Vec<String> = (0u8..0x80).map(|b| (b as char).to_string()).collect();
         odd.extend(["é".to_string(), "\u{2028}".to_string()]);
-        for at in 0..40 {
-            for piece in &odd {
-                let mut text = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKL".to_string();
-                text.insert_str(at, piece);
-                // Whole, and cut short (shorter than a chunk, too).
-                let short = (0..=15)
-                    .rev()
-                    .find(|&end| text.is_char_boundary(end))
-                    .unwrap_or(0);
-                for end in [text.len(), at + piece.len(), short] {
-                    let text = &text[..end];
-                    let mut json = String::new();
-                    push_json_string(&mut json, text);
-                    assert_eq!(json, serde_json::to_string(text).unwrap(), "{text:?}");
-                }
-            }
+        let odd: Vec<&str> = odd.iter().map(String::as_str).collect();
+        for text in lanes::texts_with_pieces(&odd, 40) {
+            let mut json = String::new();
+            push_json_string(&mut json, &text);
+            assert_eq!(json, serde_json::to_string(&text).unwrap(), "{text:?}");
         }
     }
 

@@ -769,22 +769,27 @@ mod tests {
             "trailing",
         ];
         for text in table {
-            let (mut by_text, mut by_word) = (Stems::default(), Stems::default());
-            let counted = by_text.count_words(text, 2.0);
-            let words: Vec<String> = words(text).map(|(w, _)| w).collect();
-            for word in &words {
-                by_word.count(word, 2.0);
-            }
-            assert_eq!(counted as usize, words.len(), "{text:?}");
-            let named = |stems: &mut Stems| -> Vec<(String, f32, String)> {
-                let counts = stems.take_counts();
-                counts
-                    .into_iter()
-                    .map(|(s, w, n)| (stems.term(s).to_string(), w, stems.word(n).to_string()))
-                    .collect()
-            };
-            assert_eq!(named(&mut by_text), named(&mut by_word), "{text:?}");
+            counts_as_word_by_word(text);
         }
+    }
+
+    /// Asserts that `count_words` counts `text` as counting `words`' words one by one does.
+    fn counts_as_word_by_word(text: &str) {
+        let (mut by_text, mut by_word) = (Stems::default(), Stems::default());
+        let counted = by_text.count_words(text, 2.0);
+        let words: Vec<String> = words(text).map(|(w, _)| w).collect();
+        for word in &words {
+            by_word.count(word, 2.0);
+        }
+        assert_eq!(counted as usize, words.len(), "{text:?}");
+        let named = |stems: &mut Stems| -> Vec<(String, f32, String)> {
+            let counts = stems.take_counts();
+            counts
+                .into_iter()
+                .map(|(s, w, n)| (stems.term(s).to_string(), w, stems.word(n).to_string()))
+                .collect()
+        };
+        assert_eq!(named(&mut by_text), named(&mut by_word), "{text:?}");
     }
 
     #[test]
@@ -853,21 +858,7 @@ mod tests {
                         text.push(' ');
                     }
                 }
-                let (mut by_text, mut by_word) = (Stems::default(), Stems::default());
-                let counted = by_text.count_words(&text, 1.0);
-                let words: Vec<String> = words(&text).map(|(w, _)| w).collect();
-                for word in &words {
-                    by_word.count(word, 1.0);
-                }
-                assert_eq!(counted as usize, words.len(), "{text:?}");
-                let named = |stems: &mut Stems| -> Vec<(String, f32, String)> {
-                    let counts = stems.take_counts();
-                    counts
-                        .into_iter()
-                        .map(|(s, w, n)| (stems.term(s).to_string(), w, stems.word(n).to_string()))
-                        .collect()
-                };
-                assert_eq!(named(&mut by_text), named(&mut by_word), "{text:?}");
+                counts_as_word_by_word(&text);
             }
         }
     }
