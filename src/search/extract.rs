@@ -209,10 +209,6 @@ impl Collapsed {
                 break;
             }
             let byte = bytes[at];
-            if byte > b' ' && byte < 0x80 {
-                at += 1;
-                continue;
-            }
             let width = whitespace_width(text, at);
             if width == 0 {
                 at += 1;
@@ -531,11 +527,16 @@ mod tests {
             "12345678 12345678  12345678\u{a0}12345678        x",
         ];
         for text in table {
-            let mut collapsed = Collapsed::default();
-            collapsed.push_str(text);
-            let want = text.split_whitespace().collect::<Vec<_>>().join(" ");
-            assert_eq!(collapsed.finish(), want, "{text:?}");
+            collapses_as_split_whitespace(text);
         }
+    }
+
+    /// Asserts that `text`, pushed whole, collapses as `split_whitespace` and a join give.
+    fn collapses_as_split_whitespace(text: &str) {
+        let mut collapsed = Collapsed::default();
+        collapsed.push_str(text);
+        let want = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert_eq!(collapsed.finish(), want, "{text:?}");
     }
 
     #[test]
@@ -547,10 +548,7 @@ mod tests {
             " ", "  ", " \t", "\t", "\n", "\u{a0}", "\u{3000}", "\x00", "é", "\x7f",
         ];
         for text in lanes::texts_with_pieces(&odd, 2 * LANES) {
-            let mut collapsed = Collapsed::default();
-            collapsed.push_str(&text);
-            let want = text.split_whitespace().collect::<Vec<_>>().join(" ");
-            assert_eq!(collapsed.finish(), want, "{text:?}");
+            collapses_as_split_whitespace(&text);
         }
     }
 
@@ -575,10 +573,8 @@ mod tests {
             // Padded so sixteen-byte chunks read them too, in lanes that move from text to text.
             let lead = &"lead text  of a page"[..n % 21];
             let text = format!("{lead}words {short} more{short}text and{short}");
+            collapses_as_split_whitespace(&text);
             let want = text.split_whitespace().collect::<Vec<_>>().join(" ");
-            let mut whole = Collapsed::default();
-            whole.push_str(&text);
-            assert_eq!(whole.finish(), want, "{text:?}");
             let cut = text.char_indices().map(|(at, _)| at).nth(9).unwrap_or(0);
             let mut pieces = Collapsed::default();
             pieces.push_str(&text[..cut]);

@@ -65,7 +65,7 @@ struct Manifest<'a> {
 
 /// What pass 1 of `shard_files` finds in a run of pages: by term number, how many of them use
 /// it and the shortest word it came from (`u32::MAX` for none); the (term, score) of each
-/// page's terms, one page after another, and where each page's end.
+/// page's terms, one page after another, and where each page's terms end.
 struct Counted {
     counts: Vec<u32>,
     shortest: Vec<u32>,
@@ -103,9 +103,15 @@ pub fn shard_files(
     // (page, term) pair its term and score, in page order. Flat arrays sized once: the site
     // has millions of such pairs, and a growing list per term cost more than the rest of the
     // shards.
-    let shorter = |word: u32, than: u32| {
-        let (word, than) = (vocabulary.word(word), vocabulary.word(than));
-        (word.len(), word) < (than.len(), than)
+    // The shortest word a term came from, then the first in byte order (`u32::MAX`: none yet).
+    let keep_shorter = |known: &mut u32, word: u32| {
+        let shorter = || {
+            let (word, than) = (vocabulary.word(word), vocabulary.word(*known));
+            (word.len(), word) < (than.len(), than)
+        };
+        if *known == u32::MAX || (*known != word && shorter()) {
+            *known = word;
+        }
     };
     let run = records.len().div_ceil(rayon::current_num_threads()).max(1);
     let counted: Vec<Counted> = records
@@ -123,10 +129,7 @@ pub fn shard_files(
                 for &(term, weight, word) in &record.terms {
                     let score = weight * (K1 + 1.0) / (weight + norm);
                     let quantised = round(score / (K1 + 1.0) * 255.0).clamp(1, 255) as u8;
-                    let known = &mut counted.shortest[term as usize];
-                    if *known == u32::MAX || (*known != word && shorter(word, *known)) {
-                        *known = word;
-                    }
+                    keep_shorter(&mut counted.shortest[term as usize], word);
                     counted.counts[term as usize] += 1;
                     counted.entries.push((term, quantised));
                 }
@@ -140,10 +143,8 @@ pub fn shard_files(
     for part in &counted {
         for (n, (&count, &word)) in part.counts.iter().zip(&part.shortest).enumerate() {
             counts[n] += count;
-            let known = &mut shortest[n];
-            if word != u32::MAX && (*known == u32::MAX || (*known != word && shorter(word, *known)))
-            {
-                *known = word;
+            if word != u32::MAX {
+                keep_shorter(&mut shortest[n], word);
             }
         }
     }

@@ -371,40 +371,38 @@ impl Stems {
     /// longer than a key).
     #[inline(always)]
     fn find(&mut self, key: Key, word: &[u8]) -> (u32, u32) {
-        let hash = key_hash(key);
         let long = key.len as usize > KEY_BYTES;
-        let mask = self.table.len().wrapping_sub(1);
-        let mut at = hash as usize & mask;
-        while let Some(slot) = self.table.get(at) {
-            if slot.key.len == 0 {
-                break;
-            }
-            if slot.key == key
-                && (!long || word_text(&self.words, &self.text, slot.n).as_bytes() == word)
-            {
-                return (slot.n, slot.stem);
-            }
-            at = (at + 1) & mask;
-        }
-        self.insert(key, word)
+        let (words, text) = (&self.words, &self.text);
+        let found = self.probe(key, |slot| {
+            !long || word_text(words, text, slot.n).as_bytes() == word
+        });
+        found.unwrap_or_else(|| self.insert(key, word))
     }
 
     /// `find` for a word no longer than a key, which is its whole text.
     #[inline(always)]
     fn find_short(&mut self, key: Key) -> (u32, u32) {
-        let hash = key_hash(key);
+        self.probe(key, |_| true)
+            .unwrap_or_else(|| self.insert_short(key))
+    }
+
+    /// The number and stem number in the slot holding `key` whose word `same` accepts (the
+    /// text of a word longer than a key), `None` when none does: from the slot its hash names
+    /// on, to the first empty one.
+    #[inline(always)]
+    fn probe(&self, key: Key, same: impl Fn(&Slot) -> bool) -> Option<(u32, u32)> {
         let mask = self.table.len().wrapping_sub(1);
-        let mut at = hash as usize & mask;
+        let mut at = key_hash(key) as usize & mask;
         while let Some(slot) = self.table.get(at) {
             if slot.key.len == 0 {
-                break;
+                return None;
             }
-            if slot.key == key {
-                return (slot.n, slot.stem);
+            if slot.key == key && same(slot) {
+                return Some((slot.n, slot.stem));
             }
             at = (at + 1) & mask;
         }
-        self.insert_short(key)
+        None
     }
 
     /// `insert` for a word no longer than a key, its text taken from the key: apart, so the
