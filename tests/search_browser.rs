@@ -109,6 +109,9 @@ const QUERY_HARNESS: &str = r#"
     return text;
   };
   const lines = [];
+  if (location.search.includes("box")) {
+    lines.push(`BOX ${input.placeholder} | ${input.labels[0].textContent} | ${input.closest("[data-search]").hidden ? "hidden" : "shown"}`);
+  }
   for (const query of queries) {
     const answered = new Promise((resolve) => {
       const observer = new MutationObserver(() => {
@@ -399,6 +402,12 @@ fn guide_site(base_url: &str) -> TestSite {
 /// Builds `site`, publishes it below `folder` (its base path) on a loopback server, types
 /// `queries` and returns what the page reported.
 fn run_queries(site: &TestSite, folder: &str, queries: &[&str]) -> Option<String> {
+    run_queries_at(site, folder, "queries", queries)
+}
+
+/// `run_queries`, the page opened with `?{search}` (`queries&box`: the box's own words are
+/// reported first).
+fn run_queries_at(site: &TestSite, folder: &str, search: &str, queries: &[&str]) -> Option<String> {
     let chromium = chromium()?;
     let built = site.build().clean();
     let served = tempfile::tempdir().unwrap();
@@ -418,7 +427,7 @@ fn run_queries(site: &TestSite, folder: &str, queries: &[&str]) -> Option<String
         served.path().to_path_buf(),
         vec![("/__queries.json", queries)],
     );
-    let url = format!("http://127.0.0.1:{}/{folder}/?queries", server.port);
+    let url = format!("http://127.0.0.1:{}/{folder}/?{search}", server.port);
     Some(drive(&chromium, &server, &url))
 }
 
@@ -461,6 +470,40 @@ fn full_text_finds_sections_with_stemming_prefixes_and_suggestions() {
          QUERY qqqqxyz | No matching pages\n\
          \x20 EMPTY No page matches."
     );
+}
+
+#[test]
+fn pages_carry_an_empty_box_the_script_fills_unless_the_theme_wrote_its_own() {
+    let site = guide_site("https://docs.example.com/pr-7/");
+    let html = site.build().clean().html("index.html");
+    assert!(
+        html.contains("data-search-index=\"/pr-7/search-index/index.json\" hidden></div>"),
+        "a page carries the empty box only: {html}"
+    );
+    let Some(report) = run_queries_at(&site, "pr-7", "queries&box", &["webhook"]) else {
+        println!("SKIPPED: no chromium binary on PATH; install it (apt-get install chromium)");
+        return;
+    };
+    let filled = report.lines().next().unwrap();
+    assert_eq!(filled, "BOX Search | Search the documentation | shown");
+    // A theme that writes the parts in another language keeps them.
+    let base = include_str!("../themes/default/templates/base.html");
+    let empty = "data-search-index=\"{{ site.search_url }}\" hidden></div>";
+    assert!(base.contains(empty), "the default theme's box changed");
+    let own = "data-search-index=\"{{ site.search_url }}\" hidden>\
+        <label for=\"site-search-input\">Dokumentation durchsuchen</label>\
+        <input id=\"site-search-input\" type=\"search\" placeholder=\"Suchen\" role=\"combobox\" \
+        aria-expanded=\"false\" aria-controls=\"site-search-results\">\
+        <p id=\"site-search-status\" role=\"status\"></p>\
+        <ul id=\"site-search-results\" role=\"listbox\" hidden></ul></div>";
+    let site = site.file("templates/base.html", &base.replace(empty, own));
+    let report = run_queries_at(&site, "pr-7", "queries&box", &["webhook"]).unwrap();
+    let mut lines = report.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "BOX Suchen | Dokumentation durchsuchen | shown"
+    );
+    assert_eq!(lines.next().unwrap(), "QUERY webhook | 3 matching pages");
 }
 
 #[test]

@@ -454,9 +454,20 @@
   }
 
   /* ---- The search box ---- */
+  /** The box's parts, written by this script rather than into every page (a page carries only the empty,
+   *  hidden box): the label, the input as a combobox, the status line a screen reader announces, the list. */
+  const BOX = `<label class="visually-hidden" for="site-search-input">Search the documentation</label>
+<svg class="site-search__icon" viewBox="0 0 20 20" aria-hidden="true" focusable="false"><circle cx="8.5" cy="8.5" r="5.5" fill="none" stroke="currentColor" stroke-width="1.8"/><path d="m13 13 4 4" stroke="currentColor" stroke-width="1.8" stroke-linecap="round"/></svg>
+<input class="field site-search__input" id="site-search-input" type="search" placeholder="Search" autocomplete="off" spellcheck="false" role="combobox" aria-autocomplete="list" aria-expanded="false" aria-controls="site-search-results" aria-describedby="site-search-status" aria-keyshortcuts="/">
+<kbd class="site-search__key" aria-hidden="true">/</kbd>
+<p class="visually-hidden" id="site-search-status" role="status"></p>
+<ul class="site-search__results" id="site-search-results" role="listbox" aria-label="Search results" hidden></ul>`;
+
   function initSearch() {
     const box = document.querySelector("[data-search]");
     if (!box || !window.fetch) return;
+    // A theme may write its own parts (other words, another language): they are used as they are.
+    if (!box.querySelector("input")) box.innerHTML = BOX;
     const input = box.querySelector("input");
     const list = box.querySelector('[role="listbox"]');
     const status = box.querySelector('[role="status"]');
