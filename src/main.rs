@@ -340,7 +340,7 @@ fn run_build(args: BuildArgs) -> ExitCode {
             print_report(&printer, &report, args.quiet);
             if args.timings {
                 for (stage, time) in &report.timings {
-                    eprintln!("{stage:>10}  {:8.1} ms", time.as_secs_f64() * 1000.0);
+                    eprintln!("{stage:>14}  {:8.1} ms", time.as_secs_f64() * 1000.0);
                 }
             }
             if report.errors() > 0 {

@@ -69,6 +69,42 @@ fn a_build_failing_mid_render_leaves_the_previous_output_untouched() {
     );
 }
 
+#[test]
+fn a_build_failing_in_the_output_check_leaves_the_previous_output_and_index_untouched() {
+    let site = TestSite::new()
+        .page("a.md", "# A\n\nThe zanzibar rollout.\n")
+        .page("b.md", "# B\n");
+    site.build().clean();
+    let before = snapshot(&site.output());
+    assert!(before.contains_key("search-index/index.json"));
+
+    // The pages render, and the search index is made while their output is verified; the
+    // layout's link to a page that does not exist fails the build after that.
+    let site = site
+        .file(
+            "templates/page.html",
+            "<a href=\"/nowhere.html\">x</a>{{ page.content | safe }}",
+        )
+        .page("a.md", "# A\n\nThe kilimanjaro rollout.\n");
+    let built = site.build();
+    assert!(built.report.errors() >= 1, "{}", built.diagnostics_text());
+    assert!(
+        built.diagnostics_text().contains("nowhere.html"),
+        "{}",
+        built.diagnostics_text()
+    );
+    assert!(built.report.output.is_none());
+    assert!(
+        snapshot(&site.output()) == before,
+        "the previous output, its search index too, is byte-identical"
+    );
+    assert_eq!(
+        names(site.root()),
+        ["content", "docgen.toml", "public", "templates"],
+        "no staging folder remains"
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn unchanged_files_keep_their_identity_across_builds() {

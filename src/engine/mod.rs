@@ -326,30 +326,48 @@ fn run_full(
         checked: &checked,
         highlighter,
     };
-    let (mut rendered, mut rebuild, entries) = Rendered::new(&from, out.as_ref(), watch)?;
-    if !matches!(mode, Mode::Preview) {
-        // Nothing verifies again after a one-shot run: free what only that would read.
-        rendered.keep_for_report();
-    }
-    let write = match mode {
-        Mode::Check => false,
-        Mode::Build(_) => {
-            out.is_some()
-                && !errors(&checked)
-                && !rendered.diagnostics().any(Diagnostic::is_error)
-                && !rendered
-                    .output_diagnostics(site, &checked)
-                    .iter()
-                    .any(Diagnostic::is_error)
-        }
-        Mode::Preview => true,
-    };
+    let (mut rendered, mut rebuild, entries) = Rendered::new(&from, out.as_ref())?;
+    watch.lap("render");
+    // The output is verified (one thread: the pages' URLs against one table) while the
+    // search index is made and written (the other threads, then all): the index waits for
+    // nothing the check finds. When the check finds errors, the staging folder holding the
+    // index is dropped with the pages.
+    let (write, indexed) = rayon::join(
+        || -> Result<bool> {
+            rendered.verify_output(&from)?;
+            if !matches!(mode, Mode::Preview) {
+                // Nothing verifies again after a one-shot run: free what only that would read.
+                rendered.keep_for_report();
+            }
+            Ok(match mode {
+                Mode::Check => false,
+                Mode::Build(_) => {
+                    out.is_some()
+                        && !errors(&checked)
+                        && !rendered.diagnostics().any(Diagnostic::is_error)
+                        && !rendered
+                            .output_diagnostics(site, &checked)
+                            .iter()
+                            .any(Diagnostic::is_error)
+                }
+                Mode::Preview => true,
+            })
+        },
+        || {
+            out.as_ref()
+                .filter(|_| site.config().search)
+                .map(|dir| search::SearchIndex::write(site, dir, entries))
+        },
+    );
+    let write = write?;
+    watch.lap("verify, search");
     let mut search = search::SearchIndex::default();
     let mut copied = 0;
     match out.as_ref() {
         Some(dir) if write => {
-            search = search::SearchIndex::write(site, dir, entries)?;
-            watch.lap("search");
+            if let Some(indexed) = indexed {
+                search = indexed?;
+            }
             copied = site.write_files(dir, &templates.renderer, &templates.derived, highlighter)?;
             rebuild.removed = dir.remove_stale_files()?;
         }

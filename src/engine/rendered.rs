@@ -35,14 +35,13 @@ pub(crate) struct Rendered {
 
 impl Rendered {
     /// The render stage: renders every published page with its check (written when there is
-    /// an output), checks the generated pages, reads them with the stylesheets, and verifies
-    /// every URL of the output. Returns what it wrote and rendered too, and, when there is an
-    /// output, the search entries of the pages it rendered (made from their renders, for the
-    /// write stage's index).
+    /// an output) and checks the generated pages; `verify_output` then reads what the output
+    /// holds. Returns what it wrote and rendered too, and, when there is an output, the search
+    /// entries of the pages it rendered (made from their renders, for the write stage's
+    /// index).
     pub(crate) fn new(
         from: &Upstream<'_>,
         out: Option<&OutputDir>,
-        watch: &mut crate::build::Stopwatch,
     ) -> Result<(Rendered, Rebuild, SearchEntries)> {
         let mut rendered = Rendered {
             errors: HashMap::new(),
@@ -53,7 +52,12 @@ impl Rendered {
         let search = out.is_some() && from.site.config().search;
         let (rebuild, entries) = rendered.render_with(from, &sources, out, search)?;
         rendered.check_generated(from);
-        watch.lap("render");
+        Ok((rendered, rebuild, entries))
+    }
+
+    /// Once every page is rendered: reads the generated pages with the stylesheets, and
+    /// verifies every URL of the output.
+    pub(crate) fn verify_output(&mut self, from: &Upstream<'_>) -> Result<()> {
         let Upstream {
             site,
             templates,
@@ -61,14 +65,13 @@ impl Rendered {
             ..
         } = from;
         site.scan_generated(
-            &mut rendered.output_check,
+            &mut self.output_check,
             &templates.renderer,
             &templates.derived,
             highlighter,
         )?;
-        rendered.output_check.verify_all();
-        watch.lap("verify");
-        Ok((rendered, rebuild, entries))
+        self.output_check.verify_all();
+        Ok(())
     }
 
     /// Renders (and writes, to `out`) the given published pages, in parallel, with their
