@@ -18,7 +18,7 @@
 //! the index's text, sixteen bytes a test (lanes.rs).
 //!
 //! A build holds each page's sections from its render until the write stage writes its
-//! folder's file, and keeps none after; `serve` keeps one record per page and the vocabulary,
+//! folder's file, in one string of their exact size (`PageSections`), and keeps none after; `serve` keeps one record per page and the vocabulary,
 //! makes the shards again after an edit, and rewrites only the fragment files of the folders
 //! whose pages changed.
 
@@ -29,7 +29,9 @@ mod shards;
 mod terms;
 mod vocabulary;
 
-pub use extract::{Section, Sections, html_sections, sections, sections_while};
+pub use extract::{
+    PageSections, Section, SectionText, Sections, html_sections, sections, sections_while,
+};
 pub use fragments::{CHUNK_PAGES, Chunk, chunk_json, chunk_path, layout, order};
 pub use shards::{DIR, MANIFEST, file_hash, files_hash, shard_files};
 pub use terms::{STOP_WORDS, StemPool, Stems, for_each_word, is_stop_word, words};
@@ -62,7 +64,7 @@ pub fn index_page(
     page: &Page,
     element: Option<&str>,
     base_path: &str,
-    sections: &[Section],
+    sections: &PageSections,
     stems: &mut Stems,
 ) -> (PageRecord, String) {
     let mut length = 0;
@@ -70,13 +72,13 @@ pub fn index_page(
     if let Some(element) = element {
         length += stems.count_words(element, ELEMENT_WEIGHT);
     }
-    for section in sections {
+    for section in sections.iter() {
         // A heading repeating the page title (`# Events` on the Events page) adds nothing.
         if section.heading != page.title {
-            length += stems.count_words(&section.heading, HEADING_WEIGHT);
+            length += stems.count_words(section.heading, HEADING_WEIGHT);
         }
-        length += stems.count_words(&section.text, BODY_WEIGHT);
-        length += stems.count_words(&section.code, CODE_WEIGHT);
+        length += stems.count_words(section.text, BODY_WEIGHT);
+        length += stems.count_words(section.code, CODE_WEIGHT);
     }
     // The terms in the order the page first used them: the shards sort the site's terms
     // once, so a record needs no order of its own, only the same one for the same page.

@@ -45,7 +45,7 @@ pub type SearchEntry = (crate::search::PageRecord, String);
 
 /// The sections of the pages the render read them from (gathered from its events), by source:
 /// the write stage makes their records and fragments.
-pub type SearchEntries = std::collections::HashMap<String, Vec<crate::search::Section>>;
+pub type SearchEntries = std::collections::HashMap<String, crate::search::PageSections>;
 
 /// Each searched page's record, by source (the index numbers pages in the order of
 /// `search::layout`).
@@ -177,7 +177,7 @@ impl Indexed {
     pub fn search_entry(
         &self,
         page: &Page,
-        sections: &[crate::search::Section],
+        sections: &crate::search::PageSections,
         stems: &mut crate::search::Stems,
     ) -> SearchEntry {
         let element = self

@@ -23,7 +23,7 @@ pub(crate) struct PageRender {
     /// Its output file and what it holds, read for the output check.
     pub scanned: Option<(String, Scanned)>,
     /// Its search sections, gathered from its render when `RenderWith::search` asks for them.
-    pub search: Option<Vec<crate::search::Section>>,
+    pub search: Option<crate::search::PageSections>,
 }
 
 /// What the render loop needs besides the pages.

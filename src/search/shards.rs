@@ -29,7 +29,7 @@ use serde::Serialize;
 
 use super::lanes;
 use super::terms::FxHasher;
-use super::{PageRecord, Section, Vocabulary};
+use super::{PageRecord, PageSections, SectionText, Vocabulary};
 
 /// The folder of the index in the output.
 pub const DIR: &str = "search-index";
@@ -476,9 +476,9 @@ pub(crate) fn fragment_json(
     url: &str,
     title: &str,
     element: Option<&str>,
-    sections: &[Section],
+    sections: &PageSections,
 ) -> String {
-    let code = |s: &Section| -> usize {
+    let code = |s: &SectionText| -> usize {
         // Cut at FRAGMENT_CODE_CHARS characters; a shorter text in bytes has fewer.
         if s.code.len() <= FRAGMENT_CODE_CHARS {
             return s.code.len();
@@ -490,7 +490,7 @@ pub(crate) fn fragment_json(
     };
     let size: usize = sections
         .iter()
-        .map(|s| s.id.len() + s.heading.len() + s.text.len() + code(s) + 16)
+        .map(|s| s.id.len() + s.heading.len() + s.text.len() + code(&s) + 16)
         .sum::<usize>()
         + url.len()
         + title.len()
@@ -511,13 +511,13 @@ pub(crate) fn fragment_json(
             json.push(',');
         }
         json.push('[');
-        push_json_string(&mut json, &section.id);
+        push_json_string(&mut json, section.id);
         json.push(',');
-        push_json_string(&mut json, &section.heading);
+        push_json_string(&mut json, section.heading);
         json.push(',');
-        push_json_string(&mut json, &section.text);
+        push_json_string(&mut json, section.text);
         json.push(',');
-        push_json_string(&mut json, &section.code[..code(section)]);
+        push_json_string(&mut json, &section.code[..code(&section)]);
         json.push(']');
     }
     json.push_str("]}");
@@ -569,6 +569,7 @@ fn push_json_string(json: &mut String, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search::Section;
 
     fn record(vocabulary: &mut Vocabulary, terms: &[(&str, f32, &str)], length: u32) -> PageRecord {
         PageRecord {
@@ -742,7 +743,7 @@ mod tests {
             })
             .unwrap();
             assert_eq!(
-                fragment_json("/d/a%20b.html", nasty, element, &sections),
+                fragment_json("/d/a%20b.html", nasty, element, &sections.iter().collect()),
                 want
             );
         }
@@ -820,7 +821,7 @@ mod tests {
             text: "x".into(),
             code: "y".repeat(FRAGMENT_CODE_CHARS + 50),
         };
-        let json = fragment_json("/a.html", "T", Some("E"), &[section]);
+        let json = fragment_json("/a.html", "T", Some("E"), &[section].iter().collect());
         assert_eq!(
             json.len(),
             r#"{"u":"/a.html","t":"T","e":"E","s":[["a","A","x",""]]}"#.len() + FRAGMENT_CODE_CHARS
@@ -830,7 +831,7 @@ mod tests {
             code: "é".repeat(FRAGMENT_CODE_CHARS + 1),
             ..Section::default()
         };
-        let json = fragment_json("/a.html", "T", None, &[wide]);
+        let json = fragment_json("/a.html", "T", None, &[wide].iter().collect());
         assert_eq!(json.matches('é').count(), FRAGMENT_CODE_CHARS);
     }
 }
