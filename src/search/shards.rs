@@ -64,12 +64,14 @@ struct Manifest<'a> {
 }
 
 /// What pass 1 of `shard_files` finds in a run of pages: by term number, how many of them use
-/// it and the shortest word it came from (`u32::MAX` for none); the (term, score) of each
-/// page's terms, one page after another, and where each page's terms end.
+/// it and the shortest word it came from (`u32::MAX` for none); the term and the score of each
+/// page's terms, one page after another (two arrays: a pair would be padded to eight bytes),
+/// and where each page's terms end.
 struct Counted {
     counts: Vec<u32>,
     shortest: Vec<u32>,
-    entries: Vec<(u32, u8)>,
+    terms: Vec<u32>,
+    scores: Vec<u8>,
     ends: Vec<usize>,
 }
 
@@ -121,7 +123,8 @@ pub fn shard_files(
             let mut counted = Counted {
                 counts: vec![0; vocabulary.terms()],
                 shortest: vec![u32::MAX; vocabulary.terms()],
-                entries: Vec::with_capacity(pairs),
+                terms: Vec::with_capacity(pairs),
+                scores: Vec::with_capacity(pairs),
                 ends: Vec::with_capacity(records.len()),
             };
             for record in records {
@@ -131,9 +134,10 @@ pub fn shard_files(
                     let quantised = round(score / (K1 + 1.0) * 255.0).clamp(1, 255) as u8;
                     keep_shorter(&mut counted.shortest[term as usize], word);
                     counted.counts[term as usize] += 1;
-                    counted.entries.push((term, quantised));
+                    counted.terms.push(term);
+                    counted.scores.push(quantised);
                 }
-                counted.ends.push(counted.entries.len());
+                counted.ends.push(counted.terms.len());
             }
             counted
         })
@@ -181,7 +185,8 @@ pub fn shard_files(
         .for_each(|(part, (mut next, first_page))| {
             let mut start = 0;
             for (page, &end) in part.ends.iter().enumerate() {
-                for &(n, score) in &part.entries[start..end] {
+                let terms = part.terms[start..end].iter();
+                for (&n, &score) in terms.zip(&part.scores[start..end]) {
                     let slot = &mut next[n as usize];
                     ids[*slot].store(first_page + page as u32, Ordering::Relaxed);
                     scores[*slot].store(score, Ordering::Relaxed);
