@@ -504,6 +504,18 @@ fn pages_carry_an_empty_box_the_script_fills_unless_the_theme_wrote_its_own() {
         "BOX Suchen | Dokumentation durchsuchen | shown"
     );
     assert_eq!(lines.next().unwrap(), "QUERY webhook | 3 matching pages");
+    // A box with an input but no list or status line would leave the script nowhere to show
+    // results: it gets the whole box.
+    let half = "data-search-index=\"{{ site.search_url }}\" hidden>\
+        <input id=\"site-search-input\" placeholder=\"Suchen\"></div>";
+    let site = site.file("templates/base.html", &base.replace(empty, half));
+    let report = run_queries_at(&site, "pr-7", "queries&box", &["webhook"]).unwrap();
+    let mut lines = report.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "BOX Search | Search the documentation | shown"
+    );
+    assert_eq!(lines.next().unwrap(), "QUERY webhook | 3 matching pages");
 }
 
 #[test]

@@ -466,8 +466,10 @@
   function initSearch() {
     const box = document.querySelector("[data-search]");
     if (!box || !window.fetch) return;
-    // A theme may write its own parts (other words, another language): they are used as they are.
-    if (!box.querySelector("input")) box.innerHTML = BOX;
+    // A theme may write its own parts (other words, another language): they are used as they are, when all
+    // three are there.
+    const parts = ["input", '[role="listbox"]', '[role="status"]'];
+    if (!parts.every((part) => box.querySelector(part))) box.innerHTML = BOX;
     const input = box.querySelector("input");
     const list = box.querySelector('[role="listbox"]');
     const status = box.querySelector('[role="status"]');
