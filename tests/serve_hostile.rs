@@ -174,6 +174,52 @@ fn read_response(stream: &mut BufReader<TcpStream>) -> (u16, Vec<u8>) {
 }
 
 #[test]
+fn an_absolute_form_request_is_served_and_its_host_checked_as_a_host_header_is() {
+    let mut server = Server::start(&site(), &[], &[]);
+    let ask = |server: &mut Server, request: &str| {
+        let mut stream = server.connect();
+        stream.write_all(request.as_bytes()).unwrap();
+        read_response(&mut BufReader::new(stream))
+    };
+    // What a proxy sends: the target names the host, and it stands for the Host header.
+    let (code, body) = ask(
+        &mut server,
+        "GET http://127.0.0.1/a.html HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+    );
+    assert_eq!(code, 200);
+    assert!(String::from_utf8_lossy(&body).contains(">A</h1>"));
+    assert_eq!(
+        ask(
+            &mut server,
+            "GET http://localhost HTTP/1.1\r\nHost: localhost\r\n\r\n"
+        )
+        .0,
+        200,
+        "no path is the home page"
+    );
+    // A name that could be pointed at this machine is refused in the target too, whatever
+    // the Host header says (DNS rebinding).
+    assert_eq!(
+        ask(
+            &mut server,
+            "GET http://attacker.example/a.html HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        )
+        .0,
+        403
+    );
+    // The target's path is checked as any other.
+    assert_eq!(
+        ask(
+            &mut server,
+            "GET http://127.0.0.1/..%2f..%2fetc/passwd HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        )
+        .0,
+        404
+    );
+    server.assert_alive();
+}
+
+#[test]
 fn a_huge_content_length_gets_413_and_a_closed_connection() {
     let mut server = Server::start(&site(), &[], &[]);
     let mut stream = server.connect();

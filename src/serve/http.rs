@@ -217,13 +217,18 @@ fn reachable(addr: SocketAddr) -> SocketAddr {
 }
 
 fn handle(request: Request, preview: &Arc<Preview>, polls: &Arc<AtomicUsize>) {
-    let url = request.url().to_string();
-    let (path, query) = url.split_once('?').unwrap_or((&url, ""));
-    let host = request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("Host"))
-        .map(|h| h.value.as_str());
+    let target = request.url().to_string();
+    let (authority, url) = paths::request_target(&target);
+    let (path, query) = url.split_once('?').unwrap_or((url, ""));
+    // An absolute-form target's authority is the host asked for (RFC 9112, 3.2.2), checked
+    // as a Host header is.
+    let host = authority.or_else(|| {
+        request
+            .headers()
+            .iter()
+            .find(|h| h.field.equiv("Host"))
+            .map(|h| h.value.as_str())
+    });
     let response = if !hosts::allowed(host, preview.listening.ip()) {
         text(
             403,

@@ -37,6 +37,29 @@ pub fn sanitize(path: &str) -> Option<String> {
     Some(rel)
 }
 
+/// A request target as (authority, path and query): an absolute-form target
+/// (`http://127.0.0.1:4000/a.html?x`, which HTTP/1.1 servers must accept, and proxies send)
+/// gives its authority — which then stands for the Host header — and its path (`/` when it has
+/// none); an origin-form one (`/a.html?x`) gives no authority and itself.
+pub fn request_target(target: &str) -> (Option<&str>, &str) {
+    let scheme = ["http://", "https://"].into_iter().find(|scheme| {
+        target
+            .get(..scheme.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(scheme))
+    });
+    let Some(scheme) = scheme else {
+        return (None, target);
+    };
+    let rest = &target[scheme.len()..];
+    let end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(end);
+    // An authority's user info (`user@host`) is no part of the host it names.
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    (Some(host), if path.is_empty() { "/" } else { path })
+}
+
 /// The Content-Type of an output file, by its extension.
 pub fn content_type(rel: &str) -> String {
     let mime = mime_guess::from_path(rel).first_or_octet_stream();
@@ -124,6 +147,26 @@ mod tests {
         for (path, expected) in table {
             assert_eq!(sanitize(path).as_deref(), *expected, "{path}");
         }
+    }
+
+    #[test]
+    fn an_absolute_form_target_gives_its_host_and_path() {
+        assert_eq!(request_target("/a.html?x=1"), (None, "/a.html?x=1"));
+        assert_eq!(
+            request_target("http://127.0.0.1:4000/a/b.html?x"),
+            (Some("127.0.0.1:4000"), "/a/b.html?x")
+        );
+        assert_eq!(request_target("HTTP://localhost"), (Some("localhost"), "/"));
+        assert_eq!(
+            request_target("https://localhost?q"),
+            (Some("localhost"), "?q")
+        );
+        assert_eq!(
+            request_target("http://evil.example@127.0.0.1/x"),
+            (Some("127.0.0.1"), "/x")
+        );
+        assert_eq!(request_target("*"), (None, "*"));
+        assert_eq!(request_target("http:/a"), (None, "http:/a"));
     }
 
     #[test]
