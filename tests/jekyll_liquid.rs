@@ -680,6 +680,29 @@ fn links_and_images_with_spaces_in_their_destination_are_links_as_in_kramdown() 
 }
 
 #[test]
+fn every_unknown_filter_of_a_page_is_reported_in_one_run() {
+    // Liquid stops at a page's first unknown filter; an i18n plugin's `t` is on every line.
+    let built = TestSite::new()
+        .page(
+            "guide.md",
+            "---\ntitle: Guide\n---\nA {{ \"a | b\" | upcase }} {{ \"nav.home\" | t }}\n\n\
+             B {{ page.title | upcsae | t }}\n\n\
+             {% comment %}{{ x | not_read }}{% endcomment %}{% raw %}{{ x | nor_this }}{% endraw %}\n\n\
+             {% assign y = \"q\" | jsonifyy %}\n",
+        )
+        .build();
+    assert_eq!(
+        built.headlines(),
+        [
+            "content/guide.md:4:42: unknown filter `t`",
+            "content/guide.md:6:19: unknown filter `upcsae` — did you mean \"upcase\"?",
+            "content/guide.md:6:28: unknown filter `t`",
+            "content/guide.md:10:21: unknown filter `jsonifyy` — did you mean \"jsonify\"?",
+        ]
+    );
+}
+
+#[test]
 fn every_undeclared_tag_of_a_page_is_reported_in_one_run() {
     // Liquid stops at a page's first unknown tag; a Jekyll site's plugins leave several.
     let built = TestSite::new()

@@ -226,6 +226,37 @@ impl Compiled {
                         .filter(|other| (other.line, other.column) != (line, column))
                         .collect(),
                 };
+                // The other unknown filters, each pointed at where its name is written.
+                let more = match described.message.starts_with("unknown filter `") {
+                    false => more,
+                    true => {
+                        let filters = &dialect.language.filters;
+                        limits::unknown_filters(&prepared.text, &dialect.language)
+                            .into_iter()
+                            .filter_map(|(at, name)| {
+                                let open = prepared.source_offset(at)?;
+                                let tag = &text[open..];
+                                let close = syntax::find_close(tag, 0, false).unwrap_or(tag.len());
+                                let named = tag[..close]
+                                    .match_indices(name)
+                                    .find(|(i, _)| tag[..*i].trim_end().ends_with('|'))
+                                    .map_or(0, |(i, _)| i);
+                                let (line, column) = compiled.position(open + named);
+                                let suggestion =
+                                    crate::suggest::closest(name, filters.plugin_names());
+                                Some(Problem {
+                                    line,
+                                    column,
+                                    message: format!("unknown filter `{name}`"),
+                                    suggestion: suggestion.map(str::to_string),
+                                    notes: Vec::new(),
+                                    more: Vec::new(),
+                                })
+                            })
+                            .filter(|other| (other.line, other.column) != (line, column))
+                            .collect()
+                    }
+                };
                 Problem {
                     line,
                     column,

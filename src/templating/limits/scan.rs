@@ -121,6 +121,63 @@ pub fn unknown_tags<'s>(source: &'s str, language: &Language) -> Vec<(usize, &'s
     unknown
 }
 
+/// The offset (of its tag) and name of every filter of `source` that `language` does not know
+/// (`{{ "nav.home" | t }}` of a Jekyll i18n plugin), in `{{ … }}` and `{% … %}` alike, outside
+/// `{% raw %}` and `{% comment %}` and outside quoted strings: Liquid stops at the first.
+pub fn unknown_filters<'s>(source: &'s str, language: &Language) -> Vec<(usize, &'s str)> {
+    let mut unknown = Vec::new();
+    let mut at = 0;
+    while let Some(start) = syntax::find_open(source, at) {
+        let Some(end) = syntax::find_close(source, start, false) else {
+            break;
+        };
+        at = end;
+        let tag = &source[start..end];
+        if tag.as_bytes()[1] == b'%' {
+            let name = syntax::tag_name(tag);
+            if name == "raw" || name == "comment" {
+                match syntax::find_tag(source, end, &format!("end{name}")) {
+                    Some((_, block_end)) => at = block_end,
+                    None => break,
+                }
+                continue;
+            }
+        }
+        for name in filter_names(tag) {
+            if language.filters.get(name).is_none() {
+                unknown.push((start, name));
+            }
+        }
+    }
+    unknown
+}
+
+/// The name after each `|` of a tag's text that is not in a quoted string.
+fn filter_names(tag: &str) -> Vec<&str> {
+    let bytes = tag.as_bytes();
+    let mut names = Vec::new();
+    let mut quote = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        match (quote, b) {
+            (Some(q), _) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(b),
+            (None, b'|') => {
+                let rest = &tag[i + 1..];
+                let rest = rest.trim_start();
+                let len = rest
+                    .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+                    .unwrap_or(rest.len());
+                if len > 0 {
+                    names.push(&rest[..len]);
+                }
+            }
+            _ => {}
+        }
+    }
+    names
+}
+
 fn unclosed_in_comment(name: &str, at: usize) -> ScanError {
     ScanError {
         at,

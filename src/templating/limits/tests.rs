@@ -96,3 +96,14 @@ fn panics_become_errors_and_stay_quiet() {
     let message = catch(|| -> u32 { panic!("boom") }).unwrap_err();
     assert!(message.starts_with("boom at "), "{message}");
 }
+
+#[test]
+fn unknown_filters_are_found_in_every_tag_outside_strings_raw_and_comments() {
+    let source = "{{ 'a|b' | upcase | t }}{% assign x = \"|q\" | nope %}{% raw %}{{ x | raw_one }}{% endraw %}\
+                  {% comment %}{{ x | commented }}{% endcomment %}{{ x |  spaced-name }}{{ x | }}";
+    let found: Vec<&str> = unknown_filters(source, &language())
+        .into_iter()
+        .map(|(_, name)| name)
+        .collect();
+    assert_eq!(found, ["t", "nope", "spaced-name"]);
+}
