@@ -99,25 +99,12 @@ pub fn unknown_tags<'s>(source: &'s str, language: &Language) -> Vec<(usize, &'s
             || matches!(name, "else" | "elsif" | "when")
     };
     let mut unknown = Vec::new();
-    let mut at = 0;
-    while let Some(start) = syntax::find_open(source, at) {
-        let Some(end) = syntax::find_close(source, start, false) else {
-            break;
-        };
-        at = end;
-        if source.as_bytes()[start + 1] != b'%' {
-            continue;
-        }
-        let name = syntax::tag_name(&source[start..end]);
-        if name == "raw" {
-            match syntax::find_tag(source, end, "endraw") {
-                Some((_, raw_end)) => at = raw_end,
-                None => break,
-            }
-        } else if !name.is_empty() && !known(name) {
+    each_tag(source, &["raw"], |start, tag| {
+        let name = syntax::tag_name(tag);
+        if tag.as_bytes()[1] == b'%' && !name.is_empty() && !known(name) {
             unknown.push((start, name));
         }
-    }
+    });
     unknown
 }
 
@@ -126,6 +113,20 @@ pub fn unknown_tags<'s>(source: &'s str, language: &Language) -> Vec<(usize, &'s
 /// `{% raw %}` and `{% comment %}` and outside quoted strings: Liquid stops at the first.
 pub fn unknown_filters<'s>(source: &'s str, language: &Language) -> Vec<(usize, &'s str)> {
     let mut unknown = Vec::new();
+    each_tag(source, &["raw", "comment"], |start, tag| {
+        let names = filter_names(tag).into_iter();
+        unknown.extend(
+            names
+                .filter(|name| language.filters.get(name).is_none())
+                .map(|name| (start, name)),
+        );
+    });
+    unknown
+}
+
+/// Calls `f` with the offset and text of every `{{ … }}` and `{% … %}` of `source`, but not of
+/// the blocks `skipped` (their opening tags neither) — up to one that is never closed.
+fn each_tag<'s>(source: &'s str, skipped: &[&str], mut f: impl FnMut(usize, &'s str)) {
     let mut at = 0;
     while let Some(start) = syntax::find_open(source, at) {
         let Some(end) = syntax::find_close(source, start, false) else {
@@ -133,23 +134,16 @@ pub fn unknown_filters<'s>(source: &'s str, language: &Language) -> Vec<(usize, 
         };
         at = end;
         let tag = &source[start..end];
-        if tag.as_bytes()[1] == b'%' {
-            let name = syntax::tag_name(tag);
-            if name == "raw" || name == "comment" {
-                match syntax::find_tag(source, end, &format!("end{name}")) {
-                    Some((_, block_end)) => at = block_end,
-                    None => break,
-                }
-                continue;
+        let name = syntax::tag_name(tag);
+        if tag.as_bytes()[1] == b'%' && skipped.contains(&name) {
+            match syntax::find_tag(source, end, &format!("end{name}")) {
+                Some((_, block_end)) => at = block_end,
+                None => break,
             }
+            continue;
         }
-        for name in filter_names(tag) {
-            if language.filters.get(name).is_none() {
-                unknown.push((start, name));
-            }
-        }
+        f(start, tag);
     }
-    unknown
 }
 
 /// The name after each `|` of a tag's text that is not in a quoted string.
