@@ -703,6 +703,29 @@ fn every_unknown_filter_of_a_page_is_reported_in_one_run() {
 }
 
 #[test]
+fn a_page_with_thousands_of_unknown_filters_lists_two_hundred_and_counts_the_rest() {
+    let lines: String = (0..2_500)
+        .map(|n| format!("L{n} {{{{ \"k\" | t }}}}\n"))
+        .collect();
+    let built = TestSite::new()
+        .page("guide.md", &format!("---\ntitle: Guide\n---\n{lines}"))
+        .build();
+    let headlines = built.headlines();
+    assert_eq!(headlines.len(), 201, "{headlines:?}");
+    assert!(headlines.contains(&"content/guide.md:4:13: unknown filter `t`".to_string()));
+    let listed = headlines
+        .iter()
+        .filter(|h| h.ends_with("unknown filter `t`"));
+    assert_eq!(listed.count(), 200);
+    assert!(
+        headlines.contains(
+            &"content/guide.md: 2300 more problems of this kind in this page are not listed"
+                .to_string()
+        )
+    );
+}
+
+#[test]
 fn every_undeclared_tag_of_a_page_is_reported_in_one_run() {
     // Liquid stops at a page's first unknown tag; a Jekyll site's plugins leave several.
     let built = TestSite::new()

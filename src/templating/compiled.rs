@@ -231,6 +231,8 @@ impl Compiled {
                     false => more,
                     true => {
                         let filters = &dialect.language.filters;
+                        // One suggestion a name: a plugin's filter may be on every line.
+                        let mut suggestions = std::collections::HashMap::new();
                         limits::unknown_filters(&prepared.text, &dialect.language)
                             .into_iter()
                             .filter_map(|(at, name)| {
@@ -242,8 +244,9 @@ impl Compiled {
                                     .find(|(i, _)| tag[..*i].trim_end().ends_with('|'))
                                     .map_or(0, |(i, _)| i);
                                 let (line, column) = compiled.position(open + named);
-                                let suggestion =
-                                    crate::suggest::closest(name, filters.plugin_names());
+                                let suggestion = suggestions.entry(name).or_insert_with(|| {
+                                    crate::suggest::closest(name, filters.plugin_names())
+                                });
                                 Some(Problem {
                                     line,
                                     column,

@@ -122,12 +122,25 @@ impl Templating {
         let template = match &compiled.template {
             Ok(template) => template,
             Err(problem) => {
+                // A page of a hostile pull request may hold a million unknown filters.
+                let problems = std::iter::once(problem).chain(&problem.more);
+                let mut diagnostics: Vec<Diagnostic> = problems
+                    .take(lenient::MAX_REPORTED)
+                    .map(|p| errors::problem_diagnostic(&compiled, p, Vec::new()))
+                    .collect();
+                let unlisted = (1 + problem.more.len()).saturating_sub(lenient::MAX_REPORTED);
+                if unlisted > 0 {
+                    diagnostics.push(Diagnostic::error(
+                        "template",
+                        source::display_path(page.source),
+                        format!(
+                            "{unlisted} more problems of this kind in this page are not listed"
+                        ),
+                    ));
+                }
                 return Some(Expansion {
                     expanded: None,
-                    diagnostics: std::iter::once(problem)
-                        .chain(&problem.more)
-                        .map(|p| errors::problem_diagnostic(&compiled, p, Vec::new()))
-                        .collect(),
+                    diagnostics,
                     dependencies: Vec::new(),
                 });
             }
