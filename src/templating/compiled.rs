@@ -239,9 +239,9 @@ impl Compiled {
                                 let open = prepared.source_offset(at)?;
                                 let tag = &text[open..];
                                 let close = syntax::find_close(tag, 0, false).unwrap_or(tag.len());
-                                let named = tag[..close]
-                                    .match_indices(name)
-                                    .find(|(i, _)| tag[..*i].trim_end().ends_with('|'))
+                                let named = limits::filter_names(&tag[..close])
+                                    .into_iter()
+                                    .find(|&(_, written)| written == name)
                                     .map_or(0, |(i, _)| i);
                                 let (line, column) = compiled.position(open + named);
                                 let suggestion = suggestions.entry(name).or_insert_with(|| {

@@ -31,7 +31,7 @@ mod guard;
 mod scan;
 
 pub use guard::{guard_block, guard_filter, guard_tag};
-pub use scan::{scan, unknown_filters, unknown_tags};
+pub use scan::{filter_names, scan, unknown_filters, unknown_tags};
 
 /// How deep blocks (and includes) may nest in a page.
 pub const MAX_DEPTH: usize = 100;

@@ -114,7 +114,7 @@ pub fn unknown_tags<'s>(source: &'s str, language: &Language) -> Vec<(usize, &'s
 pub fn unknown_filters<'s>(source: &'s str, language: &Language) -> Vec<(usize, &'s str)> {
     let mut unknown = Vec::new();
     each_tag(source, &["raw", "comment"], |start, tag| {
-        let names = filter_names(tag).into_iter();
+        let names = filter_names(tag).into_iter().map(|(_, name)| name);
         unknown.extend(
             names
                 .filter(|name| language.filters.get(name).is_none())
@@ -146,8 +146,9 @@ fn each_tag<'s>(source: &'s str, skipped: &[&str], mut f: impl FnMut(usize, &'s 
     }
 }
 
-/// The name after each `|` of a tag's text that is not in a quoted string.
-fn filter_names(tag: &str) -> Vec<&str> {
+/// The name after each `|` of a tag's text that is not in a quoted string, with its offset in
+/// the tag.
+pub fn filter_names(tag: &str) -> Vec<(usize, &str)> {
     let bytes = tag.as_bytes();
     let mut names = Vec::new();
     let mut quote = None;
@@ -158,12 +159,12 @@ fn filter_names(tag: &str) -> Vec<&str> {
             (None, b'"' | b'\'') => quote = Some(b),
             (None, b'|') => {
                 let rest = &tag[i + 1..];
-                let rest = rest.trim_start();
-                let len = rest
+                let from = i + 1 + (rest.len() - rest.trim_start().len());
+                let len = tag[from..]
                     .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
-                    .unwrap_or(rest.len());
+                    .unwrap_or(tag.len() - from);
                 if len > 0 {
-                    names.push(&rest[..len]);
+                    names.push((from, &tag[from..from + len]));
                 }
             }
             _ => {}

@@ -107,3 +107,11 @@ fn unknown_filters_are_found_in_every_tag_outside_strings_raw_and_comments() {
         .collect();
     assert_eq!(found, ["t", "nope", "spaced-name"]);
 }
+
+#[test]
+fn a_filter_name_is_found_where_it_is_written_not_in_a_string_before_it() {
+    assert_eq!(
+        filter_names(r#"{{ "b | t" |  t | append: 'x|y' }}"#),
+        [(14, "t"), (18, "append")]
+    );
+}
