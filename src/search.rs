@@ -3,7 +3,8 @@
 //!
 //! 1. Each page's sections (extract.rs) are read from its render's events while it renders;
 //!    `serve` reads them alone.
-//! 2. `index_page` (per page, in parallel, in the write stage, a group of folders per worker):
+//! 2. `index_page` (per page, in parallel once every page is rendered, while the output check
+//!    runs; a group of folders per worker):
 //!    the sections become the page's fragment — the sections' text, fetched for the pages a
 //!    query ranks highest so the browser can pick the best section, its excerpt and highlights
 //!    — and its `PageRecord`, the weighted count of each term (terms.rs): title words count
@@ -17,10 +18,10 @@
 //! The word cutter, the whitespace collapser and the fragments' JSON writer read every byte of
 //! the index's text, sixteen bytes a test (lanes.rs).
 //!
-//! A build holds each page's sections from its render until the write stage writes its
-//! folder's file, in one string of their exact size (`PageSections`), and keeps none after; `serve` keeps one record per page and the vocabulary,
-//! makes the shards again after an edit, and rewrites only the fragment files of the folders
-//! whose pages changed.
+//! A build holds each page's sections, in one string of their exact size (`PageSections`),
+//! from its render until the index writes its folder's file, and keeps none after; `serve`
+//! keeps one record per page and the vocabulary, makes the shards again after an edit, and
+//! rewrites only the fragment files of the folders whose pages changed.
 
 mod extract;
 mod fragments;

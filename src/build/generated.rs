@@ -44,7 +44,7 @@ pub type FragmentHashes = BTreeMap<String, u64>;
 pub type SearchEntry = (crate::search::PageRecord, String);
 
 /// The sections of the pages the render read them from (gathered from its events), by source:
-/// the write stage makes their records and fragments.
+/// the index makes their records and fragments once every page is rendered.
 pub type SearchEntries = std::collections::HashMap<String, crate::search::PageSections>;
 
 /// Each searched page's record, by source (the index numbers pages in the order of

@@ -37,8 +37,8 @@ impl Rendered {
     /// The render stage: renders every published page with its check (written when there is
     /// an output) and checks the generated pages; `verify_output` then reads what the output
     /// holds. Returns what it wrote and rendered too, and, when there is an output, the search
-    /// entries of the pages it rendered (made from their renders, for the write stage's
-    /// index).
+    /// entries of the pages it rendered (made from their renders, for the index `run_full`
+    /// makes while the output is verified).
     pub(crate) fn new(
         from: &Upstream<'_>,
         out: Option<&OutputDir>,

@@ -81,6 +81,7 @@ impl PageSections {
     }
 
     /// The sections as owned values.
+    #[cfg(test)]
     pub fn to_vec(&self) -> Vec<Section> {
         self.iter()
             .map(|s| Section {
@@ -93,6 +94,7 @@ impl PageSections {
     }
 }
 
+#[cfg(test)]
 impl<'a> FromIterator<&'a Section> for PageSections {
     fn from_iter<I: IntoIterator<Item = &'a Section>>(sections: I) -> PageSections {
         let sections: Vec<&Section> = sections.into_iter().collect();
