@@ -3,9 +3,10 @@
 
 mod common;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use common::{TestSite, assert_same_files, snapshot};
+use common::{Built, TestSite, assert_same_files, snapshot};
 use docgen::config::Overrides;
 
 /// The names of the entries of `dir`, sorted.
@@ -20,6 +21,21 @@ fn names(dir: &Path) -> Vec<String> {
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A failed `built` of `site` published nothing: the previous output is byte-identical to
+/// `before`, and no staging folder remains beside it.
+fn assert_nothing_published(site: &TestSite, built: &Built, before: &BTreeMap<String, Vec<u8>>) {
+    assert!(built.report.output.is_none());
+    assert!(
+        snapshot(&site.output()) == *before,
+        "the previous output is byte-identical"
+    );
+    assert_eq!(
+        names(site.root()),
+        ["content", "docgen.toml", "public", "templates"],
+        "no staging folder remains"
+    );
 }
 
 #[test]
@@ -45,16 +61,7 @@ fn a_build_failing_mid_render_leaves_the_previous_output_untouched() {
         .remove("content/c.md");
     let built = site.build();
     assert_eq!(built.report.errors(), 1, "{}", built.diagnostics_text());
-    assert!(built.report.output.is_none());
-    assert!(
-        snapshot(&site.output()) == before,
-        "the previous output is byte-identical"
-    );
-    assert_eq!(
-        names(site.root()),
-        ["content", "docgen.toml", "public", "templates"],
-        "no staging folder remains"
-    );
+    assert_nothing_published(&site, &built, &before);
 
     // Fixed: the next build swaps the new site in whole.
     let site = site.file("templates/page.html", "new {{ page.title }}");
@@ -93,16 +100,8 @@ fn a_build_failing_in_the_output_check_leaves_the_previous_output_and_index_unto
         "{}",
         built.diagnostics_text()
     );
-    assert!(built.report.output.is_none());
-    assert!(
-        snapshot(&site.output()) == before,
-        "the previous output, its search index too, is byte-identical"
-    );
-    assert_eq!(
-        names(site.root()),
-        ["content", "docgen.toml", "public", "templates"],
-        "no staging folder remains"
-    );
+    // Its search index too.
+    assert_nothing_published(&site, &built, &before);
 }
 
 #[cfg(unix)]
